@@ -1,0 +1,117 @@
+/**
+ * The model manifest (models/manifest.json) and, in the browser, fetching a model's bytes
+ * with progress and keeping them in Cache Storage so the app works offline.
+ */
+import manifestJson from '../../../models/manifest.json';
+
+/** One entry of models/manifest.json. */
+export interface ModelInfo {
+  id: string;
+  label: string;
+  file: string;
+  bytes: number;
+  sha256: string;
+  /** Side of the square network input, in pixels. */
+  inputSize: number;
+  inputName: string;
+  outputName: string;
+  /** value = (pixel / 255 - mean) / std, per RGB channel. */
+  normalize: { mean: [number, number, number]; std: [number, number, number] };
+  source: { package: string; version: string; key: string };
+  description: string;
+  licence: string;
+}
+
+export interface Manifest {
+  default: string;
+  models: ModelInfo[];
+}
+
+export const manifest = manifestJson as Manifest;
+
+/** The manifest entry for `id`; throws ModelLoadError for an unknown id. */
+export function modelInfo(id: string = manifest.default): ModelInfo {
+  const model = manifest.models.find((m) => m.id === id);
+  if (!model) throw new ModelLoadError(`unknown model "${id}"`);
+  return model;
+}
+
+/** A model could not be fetched, verified or opened. */
+export class ModelLoadError extends Error {
+  override name = 'ModelLoadError';
+}
+
+/** Bytes received so far out of the total, for a progress bar. */
+export interface DownloadProgress {
+  loaded: number;
+  total: number;
+}
+
+export const MODEL_CACHE = 'clearcut-models-v1';
+
+/** The URL the app serves a model from (same origin, long-lived cache headers). */
+export function modelUrl(model: ModelInfo, base = '/models/'): string {
+  return `${base}${model.file}?v=${model.sha256.slice(0, 16)}`;
+}
+
+/**
+ * The model's bytes: from Cache Storage when it was downloaded before, otherwise fetched
+ * with byte progress, checked against the manifest's size and kept in the cache.
+ */
+export async function fetchModel(
+  model: ModelInfo,
+  onProgress: (p: DownloadProgress) => void = () => {},
+  signal?: AbortSignal,
+  base?: string,
+): Promise<Uint8Array> {
+  const url = modelUrl(model, base);
+  const cache = typeof caches === 'undefined' ? undefined : await caches.open(MODEL_CACHE);
+  const cached = await cache?.match(url);
+  if (cached) {
+    const bytes = new Uint8Array(await cached.arrayBuffer());
+    if (bytes.byteLength === model.bytes) {
+      onProgress({ loaded: bytes.byteLength, total: model.bytes });
+      return bytes;
+    }
+    await cache?.delete(url);
+  }
+  let response: Response;
+  try {
+    response = await fetch(url, { signal });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new ModelLoadError(`could not download the ${model.label.toLowerCase()} model (${model.id}): you may be offline`);
+  }
+  if (!response.ok || !response.body) {
+    throw new ModelLoadError(`could not download the model ${model.id}: HTTP ${response.status}`);
+  }
+  const bytes = new Uint8Array(model.bytes);
+  let loaded = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (loaded + value.byteLength > bytes.byteLength) throw new ModelLoadError(`model ${model.id} is larger than the manifest says`);
+    bytes.set(value, loaded);
+    loaded += value.byteLength;
+    onProgress({ loaded, total: model.bytes });
+  }
+  if (loaded !== model.bytes) throw new ModelLoadError(`model ${model.id} download was cut short (${loaded} of ${model.bytes} bytes)`);
+  await cache?.put(url, new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } }));
+  return bytes;
+}
+
+/** Which models are kept in Cache Storage (available offline). */
+export async function cachedModelIds(base?: string): Promise<string[]> {
+  if (typeof caches === 'undefined') return [];
+  const cache = await caches.open(MODEL_CACHE);
+  const ids: string[] = [];
+  for (const model of manifest.models) if (await cache.match(modelUrl(model, base))) ids.push(model.id);
+  return ids;
+}
+
+/** Removes a model from Cache Storage. */
+export async function removeCachedModel(model: ModelInfo, base?: string): Promise<void> {
+  if (typeof caches === 'undefined') return;
+  await (await caches.open(MODEL_CACHE)).delete(modelUrl(model, base));
+}
