@@ -1,0 +1,182 @@
+/**
+ * Decode stage: bytes -> RGBA pixels at the photo's own size, EXIF orientation honoured.
+ * The header is read first, in pure code, so an empty, truncated, foreign or oversized
+ * file is refused with a specific error before any decoder sees it (a decompression bomb
+ * never gets to allocate its pixels).
+ */
+import { ImageTooLargeError, UnsupportedImageError } from './errors.ts';
+import type { RgbaImage } from './image.ts';
+
+export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'bmp' | 'avif';
+
+/** What the header says, before decoding. Width and height are as stored (before EXIF rotation). */
+export interface ImageHeader {
+  format: ImageFormat;
+  width: number;
+  height: number;
+}
+
+/** Default limit on decoded pixels: 50 megapixels. */
+export const DEFAULT_MAX_PIXELS = 50_000_000;
+
+const be16 = (b: Uint8Array, i: number) => (b[i] << 8) | b[i + 1];
+const le16 = (b: Uint8Array, i: number) => b[i] | (b[i + 1] << 8);
+const be32 = (b: Uint8Array, i: number) => ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
+const le32 = (b: Uint8Array, i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
+const ascii = (b: Uint8Array, i: number, n: number) => String.fromCharCode(...b.subarray(i, i + n));
+
+const truncated = (what: string) => new UnsupportedImageError(`This ${what} file is truncated or corrupt: part of it is missing.`);
+
+function jpegHeader(b: Uint8Array): ImageHeader {
+  let i = 2;
+  let size: { width: number; height: number } | undefined;
+  while (i + 4 <= b.length) {
+    if (b[i] !== 0xff) throw truncated('JPEG');
+    const marker = b[i + 1];
+    if (marker === 0xff) { i++; continue; } // fill byte
+    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) { i += 2; continue; }
+    if (marker === 0xd9) break;
+    const length = be16(b, i + 2);
+    const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (isFrame && !size) {
+      if (i + 9 > b.length) break;
+      size = { height: be16(b, i + 5), width: be16(b, i + 7) };
+    }
+    if (marker === 0xda) {
+      // Entropy-coded data follows; a real end-of-image marker (FF D9) can only appear
+      // after it, since the encoder stuffs every other FF as FF 00.
+      for (let j = i + 2 + length; j + 1 < b.length; j++) if (b[j] === 0xff && b[j + 1] === 0xd9) {
+        if (!size) break;
+        return { format: 'jpeg', ...size };
+      }
+      break;
+    }
+    i += 2 + length;
+  }
+  throw truncated('JPEG');
+}
+
+function pngHeader(b: Uint8Array): ImageHeader {
+  if (b.length < 33 || ascii(b, 12, 4) !== 'IHDR') throw truncated('PNG');
+  // The IEND chunk closes every complete PNG; search the tail to allow trailing bytes.
+  const tail = b.subarray(Math.max(0, b.length - 4096));
+  let complete = false;
+  for (let j = tail.length - 4; j >= 0 && !complete; j--) complete = tail[j] === 0x49 && ascii(tail, j, 4) === 'IEND';
+  if (!complete) throw truncated('PNG');
+  return { format: 'png', width: be32(b, 16), height: be32(b, 20) };
+}
+
+function gifHeader(b: Uint8Array): ImageHeader {
+  if (b.length < 14) throw truncated('GIF');
+  if (b[b.length - 1] !== 0x3b && !b.subarray(Math.max(0, b.length - 16)).includes(0x3b)) throw truncated('GIF');
+  return { format: 'gif', width: le16(b, 6), height: le16(b, 8) };
+}
+
+function bmpHeader(b: Uint8Array): ImageHeader {
+  if (b.length < 26) throw truncated('BMP');
+  const dib = le32(b, 14);
+  const width = dib === 12 ? le16(b, 18) : le32(b, 18) | 0;
+  const height = dib === 12 ? le16(b, 20) : le32(b, 22) | 0;
+  if (le32(b, 10) >= b.length) throw truncated('BMP');
+  return { format: 'bmp', width: Math.abs(width), height: Math.abs(height) };
+}
+
+function webpHeader(b: Uint8Array): ImageHeader {
+  if (b.length < 30 || le32(b, 4) + 8 > b.length) throw truncated('WebP');
+  const chunk = ascii(b, 12, 4);
+  if (chunk === 'VP8 ') return { format: 'webp', width: le16(b, 26) & 0x3fff, height: le16(b, 28) & 0x3fff };
+  if (chunk === 'VP8L') {
+    const bits = le32(b, 21);
+    return { format: 'webp', width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
+  }
+  if (chunk === 'VP8X') {
+    const w = b[24] | (b[25] << 8) | (b[26] << 16);
+    const h = b[27] | (b[28] << 8) | (b[29] << 16);
+    return { format: 'webp', width: w + 1, height: h + 1 };
+  }
+  throw new UnsupportedImageError('This WebP file uses a layout clearcut cannot read.');
+}
+
+function avifHeader(b: Uint8Array): ImageHeader {
+  // The image spatial extents ('ispe') property carries the size; take the largest one
+  // (the others describe thumbnails or alpha planes).
+  let width = 0;
+  let height = 0;
+  const end = Math.min(b.length - 16, 1 << 20);
+  for (let i = 4; i < end; i++) {
+    if (b[i] === 0x69 && ascii(b, i, 4) === 'ispe') {
+      const w = be32(b, i + 8);
+      const h = be32(b, i + 12);
+      if (w * h > width * height) { width = w; height = h; }
+    }
+  }
+  if (!width || !height) throw truncated('AVIF');
+  return { format: 'avif', width, height };
+}
+
+/**
+ * Reads the format and size from the first bytes of a file. Throws UnsupportedImageError
+ * for empty, truncated or non-image bytes.
+ */
+export function readImageHeader(bytes: Uint8Array): ImageHeader {
+  const b = bytes;
+  if (b.length === 0) throw new UnsupportedImageError('The file is empty.');
+  let header: ImageHeader | undefined;
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) header = jpegHeader(b);
+  else if (b.length >= 8 && be32(b, 0) === 0x89504e47 && be32(b, 4) === 0x0d0a1a0a) header = pngHeader(b);
+  else if (b.length >= 6 && (ascii(b, 0, 6) === 'GIF87a' || ascii(b, 0, 6) === 'GIF89a')) header = gifHeader(b);
+  else if (b.length >= 2 && b[0] === 0x42 && b[1] === 0x4d) header = bmpHeader(b);
+  else if (b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') header = webpHeader(b);
+  else if (b.length >= 12 && ascii(b, 4, 4) === 'ftyp' && ['avif', 'avis', 'mif1'].includes(ascii(b, 8, 4))) header = avifHeader(b);
+  if (!header) {
+    throw new UnsupportedImageError('This file is not an image clearcut can read (JPEG, PNG, WebP, AVIF, GIF or BMP).');
+  }
+  if (!(header.width > 0 && header.height > 0)) throw new UnsupportedImageError(`This ${header.format.toUpperCase()} file says it has no pixels.`);
+  return header;
+}
+
+/** Throws ImageTooLargeError when the image has more pixels than `maxPixels`. */
+export function checkPixelLimit(header: Pick<ImageHeader, 'width' | 'height'>, maxPixels = DEFAULT_MAX_PIXELS): void {
+  const pixels = header.width * header.height;
+  if (pixels > maxPixels) {
+    const mp = (n: number) => (n / 1e6).toFixed(n < 1e7 ? 1 : 0);
+    throw new ImageTooLargeError(
+      `This photo is ${header.width}×${header.height} (${mp(pixels)} megapixels); the limit is ${mp(maxPixels)} megapixels.`,
+    );
+  }
+}
+
+/** Reads and checks a file's header: the pure first half of decoding, shared by every platform. */
+export function inspectImage(bytes: Uint8Array, maxPixels = DEFAULT_MAX_PIXELS): ImageHeader {
+  const header = readImageHeader(bytes);
+  checkPixelLimit(header, maxPixels);
+  return header;
+}
+
+/**
+ * Browser decode: checks the header, then lets the browser decode with EXIF orientation
+ * applied, and reads the pixels back from an OffscreenCanvas. Works in a worker.
+ */
+export async function decodeInBrowser(blob: Blob, maxPixels = DEFAULT_MAX_PIXELS): Promise<RgbaImage> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  const header = inspectImage(bytes, maxPixels);
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(new Blob([bytes], { type: `image/${header.format}` }), {
+      imageOrientation: 'from-image',
+      premultiplyAlpha: 'none',
+    });
+  } catch {
+    throw new UnsupportedImageError(`This ${header.format.toUpperCase()} file could not be decoded: it may be corrupt.`);
+  }
+  try {
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new UnsupportedImageError('This browser cannot read pixels back from a canvas.');
+    ctx.drawImage(bitmap, 0, 0);
+    const { data, width, height } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+    return { width, height, data };
+  } finally {
+    bitmap.close();
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Infer stage: one onnxruntime-web session per model, on WebGPU when the browser offers
+ * an adapter, otherwise on WebAssembly (SIMD, threaded when the page is cross-origin
+ * isolated). The ort module is passed in, so the worker can load the WebGPU build only
+ * when it is used and Node can use its own build.
+ */
+import type * as Ort from 'onnxruntime-web';
+import { BackendUnavailableError, ModelLoadError } from './errors.ts';
+import type { ModelInfo } from './model.ts';
+import type { ModelInput } from './preprocess.ts';
+
+export type OrtModule = typeof Ort;
+export type Backend = 'webgpu' | 'wasm';
+
+/** Which backend ran, and with how many WASM threads. */
+export interface BackendInfo {
+  backend: Backend;
+  threads: number;
+}
+
+/** What the environment offers, as the worker or Node finds it. */
+export interface Capabilities {
+  webgpu: boolean;
+  crossOriginIsolated: boolean;
+  hardwareConcurrency: number;
+}
+
+/**
+ * WebGPU when there is an adapter; otherwise WASM with a thread per core (up to 8) when
+ * SharedArrayBuffer is allowed, else one thread.
+ */
+export function chooseBackend(caps: Capabilities, prefer?: Backend): BackendInfo {
+  const threads = caps.crossOriginIsolated ? Math.max(1, Math.min(8, caps.hardwareConcurrency || 1)) : 1;
+  const backend: Backend = prefer === 'wasm' || !caps.webgpu ? 'wasm' : 'webgpu';
+  return { backend, threads };
+}
+
+/** Sets the process-wide WASM options; call before the first session. */
+export function configureOrt(ort: OrtModule, info: BackendInfo, wasmPaths?: string): void {
+  ort.env.wasm.numThreads = info.threads;
+  ort.env.wasm.simd = true;
+  if (wasmPaths) ort.env.wasm.wasmPaths = wasmPaths;
+  ort.env.logLevel = 'error';
+}
+
+/** Opens a session for the model's bytes on the chosen backend. */
+export async function createSession(ort: OrtModule, bytes: Uint8Array, backend: Backend): Promise<Ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(bytes, {
+      executionProviders: [backend],
+      graphOptimizationLevel: 'all',
+    });
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    if (/backend/i.test(why)) throw new BackendUnavailableError(`The ${backend} backend is unavailable: ${why}`);
+    throw new ModelLoadError(`The model could not be opened: ${why}`);
+  }
+}
+
+/**
+ * Runs the network and returns its S×S foreground probability map. Only `output` is
+ * fetched: the graph's 11 other outputs would cost ~110 MiB per photo.
+ */
+export async function runModel(
+  ort: OrtModule,
+  session: Ort.InferenceSession,
+  input: ModelInput,
+  model: Pick<ModelInfo, 'inputName' | 'outputName'>,
+): Promise<Float32Array> {
+  const feed = new ort.Tensor('float32', input.tensor, [1, 3, input.size, input.size]);
+  const results = await session.run({ [model.inputName]: feed }, [model.outputName]);
+  const output = results[model.outputName];
+  try {
+    const data = (output.location === 'cpu' ? output.data : await output.getData()) as Float32Array;
+    const map = new Float32Array(input.size * input.size);
+    for (let i = 0; i < map.length; i++) {
+      const v = data[i];
+      map[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+    }
+    return map;
+  } finally {
+    output.dispose();
+    feed.dispose();
+  }
+}

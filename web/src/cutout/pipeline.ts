@@ -1,0 +1,62 @@
+/**
+ * The stages in order, for pixels already decoded: preprocess -> infer -> refine ->
+ * compose. Decoding and encoding depend on the platform (browser or Node) and are timed
+ * by the caller; everything here is the same code in the worker, the CLI and the tests.
+ */
+import { compose, type Background, TRANSPARENT } from './compose.ts';
+import { throwIfAborted } from './errors.ts';
+import type { AlphaMatte, RgbaImage } from './image.ts';
+import type { ModelInfo } from './model.ts';
+import { preprocess, type ModelInput } from './preprocess.ts';
+import { DEFAULT_REFINE, refineAlpha, upsampleAlpha, type RefineOptions } from './refine.ts';
+
+export const STAGES = ['decode', 'preprocess', 'infer', 'refine', 'compose', 'encode'] as const;
+export type Stage = (typeof STAGES)[number];
+/** Milliseconds spent in each stage. */
+export type StageTimings = Partial<Record<Stage, number>>;
+
+export interface CutoutOptions {
+  /** Edge-aware refinement (default) or plain bilinear upsampling (false). */
+  refine?: boolean | RefineOptions;
+  background?: Background;
+}
+
+export interface Hooks {
+  /** Called as each stage starts. */
+  onStage?: (stage: Stage) => void;
+  signal?: AbortSignal;
+}
+
+/** Runs `fn` as `stage`: reports it, checks for cancellation, and records its time. */
+export async function timed<T>(stage: Stage, timings: StageTimings, hooks: Hooks, fn: () => T | Promise<T>): Promise<T> {
+  throwIfAborted(hooks.signal);
+  hooks.onStage?.(stage);
+  const started = performance.now();
+  const result = await fn();
+  timings[stage] = performance.now() - started;
+  return result;
+}
+
+/** Runs the network on a preprocessed input, returning its S×S probability map. */
+export type InferFn = (input: ModelInput) => Promise<Float32Array>;
+
+export interface MatteResult {
+  alpha: AlphaMatte;
+  cutout: RgbaImage;
+  timings: StageTimings;
+}
+
+/** Cuts out decoded pixels: the matte at the photo's own size and the composed RGBA. */
+export async function cutPixels(image: RgbaImage, model: ModelInfo, infer: InferFn, options: CutoutOptions = {}, hooks: Hooks = {}): Promise<MatteResult> {
+  const timings: StageTimings = {};
+  const input = await timed('preprocess', timings, hooks, () => preprocess(image, model));
+  const map = await timed('infer', timings, hooks, () => infer(input));
+  const refine = options.refine ?? true;
+  const alpha = await timed('refine', timings, hooks, () =>
+    refine === false
+      ? upsampleAlpha(map, input.size, image.width, image.height)
+      : refineAlpha(map, input, image, refine === true ? DEFAULT_REFINE : refine),
+  );
+  const cutout = await timed('compose', timings, hooks, () => compose(image, alpha, options.background ?? TRANSPARENT));
+  return { alpha, cutout, timings };
+}

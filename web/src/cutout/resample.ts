@@ -1,0 +1,125 @@
+/**
+ * Separable resampling with a triangle (tent) filter: bilinear when enlarging, and
+ * widened to cover every source pixel when shrinking, so a 24-megapixel photo brought
+ * down to the network's 1024 pixels is averaged, not aliased.
+ */
+
+/** For each output index: the first source index, how many taps, and their weights. */
+export interface Taps {
+  start: Int32Array;
+  count: Int32Array;
+  /** `stride` weights per output index, first `count[i]` used. */
+  weights: Float32Array;
+  stride: number;
+}
+
+/** Filter taps mapping `srcSize` samples onto `dstSize`, pixel centres aligned. */
+export function tentTaps(srcSize: number, dstSize: number): Taps {
+  const scale = srcSize / dstSize;
+  const support = Math.max(1, scale);
+  const stride = Math.ceil(support) * 2 + 1;
+  const start = new Int32Array(dstSize);
+  const count = new Int32Array(dstSize);
+  const weights = new Float32Array(dstSize * stride);
+  for (let i = 0; i < dstSize; i++) {
+    const center = (i + 0.5) * scale - 0.5;
+    const lo = Math.max(0, Math.ceil(center - support));
+    const hi = Math.min(srcSize - 1, Math.floor(center + support));
+    let sum = 0;
+    let n = 0;
+    for (let s = lo; s <= hi && n < stride; s++, n++) {
+      const w = Math.max(0, 1 - Math.abs(s - center) / support);
+      weights[i * stride + n] = w;
+      sum += w;
+    }
+    if (sum === 0) {
+      // Only at the very edge: take the nearest sample.
+      const nearest = Math.min(srcSize - 1, Math.max(0, Math.round(center)));
+      start[i] = nearest;
+      count[i] = 1;
+      weights[i * stride] = 1;
+      continue;
+    }
+    for (let k = 0; k < n; k++) weights[i * stride + k] /= sum;
+    start[i] = lo;
+    count[i] = n;
+  }
+  return { start, count, weights, stride };
+}
+
+/** Resizes one float plane (row-major `sw`×`sh`) to `dw`×`dh`. */
+export function resizePlane(src: Float32Array, sw: number, sh: number, dw: number, dh: number): Float32Array {
+  const tx = tentTaps(sw, dw);
+  const ty = tentTaps(sh, dh);
+  const tmp = new Float32Array(dw * sh);
+  for (let y = 0; y < sh; y++) {
+    const row = y * sw;
+    for (let x = 0; x < dw; x++) {
+      const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
+      let acc = 0;
+      for (let k = 0; k < n; k++) acc += src[row + s0 + k] * tx.weights[wo + k];
+      tmp[y * dw + x] = acc;
+    }
+  }
+  const out = new Float32Array(dw * dh);
+  for (let y = 0; y < dh; y++) {
+    const s0 = ty.start[y], n = ty.count[y], wo = y * ty.stride;
+    const o = y * dw;
+    for (let k = 0; k < n; k++) {
+      const w = ty.weights[wo + k];
+      const r = (s0 + k) * dw;
+      for (let x = 0; x < dw; x++) out[o + x] += tmp[r + x] * w;
+    }
+  }
+  return out;
+}
+
+/**
+ * Resizes the RGB channels of 8-bit RGBA pixels to `dw`×`dh` planar floats in [0, 1]
+ * (`out[c * dw * dh + y * dw + x]`), the layout the network takes.
+ */
+export function resizeRgbaToPlanes(data: Uint8ClampedArray, sw: number, sh: number, dw: number, dh: number): Float32Array {
+  const tx = tentTaps(sw, dw);
+  const ty = tentTaps(sh, dh);
+  // Horizontal pass into an interleaved RGB buffer, one source row at a time.
+  const tmp = new Float32Array(dw * sh * 3);
+  for (let y = 0; y < sh; y++) {
+    const row = y * sw * 4;
+    for (let x = 0; x < dw; x++) {
+      const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
+      let r = 0, g = 0, b = 0;
+      for (let k = 0; k < n; k++) {
+        const w = tx.weights[wo + k];
+        const p = row + (s0 + k) * 4;
+        r += data[p] * w;
+        g += data[p + 1] * w;
+        b += data[p + 2] * w;
+      }
+      const t = (y * dw + x) * 3;
+      tmp[t] = r;
+      tmp[t + 1] = g;
+      tmp[t + 2] = b;
+    }
+  }
+  const plane = dw * dh;
+  const out = new Float32Array(plane * 3);
+  const inv = 1 / 255;
+  for (let y = 0; y < dh; y++) {
+    const s0 = ty.start[y], n = ty.count[y], wo = y * ty.stride;
+    for (let x = 0; x < dw; x++) {
+      let r = 0, g = 0, b = 0;
+      for (let k = 0; k < n; k++) {
+        const w = ty.weights[wo + k];
+        const t = ((s0 + k) * dw + x) * 3;
+        r += tmp[t] * w;
+        g += tmp[t + 1] * w;
+        b += tmp[t + 2] * w;
+      }
+      const o = y * dw + x;
+      out[o] = r * inv;
+      out[plane + o] = g * inv;
+      out[2 * plane + o] = b * inv;
+    }
+  }
+  return out;
+}
