@@ -1,0 +1,134 @@
+/** Cookie sessions in Lucia's single-file design: token `id.secret`, SHA-256(secret) stored, sliding expiry. */
+import { and, eq, ne } from 'drizzle-orm';
+import { sha256 } from '@oslojs/crypto/sha2';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import type { Db } from '../db/client.ts';
+import { sessions, users, type User } from '../db/schema.ts';
+import { generateSecureRandomString } from './random.ts';
+
+/** A session as the rest of the server sees it (never the secret or its hash). */
+export interface Session {
+  id: string;
+  userId: string;
+  expiresAt: Date;
+  lastVerifiedAt: Date;
+  createdAt: Date;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/** What a valid token resolves to; `refreshed` means the expiry moved and the cookie must be re-sent. */
+export interface ValidatedSession {
+  session: Session;
+  user: User;
+  refreshed: boolean;
+}
+
+/** Lifetime settings; tests pass a clock. */
+export interface SessionOptions {
+  ttlMs: number;
+  now: () => Date;
+}
+
+/** "Last seen" is written at most this often, so validation is usually a read only. */
+const activityCheckIntervalMs = 60_000;
+
+function hashSecret(secret: string): Uint8Array {
+  return sha256(new TextEncoder().encode(secret));
+}
+
+function toSession(row: typeof sessions.$inferSelect): Session {
+  const { secretHash: _hash, ...rest } = row;
+  return rest;
+}
+
+/** Creates a session for a user and returns it with the token to put in the cookie. */
+export function createSession(
+  db: Db,
+  userId: string,
+  meta: { userAgent: string | null; ip: string | null },
+  options: SessionOptions,
+): { session: Session; token: string } {
+  const now = options.now();
+  const id = generateSecureRandomString();
+  const secret = generateSecureRandomString();
+  const row = {
+    id,
+    secretHash: Buffer.from(hashSecret(secret)),
+    userId,
+    expiresAt: new Date(now.getTime() + options.ttlMs),
+    lastVerifiedAt: now,
+    createdAt: now,
+    userAgent: meta.userAgent?.slice(0, 512) ?? null,
+    ip: meta.ip,
+  };
+  db.insert(sessions).values(row).run();
+  return { session: toSession(row), token: `${id}.${secret}` };
+}
+
+/** Resolves a cookie token to its session and user, or null (malformed, unknown, wrong secret, expired, banned). */
+export function validateSessionToken(db: Db, token: string, options: SessionOptions): ValidatedSession | null {
+  const parts = token.split('.');
+  if (parts.length !== 2 || !/^[a-z2-9]{24}$/.test(parts[0]!) || !/^[a-z2-9]{24}$/.test(parts[1]!)) return null;
+  const [id, secret] = parts as [string, string];
+  const found = db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, id))
+    .get();
+  if (!found) return null;
+  // Separate id and secret plus a constant-time compare: no timing oracle on the secret.
+  if (!constantTimeEqual(hashSecret(secret), new Uint8Array(found.session.secretHash))) return null;
+  const now = options.now();
+  if (now.getTime() >= found.session.expiresAt.getTime()) {
+    invalidateSession(db, id);
+    return null;
+  }
+  if (found.user.bannedAt) return null;
+
+  const session = toSession(found.session);
+  let refreshed = false;
+  // Sliding expiry: once half the lifetime is used, extend it to a full lifetime from now.
+  if (session.expiresAt.getTime() - now.getTime() < options.ttlMs / 2) {
+    session.expiresAt = new Date(now.getTime() + options.ttlMs);
+    refreshed = true;
+  }
+  if (refreshed || now.getTime() - session.lastVerifiedAt.getTime() >= activityCheckIntervalMs) {
+    session.lastVerifiedAt = now;
+    db.update(sessions)
+      .set({ expiresAt: session.expiresAt, lastVerifiedAt: now })
+      .where(eq(sessions.id, id))
+      .run();
+  }
+  return { session, user: found.user, refreshed };
+}
+
+/** Ends one session. */
+export function invalidateSession(db: Db, sessionId: string): void {
+  db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+}
+
+/** Ends one of a user's sessions; false when it is not theirs or does not exist. */
+export function invalidateUserSession(db: Db, userId: string, sessionId: string): boolean {
+  return db.delete(sessions).where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId))).run().changes > 0;
+}
+
+/** Ends every session of a user, optionally keeping one (the caller's own). */
+export function invalidateUserSessions(db: Db, userId: string, exceptSessionId?: string): void {
+  const where = exceptSessionId
+    ? and(eq(sessions.userId, userId), ne(sessions.id, exceptSessionId))
+    : eq(sessions.userId, userId);
+  db.delete(sessions).where(where).run();
+}
+
+/** A user's sessions, most recently seen first. */
+export function listUserSessions(db: Db, userId: string): Session[] {
+  return db
+    .select()
+    .from(sessions)
+    .where(eq(sessions.userId, userId))
+    .all()
+    .map(toSession)
+    .sort((a, b) => b.lastVerifiedAt.getTime() - a.lastVerifiedAt.getTime());
+}

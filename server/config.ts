@@ -1,0 +1,104 @@
+/** Every environment variable the server reads, parsed and validated in one place. */
+import { resolve } from 'node:path';
+
+/** The server's configuration, fully resolved (absolute paths, numbers, defaults applied). */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  distDir: string;
+  modelsDir: string;
+  /** Access-log rows older than this many days are purged. */
+  logRetentionDays: number;
+  /** The origin people use to reach the app (e.g. https://cut.example.com); undefined means "the request's own origin". */
+  publicOrigin: string | undefined;
+  /** Whether to take the client IP from X-Forwarded-For (only behind a reverse proxy you control). */
+  trustProxy: boolean;
+  sessionDays: number;
+  /** log2 of scrypt's N; the hash string records it, so raising it later keeps old hashes valid. */
+  scryptLogN: number;
+  rateLimits: RateLimitConfig;
+}
+
+/** Limits on abuse-prone actions; windows are fixed, the counts configurable. */
+export interface RateLimitConfig {
+  signupsPerIpPerHour: number;
+  loginFailuresPerEmailPer15Min: number;
+  loginFailuresPerIpPer15Min: number;
+  passwordChangesPerAccountPerHour: number;
+}
+
+/** Thrown by loadConfig with every problem found, one per line. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Parses and validates the environment; throws ConfigError listing every bad variable. */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^\d+$/.test(raw)) {
+      problems.push(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
+      return fallback;
+    }
+    const value = Number(raw);
+    if (value < min || value > max) problems.push(`${name} must be between ${min} and ${max}, got ${value}`);
+    return value;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name} must be true or false, got "${env[name]}"`);
+    return fallback;
+  };
+  const dir = (name: string, fallback: string): string => resolve(cwd, env[name]?.trim() || fallback);
+
+  const host = env.HOST?.trim() || '127.0.0.1';
+  let publicOrigin: string | undefined;
+  const rawOrigin = env.PUBLIC_ORIGIN?.trim();
+  if (rawOrigin) {
+    try {
+      const url = new URL(rawOrigin);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+      if (url.pathname !== '/' || url.search || url.hash) throw new Error('path');
+      publicOrigin = url.origin;
+    } catch {
+      problems.push(`PUBLIC_ORIGIN must be an http(s) origin such as https://cut.example.com (no path), got "${rawOrigin}"`);
+    }
+  }
+
+  const config: Config = {
+    port: int('PORT', 8787, 0, 65535),
+    host,
+    dataDir: dir('DATA_DIR', './data'),
+    distDir: dir('DIST_DIR', './dist'),
+    modelsDir: dir('MODELS_DIR', './models'),
+    logRetentionDays: int('LOG_RETENTION_DAYS', 30, 1, 3650),
+    publicOrigin,
+    trustProxy: bool('TRUST_PROXY', false),
+    sessionDays: int('SESSION_DAYS', 30, 1, 365),
+    scryptLogN: int('SCRYPT_LOG_N', 15, 10, 20),
+    rateLimits: {
+      signupsPerIpPerHour: int('RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR', 10, 1, 1_000_000),
+      loginFailuresPerEmailPer15Min: int('RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL', 10, 1, 1_000_000),
+      loginFailuresPerIpPer15Min: int('RATE_LIMIT_LOGIN_FAILURES_PER_IP', 30, 1, 1_000_000),
+      passwordChangesPerAccountPerHour: int('RATE_LIMIT_PASSWORD_CHANGES_PER_HOUR', 5, 1, 1_000_000),
+    },
+  };
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return config;
+}
+
+/** True when people reach the app over https, so cookies get Secure and responses HSTS. */
+export function servesHttps(config: Config, requestUrl: string): boolean {
+  if (config.publicOrigin) return config.publicOrigin.startsWith('https:');
+  return requestUrl.startsWith('https:');
+}

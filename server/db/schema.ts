@@ -1,0 +1,159 @@
+/** The drizzle schema of every server table in DESIGN.md's "Server data". */
+import { sql } from 'drizzle-orm';
+import { blob, check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const timestamp = (name: string) =>
+  integer(name, { mode: 'timestamp_ms' })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+
+/** People with an account. Emails are stored lower-cased, so the unique index is case-insensitive in effect. */
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  displayName: text('display_name'),
+  avatarKey: text('avatar_key'),
+  marketingConsent: integer('marketing_consent', { mode: 'boolean' }).notNull().default(false),
+  role: text('role', { enum: ['user', 'admin'] }).notNull().default('user'),
+  bannedAt: integer('banned_at', { mode: 'timestamp_ms' }),
+  createdAt: timestamp('created_at'),
+});
+
+/** Cookie sessions in Lucia's design: the token is `id.secret`, only SHA-256(secret) is kept. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    secretHash: blob('secret_hash', { mode: 'buffer' }).notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    lastVerifiedAt: integer('last_verified_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: timestamp('created_at'),
+    userAgent: text('user_agent'),
+    ip: text('ip'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** Append-only credit movements; user_id is set null when the account is deleted (kept for accounting). */
+export const creditLedger = sqliteTable(
+  'credit_ledger',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+    delta: integer('delta').notNull(),
+    kind: text('kind', { enum: ['signup', 'purchase', 'membership', 'spend', 'refund', 'adjust'] }).notNull(),
+    reference: text('reference'),
+    idempotencyKey: text('idempotency_key').notNull(),
+    balanceAfter: integer('balance_after').notNull(),
+    createdAt: timestamp('created_at'),
+  },
+  (t) => [
+    uniqueIndex('credit_ledger_user_key_idx').on(t.userId, t.idempotencyKey),
+    check('credit_ledger_balance_after_check', sql`${t.balanceAfter} >= 0`),
+    check(
+      'credit_ledger_kind_check',
+      sql`${t.kind} in ('signup', 'purchase', 'membership', 'spend', 'refund', 'adjust')`,
+    ),
+  ],
+);
+
+/** One balance per user, changed only in the same transaction as a ledger row. */
+export const creditBalances = sqliteTable(
+  'credit_balances',
+  {
+    userId: text('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    balance: integer('balance').notNull().default(0),
+    updatedAt: timestamp('updated_at'),
+  },
+  (t) => [check('credit_balances_balance_check', sql`${t.balance} >= 0`)],
+);
+
+/** One-off purchases (credit packs) and membership payments, kept unlinked after account deletion. */
+export const orders = sqliteTable(
+  'orders',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+    product: text('product').notNull(),
+    credits: integer('credits').notNull().default(0),
+    /** In the currency's minor unit (cents). */
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    status: text('status', { enum: ['pending', 'paid', 'failed', 'cancelled', 'refunded'] })
+      .notNull()
+      .default('pending'),
+    provider: text('provider').notNull(),
+    providerRef: text('provider_ref'),
+    createdAt: timestamp('created_at'),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+    paidAt: integer('paid_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    index('orders_user_idx').on(t.userId),
+    uniqueIndex('orders_provider_ref_idx').on(t.provider, t.providerRef),
+  ],
+);
+
+/** Monthly memberships; like orders, unlinked rather than erased when the account goes. */
+export const memberships = sqliteTable(
+  'memberships',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+    plan: text('plan').notNull(),
+    status: text('status', { enum: ['active', 'past_due', 'cancelled', 'expired'] }).notNull(),
+    provider: text('provider').notNull(),
+    providerRef: text('provider_ref'),
+    currentPeriodEnd: integer('current_period_end', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: timestamp('created_at'),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+    cancelledAt: integer('cancelled_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('memberships_user_idx').on(t.userId)],
+);
+
+/** API keys: the secret is shown once; only its hash and a lookup prefix are kept. */
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull().unique(),
+    secretHash: blob('secret_hash', { mode: 'buffer' }).notNull(),
+    createdAt: timestamp('created_at'),
+    lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
+    revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('api_keys_user_idx').on(t.userId)],
+);
+
+/** Minimal access log: never bodies, query strings, cookies or other headers. */
+export const accessLogs = sqliteTable(
+  'access_logs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    time: integer('time', { mode: 'timestamp_ms' }).notNull(),
+    ip: text('ip').notNull(),
+    userAgent: text('user_agent'),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    status: integer('status').notNull(),
+    userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [index('access_logs_time_idx').on(t.time), index('access_logs_user_idx').on(t.userId, t.time)],
+);
+
+/** A user row as read from the database. */
+export type User = typeof users.$inferSelect;
+/** A session row as read from the database. */
+export type SessionRow = typeof sessions.$inferSelect;

@@ -1,0 +1,44 @@
+/** Starts clearcut's server: migrations, the API, /models and the built PWA on one port. */
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { closeDb, databasePath, openDb } from './db/client.ts';
+
+function readConfig(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+const config = readConfig();
+const db = openDb(databasePath(config.dataDir));
+const app = createApp({ config, db });
+
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  // Tests and scripts wait for this exact line.
+  console.log(`clearcut listening on http://localhost:${info.port}`);
+});
+
+let stopping = false;
+function shutdown(signal: string): void {
+  if (stopping) return;
+  stopping = true;
+  console.log(`clearcut: ${signal}, shutting down`);
+  server.close(() => {
+    closeDb(db);
+    process.exit(0);
+  });
+  // Keep-alive connections can hold close() open; don't wait for them forever.
+  setTimeout(() => {
+    closeDb(db);
+    process.exit(0);
+  }, 3000).unref();
+}
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));

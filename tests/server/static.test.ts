@@ -1,0 +1,156 @@
+/** Serving the built PWA and the models: headers, content types, caching, and refusals. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './helpers.ts';
+
+let t: TestServer;
+
+/** Sends a raw path over HTTP, so `..` and odd encodings reach the server exactly as written. */
+function rawGet(path: string, method = 'GET'): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  const url = new URL(t.url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, path, method }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+beforeAll(async () => {
+  t = await startTestServer({ listen: true });
+  const dist = t.config.distDir;
+  mkdirSync(join(dist, 'assets'), { recursive: true });
+  writeFileSync(join(dist, 'index.html'), '<!doctype html><title>clearcut</title>');
+  writeFileSync(join(dist, 'sw.js'), 'self.addEventListener("fetch", () => {});');
+  writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log(1);');
+  writeFileSync(join(dist, 'assets', 'worker-def456.mjs'), 'export {};');
+  writeFileSync(join(dist, 'assets', 'ort-wasm-simd-threaded-0a1b.wasm'), Buffer.from([0, 97, 115, 109, 1, 0, 0, 0]));
+  writeFileSync(join(dist, 'manifest.webmanifest'), '{"name":"clearcut"}');
+});
+afterAll(() => t.close());
+
+function expectSecurityHeaders(headers: Headers): void {
+  expect(headers.get('cross-origin-opener-policy')).toBe('same-origin');
+  expect(headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+  expect(headers.get('cross-origin-resource-policy')).toBe('same-origin');
+  expect(headers.get('x-content-type-options')).toBe('nosniff');
+  expect(headers.get('referrer-policy')).toBe('no-referrer');
+  const csp = headers.get('content-security-policy') ?? '';
+  expect(csp).toContain("connect-src 'self'");
+  expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  // Plain http: no HSTS.
+  expect(headers.get('strict-transport-security')).toBeNull();
+}
+
+describe('the PWA', () => {
+  it('serves index.html at / with security headers and no-cache', async () => {
+    const res = await fetch(`${t.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    expectSecurityHeaders(res.headers);
+    expect(await res.text()).toContain('<title>clearcut</title>');
+  });
+
+  it('falls back to index.html for client routes but not for missing files', async () => {
+    const route = await fetch(`${t.url}/account/devices`);
+    expect(route.status).toBe(200);
+    expect(await route.text()).toContain('clearcut');
+    const missing = await fetch(`${t.url}/assets/nope-123.js`);
+    expect(missing.status).toBe(404);
+    expectSecurityHeaders(missing.headers);
+  });
+
+  it('serves hashed assets as immutable with the right types', async () => {
+    const js = await fetch(`${t.url}/assets/index-abc123.js`);
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const mjs = await fetch(`${t.url}/assets/worker-def456.mjs`);
+    expect(mjs.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    const wasm = await fetch(`${t.url}/assets/ort-wasm-simd-threaded-0a1b.wasm`);
+    expect(wasm.headers.get('content-type')).toBe('application/wasm');
+    expect(new Uint8Array(await wasm.arrayBuffer())).toHaveLength(8);
+    const manifest = await fetch(`${t.url}/manifest.webmanifest`);
+    expect(manifest.headers.get('content-type')).toBe('application/manifest+json; charset=utf-8');
+    const sw = await fetch(`${t.url}/sw.js`);
+    expect(sw.headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('answers a matching ETag with 304', async () => {
+    const first = await fetch(`${t.url}/assets/index-abc123.js`);
+    const etag = first.headers.get('etag')!;
+    const again = await fetch(`${t.url}/assets/index-abc123.js`, { headers: { 'If-None-Match': etag } });
+    expect(again.status).toBe(304);
+  });
+
+  it('refuses path traversal, raw and encoded', async () => {
+    for (const path of ['/../package.json', '/%2e%2e/package.json', '/assets/..%2f..%2fpackage.json', '/%2e%2e%2fpackage.json', '/.env']) {
+      const res = await rawGet(path);
+      expect(res.status, path).toBe(404);
+      expect(res.body, path).not.toContain('"name": "clearcut"');
+    }
+  });
+});
+
+describe('/models', () => {
+  it('answers HEAD for a listed model with length, type, immutable caching and security headers', async () => {
+    const res = await fetch(`${t.url}/models/isnet-quint8.onnx?v=7001d607`, { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/octet-stream');
+    expect(res.headers.get('content-length')).toBe('44342436');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(res.headers.get('accept-ranges')).toBe('bytes');
+    expectSecurityHeaders(res.headers);
+  });
+
+  it('serves byte ranges', async () => {
+    const res = await fetch(`${t.url}/models/isnet-quint8.onnx`, { headers: { Range: 'bytes=0-15' } });
+    expect(res.status).toBe(206);
+    expect(res.headers.get('content-range')).toBe('bytes 0-15/44342436');
+    expect((await res.arrayBuffer()).byteLength).toBe(16);
+    const bad = await fetch(`${t.url}/models/isnet-quint8.onnx`, { headers: { Range: 'bytes=99999999999-' } });
+    expect(bad.status).toBe(416);
+    await bad.body?.cancel();
+  });
+
+  it('404s a model not in the manifest and any traversal', async () => {
+    for (const path of [
+      '/models/isnet-fp32.onnx',
+      '/models/../package.json',
+      '/models/..%2fpackage.json',
+      '/models/%2e%2e%2fpackage.json',
+      '/models/%2e%2e/package.json',
+      '/models/..%5cpackage.json',
+      '/models/.%2e/.%2e/package.json',
+    ]) {
+      const res = await rawGet(path, 'HEAD');
+      expect(res.status, path).toBe(404);
+    }
+  });
+});
+
+describe('errors', () => {
+  it('answers unknown API paths with JSON 404 and security headers', async () => {
+    const res = await t.app.request('/api/nope');
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+    expectSecurityHeaders(res.headers);
+  });
+
+  it('sends HSTS when the public origin is https', async () => {
+    const https = await startTestServer({ env: { PUBLIC_ORIGIN: 'https://cut.example.com' } });
+    try {
+      const res = await https.app.request('/api/health');
+      expect(res.headers.get('strict-transport-security')).toContain('max-age=');
+    } finally {
+      await https.close();
+    }
+  });
+});
