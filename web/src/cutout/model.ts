@@ -2,7 +2,7 @@
  * The model manifest (models/manifest.json) and, in the browser, fetching a model's bytes
  * with progress and keeping them in Cache Storage so the app works offline.
  */
-import manifestJson from '../../../models/manifest.json';
+import manifestJson from '../../../models/manifest.json' with { type: 'json' };
 
 /** One entry of models/manifest.json. */
 export interface ModelInfo {

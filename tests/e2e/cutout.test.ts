@@ -1,0 +1,89 @@
+/**
+ * The first page end to end, in real Chromium against the real server serving the built
+ * PWA: choose a photo, get its cutout, download it, and check what crossed the network.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page, Request } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
+import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
+import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
+
+const IMAGE_MAGIC = [
+  [0xff, 0xd8, 0xff], // JPEG
+  [0x89, 0x50, 0x4e, 0x47], // PNG
+  [0x52, 0x49, 0x46, 0x46], // RIFF (WebP)
+  [0x47, 0x49, 0x46, 0x38], // GIF
+];
+
+/** True when a request body holds image bytes: a known signature anywhere, or a slice of the photo. */
+function carriesImage(body: Buffer | null, photo: Buffer): boolean {
+  if (!body || body.length === 0) return false;
+  for (const magic of IMAGE_MAGIC) if (body.includes(Buffer.from(magic))) return true;
+  return body.includes(photo.subarray(photo.length >> 1, (photo.length >> 1) + 64));
+}
+
+describe('the first page in Chromium', () => {
+  let server: RunningServer;
+  let chromium: LaunchedBrowser;
+  let context: BrowserContext;
+  let page: Page;
+  const requests: Request[] = [];
+
+  beforeAll(async () => {
+    server = await startServer();
+    chromium = await launchChromium();
+    context = await chromium.browser.newContext({ acceptDownloads: true });
+    context.on('request', (r) => requests.push(r));
+    page = await context.newPage();
+    await page.goto(server.url);
+  });
+
+  afterAll(async () => {
+    await chromium?.close();
+    await server?.stop();
+  });
+
+  it('is cross-origin isolated, so WASM can use threads', async () => {
+    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+  });
+
+  it('cuts out a chosen photo, downloads it as PNG at the photo\'s size, and sends no image bytes anywhere', async () => {
+    const photo = PHOTOS.astronaut;
+    const photoPath = join(fixturesDir, photo.file);
+    const before = requests.length;
+
+    await page.getByLabel('Choose photos').setInputFiles(photoPath);
+    const link = page.getByRole('link', { name: /^Download/ });
+    await link.waitFor({ timeout: 240_000 });
+
+    const engine = page.getByRole('region', { name: 'Engine' });
+    expect(await engine.getAttribute('data-backend')).toBe('wasm');
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    expect(Number(await engine.getAttribute('data-threads'))).toBe(Math.min(8, cores));
+
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe('astronaut-cutout.png');
+    const saved = join(mkdtempSync(join(tmpdir(), 'clearcut-dl-')), download.suggestedFilename());
+    await download.saveAs(saved);
+
+    const { data, info } = await sharp(saved).raw().toBuffer({ resolveWithObject: true });
+    expect(info.format).toBe('raw');
+    expect([info.width, info.height, info.channels]).toEqual([photo.width, photo.height, 4]);
+    const alphaAt = (x: number, y: number) => data[(y * info.width + x) * 4 + 3];
+    for (const [x, y] of [[2, 2], [info.width - 3, 2]]) expect(alphaAt(x, y)).toBeLessThan(16);
+    expect(alphaAt(info.width >> 1, Math.round(info.height * 0.35))).toBeGreaterThan(240); // the astronaut's face
+
+    const photoBytes = readFileSync(photoPath);
+    const during = requests.slice(before);
+    expect(during.length).toBeGreaterThan(0); // the model download, at least
+    for (const r of during) {
+      expect(new URL(r.url()).origin, r.url()).toMatch(/^(http:\/\/127\.0\.0\.1:\d+|null)$/);
+      expect(carriesImage(r.postDataBuffer(), photoBytes), `${r.method()} ${r.url()}`).toBe(false);
+    }
+  });
+});
