@@ -1,0 +1,190 @@
+/**
+ * Quality evaluation: scores every model of the manifest, with plain bilinear upsampling
+ * and with the app's edge-aware refinement, against true masks.
+ *
+ *   npm run eval [-- --dir DIR] [--model ID] [--limit N] [--no-cache] [--check]
+ *
+ * DIR holds pairs `NAME.jpg|png` + `NAME.mask.png` (255 = foreground, soft mattes
+ * allowed) and optionally `NAME.ignore.png` (255 = leave the pixel out); by default
+ * ../shared/testdata/gt. Prints a table per model, a summary, and as its last line one
+ * JSON object with the means. `--check` exits 1 when the default model, refined, falls
+ * below mean IoU 0.88 or above mean MAE 0.04. Progress goes to stderr.
+ */
+import { parseArgs } from 'node:util';
+import { manifest, modelInfo, type ModelInfo } from '../web/src/cutout/model.ts';
+import { DEFAULT_REFINE, refineAlpha, upsampleAlpha } from '../web/src/cutout/refine.ts';
+import { defaultGtDir, listPairs, loadPair, modelMap } from './lib/eval-data.ts';
+import { DEFAULT_BAND, meanScores, scoreMatte, type Scores } from './lib/metrics.ts';
+import { closeNodeSessions, nodeBackend } from './lib/node-engine.ts';
+
+/** The bars of `--check`, for the default model with refinement on. */
+export const CHECK = { minIou: 0.88, maxMae: 0.04 };
+
+const usage = 'usage: npm run eval -- [--dir DIR] [--model ID] [--limit N] [--no-cache] [--check]';
+
+interface Row {
+  name: string;
+  size: string;
+  plain: Scores;
+  refined: Scores;
+}
+
+interface Summary {
+  model: string;
+  refine: boolean;
+  images: number;
+  mae: number;
+  iou: number;
+  edgeMae: number | null;
+  boundaryF: number;
+  /** Median milliseconds of upsampling (plain) or refinement, per photo. */
+  upsampleMs: number;
+}
+
+const f = (x: number | null, digits = 4) => (x === null || Number.isNaN(x) ? '-' : x.toFixed(digits));
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const scoreCells = (s: Scores) => [f(s.mae), f(s.iou), f(s.edgeMae), f(s.boundaryF, 3)];
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        dir: { type: 'string', default: defaultGtDir },
+        model: { type: 'string' },
+        limit: { type: 'string' },
+        'no-cache': { type: 'boolean', default: false },
+        check: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (err) {
+    console.error(`${err instanceof Error ? err.message : err}\n${usage}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(usage);
+    return 0;
+  }
+  const limit = args.limit === undefined ? Infinity : Number(args.limit);
+  if (!(limit >= 1) || (limit !== Infinity && !Number.isInteger(limit))) {
+    console.error(`--limit takes a positive whole number, not "${args.limit}"\n${usage}`);
+    return 2;
+  }
+  let models: ModelInfo[];
+  try {
+    models = args.model ? [modelInfo(args.model)] : manifest.models;
+  } catch {
+    console.error(`unknown model "${args.model}"; the manifest has ${manifest.models.map((m) => m.id).join(', ')}`);
+    return 2;
+  }
+  if (args.check && !models.some((m) => m.id === manifest.default)) {
+    console.error(`--check scores the default model (${manifest.default}); drop --model ${args.model} or pass --model ${manifest.default}`);
+    return 2;
+  }
+  let files;
+  try {
+    files = listPairs(args.dir).slice(0, limit);
+  } catch (err) {
+    console.error(`cannot read the folder of pairs ${args.dir}: ${err instanceof Error ? err.message : err}`);
+    return 2;
+  }
+  if (files.length === 0) {
+    console.error(`no pairs (NAME.jpg|png + NAME.mask.png) in ${args.dir}`);
+    return 2;
+  }
+
+  const summaries: Summary[] = [];
+  const sections: string[] = [];
+  for (const model of models) {
+    const rows: Row[] = [];
+    const plainMs: number[] = [];
+    const refineMs: number[] = [];
+    for (const [i, file] of files.entries()) {
+      const pair = await loadPair(file);
+      const { input, map, cached, inferMs } = await modelMap(model, pair, !args['no-cache']);
+      const { width, height } = pair.image;
+      let t = performance.now();
+      const plain = upsampleAlpha(map, input.size, width, height);
+      plainMs.push(performance.now() - t);
+      t = performance.now();
+      const refined = refineAlpha(map, input, pair.image);
+      refineMs.push(performance.now() - t);
+      rows.push({
+        name: pair.name,
+        size: `${width}x${height}`,
+        plain: scoreMatte(plain, pair.truth, pair.ignore),
+        refined: scoreMatte(refined, pair.truth, pair.ignore),
+      });
+      console.error(`[${model.id}] photo ${i + 1}/${files.length} ${pair.name}: ${cached ? 'cached map' : `inferred in ${(inferMs / 1000).toFixed(1)} s`}`);
+    }
+    const meanPlain = meanScores(rows.map((r) => r.plain));
+    const meanRefined = meanScores(rows.map((r) => r.refined));
+    for (const [refine, s, ms] of [[false, meanPlain, plainMs], [true, meanRefined, refineMs]] as const) {
+      summaries.push({ model: model.id, refine, images: rows.length, mae: s.mae, iou: s.iou, edgeMae: s.edgeMae, boundaryF: s.boundaryF, upsampleMs: median(ms) });
+    }
+    sections.push(
+      `${model.id}: plain bilinear (left) vs refined (right)\n` +
+        table(
+          ['image', 'size', 'MAE', 'IoU', 'edge MAE', 'BF', '| MAE', 'IoU', 'edge MAE', 'BF'],
+          [
+            ...rows.map((r) => [r.name, r.size, ...scoreCells(r.plain), ...scoreCells(r.refined)]),
+            ['mean', '', ...scoreCells(meanPlain), ...scoreCells(meanRefined)],
+          ].map((cells) => cells.map((c, i) => (i === 6 ? `| ${c}` : c))),
+        ),
+    );
+  }
+  await closeNodeSessions();
+
+  const summaryTable = table(
+    ['model', 'refine', 'MAE', 'IoU', 'edge MAE', 'boundary F', 'ms/photo'],
+    summaries.map((s) => [s.model, s.refine ? 'on' : 'off', f(s.mae), f(s.iou), f(s.edgeMae), f(s.boundaryF, 3), s.upsampleMs.toFixed(1)]),
+  );
+  console.log(sections.join('\n\n'));
+  console.log(
+    `\nMeans over ${files.length} photos from ${args.dir}. MAE and edge MAE: alpha in [0, 1]; IoU at 0.5; edge MAE within ${DEFAULT_BAND} px of the true edge;` +
+      ` BF: boundary F, edges matched within ceil(0.008 x diagonal) px. Refinement: ${JSON.stringify(DEFAULT_REFINE)}; ms/photo: median time of the upsampling alone.\n`,
+  );
+  console.log(summaryTable);
+
+  let status = 0;
+  let check: { passed: boolean; failures: string[] } | undefined;
+  if (args.check) {
+    const s = summaries.find((x) => x.model === manifest.default && x.refine)!;
+    const failures: string[] = [];
+    if (!(s.iou >= CHECK.minIou)) failures.push(`mean IoU ${f(s.iou)} is below ${CHECK.minIou}`);
+    if (!(s.mae <= CHECK.maxMae)) failures.push(`mean MAE ${f(s.mae)} is above ${CHECK.maxMae}`);
+    check = { passed: failures.length === 0, failures };
+    if (failures.length > 0) {
+      console.error(`eval --check FAILED for the default model ${s.model} with refinement on ${files.length} photos: ${failures.join('; ')}`);
+      status = 1;
+    } else {
+      console.error(`eval --check passed: ${s.model} refined, mean IoU ${f(s.iou)} >= ${CHECK.minIou}, mean MAE ${f(s.mae)} <= ${CHECK.maxMae}`);
+    }
+  }
+  const round = (x: number | null) => (x === null || Number.isNaN(x) ? null : Math.round(x * 1e5) / 1e5);
+  console.log(
+    JSON.stringify({
+      dir: args.dir,
+      images: files.length,
+      band: DEFAULT_BAND,
+      refineOptions: DEFAULT_REFINE,
+      backend: nodeBackend,
+      results: summaries.map((s) => ({ ...s, mae: round(s.mae), iou: round(s.iou), edgeMae: round(s.edgeMae), boundaryF: round(s.boundaryF), upsampleMs: Math.round(s.upsampleMs * 10) / 10 })),
+      ...(check ? { check } : {}),
+    }),
+  );
+  return status;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,112 @@
+/**
+ * The evaluation's data: pairs of photo and true mask in a folder, and the network's maps
+ * cached on disk (.eval/cache/) by model and photo hash, so re-scoring and refine tuning
+ * never run the network twice. Shared by scripts/eval.ts and scripts/tune-refine.ts.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { RgbaImage } from '../../web/src/cutout/image.ts';
+import type { ModelInfo } from '../../web/src/cutout/model.ts';
+import { preprocess, type ModelInput } from '../../web/src/cutout/preprocess.ts';
+import type { Plane } from './metrics.ts';
+import { decodeNode } from './node-codec.ts';
+import { inferNode } from './node-engine.ts';
+import { rootDir, sharedTestdata } from './paths.ts';
+
+/** The default folder of pairs. */
+export const defaultGtDir = join(sharedTestdata, 'gt');
+/** Where the maps are cached (git-ignored). */
+export const cacheDir = join(rootDir, '.eval', 'cache');
+/** Bump when preprocess changes what the network sees, so old maps are not reused. */
+const CACHE_VERSION = 'v1';
+
+/** One photo with its truth: `NAME.jpg|jpeg|png` + `NAME.mask.png` (+ `NAME.ignore.png`). */
+export interface PairFiles {
+  name: string;
+  photo: string;
+  mask: string;
+  ignore?: string;
+}
+
+/** A decoded pair. */
+export interface Pair {
+  name: string;
+  image: RgbaImage;
+  truth: Plane;
+  ignore?: Plane;
+  /** sha256 of the photo's bytes, hex. */
+  sha256: string;
+}
+
+/** The pairs in `dir`, sorted by name; photos without a mask are skipped. */
+export function listPairs(dir: string): PairFiles[] {
+  const files = new Set(readdirSync(dir));
+  const pairs: PairFiles[] = [];
+  for (const file of [...files].sort()) {
+    const m = /^(.*)\.(jpe?g|png)$/i.exec(file);
+    if (!m || /\.(mask|ignore)$/i.test(m[1])) continue;
+    const name = m[1];
+    if (!files.has(`${name}.mask.png`)) continue;
+    pairs.push({
+      name,
+      photo: join(dir, file),
+      mask: join(dir, `${name}.mask.png`),
+      ignore: files.has(`${name}.ignore.png`) ? join(dir, `${name}.ignore.png`) : undefined,
+    });
+  }
+  return pairs;
+}
+
+/** A mask file as one 8-bit channel (the first channel of whatever is stored). */
+async function readPlane(path: string): Promise<Plane> {
+  const { data, info } = await sharp(path).removeAlpha().extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+/** Decodes a pair and checks that the photo and its masks have one size. */
+export async function loadPair(files: PairFiles): Promise<Pair> {
+  const bytes = readFileSync(files.photo);
+  const image = await decodeNode(bytes);
+  const truth = await readPlane(files.mask);
+  const ignore = files.ignore ? await readPlane(files.ignore) : undefined;
+  for (const [what, p] of [['mask', truth], ['ignore mask', ignore]] as const) {
+    if (p && (p.width !== image.width || p.height !== image.height)) {
+      throw new Error(`${files.name}: the ${what} is ${p.width}x${p.height} but the photo is ${image.width}x${image.height}`);
+    }
+  }
+  return { name: files.name, image, truth, ignore, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** The network's S×S map for a pair, and whether it came from the cache. */
+export interface MapResult {
+  input: ModelInput;
+  map: Float32Array;
+  cached: boolean;
+  /** Milliseconds of inference (0 when cached). */
+  inferMs: number;
+}
+
+/** Preprocesses the photo and returns the model's map, from the cache when allowed. */
+export async function modelMap(model: ModelInfo, pair: Pair, useCache = true): Promise<MapResult> {
+  const input = preprocess(pair.image, model);
+  const n = input.size * input.size;
+  const file = join(cacheDir, `${model.sha256.slice(0, 16)}-${pair.sha256.slice(0, 16)}-${input.size}-${CACHE_VERSION}.f32`);
+  if (useCache && existsSync(file)) {
+    const buf = readFileSync(file);
+    if (buf.byteLength === n * 4) {
+      const map = new Float32Array(n);
+      new Uint8Array(map.buffer).set(buf);
+      return { input, map, cached: true, inferMs: 0 };
+    }
+  }
+  const started = performance.now();
+  const map = await inferNode(model, input);
+  const inferMs = performance.now() - started;
+  mkdirSync(cacheDir, { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, new Uint8Array(map.buffer, map.byteOffset, map.byteLength));
+  renameSync(tmp, file);
+  return { input, map, cached: false, inferMs };
+}
