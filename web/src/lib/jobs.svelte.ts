@@ -41,6 +41,13 @@ export class Job {
   }
 }
 
+export interface JobListOptions {
+  /** Extra request fields for each cut (the chosen model). */
+  request?: () => { modelId?: string };
+  /** Called when a job finishes (to keep it in the history). */
+  onDone?: (job: Job) => void;
+}
+
 export class JobList {
   jobs = $state<Job[]>([]);
   /** Ticks while a job runs, so progress estimates move. */
@@ -51,11 +58,11 @@ export class JobList {
   #nextId = 1;
   #timer: ReturnType<typeof setInterval> | undefined;
   readonly #client: CutoutClient;
-  readonly #request: () => { modelId?: string };
+  readonly #options: JobListOptions;
 
-  constructor(client: CutoutClient, request: () => { modelId?: string } = () => ({})) {
+  constructor(client: CutoutClient, options: JobListOptions = {}) {
     this.#client = client;
-    this.#request = request;
+    this.#options = options;
   }
 
   /** Adds photos to the queue; each starts as the engine frees up. */
@@ -84,7 +91,7 @@ export class JobList {
     job.error = undefined;
     this.#tick(true);
     try {
-      const result = await this.#client.cut(job.controller.signal, job.file, { format: 'png', ...this.#request() }, (stage) => {
+      const result = await this.#client.cut(job.controller.signal, job.file, { format: 'png', ...this.#options.request?.() }, (stage) => {
         job.state = 'cutting';
         job.stage = stage;
         job.stageStarted = performance.now();
@@ -95,6 +102,7 @@ export class JobList {
       const t = result.timings;
       if (t.infer) this.#inferMs.push(t.infer);
       this.#jobMs.push(Object.values(t).reduce<number>((s, v) => s + (v ?? 0), 0));
+      this.#options.onDone?.(job);
     } catch (err) {
       if (isAbortError(err)) job.state = 'cancelled';
       else {
