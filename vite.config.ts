@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import { manifest } from './web/src/cutout/model.ts';
 import { securityHeaders } from './server/middleware/security-headers.ts';
 
@@ -26,10 +27,76 @@ function serveModels(): Plugin {
   };
 }
 
+/**
+ * The web app manifest and the Workbox service worker (generateSW). Registered by
+ * web/src/lib/pwa.ts with workbox-window: a new version waits until the person says
+ * "Reload" (registerType 'prompt': no skipWaiting in the worker, a SKIP_WAITING message
+ * listener instead).
+ */
+function pwa(): Plugin[] {
+  return VitePWA({
+    registerType: 'prompt',
+    injectRegister: false,
+    // The icons are in the glob below already; listing them twice only duplicates entries.
+    includeManifestIcons: false,
+    manifest: {
+      name: 'clearcut — background removal on your device',
+      short_name: 'clearcut',
+      description: 'Remove the background from photos on your own device. Your photos never leave it.',
+      start_url: '/',
+      scope: '/',
+      display: 'standalone',
+      theme_color: '#1d4ed8',
+      background_color: '#f3f4f6',
+      lang: 'en',
+      icons: [
+        { src: '/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+        { src: '/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+        { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+        { src: '/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+      ],
+    },
+    workbox: {
+      // The app shell, the worker, and the WASM build of onnxruntime-web (its .wasm is
+      // ~14 MB, hence the raised limit), so the app starts and cuts out photos offline.
+      // (manifest.webmanifest is added by the plugin itself.)
+      globPatterns: ['**/*.{html,js,css,wasm,svg,png,ico,woff2}'],
+      // The WebGPU build's asyncify .wasm (~27 MB) is only fetched on machines with a
+      // WebGPU adapter: precaching it would cost every visitor 27 MB for a path most
+      // never take. It is cached on first use instead (runtimeCaching below).
+      globIgnores: ['**/*.asyncify-*.wasm', '**/*.map'],
+      maximumFileSizeToCacheInBytes: 20 * 1024 * 1024,
+      // Client-side routes get the cached index.html; the API and the models never do.
+      navigateFallback: 'index.html',
+      navigateFallbackDenylist: [/^\/api(\/|$)/, /^\/models\//],
+      // No route matches /models/ or /api/, so the service worker never answers them and
+      // the browser fetches them itself: the models are kept by fetchModel in their own
+      // cache (clearcut-models-v1), and 88 MB need not stream through the worker.
+      runtimeCaching: [
+        {
+          urlPattern: /\/assets\/[^/]*\.asyncify-[\w-]+\.wasm$/,
+          handler: 'CacheFirst',
+          options: {
+            cacheName: 'clearcut-ort-webgpu',
+            // File names carry a content hash: one entry, the current build's.
+            expiration: { maxEntries: 1 },
+            cacheableResponse: { statuses: [200] },
+          },
+        },
+      ],
+      // The first visit's service worker takes the page at once (nothing to replace);
+      // later versions wait in `installed` until the person accepts the reload.
+      clientsClaim: true,
+      skipWaiting: false,
+      cleanupOutdatedCaches: true,
+    },
+  });
+}
+
 export default defineConfig({
   root: 'web',
   publicDir: 'public',
-  plugins: [svelte(), serveModels()],
+  plugins: [svelte(), serveModels(), pwa()],
   build: {
     outDir: '../dist',
     emptyOutDir: true,

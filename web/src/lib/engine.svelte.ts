@@ -1,34 +1,103 @@
-/** The engine's state for the UI: which backend runs, and the model download's progress. */
+/**
+ * The engine's state for the UI: which backend runs, which model is chosen, its download's
+ * progress, and which models are kept in Cache Storage (available offline).
+ */
 import { CutoutClient, type EngineInfo } from '../cutout/client.ts';
+import { cachedModelIds, manifest, modelInfo, removeCachedModel, type DownloadProgress, type ModelInfo } from '../cutout/model.ts';
 import { describeError } from './errors.ts';
-import { cachedModelIds, manifest, type DownloadProgress } from '../cutout/model.ts';
+import { initialModelId, saveModelChoice } from './model-choice.ts';
+
+/** localStorage, or nothing where it is missing or refused. */
+function storage(): Storage | undefined {
+  try {
+    return typeof localStorage === 'undefined' ? undefined : localStorage;
+  } catch {
+    return undefined;
+  }
+}
 
 export class EngineState {
   readonly client = new CutoutClient();
+  readonly models: readonly ModelInfo[] = manifest.models;
   info = $state<EngineInfo | undefined>();
+  /** The chosen model: `?model=`, else the stored choice, else the manifest's default. */
+  modelId = $state(initialModelId(manifest, typeof location === 'undefined' ? '' : location.search, storage()));
+  /** Bytes of the chosen model's download, while it downloads (or after, until it opens). */
   download = $state<DownloadProgress | undefined>();
+  /** The chosen model is open in the worker. */
   ready = $state(false);
   error = $state<string | undefined>();
-  #loading?: Promise<void>;
+  /** Ids of the models kept in Cache Storage, in manifest order; undefined until first read. */
+  cached = $state<string[] | undefined>();
+  /** One load per model id; a failed load is forgotten so it can be retried. */
+  #loading = new Map<string, Promise<void>>();
+  #opened = new Set<string>();
 
-  /** Opens the default model now if it is already cached, so the first photo starts at once. */
-  async warmUp(): Promise<void> {
-    this.info = await this.client.init();
-    if ((await cachedModelIds()).includes(manifest.default)) void this.load();
+  /** The chosen model's manifest entry. */
+  get model(): ModelInfo {
+    return modelInfo(this.modelId);
   }
 
-  /** Downloads (with progress) and opens the default model, once. */
+  /** Picks the backend, and opens the chosen model now if it is already cached, so the first photo starts at once. */
+  async warmUp(): Promise<void> {
+    await this.refreshCached();
+    this.info = await this.client.init();
+    if (this.cached?.includes(this.modelId)) void this.load();
+  }
+
+  /** Downloads (with byte progress) and opens the chosen model, once per model. */
   load(): Promise<void> {
-    this.#loading ??= (async () => {
-      try {
-        this.error = undefined;
-        this.info = await this.client.loadModel(undefined, manifest.default, (p) => (this.download = p));
-        this.ready = true;
-      } catch (err) {
-        this.error = describeError(err);
-        this.#loading = undefined;
-      }
-    })();
-    return this.#loading;
+    const id = this.modelId;
+    let loading = this.#loading.get(id);
+    if (!loading) {
+      loading = (async () => {
+        try {
+          if (this.modelId === id) this.error = undefined;
+          const info = await this.client.loadModel(undefined, id, (p) => {
+            if (this.modelId === id) this.download = p;
+          });
+          this.info = info;
+          this.#opened.add(id);
+          if (this.modelId === id) this.ready = true;
+        } catch (err) {
+          this.#loading.delete(id);
+          if (this.modelId === id) this.error = describeError(err);
+        } finally {
+          await this.refreshCached();
+        }
+      })();
+      this.#loading.set(id, loading);
+    }
+    return loading;
+  }
+
+  /** Switches to another model and keeps the choice; opens it at once when it is cached already. */
+  choose(id: string): void {
+    const model = modelInfo(id);
+    if (model.id === this.modelId) return;
+    this.modelId = model.id;
+    saveModelChoice(model.id, storage());
+    this.ready = this.#opened.has(model.id);
+    this.download = undefined;
+    this.error = undefined;
+    if (this.cached?.includes(model.id)) void this.load();
+  }
+
+  /**
+   * Removes a model from Cache Storage: it is no longer available offline. A model open in
+   * the worker stays usable until the page closes; the next visit downloads it again.
+   */
+  async remove(id: string): Promise<void> {
+    await removeCachedModel(modelInfo(id));
+    await this.refreshCached();
+  }
+
+  /** Re-reads which models are in Cache Storage. */
+  async refreshCached(): Promise<void> {
+    try {
+      this.cached = await cachedModelIds();
+    } catch {
+      this.cached = [];
+    }
   }
 }
