@@ -5,11 +5,13 @@
 import * as Comlink from 'comlink';
 import { abortError } from './errors.ts';
 import type { Backend } from './infer.ts';
+import type { ExportRequest } from './export.ts';
 import type { DownloadProgress } from './model.ts';
 import type { Stage } from './pipeline.ts';
 import type { CutRequest, CutResult, EngineApi, EngineInfo } from './worker.ts';
 
 export type { CutRequest, CutResult, EngineInfo } from './worker.ts';
+export type { ExportBackground, ExportRequest } from './export.ts';
 
 /** Resolves with `promise`, or rejects with an AbortError as soon as `signal` aborts. */
 export function abortable<T>(signal: AbortSignal | undefined, promise: Promise<T>): Promise<T> {
@@ -28,6 +30,8 @@ export class CutoutClient {
   #queue: Promise<unknown> = Promise.resolve();
   #nextJob = 1;
   readonly #prefer?: Backend;
+  #exportApi?: Comlink.Remote<EngineApi>;
+  #exportQueue: Promise<unknown> = Promise.resolve();
 
   constructor(options: { prefer?: Backend } = {}) {
     this.#prefer = options.prefer;
@@ -69,6 +73,22 @@ export class CutoutClient {
     // The next job waits for this one to leave the worker, even when its caller has
     // already been told it was cancelled: one session runs one photo at a time.
     this.#queue = inWorker.catch(() => {});
+    return abortable(signal, inWorker);
+  }
+
+  /**
+   * Exports a cutout in a second instance of the worker, so exports never wait behind
+   * queued cutouts; exports run one at a time, in order. `alpha`'s buffer is transferred:
+   * pass a copy if it is still needed.
+   */
+  exportCutout(signal: AbortSignal | undefined, file: Blob, alpha: Uint8Array, width: number, height: number, request: ExportRequest): Promise<Blob> {
+    this.#exportApi ??= Comlink.wrap<EngineApi>(new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'export' }));
+    const remote = this.#exportApi;
+    const inWorker = this.#exportQueue.then(() => {
+      if (signal?.aborted) throw abortError();
+      return remote.exportCutout(file, Comlink.transfer(alpha, [alpha.buffer]), width, height, request);
+    });
+    this.#exportQueue = inWorker.catch(() => {});
     return abortable(signal, inWorker);
   }
 

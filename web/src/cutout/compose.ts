@@ -1,10 +1,16 @@
 /**
- * Compose stage: photo + alpha matte -> the cutout's RGBA pixels, on a transparent or a
- * solid background.
+ * Compose stage: photo + alpha matte -> the cutout's RGBA pixels, on a transparent, a
+ * solid-colour or an image background; and the pure pixel helpers exports need around it:
+ * resizing without dark fringes, cover-fitting a background image, and a fast blur.
  */
 import type { AlphaMatte, RgbaImage } from './image.ts';
+import { tentTaps } from './resample.ts';
 
-export type Background = { kind: 'transparent' } | { kind: 'color'; color: [number, number, number] };
+/** What goes behind the subject. An image background has the cutout's own size. */
+export type Background =
+  | { kind: 'transparent' }
+  | { kind: 'color'; color: [number, number, number] }
+  | { kind: 'image'; image: RgbaImage };
 
 export const TRANSPARENT: Background = { kind: 'transparent' };
 
@@ -16,33 +22,203 @@ export function colorBackground(hex: string): Background {
   return { kind: 'color', color: [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16)) as [number, number, number] };
 }
 
+const sameSize = (what: string, a: { width: number; height: number }, b: { width: number; height: number }) => {
+  if (a.width !== b.width || a.height !== b.height) {
+    throw new Error(`${what} is ${b.width}×${b.height} but the photo is ${a.width}×${a.height}`);
+  }
+};
+
 /**
  * The cutout: the photo's colours with the matte as alpha (times the photo's own alpha),
- * or blended over a solid colour and fully opaque.
+ * or blended over a background and fully opaque. Fully transparent pixels keep no colour,
+ * so an erased background cannot be recovered from the file.
  */
 export function compose(image: RgbaImage, alpha: AlphaMatte, background: Background = TRANSPARENT): RgbaImage {
-  if (image.width !== alpha.width || image.height !== alpha.height) {
-    throw new Error(`matte is ${alpha.width}×${alpha.height} but the photo is ${image.width}×${image.height}`);
-  }
+  sameSize('matte', image, alpha);
   const src = image.data;
   const a = alpha.data;
   const out = new Uint8ClampedArray(src.length);
-  if (background.kind === 'transparent') {
-    for (let i = 0, p = 0; i < a.length; i++, p += 4) {
+  // Uint8ClampedArray rounds to the nearest integer on assignment (ToUint8Clamp), so no
+  // `+ 0.5` here: that would round twice and turn a background of #010101 into #020202.
+  for (let i = 0, p = 0; i < a.length; i++, p += 4) {
+    const v = src[p + 3] === 255 ? a[i] : (a[i] * src[p + 3]) / 255;
+    if (v > 0.5) {
       out[p] = src[p];
       out[p + 1] = src[p + 1];
       out[p + 2] = src[p + 2];
-      out[p + 3] = src[p + 3] === 255 ? a[i] : (a[i] * src[p + 3] + 127) / 255;
+      out[p + 3] = v;
+    }
+  }
+  return background.kind === 'transparent' ? { width: image.width, height: image.height, data: out } : flatten({ ...image, data: out }, background);
+}
+
+/**
+ * Blends straight-alpha RGBA pixels over a colour or an image background (the image at
+ * the same size), giving opaque pixels. A transparent background returns the pixels as they are.
+ */
+export function flatten(image: RgbaImage, background: Background): RgbaImage {
+  if (background.kind === 'transparent') return image;
+  const src = image.data;
+  const out = new Uint8ClampedArray(src.length);
+  if (background.kind === 'color') {
+    const [br, bg, bb] = background.color;
+    for (let p = 0; p < src.length; p += 4) {
+      const t = src[p + 3] / 255;
+      out[p] = src[p] * t + br * (1 - t);
+      out[p + 1] = src[p + 1] * t + bg * (1 - t);
+      out[p + 2] = src[p + 2] * t + bb * (1 - t);
+      out[p + 3] = 255;
     }
   } else {
-    const [br, bg, bb] = background.color;
-    for (let i = 0, p = 0; i < a.length; i++, p += 4) {
-      const t = (a[i] * src[p + 3]) / (255 * 255);
-      out[p] = src[p] * t + br * (1 - t) + 0.5;
-      out[p + 1] = src[p + 1] * t + bg * (1 - t) + 0.5;
-      out[p + 2] = src[p + 2] * t + bb * (1 - t) + 0.5;
+    sameSize('background image', image, background.image);
+    const b = background.image.data;
+    for (let p = 0; p < src.length; p += 4) {
+      const t = src[p + 3] / 255;
+      out[p] = src[p] * t + b[p] * (1 - t);
+      out[p + 1] = src[p + 1] * t + b[p + 1] * (1 - t);
+      out[p + 2] = src[p + 2] * t + b[p + 2] * (1 - t);
       out[p + 3] = 255;
     }
   }
   return { width: image.width, height: image.height, data: out };
+}
+
+/**
+ * Resizes RGBA pixels with the tent filter. With `premultiplied` (for pixels with
+ * transparency) colours are weighted by their alpha while filtering, so transparent
+ * neighbours do not darken the edges; otherwise alpha is filtered like the colours.
+ */
+export function resizeRgba(image: RgbaImage, dw: number, dh: number, premultiplied = true): RgbaImage {
+  const { width: sw, height: sh, data } = image;
+  if (sw === dw && sh === dh) return image;
+  const tx = tentTaps(sw, dw);
+  const ty = tentTaps(sh, dh);
+  const tmp = new Float32Array(dw * sh * 4);
+  for (let y = 0; y < sh; y++) {
+    const row = y * sw * 4;
+    for (let x = 0; x < dw; x++) {
+      const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
+      let r = 0, g = 0, b = 0, a = 0;
+      for (let k = 0; k < n; k++) {
+        const p = row + (s0 + k) * 4;
+        const w = tx.weights[wo + k];
+        const wa = premultiplied ? (w * data[p + 3]) / 255 : w;
+        r += data[p] * wa;
+        g += data[p + 1] * wa;
+        b += data[p + 2] * wa;
+        a += data[p + 3] * w;
+      }
+      const t = (y * dw + x) * 4;
+      tmp[t] = r;
+      tmp[t + 1] = g;
+      tmp[t + 2] = b;
+      tmp[t + 3] = a;
+    }
+  }
+  const out = new Uint8ClampedArray(dw * dh * 4);
+  for (let y = 0; y < dh; y++) {
+    const s0 = ty.start[y], n = ty.count[y], wo = y * ty.stride;
+    for (let x = 0; x < dw; x++) {
+      let r = 0, g = 0, b = 0, a = 0;
+      for (let k = 0; k < n; k++) {
+        const w = ty.weights[wo + k];
+        const t = ((s0 + k) * dw + x) * 4;
+        r += tmp[t] * w;
+        g += tmp[t + 1] * w;
+        b += tmp[t + 2] * w;
+        a += tmp[t + 3] * w;
+      }
+      const o = (y * dw + x) * 4;
+      // Back to straight alpha: divide the weighted colour by the weight of alpha.
+      const k = premultiplied ? (a > 0 ? 255 / a : 0) : 1;
+      out[o] = r * k;
+      out[o + 1] = g * k;
+      out[o + 2] = b * k;
+      out[o + 3] = a;
+    }
+  }
+  return { width: dw, height: dh, data: out };
+}
+
+/** A rectangle of the pixels, copied. */
+export function cropRgba(image: RgbaImage, x: number, y: number, width: number, height: number): RgbaImage {
+  const out = new Uint8ClampedArray(width * height * 4);
+  for (let r = 0; r < height; r++) {
+    const from = ((y + r) * image.width + x) * 4;
+    out.set(image.data.subarray(from, from + width * 4), r * width * 4);
+  }
+  return { width, height, data: out };
+}
+
+/** Scales `image` to cover `width`×`height` and crops the centre, as CSS `object-fit: cover`. */
+export function coverFit(image: RgbaImage, width: number, height: number): RgbaImage {
+  const scale = Math.max(width / image.width, height / image.height);
+  const cw = Math.min(image.width, Math.max(1, Math.round(width / scale)));
+  const ch = Math.min(image.height, Math.max(1, Math.round(height / scale)));
+  const x = (image.width - cw) >> 1;
+  const y = (image.height - ch) >> 1;
+  const crop = cw === image.width && ch === image.height ? image : cropRgba(image, x, y, cw, ch);
+  return opaque(resizeRgba(crop, width, height, false));
+}
+
+/** The pixels with alpha set to 255 (a background is opaque). */
+function opaque(image: RgbaImage): RgbaImage {
+  for (let p = 3; p < image.data.length; p += 4) image.data[p] = 255;
+  return image;
+}
+
+/** One box blur of radius `r` along rows (`step` 1) or columns (`step` width), edges clamped. */
+function boxPass(src: Float32Array, dst: Float32Array, lines: number, length: number, lineStride: number, step: number, r: number): void {
+  const inv = 1 / (2 * r + 1);
+  for (let l = 0; l < lines; l++) {
+    const base = l * lineStride;
+    const at = (i: number) => src[base + Math.min(length - 1, Math.max(0, i)) * step];
+    let acc = 0;
+    for (let i = -r; i <= r; i++) acc += at(i);
+    for (let i = 0; i < length; i++) {
+      dst[base + i * step] = acc * inv;
+      acc += at(i + r + 1) - at(i - r);
+    }
+  }
+}
+
+/**
+ * Blurs the colours of `image` with three box blurs of radius `r` in each direction (close
+ * to a Gaussian of sigma ≈ √(r(r+1))); alpha becomes 255.
+ */
+export function blurRgba(image: RgbaImage, r: number): RgbaImage {
+  const { width: w, height: h, data } = image;
+  const out = new Uint8ClampedArray(data.length);
+  const plane = new Float32Array(w * h);
+  const tmp = new Float32Array(w * h);
+  const radius = Math.max(0, Math.round(r));
+  for (let c = 0; c < 3; c++) {
+    for (let i = 0; i < w * h; i++) plane[i] = data[i * 4 + c];
+    if (radius > 0) {
+      for (let pass = 0; pass < 3; pass++) {
+        boxPass(plane, tmp, h, w, w, 1, radius);
+        boxPass(tmp, plane, w, h, 1, w, radius);
+      }
+    }
+    for (let i = 0; i < w * h; i++) out[i * 4 + c] = plane[i];
+  }
+  for (let p = 3; p < out.length; p += 4) out[p] = 255;
+  return { width: w, height: h, data: out };
+}
+
+/** The longest side blurred backgrounds are computed at; the result is then enlarged. */
+export const BLUR_WORKING_SIDE = 512;
+
+/**
+ * The photo blurred, as an opaque background of `width`×`height`: shrunk to at most
+ * BLUR_WORKING_SIDE pixels on its longest side, blurred there (`strength` is the blur's
+ * radius as a fraction of the longest side), and enlarged, which is fast for any photo.
+ */
+export function blurredBackground(photo: RgbaImage, width: number, height: number, strength = 0.02): RgbaImage {
+  const scale = Math.min(1, BLUR_WORKING_SIDE / Math.max(photo.width, photo.height));
+  const ww = Math.max(1, Math.round(photo.width * scale));
+  const wh = Math.max(1, Math.round(photo.height * scale));
+  const small = resizeRgba(photo, ww, wh, false);
+  const blurred = blurRgba(small, strength * Math.max(ww, wh));
+  return opaque(resizeRgba(blurred, width, height, false));
 }

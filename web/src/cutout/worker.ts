@@ -8,6 +8,7 @@ import type { InferenceSession } from 'onnxruntime-web';
 import { decodeInBrowser, DEFAULT_MAX_PIXELS } from './decode.ts';
 import { encodeInBrowser, type OutputFormat } from './encode.ts';
 import { abortError } from './errors.ts';
+import { exportInBrowser, type ExportRequest } from './export.ts';
 import { chooseBackend, configureOrt, createSession, runModel, type Backend, type BackendInfo, type OrtModule } from './infer.ts';
 import { fetchModel, modelInfo, type DownloadProgress } from './model.ts';
 import { cutPixels, timed, type CutoutOptions, type Stage, type StageTimings } from './pipeline.ts';
@@ -122,6 +123,14 @@ const api = {
     } finally {
       running.delete(jobId);
     }
+  },
+
+  /**
+   * Exports a cutout: decodes the photo again, applies the (touched-up) matte, resizes,
+   * puts the background behind and encodes. The matte's buffer should be transferred.
+   */
+  exportCutout(file: Blob, alpha: Uint8Array, width: number, height: number, request: ExportRequest): Promise<Blob> {
+    return exportInBrowser(file, { width, height, data: alpha }, request);
   },
 
   /** Stops a running job at its next stage boundary. */

@@ -1,0 +1,134 @@
+/**
+ * What the user has changed about one finished cutout: the touched-up matte (with its
+ * undo history), the background, the format and the size. Kept per job, apart from the
+ * job itself, and read by exportJob.
+ */
+import type { ExportBackground } from '../cutout/export.ts';
+import type { OutputFormat } from '../cutout/encode.ts';
+import type { AlphaMatte } from '../cutout/image.ts';
+import { replaceAlpha, Stroke, type AlphaPatch, type BrushMode, type Rect } from './brush.ts';
+import type { ExportSize } from './export-size.ts';
+import type { Job } from './jobs.svelte.ts';
+import { UndoStack } from './undo.ts';
+
+export const TRANSPARENT_BACKGROUND: ExportBackground = { kind: 'transparent' };
+
+export class JobEdits {
+  readonly job: Job;
+  format = $state<OutputFormat>('png');
+  size = $state<ExportSize>('standard');
+  background = $state.raw<ExportBackground>(TRANSPARENT_BACKGROUND);
+  /** Why a choice changed another one (JPEG and transparency), for a polite announcement. */
+  notice = $state<string | undefined>();
+  /** Bumped whenever the matte changes. */
+  version = $state(0);
+  canUndo = $state(false);
+  canRedo = $state(false);
+  /** True once the matte has been touched (until reset). */
+  touched = $state(false);
+  readonly history = new UndoStack<AlphaPatch>();
+  #alpha?: AlphaMatte;
+
+  constructor(job: Job) {
+    this.job = job;
+  }
+
+  #result() {
+    const r = this.job.result;
+    if (!r) throw new Error(`${this.job.name} has no cutout yet`);
+    return r;
+  }
+
+  /** The matte being edited: a copy of the model's, made on first use. */
+  get alpha(): AlphaMatte {
+    const r = this.#result();
+    this.#alpha ??= { width: r.width, height: r.height, data: r.alpha.slice() };
+    return this.#alpha;
+  }
+
+  /** The matte to export: the edited one, or the model's when untouched. */
+  get currentAlpha(): Uint8Array {
+    return this.#alpha?.data ?? this.#result().alpha;
+  }
+
+  /** Starts a brush stroke on the edited matte. */
+  beginStroke(mode: BrushMode, softness: number): Stroke {
+    return new Stroke(this.alpha, mode, softness);
+  }
+
+  /** Records a finished stroke (or any patch) for undo. */
+  commit(patch: AlphaPatch | null): void {
+    if (!patch) return;
+    this.history.push(patch);
+    this.touched = true;
+    this.#changed();
+  }
+
+  /** Undoes the last edit; returns the area to redraw. */
+  undo(): Rect | null {
+    return this.#step(() => this.history.undo());
+  }
+
+  /** Redoes the last undone edit; returns the area to redraw. */
+  redo(): Rect | null {
+    return this.#step(() => this.history.redo());
+  }
+
+  #step(move: () => AlphaPatch | undefined): Rect | null {
+    const patch = move();
+    if (!patch) return null;
+    this.touched = true;
+    this.#changed();
+    return patch.bounds;
+  }
+
+  /** Back to the model's matte, as one undoable step; returns the area to redraw. */
+  reset(): Rect | null {
+    const patch = replaceAlpha(this.alpha, this.#result().alpha);
+    if (!patch) return null;
+    this.history.push(patch);
+    this.touched = false;
+    this.#changed();
+    return patch.bounds;
+  }
+
+  #changed(): void {
+    this.canUndo = this.history.canUndo;
+    this.canRedo = this.history.canRedo;
+    this.version++;
+  }
+
+  /** Chooses the format; JPEG cannot be transparent, so it brings a white background. */
+  setFormat(format: OutputFormat): void {
+    this.format = format;
+    this.notice = undefined;
+    if (format === 'jpeg' && this.background.kind === 'transparent') {
+      this.background = { kind: 'color', color: '#ffffff' };
+      this.notice = 'JPEG cannot keep transparency, so the background is now white.';
+    }
+  }
+
+  /** Chooses the background; transparency needs PNG or WebP, so JPEG becomes PNG. */
+  setBackground(background: ExportBackground): void {
+    this.background = background;
+    this.notice = undefined;
+    if (background.kind === 'transparent' && this.format === 'jpeg') {
+      this.format = 'png';
+      this.notice = 'JPEG cannot keep transparency, so the format is now PNG.';
+    }
+  }
+}
+
+const edits = new WeakMap<Job, JobEdits>();
+
+/** The edits of a job, created when first asked for. */
+export function editsFor(job: Job): JobEdits {
+  let e = edits.get(job);
+  if (!e) edits.set(job, (e = new JobEdits(job)));
+  return e;
+}
+
+/** The edits of a job if it has any. */
+export function existingEdits(job: Job): JobEdits | undefined {
+  return edits.get(job);
+}

@@ -1,0 +1,35 @@
+/**
+ * The one place that decides export sizes: "standard" fits within one megapixel and is
+ * always free; "full" is the photo's own size, free only when that already fits within
+ * one megapixel (otherwise it is the export the credits rule charges for).
+ */
+
+export type ExportSize = 'standard' | 'full';
+
+/** The largest free export, in pixels. */
+export const STANDARD_MAX_PIXELS = 1_000_000;
+
+export interface ExportDimensions {
+  width: number;
+  height: number;
+  /** True when this export costs nothing. */
+  free: boolean;
+  /** True when the result is smaller than the photo. */
+  scaled: boolean;
+}
+
+/** The output size of exporting a `width`×`height` photo at `size`, and whether it is free. */
+export function exportDimensions(width: number, height: number, size: ExportSize): ExportDimensions {
+  if (!(width > 0 && height > 0)) throw new RangeError(`no export size for a ${width}×${height} photo`);
+  const fits = width * height <= STANDARD_MAX_PIXELS;
+  if (size === 'full' || fits) return { width, height, free: fits, scaled: false };
+  const scale = Math.sqrt(STANDARD_MAX_PIXELS / (width * height));
+  let w = Math.max(1, Math.floor(width * scale));
+  let h = Math.max(1, Math.floor(height * scale));
+  // Floating point can leave the product one row over the limit.
+  while (w * h > STANDARD_MAX_PIXELS) {
+    if (w / width > h / height) w--;
+    else h--;
+  }
+  return { width: w, height: h, free: true, scaled: true };
+}
