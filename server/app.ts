@@ -1,11 +1,20 @@
 /** createApp(deps): the whole server as one Hono app, used as-is by main.ts and the tests. */
 import { Hono } from 'hono';
+import { createRateLimiters } from './auth/rate-limit.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import type { AppEnv } from './env.ts';
 import { handleError, handleNotFound } from './errors.ts';
+import { accessLog } from './middleware/access-log.ts';
+import { apiBodies } from './middleware/body.ts';
 import { clientIp } from './middleware/client-ip.ts';
+import { csrfProtection } from './middleware/csrf.ts';
 import { securityHeadersMiddleware } from './middleware/security.ts';
+import { loadSession } from './middleware/session.ts';
+import { accountRoutes } from './routes/account.ts';
+import { authRoutes } from './routes/auth.ts';
+import { avatarFileRoutes, myAvatarRoutes } from './routes/avatars.ts';
+import type { RouteDeps } from './routes/deps.ts';
 import { modelRoutes } from './static/models.ts';
 import { pwaRoutes } from './static/pwa.ts';
 
@@ -18,16 +27,34 @@ export interface AppDeps {
 
 /** Builds the app: middleware, the API sub-apps, /models and the PWA. */
 export function createApp(deps: AppDeps) {
-  const { config } = deps;
+  const { config, db } = deps;
+  const now = deps.now ?? (() => new Date());
+  const routeDeps: RouteDeps = {
+    config,
+    db,
+    now,
+    limiters: createRateLimiters(config.rateLimits, now),
+    sessionOptions: { ttlMs: config.sessionDays * 86_400_000, now },
+  };
+
   const app = new Hono<AppEnv>()
-    .use('*', securityHeadersMiddleware(config))
     .use('*', async (c, next) => {
       c.set('ip', clientIp(c, config.trustProxy));
       c.set('user', null);
       c.set('session', null);
       await next();
     })
+    // Outermost after the defaults: the log sees the final status, the headers land on every response.
+    .use('*', accessLog(db, now))
+    .use('*', securityHeadersMiddleware(config))
+    .use('*', csrfProtection(config))
+    .use('/api/*', apiBodies())
+    .use('/api/*', loadSession(routeDeps))
     .get('/api/health', (c) => c.json({ ok: true as const }, 200))
+    .route('/api/auth', authRoutes(routeDeps))
+    .route('/api/me/avatar', myAvatarRoutes(routeDeps))
+    .route('/api/me', accountRoutes(routeDeps))
+    .route('/api/avatars', avatarFileRoutes(routeDeps))
     .route('/models', modelRoutes(config.modelsDir))
     .route('/', pwaRoutes(config.distDir));
   app.onError(handleError);

@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { closeDb, databasePath, openDb } from './db/client.ts';
+import { startAccessLogPurge } from './logs/access-log.ts';
 
 function readConfig(): Config {
   try {
@@ -19,6 +20,7 @@ function readConfig(): Config {
 const config = readConfig();
 const db = openDb(databasePath(config.dataDir));
 const app = createApp({ config, db });
+const stopPurge = startAccessLogPurge(db, config.logRetentionDays);
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   // Tests and scripts wait for this exact line.
@@ -30,6 +32,7 @@ function shutdown(signal: string): void {
   if (stopping) return;
   stopping = true;
   console.log(`clearcut: ${signal}, shutting down`);
+  stopPurge();
   server.close(() => {
     closeDb(db);
     process.exit(0);

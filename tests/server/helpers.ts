@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import { expect } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
@@ -33,9 +34,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+const relaxedRateLimits = {
+  RATE_LIMIT_SIGNUPS_PER_IP_PER_HOUR: '100000',
+  RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL: '100000',
+  RATE_LIMIT_LOGIN_FAILURES_PER_IP: '100000',
+  RATE_LIMIT_PASSWORD_CHANGES_PER_HOUR: '100000',
+};
+
 /** Creates a server over a temporary DATA_DIR; scrypt cost is lowered so suites stay fast. */
 export async function startTestServer(
-  options: { env?: Record<string, string>; listen?: boolean } = {},
+  options: { env?: Record<string, string>; listen?: boolean; realRateLimits?: boolean } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'clearcut-test-'));
   const config = loadConfig({
@@ -43,6 +51,8 @@ export async function startTestServer(
     DIST_DIR: join(dataDir, 'dist'),
     MODELS_DIR: repoModelsDir,
     SCRYPT_LOG_N: '10',
+    // Flow tests sign up many accounts from one IP; the rate-limit tests ask for the real defaults.
+    ...(options.realRateLimits ? {} : relaxedRateLimits),
     ...options.env,
   });
   const db = openDb(databasePath(dataDir));
@@ -73,4 +83,80 @@ export async function startTestServer(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A fake browser: keeps cookies, sends the app's Origin unless told otherwise, speaks JSON. */
+export class Client {
+  readonly cookies = new Map<string, string>();
+
+  constructor(
+    private readonly server: TestServer,
+    private readonly defaults: { headers?: Record<string, string> } = {},
+  ) {}
+
+  /** Sends a request over real HTTP. `origin: null` omits the Origin header. */
+  async request(
+    method: string,
+    path: string,
+    options: { json?: unknown; body?: BodyInit; headers?: Record<string, string>; origin?: string | null } = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = { ...this.defaults.headers };
+    const origin = options.origin === undefined ? this.server.url : options.origin;
+    if (origin !== null) headers['Origin'] = origin;
+    if (this.cookies.size > 0) headers['Cookie'] = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    let body = options.body;
+    if (options.json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(options.json);
+    }
+    Object.assign(headers, options.headers);
+    const res = await fetch(`${this.server.url}${path}`, { method, headers, body, redirect: 'manual' });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      if (value === '' || /max-age=0/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return res;
+  }
+
+  get(path: string, options?: Parameters<Client['request']>[2]) {
+    return this.request('GET', path, options);
+  }
+  post(path: string, json?: unknown, options?: Parameters<Client['request']>[2]) {
+    return this.request('POST', path, { json, ...options });
+  }
+  patch(path: string, json?: unknown, options?: Parameters<Client['request']>[2]) {
+    return this.request('PATCH', path, { json, ...options });
+  }
+  delete(path: string, json?: unknown, options?: Parameters<Client['request']>[2]) {
+    return this.request('DELETE', path, { json, ...options });
+  }
+
+  /** Signs up (and so in) with a fresh email; returns the email and password used. */
+  async signUp(email = uniqueEmail(), password = strongPassword): Promise<{ email: string; password: string; userId: string }> {
+    const res = await this.post('/api/auth/signup', { email, password });
+    if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+    const { user } = (await res.json()) as { user: { id: string } };
+    return { email, password, userId: user.id };
+  }
+}
+
+/** A password that passes the policy. */
+export const strongPassword = 'correct horse battery staple';
+
+let counter = 0;
+/** A new email address for each call. */
+export function uniqueEmail(): string {
+  counter += 1;
+  return `person${counter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+}
+
+/** The error code of an error response. */
+export async function errorCode(res: Response): Promise<string> {
+  const body = (await res.json()) as { error?: { code?: string; message?: string } };
+  expect(typeof body.error?.message).toBe('string');
+  return body.error?.code ?? '(none)';
 }

@@ -1,0 +1,36 @@
+/** Account deletion exactly as DESIGN.md says: erase the person, keep accounting records unlinked. */
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { accessLogs, apiKeys, creditLedger, memberships, orders, sessions, users } from '../db/schema.ts';
+import { truncateIp } from '../middleware/client-ip.ts';
+
+/**
+ * In one transaction: access-log rows are unlinked with their IPs truncated; ledger rows,
+ * orders and memberships are unlinked and kept; sessions, API keys, the balance row and
+ * the user row are erased. Returns the avatar key so the caller can remove the file.
+ */
+export function deleteAccount(db: Db, userId: string): { avatarKey: string | null } | null {
+  return db.transaction((tx) => {
+    const user = tx.select({ avatarKey: users.avatarKey }).from(users).where(eq(users.id, userId)).get();
+    if (!user) return null;
+    const ips = tx
+      .selectDistinct({ ip: accessLogs.ip })
+      .from(accessLogs)
+      .where(eq(accessLogs.userId, userId))
+      .all();
+    for (const { ip } of ips) {
+      tx.update(accessLogs)
+        .set({ ip: truncateIp(ip), userId: null })
+        .where(and(eq(accessLogs.userId, userId), eq(accessLogs.ip, ip)))
+        .run();
+    }
+    tx.update(creditLedger).set({ userId: null }).where(eq(creditLedger.userId, userId)).run();
+    tx.update(orders).set({ userId: null }).where(eq(orders.userId, userId)).run();
+    tx.update(memberships).set({ userId: null }).where(eq(memberships.userId, userId)).run();
+    tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+    tx.delete(apiKeys).where(eq(apiKeys.userId, userId)).run();
+    // credit_balances goes with the user row (ON DELETE CASCADE): a balance without a person means nothing.
+    tx.delete(users).where(eq(users.id, userId)).run();
+    return { avatarKey: user.avatarKey };
+  });
+}

@@ -1,0 +1,74 @@
+/** "Download my data": everything the server holds about one person, as one JSON document. */
+import { asc, eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { apiKeys, creditBalances, creditLedger, memberships, orders, users } from '../db/schema.ts';
+import { listUserSessions } from '../auth/session.ts';
+import { toProfile } from '../auth/user.ts';
+import { listUserAccessLog } from '../logs/access-log.ts';
+
+const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+
+/** Collects the person's profile, sessions, credits, orders, memberships, API keys (no secrets) and access log. */
+export function exportUserData(db: Db, userId: string, now: Date) {
+  const user = db.select().from(users).where(eq(users.id, userId)).get();
+  if (!user) return null;
+  return {
+    exportedAt: now.toISOString(),
+    profile: { ...toProfile(user), role: user.role, bannedAt: iso(user.bannedAt) },
+    sessions: listUserSessions(db, userId).map((s) => ({
+      id: s.id,
+      userAgent: s.userAgent,
+      ip: s.ip,
+      createdAt: s.createdAt.toISOString(),
+      lastSeenAt: s.lastVerifiedAt.toISOString(),
+      expiresAt: s.expiresAt.toISOString(),
+    })),
+    credits: {
+      balance: db.select().from(creditBalances).where(eq(creditBalances.userId, userId)).get()?.balance ?? 0,
+      ledger: db
+        .select()
+        .from(creditLedger)
+        .where(eq(creditLedger.userId, userId))
+        .orderBy(asc(creditLedger.id))
+        .all()
+        .map(({ userId: _u, ...row }) => ({ ...row, createdAt: row.createdAt.toISOString() })),
+    },
+    orders: db
+      .select()
+      .from(orders)
+      .where(eq(orders.userId, userId))
+      .all()
+      .map(({ userId: _u, ...row }) => ({
+        ...row,
+        createdAt: row.createdAt.toISOString(),
+        updatedAt: iso(row.updatedAt),
+        paidAt: iso(row.paidAt),
+      })),
+    memberships: db
+      .select()
+      .from(memberships)
+      .where(eq(memberships.userId, userId))
+      .all()
+      .map(({ userId: _u, ...row }) => ({
+        ...row,
+        currentPeriodEnd: row.currentPeriodEnd.toISOString(),
+        createdAt: row.createdAt.toISOString(),
+        updatedAt: iso(row.updatedAt),
+        cancelledAt: iso(row.cancelledAt),
+      })),
+    apiKeys: db
+      .select({
+        id: apiKeys.id,
+        name: apiKeys.name,
+        prefix: apiKeys.prefix,
+        createdAt: apiKeys.createdAt,
+        lastUsedAt: apiKeys.lastUsedAt,
+        revokedAt: apiKeys.revokedAt,
+      })
+      .from(apiKeys)
+      .where(eq(apiKeys.userId, userId))
+      .all()
+      .map((k) => ({ ...k, createdAt: k.createdAt.toISOString(), lastUsedAt: iso(k.lastUsedAt), revokedAt: iso(k.revokedAt) })),
+    accessLog: listUserAccessLog(db, userId, 100_000),
+  };
+}

@@ -1,0 +1,58 @@
+/** `npm run admin -- <command>`: make-admin EMAIL, ban EMAIL, unban EMAIL, visits [DAYS]. */
+import { banUser, formatDailyVisits, makeAdmin, unbanUser, type AdminResult } from './admin.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { closeDb, databasePath, openDb } from './db/client.ts';
+
+const usage = `usage: npm run admin -- <command>
+  make-admin EMAIL   give the account the admin role
+  ban EMAIL          suspend the account and end its sessions
+  unban EMAIL        lift the suspension
+  visits [DAYS]      requests and distinct visitors per day (default 30 days)`;
+
+function run(args: string[]): number {
+  const [command, arg] = args;
+  if (!command || command === 'help' || command === '--help') {
+    console.log(usage);
+    return command ? 0 : 1;
+  }
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 1;
+    }
+    throw err;
+  }
+  const db = openDb(databasePath(config.dataDir));
+  try {
+    let result: AdminResult;
+    if (command === 'visits') {
+      const days = arg === undefined ? 30 : Number(arg);
+      if (!Number.isInteger(days) || days < 1) {
+        console.error('visits: DAYS must be a whole number of at least 1');
+        return 1;
+      }
+      console.log(formatDailyVisits(db, days));
+      return 0;
+    }
+    if (!arg) {
+      console.error(`${command}: give the account's email\n\n${usage}`);
+      return 1;
+    }
+    if (command === 'make-admin') result = makeAdmin(db, arg);
+    else if (command === 'ban') result = banUser(db, arg);
+    else if (command === 'unban') result = unbanUser(db, arg);
+    else {
+      console.error(`unknown command "${command}"\n\n${usage}`);
+      return 1;
+    }
+    (result.ok ? console.log : console.error)(result.message);
+    return result.ok ? 0 : 1;
+  } finally {
+    closeDb(db);
+  }
+}
+
+process.exitCode = run(process.argv.slice(2));

@@ -1,0 +1,51 @@
+/** Administration: roles, bans, and visit counts. Used by admin-cli.ts (`npm run admin`). */
+import { eq } from 'drizzle-orm';
+import { getUserByEmail } from './auth/user.ts';
+import type { Db } from './db/client.ts';
+import { sessions, users } from './db/schema.ts';
+import { dailyVisits } from './logs/access-log.ts';
+
+/** Expected failures are values: the account was not found. */
+export type AdminResult = { ok: true; message: string } | { ok: false; message: string };
+
+function findUser(db: Db, email: string) {
+  return getUserByEmail(db, email);
+}
+
+/** Gives an account the admin role. */
+export function makeAdmin(db: Db, email: string): AdminResult {
+  const user = findUser(db, email);
+  if (!user) return { ok: false, message: `No account with email ${email}.` };
+  db.update(users).set({ role: 'admin' }).where(eq(users.id, user.id)).run();
+  return { ok: true, message: `${user.email} is now an admin.` };
+}
+
+/** Suspends an account: every session ends now and sign-in answers `suspended`. */
+export function banUser(db: Db, email: string, now: Date = new Date()): AdminResult {
+  const user = findUser(db, email);
+  if (!user) return { ok: false, message: `No account with email ${email}.` };
+  db.transaction((tx) => {
+    tx.update(users).set({ bannedAt: now }).where(eq(users.id, user.id)).run();
+    tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
+  });
+  return { ok: true, message: `${user.email} is suspended and signed out everywhere.` };
+}
+
+/** Lifts a suspension. */
+export function unbanUser(db: Db, email: string): AdminResult {
+  const user = findUser(db, email);
+  if (!user) return { ok: false, message: `No account with email ${email}.` };
+  db.update(users).set({ bannedAt: null }).where(eq(users.id, user.id)).run();
+  return { ok: true, message: `${user.email} may sign in again.` };
+}
+
+/** Daily requests and distinct visitors as a printable table. */
+export function formatDailyVisits(db: Db, days: number, now: Date = new Date()): string {
+  const rows = dailyVisits(db, days, now);
+  const lines = ['day         requests  visitors'];
+  for (const row of rows) {
+    lines.push(`${row.day}  ${String(row.requests).padStart(8)}  ${String(row.visitors).padStart(8)}`);
+  }
+  if (rows.length === 0) lines.push(`(no requests in the last ${days} days)`);
+  return lines.join('\n');
+}

@@ -1,0 +1,105 @@
+/** Users: lookups, creation, profile changes, and the profile shape the API returns. */
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { users, type User } from '../db/schema.ts';
+import { generateSecureRandomString } from './random.ts';
+
+/** What GET /api/me answers. */
+export interface Profile {
+  id: string;
+  email: string;
+  displayName: string | null;
+  avatarUrl: string | null;
+  marketingConsent: boolean;
+  createdAt: string;
+}
+
+/** Emails are compared case-insensitively by storing them trimmed and lower-cased. */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** The public URL of an avatar key. */
+export function avatarUrl(key: string | null): string | null {
+  return key ? `/api/avatars/${key}` : null;
+}
+
+/** The profile JSON for a user row (never the hash, role or ban state). */
+export function toProfile(user: User): Profile {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    avatarUrl: avatarUrl(user.avatarKey),
+    marketingConsent: user.marketingConsent,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+/** Finds a user by email (any case), or undefined. */
+export function getUserByEmail(db: Db, email: string): User | undefined {
+  return db.select().from(users).where(eq(users.email, normaliseEmail(email))).get();
+}
+
+/** Finds a user by id, or undefined. */
+export function getUserById(db: Db, id: string): User | undefined {
+  return db.select().from(users).where(eq(users.id, id)).get();
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Error && 'code' in err && err.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** Creates a user; null when the email is already taken. */
+export function createUser(
+  db: Db,
+  input: { email: string; passwordHash: string; displayName: string | null },
+  now: Date,
+): User | null {
+  try {
+    return db
+      .insert(users)
+      .values({
+        id: generateSecureRandomString(),
+        email: normaliseEmail(input.email),
+        passwordHash: input.passwordHash,
+        displayName: input.displayName,
+        createdAt: now,
+      })
+      .returning()
+      .get();
+  } catch (err) {
+    if (isUniqueViolation(err)) return null;
+    throw err;
+  }
+}
+
+/** Applies a profile change; 'email_taken' when the new email belongs to someone else. */
+export function updateUserProfile(
+  db: Db,
+  userId: string,
+  patch: { displayName?: string | null; email?: string; marketingConsent?: boolean },
+): User | 'email_taken' {
+  const values = { ...patch, ...(patch.email !== undefined ? { email: normaliseEmail(patch.email) } : {}) };
+  try {
+    if (Object.keys(values).length > 0) db.update(users).set(values).where(eq(users.id, userId)).run();
+  } catch (err) {
+    if (isUniqueViolation(err)) return 'email_taken';
+    throw err;
+  }
+  return getUserById(db, userId)!;
+}
+
+/** Replaces a user's password hash. */
+export function setUserPasswordHash(db: Db, userId: string, passwordHash: string): void {
+  db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
+}
+
+/** Points a user at a new avatar (or none); returns the previous key so its file can be removed. */
+export function setUserAvatarKey(db: Db, userId: string, key: string | null): string | null {
+  return db.transaction((tx) => {
+    const previous = tx.select({ key: users.avatarKey }).from(users).where(eq(users.id, userId)).get();
+    tx.update(users).set({ avatarKey: key }).where(eq(users.id, userId)).run();
+    return previous?.key ?? null;
+  });
+}

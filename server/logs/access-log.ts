@@ -1,0 +1,82 @@
+/** The access log table: writing rows, reading a person's own rows, and purging by age. */
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { accessLogs } from '../db/schema.ts';
+
+/** One access-log row as written; nothing beyond these fields is ever recorded. */
+export type AccessLogEntry = Omit<typeof accessLogs.$inferInsert, 'id'>;
+
+/** Appends one row. */
+export function recordAccess(db: Db, entry: AccessLogEntry): void {
+  db.insert(accessLogs).values(entry).run();
+}
+
+/** Deletes rows older than the retention period; returns how many went. */
+export function purgeAccessLogs(db: Db, retentionDays: number, now: Date): number {
+  const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
+  return db.delete(accessLogs).where(lt(accessLogs.time, cutoff)).run().changes;
+}
+
+/** Purges now and then every hour; returns a function that stops the timer. */
+export function startAccessLogPurge(db: Db, retentionDays: number, now: () => Date = () => new Date()): () => void {
+  const purge = (): void => {
+    try {
+      purgeAccessLogs(db, retentionDays, now());
+    } catch (err) {
+      console.error('[clearcut] access-log purge failed:', err);
+    }
+  };
+  purge();
+  const timer = setInterval(purge, 3_600_000);
+  // The purge must never be what keeps the process alive.
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** A person's own rows as GET /api/me/access-log returns them. */
+export interface AccessLogView {
+  time: string;
+  ip: string;
+  userAgent: string | null;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+}
+
+/** A user's most recent rows, newest first. */
+export function listUserAccessLog(db: Db, userId: string, limit = 200): AccessLogView[] {
+  return db
+    .select()
+    .from(accessLogs)
+    .where(eq(accessLogs.userId, userId))
+    .orderBy(desc(accessLogs.time), desc(accessLogs.id))
+    .limit(limit)
+    .all()
+    .map((row) => ({
+      time: row.time.toISOString(),
+      ip: row.ip,
+      userAgent: row.userAgent,
+      method: row.method,
+      path: row.path,
+      status: row.status,
+      durationMs: row.durationMs,
+    }));
+}
+
+/** Requests and distinct visitors (IP + user agent) per UTC day, oldest first. */
+export function dailyVisits(db: Db, days = 30, now: Date = new Date()): { day: string; requests: number; visitors: number }[] {
+  const since = new Date(now.getTime() - days * 86_400_000);
+  const day = sql<string>`strftime('%Y-%m-%d', ${accessLogs.time} / 1000, 'unixepoch')`;
+  return db
+    .select({
+      day,
+      requests: sql<number>`count(*)`,
+      visitors: sql<number>`count(distinct ${accessLogs.ip} || '|' || coalesce(${accessLogs.userAgent}, ''))`,
+    })
+    .from(accessLogs)
+    .where(and(sql`${accessLogs.time} >= ${since.getTime()}`))
+    .groupBy(day)
+    .orderBy(day)
+    .all();
+}

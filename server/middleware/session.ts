@@ -1,0 +1,49 @@
+/** Resolves the session cookie on /api requests and gives handlers the signed-in person. */
+import type { Context, MiddlewareHandler } from 'hono';
+import { clearSessionCookie, readSessionCookie, setSessionCookie } from '../auth/cookie.ts';
+import { createSession, validateSessionToken, type Session } from '../auth/session.ts';
+import { servesHttps } from '../config.ts';
+import type { User } from '../db/schema.ts';
+import type { AppEnv } from '../env.ts';
+import { ApiError } from '../errors.ts';
+import type { RouteDeps } from '../routes/deps.ts';
+
+/** Sets `user` and `session` from a valid cookie; clears a cookie that no longer names a session. */
+export function loadSession(deps: RouteDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = readSessionCookie(c);
+    if (token) {
+      const secure = servesHttps(deps.config, c.req.url);
+      const result = validateSessionToken(deps.db, token, deps.sessionOptions);
+      if (result) {
+        c.set('user', result.user);
+        c.set('session', result.session);
+        if (result.refreshed) setSessionCookie(c, token, result.session.expiresAt, secure);
+      } else {
+        clearSessionCookie(c, secure);
+      }
+    }
+    await next();
+  };
+}
+
+/** The signed-in person and session, or a 401. */
+export function requireUser(c: Context<AppEnv>): { user: User; session: Session } {
+  const user = c.get('user');
+  const session = c.get('session');
+  if (!user || !session) throw new ApiError(401, 'unauthorized', 'Sign in first.');
+  return { user, session };
+}
+
+/** Starts a session for a person who just proved who they are, and sets the cookie. */
+export function signIn(c: Context<AppEnv>, deps: RouteDeps, user: User): void {
+  const { session, token } = createSession(
+    deps.db,
+    user.id,
+    { userAgent: c.req.header('user-agent') ?? null, ip: c.get('ip') },
+    deps.sessionOptions,
+  );
+  setSessionCookie(c, token, session.expiresAt, servesHttps(deps.config, c.req.url));
+  c.set('user', user);
+  c.set('session', session);
+}

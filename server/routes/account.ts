@@ -1,0 +1,96 @@
+/** /api/me: profile, password, devices, access log, export and account deletion. */
+import { Hono } from 'hono';
+import { deleteAccount } from '../account/deletion.ts';
+import { exportUserData } from '../account/export.ts';
+import { clearSessionCookie } from '../auth/cookie.ts';
+import { checkPasswordPolicy, hashPassword, verifyPassword } from '../auth/password.ts';
+import { invalidateUserSession, invalidateUserSessions, listUserSessions } from '../auth/session.ts';
+import { setUserPasswordHash, toProfile, updateUserProfile } from '../auth/user.ts';
+import { removeAvatar } from '../avatars/store.ts';
+import { servesHttps } from '../config.ts';
+import type { AppEnv } from '../env.ts';
+import { errorBody } from '../errors.ts';
+import { listUserAccessLog } from '../logs/access-log.ts';
+import { requireUser } from '../middleware/session.ts';
+import type { RouteDeps } from './deps.ts';
+import { accountDeletionSchema, passwordChangeSchema, profilePatchSchema } from './schemas.ts';
+import { jsonBody, tooManyRequests } from './validate.ts';
+
+/** The account sub-app, mounted at /api/me. */
+export function accountRoutes(deps: RouteDeps) {
+  const { db, config, limiters } = deps;
+  return new Hono<AppEnv>()
+    .get('/', (c) => c.json(toProfile(requireUser(c).user), 200))
+    .patch('/', jsonBody(profilePatchSchema), (c) => {
+      const { user } = requireUser(c);
+      const updated = updateUserProfile(db, user.id, c.req.valid('json'));
+      if (updated === 'email_taken') return c.json(errorBody('email_taken', 'An account with this email already exists.'), 409);
+      return c.json(toProfile(updated), 200);
+    })
+    .post('/password', jsonBody(passwordChangeSchema), async (c) => {
+      const { user, session } = requireUser(c);
+      const limit = limiters.passwordChangesPerAccount.consume(user.id);
+      if (!limit.allowed) return tooManyRequests(c, limit.retryAfterSeconds);
+      const { currentPassword, newPassword } = c.req.valid('json');
+      if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+        return c.json(errorBody('wrong_password', 'The current password is wrong.'), 403);
+      }
+      const problem = checkPasswordPolicy(newPassword, user.email);
+      if (problem) return c.json(errorBody('invalid', problem), 422);
+      setUserPasswordHash(db, user.id, await hashPassword(newPassword, config.scryptLogN));
+      // Whoever knew the old password is signed out everywhere but here.
+      invalidateUserSessions(db, user.id, session.id);
+      return c.body(null, 204);
+    })
+    .get('/sessions', (c) => {
+      const { user, session: current } = requireUser(c);
+      return c.json(
+        listUserSessions(db, user.id).map((s) => ({
+          id: s.id,
+          current: s.id === current.id,
+          userAgent: s.userAgent,
+          ip: s.ip,
+          createdAt: s.createdAt.toISOString(),
+          lastSeenAt: s.lastVerifiedAt.toISOString(),
+        })),
+        200,
+      );
+    })
+    .delete('/sessions/:id', (c) => {
+      const { user, session } = requireUser(c);
+      const id = c.req.param('id');
+      if (!invalidateUserSession(db, user.id, id)) return c.json(errorBody('not_found', 'No such session.'), 404);
+      if (id === session.id) clearSessionCookie(c, servesHttps(config, c.req.url));
+      return c.body(null, 204);
+    })
+    .delete('/sessions', (c) => {
+      const { user, session } = requireUser(c);
+      invalidateUserSessions(db, user.id, session.id);
+      return c.body(null, 204);
+    })
+    .get('/access-log', (c) => c.json(listUserAccessLog(db, requireUser(c).user.id), 200))
+    .get('/export', (c) => {
+      const { user } = requireUser(c);
+      const now = deps.now();
+      const data = exportUserData(db, user.id, now);
+      const day = now.toISOString().slice(0, 10);
+      c.header('Content-Disposition', `attachment; filename="clearcut-my-data-${day}.json"`);
+      c.header('Cache-Control', 'no-store');
+      return c.json(data, 200);
+    })
+    .delete('/', jsonBody(accountDeletionSchema), async (c) => {
+      const { user } = requireUser(c);
+      const limit = limiters.passwordChangesPerAccount.consume(user.id);
+      if (!limit.allowed) return tooManyRequests(c, limit.retryAfterSeconds);
+      if (!(await verifyPassword(c.req.valid('json').password, user.passwordHash))) {
+        return c.json(errorBody('wrong_password', 'The password is wrong.'), 403);
+      }
+      const deleted = deleteAccount(db, user.id);
+      await removeAvatar(config.dataDir, deleted?.avatarKey ?? null);
+      clearSessionCookie(c, servesHttps(config, c.req.url));
+      // The access-log row for this request must not re-link the erased person.
+      c.set('user', null);
+      c.set('session', null);
+      return c.body(null, 204);
+    });
+}

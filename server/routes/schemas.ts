@@ -1,0 +1,44 @@
+/** The zod schemas of the request bodies, shared by the routes (and importable by the PWA for form hints). */
+import { z } from 'zod';
+import { passwordLength } from '../auth/password.ts';
+
+// Control characters and bidirectional overrides would let a name spoof surrounding text.
+const unsafeCharacters = /[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+
+/** Lower-cased, trimmed, syntactically valid email of at most 254 characters. */
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, 'Email is too long.')
+  .pipe(z.email('Enter a valid email address.'));
+
+/** Display name: any script, at most 64 characters; empty means none. */
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .refine((s) => [...s].length <= 64, 'Display name can be at most 64 characters.')
+  .refine((s) => !unsafeCharacters.test(s), 'Display name contains characters that are not allowed.')
+  .transform((s) => (s === '' ? null : s.normalize('NFC')))
+  .nullable();
+
+/** A password as typed (the policy is checked separately, with a specific message). */
+export const passwordSchema = z.string().min(1, 'Enter a password.').max(passwordLength.max * 4, 'Password is too long.');
+
+export const signupSchema = z.object({
+  email: emailSchema,
+  password: passwordSchema,
+  displayName: displayNameSchema.optional(),
+});
+
+export const loginSchema = z.object({ email: emailSchema, password: passwordSchema });
+
+export const profilePatchSchema = z.object({
+  displayName: displayNameSchema.optional(),
+  email: emailSchema.optional(),
+  marketingConsent: z.boolean().optional(),
+});
+
+export const passwordChangeSchema = z.object({ currentPassword: passwordSchema, newPassword: passwordSchema });
+
+export const accountDeletionSchema = z.object({ password: passwordSchema });
