@@ -1,6 +1,6 @@
 /** Sign-up, sign-in, sign-out and the session cookie. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, errorCode, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
+import { Client, errorCode, json, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -16,7 +16,7 @@ describe('sign-up', () => {
     const email = uniqueEmail();
     const res = await client.post('/api/auth/signup', { email, password: strongPassword, displayName: 'Ada' });
     expect(res.status).toBe(201);
-    const body = await res.json();
+    const body = await json(res);
     expect(body).toEqual({
       user: {
         id: expect.any(String),
@@ -35,14 +35,14 @@ describe('sign-up', () => {
     expect(cookie).not.toContain('Secure');
     const me = await client.get('/api/me');
     expect(me.status).toBe(200);
-    expect((await me.json()).email).toBe(email);
+    expect((await json(me)).email).toBe(email);
   });
 
   it('stores the email lower-cased and refuses the same email in another case with 409', async () => {
     const email = uniqueEmail();
     const first = await new Client(t).post('/api/auth/signup', { email: `  ${email.toUpperCase()} `, password: strongPassword });
     expect(first.status).toBe(201);
-    expect((await first.json()).user.email).toBe(email);
+    expect((await json(first)).user.email).toBe(email);
     const again = await new Client(t).post('/api/auth/signup', { email, password: strongPassword });
     expect(again.status).toBe(409);
     expect(await errorCode(again)).toBe('email_taken');
@@ -77,7 +77,7 @@ describe('sign-up', () => {
   it('takes display names in any script', async () => {
     const res = await new Client(t).post('/api/auth/signup', { email: uniqueEmail(), password: strongPassword, displayName: '  Zoë 李小龍 مرحبا 👩‍🎨 ' });
     expect(res.status).toBe(201);
-    expect((await res.json()).user.displayName).toBe('Zoë 李小龍 مرحبا 👩‍🎨');
+    expect((await json(res)).user.displayName).toBe('Zoë 李小龍 مرحبا 👩‍🎨');
   });
 });
 
@@ -87,7 +87,7 @@ describe('sign-in', () => {
     const client = new Client(t);
     const res = await client.post('/api/auth/login', { email: email.toUpperCase(), password: strongPassword });
     expect(res.status).toBe(200);
-    expect((await res.json()).user.email).toBe(email);
+    expect((await json(res)).user.email).toBe(email);
     expect((await client.get('/api/me')).status).toBe(200);
   });
 
@@ -97,7 +97,7 @@ describe('sign-in', () => {
     const unknownEmail = await new Client(t).post('/api/auth/login', { email: uniqueEmail(), password: strongPassword });
     expect(wrongPassword.status).toBe(401);
     expect(unknownEmail.status).toBe(401);
-    expect(await wrongPassword.json()).toEqual(await unknownEmail.json());
+    expect(await json(wrongPassword)).toEqual(await json(unknownEmail));
   });
 
   it('signs out: 204, cookie cleared, the session no longer works', async () => {

@@ -98,7 +98,7 @@ export class Client {
   async request(
     method: string,
     path: string,
-    options: { json?: unknown; body?: BodyInit; headers?: Record<string, string>; origin?: string | null } = {},
+    options: { json?: unknown; body?: RequestInit['body']; headers?: Record<string, string>; origin?: string | null } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = { ...this.defaults.headers };
     const origin = options.origin === undefined ? this.server.url : options.origin;
@@ -159,4 +159,10 @@ export async function errorCode(res: Response): Promise<string> {
   const body = (await res.json()) as { error?: { code?: string; message?: string } };
   expect(typeof body.error?.message).toBe('string');
   return body.error?.code ?? '(none)';
+}
+
+/** The JSON body of a response, loosely typed for assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function json(res: Response): Promise<any> {
+  return res.json();
 }
