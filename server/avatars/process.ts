@@ -54,7 +54,7 @@ export async function processAvatar(bytes: Buffer): Promise<AvatarResult> {
   try {
     const webp = await sharp(bytes, options)
       .rotate()
-      .resize(avatarSize, avatarSize, { fit: 'cover', position: 'attention' })
+      .resize(avatarSize, avatarSize, { fit: 'cover', position: 'centre' })
       .webp({ quality: 82 })
       .toBuffer();
     return { ok: true, webp };
