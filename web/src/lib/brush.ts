@@ -119,8 +119,9 @@ export class Stroke {
    */
   dab(cx: number, cy: number, radius: number): Rect | null {
     const { width: w, height: h, data } = this.target;
-    const x0 = Math.max(0, Math.floor(cx - radius)), x1 = Math.min(w - 1, Math.ceil(cx + radius));
-    const y0 = Math.max(0, Math.floor(cy - radius)), y1 = Math.min(h - 1, Math.ceil(cy + radius));
+    // The pixels whose centres lie within the radius.
+    const x0 = Math.max(0, Math.ceil(cx - radius - 0.5)), x1 = Math.min(w - 1, Math.floor(cx + radius - 0.5));
+    const y0 = Math.max(0, Math.ceil(cy - radius - 0.5)), y1 = Math.min(h - 1, Math.floor(cy + radius - 0.5));
     if (x0 > x1 || y0 > y1 || radius <= 0) return null;
     const erase = this.mode === 'erase';
     for (let ty = Math.floor(y0 / TILE); ty <= Math.floor(y1 / TILE); ty++) {

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { exportDimensions, STANDARD_MAX_PIXELS } from '../../web/src/lib/export-size.ts';
+
+describe('exportDimensions', () => {
+  it('keeps a photo within one megapixel as it is, at both sizes, and both are free', () => {
+    expect(exportDimensions(1000, 1000, 'standard')).toEqual({ width: 1000, height: 1000, free: true, scaled: false });
+    expect(exportDimensions(640, 427, 'full')).toEqual({ width: 640, height: 427, free: true, scaled: false });
+  });
+
+  it('shrinks a larger photo to fit within one megapixel, keeping its shape, for free', () => {
+    const d = exportDimensions(4000, 3000, 'standard');
+    expect(d).toEqual({ width: 1154, height: 866, free: true, scaled: true });
+    expect(d.width * d.height).toBeLessThanOrEqual(STANDARD_MAX_PIXELS);
+    expect(d.width / d.height).toBeCloseTo(4 / 3, 2);
+  });
+
+  it('gives the full size of a larger photo, and that is not free', () => {
+    expect(exportDimensions(4000, 3000, 'full')).toEqual({ width: 4000, height: 3000, free: false, scaled: false });
+  });
+
+  it('never exceeds the limit, for any shape', () => {
+    for (const [w, h] of [[1001, 1000], [1500, 1000], [12000, 100], [7, 200_000], [3333, 3333], [6000, 4000]]) {
+      const d = exportDimensions(w, h, 'standard');
+      expect(d.width * d.height, `${w}×${h}`).toBeLessThanOrEqual(STANDARD_MAX_PIXELS);
+      expect(d.width).toBeGreaterThanOrEqual(1);
+      expect(d.height).toBeGreaterThanOrEqual(1);
+      // As large as it can be: one more pixel either way would pass the limit or the shape.
+      expect((d.width + 1) * (d.height + 1), `${w}×${h}`).toBeGreaterThan(STANDARD_MAX_PIXELS);
+    }
+  });
+
+  it('refuses a photo without pixels', () => {
+    expect(() => exportDimensions(0, 10, 'standard')).toThrow(RangeError);
+  });
+});
