@@ -1,0 +1,28 @@
+/**
+ * The test suites: unit (pure stages, exact), server (the Hono app in-process), engine
+ * (the real model in Node) and e2e (the built PWA in real Chromium). `npx vitest run` runs
+ * them all; `npx vitest run --project unit` one of them.
+ *
+ * Files run one at a time: model inference and Chromium each want every core, and the
+ * engine tests share one onnxruntime session per model only inside one worker. The
+ * timeouts are a safety net for slow machines, not a statement about speed.
+ */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    fileParallelism: false,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], testTimeout: 30_000 } },
+      { extends: true, test: { name: 'server', include: ['tests/server/**/*.test.ts'], testTimeout: 60_000 } },
+      {
+        extends: true,
+        test: { name: 'engine', include: ['tests/engine/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 300_000 },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 600_000, hookTimeout: 600_000 },
+      },
+    ],
+  },
+});
