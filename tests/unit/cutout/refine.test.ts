@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import type { RgbaImage } from '../../../web/src/cutout/image.ts';
+import { preprocess } from '../../../web/src/cutout/preprocess.ts';
+import { boxMean, refineAlpha, upsampleAlpha } from '../../../web/src/cutout/refine.ts';
+import { randomBytes } from '../../fixtures/files.ts';
+
+const isnet = { mean: [0.5, 0.5, 0.5], std: [1, 1, 1] } as { mean: [number, number, number]; std: [number, number, number] };
+
+/** The mean over the (2r+1)² box, clamped at the borders, the slow obvious way. */
+function boxMeanReference(src: Float32Array, w: number, h: number, r: number): number[] {
+  const out: number[] = [];
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    let sum = 0, n = 0;
+    for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) {
+      for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) { sum += src[yy * w + xx]; n++; }
+    }
+    out.push(sum / n);
+  }
+  return out;
+}
+
+/** An RGBA photo whose pixel (x, y) has colour `rgb(x, y)`. */
+function photo(width: number, height: number, rgb: (x: number, y: number) => [number, number, number]): RgbaImage {
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set([...rgb(x, y), 255], (y * width + x) * 4);
+  return { width, height, data };
+}
+
+const isMonotonic = (row: ArrayLike<number>) => Array.from(row).every((v, i, a) => i === 0 || v >= a[i - 1]);
+
+describe('boxMean', () => {
+  it('averages a row over the window, dividing by the pixels inside at the borders', () => {
+    expect(Array.from(boxMean(new Float32Array([1, 2, 3]), 3, 1, 1))).toEqual([1.5, 2, 2.5]);
+  });
+
+  it('averages a 3×3 image exactly with radius 1', () => {
+    const out = boxMean(Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), 3, 3, 1);
+    expect(Array.from(out)).toEqual([3, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 7]);
+  });
+
+  it('is the identity with radius 0 and the global mean when the radius covers everything', () => {
+    const src = Float32Array.from([4, 8, 15, 16, 23, 42]);
+    expect(Array.from(boxMean(src, 3, 2, 0))).toEqual(Array.from(src));
+    for (const v of boxMean(src, 3, 2, 5)) expect(v).toBeCloseTo(18, 5);
+  });
+
+  it.each([[1, 1, 1], [5, 1, 2], [1, 6, 2], [7, 5, 1], [7, 5, 2], [16, 9, 4], [9, 16, 3], [4, 4, 10]])(
+    'matches the obvious sum on a %i×%i random image with radius %i',
+    (w, h, r) => {
+      const src = Float32Array.from(randomBytes(w * h, w * 31 + h * 7 + r), (b) => b / 255);
+      const expected = boxMeanReference(src, w, h, r);
+      Array.from(boxMean(src, w, h, r)).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
+    },
+  );
+});
+
+describe('upsampleAlpha', () => {
+  it('keeps a constant map constant at any size', () => {
+    const map = new Float32Array(16).fill(0.6);
+    for (const [w, h] of [[4, 4], [10, 7], [3, 2], [1, 1]]) {
+      const alpha = upsampleAlpha(map, 4, w, h);
+      expect([alpha.width, alpha.height]).toEqual([w, h]);
+      expect(alpha.data.length).toBe(w * h);
+      expect(alpha.data.every((a) => a === 153)).toBe(true); // round(0.6 * 255)
+    }
+  });
+
+  it('maps 0 to 0, 1 to 255 and clamps outside [0, 1], at the same size', () => {
+    const alpha = upsampleAlpha(Float32Array.from([0, 1, -0.5, 1.5]), 2, 2, 2);
+    expect(Array.from(alpha.data)).toEqual([0, 255, 0, 255]);
+  });
+
+  it('interpolates bilinearly between the map pixels when enlarging', () => {
+    // A 2×2 map brought to 4×1: output centres at map x = -0.25, 0.25, 0.75, 1.25, row y = 0.5.
+    const alpha = upsampleAlpha(Float32Array.from([0, 1, 0, 1]), 2, 4, 1);
+    expect(Array.from(alpha.data)).toEqual([0, 64, 191, 255]);
+  });
+
+  it('keeps a step monotonic and stays within the step', () => {
+    const size = 8;
+    const map = Float32Array.from({ length: size * size }, (_, i) => (i % size >= size / 2 ? 1 : 0));
+    const alpha = upsampleAlpha(map, size, 37, 11);
+    for (let y = 0; y < 11; y++) {
+      const row = alpha.data.subarray(y * 37, (y + 1) * 37);
+      expect(isMonotonic(row)).toBe(true);
+      expect(row[0]).toBe(0);
+      expect(row[36]).toBe(255);
+    }
+  });
+});
+
+describe('refineAlpha', () => {
+  it('keeps a constant map constant, whatever the photo looks like', () => {
+    const size = 16;
+    const noise = randomBytes(40 * 24 * 3, 7);
+    const image = photo(40, 24, (x, y) => {
+      const i = (y * 40 + x) * 3;
+      return [noise[i], noise[i + 1], noise[i + 2]];
+    });
+    const input = preprocess(image, { inputSize: size, normalize: isnet });
+    const alpha = refineAlpha(new Float32Array(size * size).fill(0.6), input, image);
+    expect([alpha.width, alpha.height]).toEqual([40, 24]);
+    const values = new Set(alpha.data);
+    expect([...values]).toEqual([153]);
+  });
+
+  it('is 0 on the background and 255 on the subject, without wrapping around, and monotonic across a step', () => {
+    const size = 32, width = 96, height = 40;
+    // The photo: dark on the left, light on the right; the map agrees with it.
+    const image = photo(width, height, (x) => (x < width / 2 ? [20, 30, 40] : [230, 220, 210]));
+    const input = preprocess(image, { inputSize: size, normalize: isnet });
+    const map = Float32Array.from({ length: size * size }, (_, i) => (i % size >= size / 2 ? 1 : 0));
+    const alpha = refineAlpha(map, input, image);
+    for (let y = 0; y < height; y++) {
+      const row = alpha.data.subarray(y * width, (y + 1) * width);
+      expect(isMonotonic(row)).toBe(true);
+      expect(row.subarray(0, width / 2 - 4).every((a) => a === 0)).toBe(true);
+      expect(row.subarray(width / 2 + 4).every((a) => a === 255)).toBe(true);
+    }
+  });
+
+  it('moves a soft edge of the map onto the sharp edge of the photo, where bilinear keeps it soft', () => {
+    const size = 32, width = 128, height = 32;
+    const image = photo(width, height, (x) => (x < width / 2 ? [15, 15, 15] : [240, 240, 240]));
+    const input = preprocess(image, { inputSize: size, normalize: isnet });
+    // What the network gives at low resolution: a soft ramp, a few map pixels wide.
+    const map = Float32Array.from({ length: size * size }, (_, i) => 1 / (1 + Math.exp(-((i % size) - size / 2 + 0.5) / 1.2)));
+    const middle = (m: { data: Uint8Array }) => Array.from(m.data.subarray((height / 2) * width, (height / 2 + 1) * width));
+    const plain = middle(upsampleAlpha(map, size, width, height));
+    const refined = middle(refineAlpha(map, input, image));
+    /** Where a row rises most from one pixel to the next, and by how much. */
+    const steepest = (row: number[]) => {
+      let at = 1;
+      for (let x = 2; x < row.length; x++) if (row[x] - row[x - 1] > row[at] - row[at - 1]) at = x;
+      return { at, jump: row[at] - row[at - 1] };
+    };
+    expect(steepest(plain).jump).toBeLessThan(40);
+    // The photo's edge lies between x = 63 and x = 64.
+    expect(steepest(refined)).toMatchObject({ at: width / 2 });
+    expect(steepest(refined).jump).toBeGreaterThan(128);
+    expect(refined[width / 2 - 1]).toBeLessThan(64);
+    expect(refined[width / 2]).toBeGreaterThan(191);
+  });
+});

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { resizePlane, resizeRgbaToPlanes, tentTaps } from '../../../web/src/cutout/resample.ts';
+
+/** The taps of output `i` as [source index, weight] pairs. */
+function tapsOf(taps: ReturnType<typeof tentTaps>, i: number): [number, number][] {
+  return Array.from({ length: taps.count[i] }, (_, k) => [taps.start[i] + k, taps.weights[i * taps.stride + k]]);
+}
+
+describe('tentTaps', () => {
+  const sizes: [number, number][] = [[1, 1], [1, 7], [2, 2], [4, 2], [5, 3], [3, 5], [7, 1024], [1024, 1024], [4032, 1024], [1000, 7], [5000, 1]];
+
+  it.each(sizes)('maps %i samples onto %i with non-negative weights that sum to 1, inside the source', (src, dst) => {
+    const taps = tentTaps(src, dst);
+    for (let i = 0; i < dst; i++) {
+      const pairs = tapsOf(taps, i);
+      expect(pairs.length).toBeGreaterThan(0);
+      expect(taps.start[i]).toBeGreaterThanOrEqual(0);
+      expect(taps.start[i] + taps.count[i]).toBeLessThanOrEqual(src);
+      for (const [, w] of pairs) expect(w).toBeGreaterThanOrEqual(0);
+      expect(pairs.reduce((s, [, w]) => s + w, 0)).toBeCloseTo(1, 5);
+    }
+  });
+
+  it('is the identity at the same size', () => {
+    const taps = tentTaps(5, 5);
+    for (let i = 0; i < 5; i++) {
+      for (const [s, w] of tapsOf(taps, i)) expect(w).toBe(s === i ? 1 : 0);
+    }
+  });
+
+  it('interpolates linearly between pixel centres when enlarging 2 -> 4', () => {
+    // Output centres at source coordinates -0.25, 0.25, 0.75, 1.25 (clamped at the edges).
+    const weightOn = (i: number, s: number) => tapsOf(tentTaps(2, 4), i).find(([t]) => t === s)?.[1] ?? 0;
+    expect(weightOn(0, 0)).toBe(1);
+    expect(weightOn(1, 0)).toBeCloseTo(0.75, 6);
+    expect(weightOn(1, 1)).toBeCloseTo(0.25, 6);
+    expect(weightOn(2, 0)).toBeCloseTo(0.25, 6);
+    expect(weightOn(2, 1)).toBeCloseTo(0.75, 6);
+    expect(weightOn(3, 1)).toBe(1);
+  });
+
+  it('widens the filter when shrinking, so every source sample is used', () => {
+    const taps = tentTaps(4032, 1024);
+    const used = new Uint8Array(4032);
+    for (let i = 0; i < 1024; i++) for (const [s, w] of tapsOf(taps, i)) if (w > 0) used[s] = 1;
+    expect(used.every((u) => u === 1)).toBe(true);
+    // A quarter-scale tent reaches about four source pixels either side of its centre.
+    expect(Math.max(...taps.count)).toBeGreaterThanOrEqual(7);
+  });
+});
+
+describe('resizePlane', () => {
+  it.each([[7, 5, 3, 3], [7, 5, 13, 11], [1, 1, 4, 4], [9, 9, 1, 1]])('keeps a constant %i×%i plane constant at %i×%i', (sw, sh, dw, dh) => {
+    const out = resizePlane(new Float32Array(sw * sh).fill(0.37), sw, sh, dw, dh);
+    expect(out.length).toBe(dw * dh);
+    for (const v of out) expect(v).toBeCloseTo(0.37, 6);
+  });
+
+  it('averages a one-pixel checkerboard instead of aliasing it', () => {
+    // Point sampling would return all 0 or all 1; the tent filter keeps the mean, and in
+    // the interior (away from the clamped border) every output is exactly the mean.
+    const n = 16;
+    const checker = Float32Array.from({ length: n * n }, (_, i) => ((i % n) + Math.floor(i / n)) % 2);
+    const out = resizePlane(checker, n, n, n / 2, n / 2);
+    const mean = out.reduce((s, v) => s + v, 0) / out.length;
+    expect(mean).toBeCloseTo(0.5, 6);
+    for (const v of out) expect(Math.abs(v - 0.5)).toBeLessThan(0.25);
+    for (let y = 1; y < n / 2 - 1; y++) for (let x = 1; x < n / 2 - 1; x++) expect(out[y * (n / 2) + x]).toBeCloseTo(0.5, 6);
+  });
+
+  it('averages a 4×4 checkerboard down to 2×2 around the mean', () => {
+    const checker = Float32Array.from({ length: 16 }, (_, i) => ((i % 4) + Math.floor(i / 4)) % 2);
+    const out = resizePlane(checker, 4, 4, 2, 2);
+    expect(out.reduce((s, v) => s + v, 0) / 4).toBeCloseTo(0.5, 6);
+    for (const v of out) {
+      expect(v).toBeGreaterThan(0.25);
+      expect(v).toBeLessThan(0.75);
+    }
+  });
+});
+
+describe('resizeRgbaToPlanes', () => {
+  it('keeps a constant colour constant, channel by channel, in [0, 1]', () => {
+    const sw = 7, sh = 5, dw = 4, dh = 6;
+    const data = new Uint8ClampedArray(sw * sh * 4);
+    for (let p = 0; p < data.length; p += 4) data.set([10, 200, 77, 255], p);
+    const out = resizeRgbaToPlanes(data, sw, sh, dw, dh);
+    expect(out.length).toBe(3 * dw * dh);
+    const plane = dw * dh;
+    for (let i = 0; i < plane; i++) {
+      expect(out[i]).toBeCloseTo(10 / 255, 6);
+      expect(out[plane + i]).toBeCloseTo(200 / 255, 6);
+      expect(out[2 * plane + i]).toBeCloseTo(77 / 255, 6);
+    }
+  });
+
+  it('ignores the alpha channel', () => {
+    const opaque = new Uint8ClampedArray([1, 2, 3, 255, 4, 5, 6, 255]);
+    const clear = new Uint8ClampedArray([1, 2, 3, 0, 4, 5, 6, 17]);
+    expect(resizeRgbaToPlanes(clear, 2, 1, 3, 2)).toEqual(resizeRgbaToPlanes(opaque, 2, 1, 3, 2));
+  });
+});
