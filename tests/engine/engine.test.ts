@@ -1,0 +1,142 @@
+/**
+ * The cutout engine in Node with the real ISNet models on the fixture photos. Inference
+ * takes seconds per photo on a small machine, so this file runs the network four times in
+ * all and shares one session per model (node-engine caches them) between its tests.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ImageTooLargeError, UnsupportedImageError } from '../../web/src/cutout/errors.ts';
+import type { AlphaMatte } from '../../web/src/cutout/image.ts';
+import { decodeNode } from '../../scripts/lib/node-codec.ts';
+import { closeNodeSessions, cutFileNode, type NodeCutout } from '../../scripts/lib/node-engine.ts';
+import { pngHeaderOnly, textFile, truncate } from '../fixtures/files.ts';
+import { PHOTOS, readPhoto, rotatedWithExif } from '../fixtures/photos.ts';
+
+/** The largest alpha in a `size`×`size` square at (x0, y0). */
+function maxIn(alpha: AlphaMatte, x0: number, y0: number, size = 16): number {
+  let max = 0;
+  for (let y = y0; y < y0 + size; y++) for (let x = x0; x < x0 + size; x++) max = Math.max(max, alpha.data[y * alpha.width + x]);
+  return max;
+}
+
+/** The smallest alpha in a `size`×`size` square centred on (cx, cy). */
+function minAround(alpha: AlphaMatte, cx: number, cy: number, size = 16): number {
+  let min = 255;
+  for (let y = cy - size / 2; y < cy + size / 2; y++) for (let x = cx - size / 2; x < cx + size / 2; x++) min = Math.min(min, alpha.data[y * alpha.width + x]);
+  return min;
+}
+
+/** The share of pixels that two mattes put on the same side of one half. */
+function agreement(a: AlphaMatte, b: AlphaMatte): number {
+  let same = 0;
+  for (let i = 0; i < a.data.length; i++) if (a.data[i] >= 128 === b.data[i] >= 128) same++;
+  return same / a.data.length;
+}
+
+/** The share of pixels that are clearly foreground. */
+const opaqueShare = (alpha: AlphaMatte) => alpha.data.filter((a) => a >= 128).length / alpha.data.length;
+
+async function rejection(p: Promise<unknown>): Promise<Error> {
+  try { await p; } catch (err) { return err as Error; }
+  throw new Error('expected a rejection, but the promise resolved');
+}
+
+afterAll(closeNodeSessions);
+
+describe('a cup of coffee seen from above (600×400)', () => {
+  let quality: NodeCutout;
+  let fast: NodeCutout;
+
+  beforeAll(async () => {
+    // The two models one after the other, never both at once: each wants every core.
+    quality = await cutFileNode(readPhoto('coffee'), { modelId: 'isnet-fp16' });
+    fast = await cutFileNode(readPhoto('coffee'), { modelId: 'isnet-quint8' });
+  });
+
+  it("is cut out at the photo's own size by the default model", () => {
+    expect(quality.model.id).toBe('isnet-fp16');
+    expect([quality.alpha.width, quality.alpha.height]).toEqual([600, 400]);
+    expect([quality.cutout.width, quality.cutout.height]).toEqual([600, 400]);
+    expect(quality.cutout.data.length).toBe(600 * 400 * 4);
+  });
+
+  it('is transparent at the four corners (the wooden table)', () => {
+    for (const cutout of [quality, fast]) {
+      const { alpha } = cutout;
+      expect(maxIn(alpha, 0, 0)).toBeLessThan(16);
+      expect(maxIn(alpha, alpha.width - 16, 0)).toBeLessThan(16);
+      expect(maxIn(alpha, 0, alpha.height - 16)).toBeLessThan(16);
+      expect(maxIn(alpha, alpha.width - 16, alpha.height - 16)).toBeLessThan(16);
+    }
+  });
+
+  it('is opaque on the cup and the saucer', () => {
+    for (const cutout of [quality, fast]) {
+      expect(minAround(cutout.alpha, 285, 145)).toBeGreaterThan(240); // the coffee in the cup
+      expect(minAround(cutout.alpha, 150, 300)).toBeGreaterThan(240); // the saucer's rim, lower left
+      // The cup and saucer fill a good part of the frame, not all of it.
+      expect(opaqueShare(cutout.alpha)).toBeGreaterThan(0.3);
+      expect(opaqueShare(cutout.alpha)).toBeLessThan(0.8);
+    }
+  });
+
+  it("keeps the photo's colours under the matte", async () => {
+    const photo = await decodeNode(readPhoto('coffee'));
+    const p = (145 * 600 + 285) * 4;
+    expect(Array.from(quality.cutout.data.subarray(p, p + 3))).toEqual(Array.from(photo.data.subarray(p, p + 3)));
+    expect(quality.cutout.data[p + 3]).toBe(quality.alpha.data[145 * 600 + 285]);
+  });
+
+  it('is cut out the same way by both models on almost every pixel', () => {
+    expect(fast.model.id).toBe('isnet-quint8');
+    expect([fast.alpha.width, fast.alpha.height]).toEqual([600, 400]);
+    expect(agreement(quality.alpha, fast.alpha)).toBeGreaterThan(0.95);
+  });
+
+  it('reports a time for every stage', () => {
+    for (const stage of ['decode', 'preprocess', 'infer', 'refine', 'compose'] as const) {
+      expect(quality.timings[stage]).toBeGreaterThanOrEqual(0);
+    }
+  });
+});
+
+describe('an astronaut in front of a flag and a shuttle model (512×512)', () => {
+  it('keeps her face and drops the backdrop above her shoulders', async () => {
+    const { alpha } = await cutFileNode(readPhoto('astronaut'), { modelId: 'isnet-quint8' });
+    expect([alpha.width, alpha.height]).toEqual([512, 512]);
+    expect(minAround(alpha, 230, 100)).toBeGreaterThan(240); // her face
+    expect(minAround(alpha, 150, 420)).toBeGreaterThan(240); // the orange suit, lower left
+    expect(maxIn(alpha, 0, 0)).toBeLessThan(16); // the flag, top left
+    expect(maxIn(alpha, 512 - 16, 0)).toBeLessThan(16); // the grey backdrop, top right
+    expect(maxIn(alpha, 380, 40)).toBeLessThan(16); // the backdrop between her hair and the shuttle
+  });
+});
+
+describe('bad files, and the engine afterwards', () => {
+  it('rejects each with its specific error, then cuts out a photo with EXIF orientation upright', async () => {
+    const cases: [string, Uint8Array, typeof UnsupportedImageError | typeof ImageTooLargeError, RegExp, number?][] = [
+      ['empty', new Uint8Array(), UnsupportedImageError, /empty/],
+      ['truncated JPEG', truncate(readPhoto('coffee')), UnsupportedImageError, /JPEG file is truncated/],
+      ['truncated PNG', truncate(readPhoto('chelsea')), UnsupportedImageError, /PNG file is truncated/],
+      ['text', textFile, UnsupportedImageError, /not an image/],
+      ['10000×10000 PNG header', pngHeaderOnly(10_000, 10_000), ImageTooLargeError, /100 megapixels.*limit is 50/],
+      ['photo over a lower limit', readPhoto('coffee'), ImageTooLargeError, /600×400/, 100_000],
+    ];
+    for (const [what, bytes, type, message, maxPixels] of cases) {
+      const err = await rejection(cutFileNode(bytes, { maxPixels }));
+      expect(err, what).toBeInstanceOf(type);
+      expect(err.name, what).toBe(type.name);
+      expect(err.message, what).toMatch(message);
+    }
+
+    // The next photo works. It is stored sideways (300×451) with EXIF orientation 6; the
+    // cutout must be upright, at the displayed size.
+    const { alpha, cutout } = await cutFileNode(await rotatedWithExif('chelsea'));
+    expect([alpha.width, alpha.height]).toEqual([PHOTOS.chelsea.width, PHOTOS.chelsea.height]);
+    expect([cutout.width, cutout.height]).toEqual([451, 300]);
+    expect(minAround(alpha, 225, 150)).toBeGreaterThan(240); // between the cat's eyes and nose
+    expect(minAround(alpha, 170, 110)).toBeGreaterThan(240); // its left eye (as we see it)
+    expect(maxIn(alpha, 0, 0)).toBeLessThan(16); // background, top left
+    expect(maxIn(alpha, 451 - 16, 0)).toBeLessThan(16); // background, top right
+    expect(maxIn(alpha, 451 - 16, 300 - 16)).toBeLessThan(16); // background, bottom right
+  });
+});
