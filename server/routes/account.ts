@@ -11,6 +11,7 @@ import { servesHttps } from '../config.ts';
 import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
 import { listUserAccessLog } from '../logs/access-log.ts';
+import { truncateIp } from '../middleware/client-ip.ts';
 import { requireUser } from '../middleware/session.ts';
 import type { RouteDeps } from './deps.ts';
 import { accountDeletionSchema, passwordChangeSchema, profilePatchSchema } from './schemas.ts';
@@ -88,9 +89,10 @@ export function accountRoutes(deps: RouteDeps) {
       const deleted = deleteAccount(db, user.id);
       await removeAvatar(config.dataDir, deleted?.avatarKey ?? null);
       clearSessionCookie(c, servesHttps(config, c.req.url));
-      // The access-log row for this request must not re-link the erased person.
+      // This request's own access-log row is treated like the person's other rows: unlinked, IP truncated.
       c.set('user', null);
       c.set('session', null);
+      c.set('ip', truncateIp(c.get('ip')));
       return c.body(null, 204);
     });
 }

@@ -14,7 +14,7 @@ afterAll(() => t.close());
 
 function upload(client: Client, bytes: Uint8Array, name = 'avatar.png', type = 'image/png', field = 'avatar') {
   const form = new FormData();
-  form.append(field, new Blob([bytes], { type }), name);
+  form.append(field, new Blob([Uint8Array.from(bytes)], { type }), name);
   return client.request('PUT', '/api/me/avatar', { body: form });
 }
 

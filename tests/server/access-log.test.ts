@@ -1,0 +1,84 @@
+/** The access log: one minimal row per request, and purge by age. */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databasePath } from '../../server/db/client.ts';
+import { accessLogs } from '../../server/db/schema.ts';
+import { purgeAccessLogs, startAccessLogPurge } from '../../server/logs/access-log.ts';
+import { Client, startTestServer, type TestServer } from './helpers.ts';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer({ listen: true });
+});
+afterAll(() => t.close());
+
+const day = 86_400_000;
+
+describe('rows', () => {
+  it('records time, IP, user agent, method, path without query, status, user and duration; nothing else', async () => {
+    const client = new Client(t, { headers: { 'User-Agent': 'LogTest/1.0' } });
+    const { userId } = await client.signUp();
+    await client.get('/api/me?token=QUERYSECRET', { headers: { 'X-Private': 'HEADERSECRET' } });
+    await client.post('/api/me/password', { currentPassword: 'BODYSECRET-wrong', newPassword: 'BODYSECRET-new-one' });
+
+    const rows = t.db.$client.prepare('select * from access_logs where user_id = ? order by id').all(userId) as Record<string, unknown>[];
+    expect(rows.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'POST /api/auth/signup 201',
+      'GET /api/me 200',
+      'POST /api/me/password 403',
+    ]);
+    expect(Object.keys(rows[0]!).sort()).toEqual(['duration_ms', 'id', 'ip', 'method', 'path', 'status', 'time', 'user_agent', 'user_id']);
+    expect(rows[1]).toMatchObject({ ip: '127.0.0.1', user_agent: 'LogTest/1.0', time: t.clock.time });
+    expect(typeof rows[1]!.duration_ms).toBe('number');
+
+    // Not in the table, and not anywhere in the database files either.
+    t.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    const file = readFileSync(databasePath(t.dataDir)).toString('latin1');
+    for (const secret of ['QUERYSECRET', 'HEADERSECRET', 'BODYSECRET', client.cookies.get('clearcut_session')!]) {
+      expect(file.includes(secret), secret).toBe(false);
+    }
+  });
+
+  it('logs anonymous requests, static files and errors too', async () => {
+    const before = t.db.select().from(accessLogs).all().length;
+    await new Client(t).get('/api/me');
+    await new Client(t).get('/models/nope.onnx');
+    const rows = t.db.select().from(accessLogs).all().slice(before);
+    expect(rows.map((r) => [r.path, r.status, r.userId])).toEqual([
+      ['/api/me', 401, null],
+      ['/models/nope.onnx', 404, null],
+    ]);
+  });
+});
+
+describe('purge', () => {
+  function insertAt(time: number, path: string): void {
+    t.db.insert(accessLogs).values({ time: new Date(time), ip: '192.0.2.1', method: 'GET', path, status: 200, durationMs: 1 }).run();
+  }
+
+  it('deletes rows older than LOG_RETENTION_DAYS and keeps newer ones', () => {
+    const now = t.clock.time;
+    insertAt(now - 31 * day, '/old');
+    insertAt(now - 30 * day - 1000, '/just-too-old');
+    insertAt(now - 29 * day, '/recent');
+    const purged = purgeAccessLogs(t.db, t.config.logRetentionDays, t.clock.now());
+    expect(purged).toBe(2);
+    const paths = t.db.select().from(accessLogs).all().map((r) => r.path);
+    expect(paths).toContain('/recent');
+    expect(paths).not.toContain('/old');
+    expect(paths).not.toContain('/just-too-old');
+  });
+
+  it('runs at start and can be stopped', () => {
+    insertAt(t.clock.time - 40 * day, '/ancient');
+    const stop = startAccessLogPurge(t.db, 30, t.clock.now);
+    stop();
+    expect(t.db.select().from(accessLogs).all().map((r) => r.path)).not.toContain('/ancient');
+  });
+
+  it('honours a shorter configured retention', () => {
+    insertAt(t.clock.time - 8 * day, '/eight-days');
+    purgeAccessLogs(t.db, 7, t.clock.now());
+    expect(t.db.select().from(accessLogs).all().map((r) => r.path)).not.toContain('/eight-days');
+  });
+});
