@@ -1,0 +1,150 @@
+/**
+ * The batch workflow in real Chromium against the real server: paste, drop several photos
+ * (one of them broken), cancel, Download all as ZIP, and history only by consent. All the
+ * while no request may carry image bytes.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { unzipSync } from 'fflate';
+import type { BrowserContext, Page, Request } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
+import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
+import { fixturesDir, PHOTOS, type PhotoName } from '../fixtures/photos.ts';
+
+interface FileSpec {
+  name: string;
+  type: string;
+  base64: string;
+}
+
+const photo = (name: PhotoName): FileSpec => {
+  const file = PHOTOS[name].file;
+  return { name: file, type: file.endsWith('.png') ? 'image/png' : 'image/jpeg', base64: readFileSync(join(fixturesDir, file)).toString('base64') };
+};
+
+/** Fires a synthetic drop or paste of files on the page, as a person's drag or Ctrl+V would. */
+async function deliver(page: Page, kind: 'drop' | 'paste', files: FileSpec[]): Promise<void> {
+  await page.evaluate(
+    ({ kind, files }) => {
+      const dt = new DataTransfer();
+      for (const f of files) {
+        const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
+        dt.items.add(new File([bytes], f.name, { type: f.type }));
+      }
+      if (kind === 'drop') {
+        window.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      } else {
+        window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+      }
+    },
+    { kind, files },
+  );
+}
+
+const card = (page: Page, name: string) => page.getByRole('listitem', { name, exact: true });
+
+async function historyCount(page: Page): Promise<number> {
+  return page.evaluate(
+    async () => {
+      // Opening a database that does not exist would create it without its store, and
+      // the app (idb-keyval opens lazily) would then find no store: look before opening.
+      if (!(await indexedDB.databases()).some((d) => d.name === 'clearcut-history')) return 0;
+      return new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('clearcut-history');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('entries')) return resolve(0);
+          const count = db.transaction('entries').objectStore('entries').count();
+          count.onsuccess = () => {
+            db.close();
+            resolve(count.result);
+          };
+        };
+      });
+    },
+  );
+}
+
+const IMAGE_MAGIC = [Buffer.from([0xff, 0xd8, 0xff]), Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.from('RIFF'), Buffer.from('GIF8')];
+
+describe('batches in Chromium', () => {
+  let server: RunningServer;
+  let chromium: LaunchedBrowser;
+  let context: BrowserContext;
+  let page: Page;
+  const requests: Request[] = [];
+
+  beforeAll(async () => {
+    server = await startServer();
+    chromium = await launchChromium();
+    context = await chromium.browser.newContext({ acceptDownloads: true });
+    context.on('request', (r) => requests.push(r));
+    page = await context.newPage();
+    await page.goto(server.url);
+  });
+
+  afterAll(async () => {
+    await chromium?.close();
+    await server?.stop();
+  });
+
+  it('cuts out a pasted photo, and keeps nothing while history is off', async () => {
+    await deliver(page, 'paste', [photo('chelsea')]);
+    await expect.poll(() => card(page, 'chelsea.png').getAttribute('data-state'), { timeout: 300_000, interval: 500 }).toBe('done');
+    expect(await page.getByRole('checkbox', { name: /Keep my finished cutouts/ }).isChecked()).toBe(false);
+    expect(await historyCount(page)).toBe(0);
+  });
+
+  it('finishes the good photos of a dropped batch, fails the broken one with its reason, and keeps them once history is on', async () => {
+    await page.getByRole('checkbox', { name: /Keep my finished cutouts/ }).check();
+    const broken = { name: 'broken.jpg', type: 'image/jpeg', base64: readFileSync(join(fixturesDir, PHOTOS.coffee.file)).subarray(0, 5000).toString('base64') };
+    await deliver(page, 'drop', [photo('astronaut'), broken, photo('rocket')]);
+
+    await expect.poll(() => card(page, 'broken.jpg').getAttribute('data-state'), { timeout: 400_000, interval: 500 }).toBe('failed');
+    await expect.poll(() => card(page, 'broken.jpg').getByRole('status').textContent()).toMatch(/truncated or corrupt/);
+    for (const name of ['astronaut.jpg', 'rocket.jpg']) {
+      await expect.poll(() => card(page, name).getAttribute('data-state'), { timeout: 400_000, interval: 500 }).toBe('done');
+    }
+    await expect.poll(() => historyCount(page), { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => page.getByRole('list', { name: 'Kept cutouts' }).getByRole('listitem').count()).toBe(2);
+    expect(await page.getByRole('region', { name: 'Batch' }).textContent()).toContain('3 of 4 done, 1 failed');
+  });
+
+  it('cancels a running photo and a queued one', async () => {
+    await deliver(page, 'drop', [photo('coffee'), { ...photo('astronaut'), name: 'second.jpg' }]);
+    await expect.poll(() => card(page, 'coffee.jpg').getAttribute('data-state'), { timeout: 400_000, interval: 100 }).toBe('cutting');
+    await page.getByRole('button', { name: 'Cancel second.jpg' }).click();
+    await page.getByRole('button', { name: 'Cancel coffee.jpg' }).click();
+    await expect.poll(() => card(page, 'coffee.jpg').getAttribute('data-state')).toBe('cancelled');
+    await expect.poll(() => card(page, 'second.jpg').getAttribute('data-state')).toBe('cancelled');
+    expect(await card(page, 'coffee.jpg').getByRole('button', { name: 'Retry coffee.jpg' }).isVisible()).toBe(true);
+  });
+
+  it('downloads every finished cutout as one ZIP of full-size PNGs', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /^Download all/ }).click()]);
+    const zip = unzipSync(new Uint8Array(readFileSync((await download.path())!)));
+    expect(Object.keys(zip).sort()).toEqual(['astronaut-cutout.png', 'chelsea-cutout.png', 'rocket-cutout.png']);
+    for (const [file, name] of [['astronaut-cutout.png', 'astronaut'], ['chelsea-cutout.png', 'chelsea'], ['rocket-cutout.png', 'rocket']] as const) {
+      const meta = await sharp(zip[file]).metadata();
+      expect([meta.format, meta.width, meta.height, meta.channels]).toEqual(['png', PHOTOS[name].width, PHOTOS[name].height, 4]);
+    }
+  });
+
+  it('empties the history with one action', async () => {
+    await page.getByRole('button', { name: 'Delete all history' }).click();
+    await expect.poll(() => historyCount(page)).toBe(0);
+  });
+
+  it('sent no image bytes in any request', () => {
+    expect(requests.length).toBeGreaterThan(0);
+    for (const r of requests) {
+      const body = r.postDataBuffer();
+      const carries = !!body && IMAGE_MAGIC.some((m) => body.includes(m));
+      expect(carries, `${r.method()} ${r.url()}`).toBe(false);
+    }
+  });
+});
