@@ -85,6 +85,25 @@ describe('bad files', () => {
     expect(err.message).toContain(label);
   });
 
+  it('refuses a GIF and a BMP cut short anywhere', async () => {
+    const gif = new Uint8Array(await sharp(readPhoto('chelsea')).resize(120).gif().toBuffer());
+    const bitmap = bmp(50, 40, (x, y) => [x * 5, y * 6, 7]);
+    for (const [label, file] of [['GIF', gif], ['BMP', bitmap]] as const) {
+      expect(readImageHeader(file).format).toBe(label.toLowerCase());
+      // Every length short of the whole (a GIF missing only its trailer byte is the case below).
+      for (let n = 1; n < file.length - 1; n += 7) {
+        let err: Error | undefined;
+        try { readImageHeader(file.slice(0, n)); } catch (e) { err = e as Error; }
+        expect(err, `${label} cut to ${n} of ${file.length} bytes`).toBeInstanceOf(UnsupportedImageError);
+        if (n >= 14) expect(err?.message, `${label} cut to ${n} bytes`).toMatch(new RegExp(`${label} file is truncated`));
+      }
+    }
+  });
+
+  it('accepts a complete GIF that lacks only its trailer byte, as browsers do', () => {
+    expect(readImageHeader(encoded.gif.slice(0, -1))).toEqual({ format: 'gif', width: W, height: H });
+  });
+
   it('refuses a real photo cut short, and a PNG signature alone', () => {
     expect(() => readImageHeader(truncate(readPhoto('coffee'), 0.7))).toThrow(/JPEG file is truncated/);
     expect(() => readImageHeader(truncate(readPhoto('chelsea'), 0.7))).toThrow(/PNG file is truncated/);

@@ -67,8 +67,44 @@ function pngHeader(b: Uint8Array): ImageHeader {
 }
 
 function gifHeader(b: Uint8Array): ImageHeader {
-  if (b.length < 14) throw truncated('GIF');
-  if (b[b.length - 1] !== 0x3b && !b.subarray(Math.max(0, b.length - 16)).includes(0x3b)) throw truncated('GIF');
+  if (b.length < 13) throw truncated('GIF');
+  // Walk the blocks to the trailer (0x3B): a file cut short ends inside a block. A file
+  // that ends cleanly after a complete image but lacks the trailer is accepted, as
+  // browsers show it.
+  let i = 13;
+  if (b[10] & 0x80) i += 3 << ((b[10] & 7) + 1); // global colour table
+  const subBlocks = () => {
+    for (;;) {
+      if (i >= b.length) throw truncated('GIF');
+      const n = b[i++];
+      if (n === 0) return;
+      i += n;
+    }
+  };
+  let images = 0;
+  for (;;) {
+    if (i >= b.length) {
+      if (images > 0 && i === b.length) break;
+      throw truncated('GIF');
+    }
+    const block = b[i++];
+    if (block === 0x3b) break;
+    if (block === 0x21) {
+      i++; // extension label
+      subBlocks();
+    } else if (block === 0x2c) {
+      if (i + 9 > b.length) throw truncated('GIF');
+      const flags = b[i + 8];
+      i += 9;
+      if (flags & 0x80) i += 3 << ((flags & 7) + 1); // local colour table
+      i++; // LZW minimum code size
+      subBlocks();
+      images++;
+    } else {
+      throw new UnsupportedImageError('This GIF file is corrupt: it has a block clearcut does not know.');
+    }
+  }
+  if (images === 0) throw truncated('GIF');
   return { format: 'gif', width: le16(b, 6), height: le16(b, 8) };
 }
 
@@ -77,7 +113,15 @@ function bmpHeader(b: Uint8Array): ImageHeader {
   const dib = le32(b, 14);
   const width = dib === 12 ? le16(b, 18) : le32(b, 18) | 0;
   const height = dib === 12 ? le16(b, 20) : le32(b, 22) | 0;
-  if (le32(b, 10) >= b.length) throw truncated('BMP');
+  const offset = le32(b, 10);
+  if (offset >= b.length) throw truncated('BMP');
+  // Uncompressed rows (BI_RGB, BI_BITFIELDS) have a known size: all of them must be there.
+  const bpp = dib === 12 ? le16(b, 24) : b.length >= 30 ? le16(b, 28) : 0;
+  const compression = dib === 12 || b.length < 34 ? 0 : le32(b, 30);
+  if ((compression === 0 || compression === 3) && bpp > 0) {
+    const rowBytes = Math.ceil((Math.abs(width) * bpp) / 32) * 4;
+    if (offset + rowBytes * Math.abs(height) > b.length) throw truncated('BMP');
+  }
   return { format: 'bmp', width: Math.abs(width), height: Math.abs(height) };
 }
 
