@@ -51,6 +51,10 @@ export function createApp(deps: AppDeps) {
     .use('/api/*', apiBodies())
     .use('/api/*', loadSession(routeDeps))
     .get('/api/health', (c) => c.json({ ok: true as const }, 200))
+    // The privacy page states these numbers; reading them from here keeps page and server in step.
+    .get('/api/privacy', (c) =>
+      c.json({ logRetentionDays: config.logRetentionDays, sessionDays: config.sessionDays }, 200),
+    )
     .route('/api/auth', authRoutes(routeDeps))
     .route('/api/me/avatar', myAvatarRoutes(routeDeps))
     .route('/api/me', accountRoutes(routeDeps))
