@@ -19,6 +19,8 @@ export function findChromium(): string | undefined {
 export interface LaunchOptions {
   /** Offer a (SwiftShader) WebGPU adapter. */
   webgpu?: boolean;
+  /** Further command-line switches (the bench adds one to measure memory at once). */
+  args?: string[];
 }
 
 export interface LaunchedBrowser {
@@ -42,6 +44,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
     '--disable-dev-shm-usage',
   ];
   if (options.webgpu) args.push('--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader');
+  if (options.args) args.push(...options.args);
   const browser = await chromium.launch({
     executablePath,
     headless: true,
