@@ -1,0 +1,212 @@
+/**
+ * Offline and installable, in real Chromium against the real server serving a copy of the
+ * built PWA: the manifest and icons, the service worker taking control, a cutout online
+ * (which keeps the default model in Cache Storage), the "new version — Reload" prompt,
+ * then the server stopped and the network off: the page reloads from the service worker,
+ * stays cross-origin isolated and cuts out a second photo. Last, removing a cached model
+ * in the UI. Two inferences in all (each costs tens of seconds here).
+ */
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page, Response } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
+import { distDir } from '../../scripts/lib/paths.ts';
+import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
+import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
+
+interface WebManifest {
+  name: string;
+  short_name: string;
+  start_url: string;
+  display: string;
+  theme_color: string;
+  background_color: string;
+  icons: { src: string; sizes: string; type: string; purpose?: string }[];
+}
+
+/** Waits until a service worker controls the page, reloading once if it activated without claiming it. */
+async function waitForControl(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  if (!(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)))) await page.reload();
+  await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), undefined, { timeout: 60_000 });
+}
+
+/** The URLs kept in every Cache Storage cache of the page's origin, by cache name. */
+function cacheContents(page: Page): Promise<Record<string, string[]>> {
+  return page.evaluate(async () => {
+    const out: Record<string, string[]> = {};
+    for (const name of await caches.keys()) {
+      out[name] = (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname + new URL(r.url).search);
+    }
+    return out;
+  });
+}
+
+/** Chooses a photo and waits for its cutout's download link. */
+async function cutOut(page: Page, photo: keyof typeof PHOTOS): Promise<void> {
+  await page.getByLabel('Choose photos').setInputFiles(join(fixturesDir, PHOTOS[photo].file));
+  const name = PHOTOS[photo].file.replace(/\.\w+$/, '-cutout.png');
+  await page.getByRole('link', { name: `Download ${name}` }).waitFor({ timeout: 300_000 });
+}
+
+describe('offline and installable, in Chromium', () => {
+  let dist: string;
+  let server: RunningServer | undefined;
+  let chromium: LaunchedBrowser;
+  let context: BrowserContext;
+  let page: Page;
+  const responses: Response[] = [];
+
+  beforeAll(async () => {
+    // A copy of dist/: this test edits sw.js to deploy a "new version", and others may rebuild dist/ meanwhile.
+    dist = mkdtempSync(join(tmpdir(), 'clearcut-dist-'));
+    cpSync(distDir, dist, { recursive: true });
+    server = await startServer({ DIST_DIR: dist });
+    chromium = await launchChromium();
+    context = await chromium.browser.newContext({ acceptDownloads: true });
+    context.on('response', (r) => responses.push(r));
+    page = await context.newPage();
+    await page.goto(server.url);
+  });
+
+  afterAll(async () => {
+    await chromium?.close();
+    await server?.stop();
+    if (dist) rmSync(dist, { recursive: true, force: true });
+  });
+
+  it('links a web app manifest that parses, with 192 and 512 PNG icons and a maskable one', async () => {
+    const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+    expect(href).toBe('/manifest.webmanifest');
+    const res = await page.request.get(new URL(href!, server!.url).href);
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-type']).toMatch(/^application\/manifest\+json/);
+    const manifest = JSON.parse(await res.text()) as WebManifest;
+    expect(manifest).toMatchObject({ name: expect.stringContaining('clearcut'), short_name: 'clearcut', start_url: '/', display: 'standalone' });
+    expect(manifest.theme_color).toMatch(/^#[0-9a-f]{6}$/i);
+    expect(manifest.background_color).toMatch(/^#[0-9a-f]{6}$/i);
+
+    const png = (size: number, purpose: string) =>
+      manifest.icons.find((i) => i.type === 'image/png' && i.sizes === `${size}x${size}` && (i.purpose ?? 'any').split(' ').includes(purpose));
+    for (const [size, purpose] of [[192, 'any'], [512, 'any'], [512, 'maskable']] as const) {
+      const icon = png(size, purpose);
+      expect(icon, `${size} ${purpose}`).toBeDefined();
+      const file = await page.request.get(new URL(icon!.src, server!.url).href);
+      expect(file.status()).toBe(200);
+      expect(file.headers()['content-type']).toBe('image/png');
+      const meta = await sharp(await file.body()).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual(['png', size, size]);
+    }
+  });
+
+  it('serves the service worker for revalidation on every load, under the same security headers', async () => {
+    const res = await page.request.get(new URL('/sw.js', server!.url).href);
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-type']).toMatch(/^text\/javascript/);
+    expect(res.headers()['cache-control']).toBe('no-cache');
+    expect(res.headers()['cross-origin-embedder-policy']).toBe('require-corp');
+  });
+
+  it('registers a service worker that controls the page and precaches the shell and the WASM build, not the models', async () => {
+    await waitForControl(page);
+    const cached = await cacheContents(page);
+    const precache = Object.entries(cached).find(([name]) => name.startsWith('workbox-precache'));
+    expect(precache, Object.keys(cached).join(', ')).toBeDefined();
+    // Files without a hash in their name are kept under `?__WB_REVISION__=...`.
+    const urls = precache![1].map((u) => u.split('?')[0]);
+    expect(urls).toContain('/index.html');
+    expect(urls.some((u) => /^\/assets\/ort-wasm-simd-threaded-[\w-]+\.wasm/.test(u)), urls.join('\n')).toBe(true);
+    expect(urls.some((u) => /^\/assets\/worker-[\w-]+\.js/.test(u))).toBe(true);
+    // The WebGPU build's 27 MB wasm is cached on first use only; the models never by the service worker.
+    expect(urls.some((u) => u.includes('asyncify'))).toBe(false);
+    expect(urls.some((u) => u.startsWith('/models/'))).toBe(false);
+    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+  });
+
+  it('caches the WebGPU build\'s wasm on its first use, and answers it from that cache afterwards', async () => {
+    const file = readdirSync(join(dist, 'assets')).find((f) => /\.asyncify-[\w-]+\.wasm$/.test(f));
+    expect(file).toBeDefined();
+    const url = `/assets/${file}`;
+    const fetchIt = () => page.evaluate(async (u) => (await (await fetch(u)).arrayBuffer()).byteLength, url);
+    const size = await fetchIt();
+    expect(size).toBeGreaterThan(1_000_000);
+    expect((await cacheContents(page))['clearcut-ort-webgpu']).toEqual([url]);
+    const before = responses.length;
+    expect(await fetchIt()).toBe(size);
+    const again = responses.slice(before).find((r) => new URL(r.url()).pathname === url);
+    expect(again?.fromServiceWorker()).toBe(true);
+  });
+
+  it('cuts out a photo online, keeping the default model in Cache Storage: the model list says it is available offline', async () => {
+    const quality = page.locator('li[data-model="isnet-fp16"]');
+    const fast = page.locator('li[data-model="isnet-quint8"]');
+    await expect.poll(() => quality.getAttribute('data-offline')).toBe('false');
+    expect(await page.getByRole('radio', { name: /Quality/ }).isChecked()).toBe(true);
+    expect(await quality.textContent()).toContain('88 MB');
+    expect(await fast.textContent()).toContain('44 MB');
+
+    await cutOut(page, 'astronaut');
+
+    // The model came from the server, not through the service worker.
+    const modelResponses = responses.filter((r) => new URL(r.url()).pathname === '/models/isnet-fp16.onnx');
+    expect(modelResponses.length).toBeGreaterThan(0);
+    for (const r of modelResponses) expect(r.fromServiceWorker(), r.url()).toBe(false);
+
+    await expect.poll(() => quality.getAttribute('data-offline')).toBe('true');
+    expect(await quality.getByText('Available offline').count()).toBe(1);
+    expect(await fast.getAttribute('data-offline')).toBe('false');
+    const cached = await cacheContents(page);
+    expect(cached['clearcut-models-v1']).toEqual([expect.stringMatching(/^\/models\/isnet-fp16\.onnx\?v=[0-9a-f]{16}$/)]);
+  });
+
+  it('offers "A new version of clearcut is ready — Reload" when a new version is deployed, and reloads onto it only when asked', async () => {
+    appendFileSync(join(dist, 'sw.js'), '\n// a new deploy\n');
+    await page.evaluate(() => ((window as unknown as { beforeUpdate: boolean }).beforeUpdate = true));
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+
+    const prompt = page.getByRole('status').filter({ hasText: 'A new version of clearcut is ready' });
+    await prompt.waitFor({ timeout: 60_000 });
+    // Nothing was swapped under the page: the new worker waits, the old one still controls.
+    expect(await page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.waiting))).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { beforeUpdate?: boolean }).beforeUpdate)).toBe(true);
+
+    await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), prompt.getByRole('button', { name: 'Reload' }).click()]);
+    await waitForControl(page);
+    expect(await page.evaluate(() => (window as unknown as { beforeUpdate?: boolean }).beforeUpdate)).toBeUndefined();
+    expect(await page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.waiting))).toBe(false);
+    expect(await prompt.count()).toBe(0);
+  });
+
+  it('with the server stopped and the network off, reloads from the service worker, stays cross-origin isolated, and cuts out a photo', async () => {
+    await server!.stop();
+    server = undefined;
+    await context.setOffline(true);
+
+    const reloaded = await page.reload();
+    expect(reloaded?.fromServiceWorker()).toBe(true);
+    expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+    await expect.poll(() => page.locator('li[data-model="isnet-fp16"]').getAttribute('data-offline')).toBe('true');
+
+    await cutOut(page, 'coffee');
+    const engine = page.getByRole('region', { name: 'Engine' });
+    expect(await engine.getAttribute('data-backend')).toBe('wasm');
+    // Threads need SharedArrayBuffer, so the worker too is still cross-origin isolated.
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    expect(Number(await engine.getAttribute('data-threads'))).toBe(Math.min(8, cores));
+  });
+
+  it('removes a cached model from the device when asked, and the list says so', async () => {
+    const quality = page.locator('li[data-model="isnet-fp16"]');
+    await quality.getByRole('button', { name: 'Remove the quality model from this device' }).click();
+    await expect.poll(() => quality.getAttribute('data-offline')).toBe('false');
+    expect(await quality.getByText('Available offline').count()).toBe(0);
+    expect(await quality.getByRole('button', { name: /Remove/ }).count()).toBe(0);
+    expect((await cacheContents(page))['clearcut-models-v1']).toEqual([]);
+  });
+});
