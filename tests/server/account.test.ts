@@ -132,6 +132,18 @@ describe('devices', () => {
   });
 });
 
+describe('signing out this device from the list', () => {
+  it('ends the current session and clears its cookie', async () => {
+    const client = new Client(t);
+    await client.signUp();
+    const [current] = await json(await client.get('/api/me/sessions'));
+    const res = await client.delete(`/api/me/sessions/${current.id}`);
+    expect(res.status).toBe(204);
+    expect(res.headers.getSetCookie().join()).toMatch(/clearcut_session=;/);
+    expect((await client.get('/api/me')).status).toBe(401);
+  });
+});
+
 describe('my access log and my data', () => {
   it('shows a person their own rows only, without query strings', async () => {
     const client = new Client(t);
