@@ -27,6 +27,14 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
   console.log(`clearcut listening on http://localhost:${info.port}`);
 });
 
+server.on('error', (err: NodeJS.ErrnoException) => {
+  // Most often EADDRINUSE: say which address, without a stack trace.
+  console.error(`clearcut: cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`);
+  stopPurge();
+  closeDb(db);
+  process.exit(1);
+});
+
 let stopping = false;
 function shutdown(signal: string): void {
   if (stopping) return;

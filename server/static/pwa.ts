@@ -22,6 +22,8 @@ export function pwaRoutes(distDir: string) {
   return new Hono().get('*', async (c) => {
     // Unknown API paths get the API's JSON 404, never the app shell.
     if (c.req.path === '/api' || c.req.path.startsWith('/api/')) return handleNotFound(c);
+    // Nothing under /models is a client route; the models sub-app has already answered what exists.
+    if (c.req.path.startsWith('/models/')) return c.text('Not found', 404);
     const path = resolveInside(root, c.req.path);
     if (path === null) return c.text('Not found', 404);
     const info = await statFile(path);

@@ -129,6 +129,8 @@ describe('/models', () => {
       '/models/%2e%2e/package.json',
       '/models/..%5cpackage.json',
       '/models/.%2e/.%2e/package.json',
+      '/models/sub/dir',
+      '/models/manifest.json/x',
     ]) {
       const res = await rawGet(path, 'HEAD');
       expect(res.status, path).toBe(404);
