@@ -175,6 +175,15 @@ describe('refusals store nothing', () => {
     await expectRefused(await upload(client, Buffer.concat([png, Buffer.from('PK\x03\x04 zip')])), 422, 'unreadable_image');
   });
 
+  it('a GIF or a WebP with bytes after its end, or a WebP cut short: 422', async () => {
+    for (const format of ['gif', 'webp'] as const) {
+      const image = await solid(40, 40, format);
+      await expectRefused(await upload(client, Buffer.concat([image, Buffer.from('trailing')]), `a.${format}`), 422, 'unreadable_image');
+    }
+    const webp = await solid(40, 40, 'webp');
+    await expectRefused(await upload(client, webp.subarray(0, webp.length - 10), 'a.webp'), 422, 'unreadable_image');
+  });
+
   it('a decompression bomb (30000x30000 PNG): 422 without decoding it', async () => {
     const bomb = bombPng();
     expect(bomb.length).toBeLessThan(1_000_000);
