@@ -1,0 +1,46 @@
+/** The database: pragmas, migrations applied, and the constraints the ledger relies on. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { closeDb, openDb, type Db } from '../../server/db/client.ts';
+
+let dir: string;
+let db: Db;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'clearcut-db-'));
+  db = openDb(join(dir, 'nested', 'clearcut.sqlite'));
+});
+afterAll(() => {
+  closeDb(db);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('runs in WAL mode with foreign keys on and a busy timeout', () => {
+  expect(db.$client.pragma('journal_mode', { simple: true })).toBe('wal');
+  expect(db.$client.pragma('foreign_keys', { simple: true })).toBe(1);
+  expect(db.$client.pragma('busy_timeout', { simple: true })).toBe(5000);
+});
+
+it('has every table of the design after migrating (and migrating twice is harmless)', () => {
+  const tables = (db.$client.prepare("select name from sqlite_master where type = 'table' and name not like '\\_\\_%' escape '\\' and name != 'sqlite_sequence'").all() as { name: string }[])
+    .map((r) => r.name)
+    .sort();
+  expect(tables).toEqual(['access_logs', 'api_keys', 'credit_balances', 'credit_ledger', 'memberships', 'orders', 'sessions', 'users']);
+  closeDb(openDb(join(dir, 'nested', 'clearcut.sqlite')));
+});
+
+it('never lets a balance go below zero, and keeps idempotency keys unique per user', () => {
+  const raw = db.$client;
+  raw.prepare("insert into users (id, email, password_hash, created_at) values ('u1', 'a@b.co', 'x', 0)").run();
+  raw.prepare("insert into credit_balances (user_id, balance, updated_at) values ('u1', 1, 0)").run();
+  expect(() => raw.prepare("update credit_balances set balance = balance - 2 where user_id = 'u1'").run()).toThrow(/CHECK constraint/);
+  const insert = raw.prepare(
+    "insert into credit_ledger (user_id, delta, kind, idempotency_key, balance_after, created_at) values ('u1', -1, 'spend', 'k1', 0, 0)",
+  );
+  insert.run();
+  expect(() => insert.run()).toThrow(/UNIQUE constraint/);
+  expect(() => raw.prepare("insert into sessions (id, secret_hash, user_id, expires_at, last_verified_at, created_at) values ('s', x'00', 'nobody', 0, 0, 0)").run()).toThrow(
+    /FOREIGN KEY/,
+  );
+});
