@@ -1,0 +1,287 @@
+/**
+ * The result view and editor in real Chromium against the real server serving the built
+ * PWA: one photo is cut out once (inference is the slow part) and every case works on
+ * that result: comparison, zoom and pan; touch-up changes the exported alpha and undo
+ * restores it; each background and format exports correctly at both sizes. All the while
+ * no request may carry image bytes.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, ElementHandle, Page, Request } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
+import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
+import { exportDimensions, STANDARD_MAX_PIXELS } from '../../web/src/lib/export-size.ts';
+import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
+
+const IMAGE_MAGIC = [
+  [0xff, 0xd8, 0xff], // JPEG
+  [0x89, 0x50, 0x4e, 0x47], // PNG
+  [0x52, 0x49, 0x46, 0x46], // RIFF (WebP)
+  [0x47, 0x49, 0x46, 0x38], // GIF
+];
+
+/** True when a request body holds image bytes: a known signature anywhere, or a slice of a photo. */
+function carriesImage(body: Buffer | null, photos: Buffer[]): boolean {
+  if (!body || body.length === 0) return false;
+  for (const magic of IMAGE_MAGIC) if (body.includes(Buffer.from(magic))) return true;
+  return photos.some((p) => body.includes(p.subarray(p.length >> 1, (p.length >> 1) + 64)));
+}
+
+/** The astronaut enlarged to 1.6 megapixels, so standard and full exports differ. */
+const SIDE = 1280;
+const NAME = 'astronaut.jpg';
+/** The astronaut's face, in fractions of the photo. */
+const FACE = { x: 0.5, y: 0.35 };
+
+interface Decoded {
+  width: number;
+  height: number;
+  channels: number;
+  data: Buffer;
+  name: string;
+  at(fx: number, fy: number): number[];
+}
+
+describe('the editor in Chromium', () => {
+  let server: RunningServer;
+  let chromium: LaunchedBrowser;
+  let context: BrowserContext;
+  let page: Page;
+  let dir: string;
+  let photoPath: string;
+  let backgroundPath: string;
+  const requests: Request[] = [];
+
+  const dialog = () => page.getByRole('dialog', { name: `Edit ${NAME}` });
+  const viewport = () => dialog().getByRole('application');
+  const downloadLink = () => dialog().getByRole('link', { name: /^Download / });
+
+  /** Runs `change`, waits for the file prepared before it to go and a new one to come, and downloads it. */
+  async function exportAfter(change: () => Promise<void>): Promise<Decoded> {
+    const old: ElementHandle | null = (await downloadLink().count()) ? await downloadLink().elementHandle() : null;
+    await change();
+    if (old) await old.waitForElementState('hidden', { timeout: 10_000 });
+    return download();
+  }
+
+  async function download(): Promise<Decoded> {
+    const link = downloadLink();
+    await link.waitFor({ timeout: 60_000 });
+    const [dl] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const saved = join(dir, `${Date.now()}-${dl.suggestedFilename()}`);
+    await dl.saveAs(saved);
+    const { data, info } = await sharp(saved).raw().toBuffer({ resolveWithObject: true });
+    return {
+      width: info.width,
+      height: info.height,
+      channels: info.channels,
+      data,
+      name: dl.suggestedFilename(),
+      at(fx, fy) {
+        const x = Math.min(info.width - 1, Math.round(fx * info.width));
+        const y = Math.min(info.height - 1, Math.round(fy * info.height));
+        const p = (y * info.width + x) * info.channels;
+        return [...data.subarray(p, p + info.channels)];
+      },
+    };
+  }
+
+  /** Where a point of the photo (in fractions) is on the screen now. */
+  async function onScreen(fx: number, fy: number): Promise<{ x: number; y: number }> {
+    const v = viewport();
+    const box = (await v.boundingBox())!;
+    const [scale, tx, ty] = await Promise.all(['data-scale', 'data-tx', 'data-ty'].map(async (a) => Number(await v.getAttribute(a))));
+    return { x: box.x + tx + fx * SIDE * scale, y: box.y + ty + fy * SIDE * scale };
+  }
+
+  /** Checks a radio button of the editor (their names are unique within it). */
+  const choose = (_group: 'Tool' | 'Size' | 'Format' | 'Background', name: string | RegExp) =>
+    dialog().getByRole('radio', { name, exact: typeof name === 'string' }).check();
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'clearcut-editor-'));
+    photoPath = join(dir, NAME);
+    writeFileSync(photoPath, await sharp(join(fixturesDir, PHOTOS.astronaut.file)).resize(SIDE, SIDE).jpeg({ quality: 92 }).toBuffer());
+    backgroundPath = join(dir, 'backdrop.png');
+    writeFileSync(backgroundPath, await sharp({ create: { width: 300, height: 120, channels: 3, background: { r: 10, g: 120, b: 200 } } }).png().toBuffer());
+
+    server = await startServer();
+    chromium = await launchChromium();
+    context = await chromium.browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    context.on('request', (r) => requests.push(r));
+    page = await context.newPage();
+    await page.goto(server.url);
+
+    // The one inference of this file.
+    await page.getByLabel('Choose photos').setInputFiles(photoPath);
+    const edit = page.getByRole('button', { name: `Edit ${NAME}` });
+    await edit.waitFor({ timeout: 300_000 });
+    await edit.click();
+    await dialog().waitFor();
+    await page.locator('[role=application][data-ready=true]').waitFor({ timeout: 30_000 });
+  });
+
+  afterAll(async () => {
+    await chromium?.close();
+    await server?.stop();
+  });
+
+  it('opens the cutout large at the photo\'s size, with a keyboard-operable before/after slider', async () => {
+    expect(Number(await viewport().getAttribute('data-width'))).toBe(SIDE);
+    const slider = dialog().getByRole('slider', { name: 'Compare with the original' });
+    await slider.focus();
+    await page.keyboard.press('End');
+    expect(await slider.inputValue()).toBe('100');
+    await page.keyboard.press('Home');
+    expect(await slider.inputValue()).toBe('0');
+    await page.keyboard.press('ArrowRight');
+    expect(await slider.inputValue()).toBe('1');
+  });
+
+  it('zooms with buttons, the wheel and keys, and pans by dragging and with arrow keys', async () => {
+    const v = viewport();
+    const scale = async () => Number(await v.getAttribute('data-scale'));
+    const tx = async () => Number(await v.getAttribute('data-tx'));
+    const fitted = await scale();
+    await dialog().getByRole('button', { name: 'Zoom in' }).click();
+    expect(await scale()).toBeCloseTo(fitted * 1.25, 5);
+    const box = (await v.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -200);
+    await expect.poll(scale).toBeGreaterThan(fitted * 1.3);
+    await v.focus();
+    await page.keyboard.press('-');
+    const before = await tx();
+    await page.keyboard.press('ArrowLeft');
+    expect(await tx()).toBe(before + 48);
+    // The Move tool drags the picture.
+    await choose('Tool', 'Move');
+    await page.mouse.move(box.x + 100, box.y + 100);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 160, box.y + 130, { steps: 4 });
+    await page.mouse.up();
+    expect(await tx()).toBeCloseTo(before + 48 + 60, 5);
+    await dialog().getByRole('button', { name: 'Fit' }).click();
+    expect(await scale()).toBeCloseTo(fitted, 5);
+  });
+
+  it('exports a transparent PNG at standard size (within 1 megapixel) by default', async () => {
+    const png = await download();
+    const want = exportDimensions(SIDE, SIDE, 'standard');
+    expect(png.name).toBe('astronaut-cutout.png');
+    expect([png.width, png.height, png.channels]).toEqual([want.width, want.height, 4]);
+    expect(png.width * png.height).toBeLessThanOrEqual(STANDARD_MAX_PIXELS);
+    expect(png.at(0.01, 0.01)[3]).toBeLessThan(16);
+    expect(png.at(FACE.x, FACE.y)[3]).toBeGreaterThan(240);
+  });
+
+  it('exports at the photo\'s own size when full resolution is chosen', async () => {
+    const full = await exportAfter(() => choose('Size', /^Full resolution/));
+    expect([full.width, full.height, full.channels]).toEqual([SIDE, SIDE, 4]);
+    expect(full.at(FACE.x, FACE.y)[3]).toBeGreaterThan(240);
+    await exportAfter(() => choose('Size', /^Standard/));
+  });
+
+  it('erases with the brush (the exported alpha is 0 there), and undo, redo and reset work', async () => {
+    await choose('Tool', 'Erase');
+    await dialog().getByRole('slider', { name: /^Brush size/ }).fill('120');
+    const a = await onScreen(FACE.x - 0.05, FACE.y);
+    const b = await onScreen(FACE.x + 0.05, FACE.y);
+    const erased = await exportAfter(async () => {
+      await page.mouse.move(a.x, a.y);
+      await page.mouse.down();
+      await page.mouse.move(b.x, b.y, { steps: 8 });
+      await page.mouse.up();
+    });
+    expect(erased.at(FACE.x, FACE.y)[3]).toBe(0);
+    expect(erased.at(FACE.x, 0.9)[3]).toBeGreaterThan(240); // the body is untouched
+
+    const undone = await exportAfter(() => page.keyboard.press('Control+z'));
+    expect(undone.at(FACE.x, FACE.y)[3]).toBeGreaterThan(240);
+
+    const redone = await exportAfter(() => page.keyboard.press('Control+Shift+z'));
+    expect(redone.at(FACE.x, FACE.y)[3]).toBe(0);
+
+    const reset = await exportAfter(() => dialog().getByRole('button', { name: /^Reset/ }).click());
+    expect(reset.at(FACE.x, FACE.y)[3]).toBeGreaterThan(240);
+
+    // Restore brings back what the model cut away.
+    await choose('Tool', 'Restore');
+    const corner = await onScreen(0.03, 0.03);
+    const restored = await exportAfter(async () => {
+      await page.mouse.move(corner.x, corner.y);
+      await page.mouse.down();
+      await page.mouse.move(corner.x + 5, corner.y + 5, { steps: 2 });
+      await page.mouse.up();
+    });
+    expect(restored.at(0.03, 0.03)[3]).toBe(255);
+    await exportAfter(() => page.keyboard.press('Control+z'));
+    await choose('Tool', 'Move');
+  });
+
+  it('puts a solid colour exactly where the cutout is transparent', async () => {
+    await choose('Background', 'Colour');
+    const png = await exportAfter(() => dialog().getByLabel('Custom colour').fill('#12ab34'));
+    expect(png.channels).toBe(4);
+    expect(png.at(0.01, 0.01)).toEqual([0x12, 0xab, 0x34, 255]);
+    expect(png.at(FACE.x, FACE.y)[3]).toBe(255);
+  });
+
+  it('puts the user\'s own image behind, cover-fitted', async () => {
+    const png = await exportAfter(() => dialog().getByLabel(/^Choose a background image/).setInputFiles(backgroundPath));
+    expect(png.at(0.01, 0.01)).toEqual([10, 120, 200, 255]);
+    expect(png.at(0.99, 0.01)).toEqual([10, 120, 200, 255]);
+    expect(await dialog().getByRole('radio', { name: 'Your image' }).isChecked()).toBe(true);
+  });
+
+  it('puts the photo blurred behind, opaque', async () => {
+    const png = await exportAfter(() => choose('Background', 'Blurred photo'));
+    let opaque = true;
+    for (let p = 3; p < png.data.length; p += 4) if (png.data[p] !== 255) opaque = false;
+    expect(opaque).toBe(true);
+    // The corner is the photo's own colour there, smoothed.
+    const original = await sharp(photoPath).resize(png.width, png.height).blur(20).raw().toBuffer({ resolveWithObject: true });
+    const p = (Math.round(0.02 * png.height) * png.width + Math.round(0.02 * png.width)) * 3;
+    const corner = png.at(0.02, 0.02);
+    for (let c = 0; c < 3; c++) expect(Math.abs(corner[c] - original.data[p + c])).toBeLessThan(40);
+  });
+
+  it('exports WebP with alpha, and JPEG without: choosing JPEG on a transparent background makes it white and says so', async () => {
+    await choose('Background', 'Transparent');
+    const webp = await exportAfter(() => choose('Format', /^WebP/));
+    expect(webp.name).toBe('astronaut-cutout.webp');
+    expect(webp.channels).toBe(4);
+    expect(webp.at(0.01, 0.01)[3]).toBeLessThan(16);
+    expect(webp.at(FACE.x, FACE.y)[3]).toBeGreaterThan(240);
+
+    const jpeg = await exportAfter(() => choose('Format', /^JPEG/));
+    expect(await dialog().getByRole('status').filter({ hasText: 'JPEG' }).textContent()).toMatch(/white/);
+    expect(await dialog().getByRole('radio', { name: 'Colour' }).isChecked()).toBe(true);
+    expect(jpeg.name).toBe('astronaut-cutout.jpg');
+    expect(jpeg.channels).toBe(3);
+    for (const v of jpeg.at(0.01, 0.01)) expect(v).toBeGreaterThan(245);
+
+    // Asking for transparency again goes back to a format that keeps it.
+    const png = await exportAfter(() => choose('Background', 'Transparent'));
+    expect(png.name).toBe('astronaut-cutout.png');
+    expect(png.channels).toBe(4);
+  });
+
+  it('closes with Escape, and the card keeps its download', async () => {
+    await page.keyboard.press('Escape');
+    await dialog().waitFor({ state: 'detached' });
+    expect(await page.getByRole('link', { name: /^Download astronaut-cutout/ }).count()).toBe(1);
+  });
+
+  it('sent no image bytes anywhere', () => {
+    const photos = [readFileSync(photoPath), readFileSync(backgroundPath)];
+    expect(requests.length).toBeGreaterThan(0);
+    for (const r of requests) {
+      expect(new URL(r.url()).origin, r.url()).toMatch(/^(http:\/\/127\.0\.0\.1:\d+|null)$/);
+      expect(carriesImage(r.postDataBuffer(), photos), `${r.method()} ${r.url()}`).toBe(false);
+    }
+  });
+});
