@@ -270,10 +270,17 @@ describe('the editor in Chromium', () => {
     expect(png.channels).toBe(4);
   });
 
-  it('closes with Escape, and the card keeps its download', async () => {
+  it('closes with Escape; the card then downloads the edited export, not the model\'s PNG', async () => {
+    await choose('Format', /^WebP/);
     await page.keyboard.press('Escape');
     await dialog().waitFor({ state: 'detached' });
-    expect(await page.getByRole('link', { name: /^Download astronaut-cutout/ }).count()).toBe(1);
+    const link = page.getByRole('link', { name: 'Download astronaut-cutout.webp' });
+    const [dl] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(dl.suggestedFilename()).toBe('astronaut-cutout.webp');
+    const saved = join(dir, 'from-card.webp');
+    await dl.saveAs(saved);
+    const meta = await sharp(saved).metadata();
+    expect([meta.format, meta.width, meta.height, meta.hasAlpha]).toEqual(['webp', 1000, 1000, true]);
   });
 
   it('sent no image bytes anywhere', () => {

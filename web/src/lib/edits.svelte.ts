@@ -39,6 +39,11 @@ export class JobEdits {
     return r;
   }
 
+  /** True when an export differs from the model's plain PNG: touched up, or another background, format or size. */
+  get changed(): boolean {
+    return this.touched || this.format !== 'png' || this.size !== 'standard' || this.background.kind !== 'transparent';
+  }
+
   /** The matte being edited: a copy of the model's, made on first use. */
   get alpha(): AlphaMatte {
     const r = this.#result();
@@ -120,15 +125,21 @@ export class JobEdits {
 }
 
 const edits = new WeakMap<Job, JobEdits>();
+/** Counts created edits, so `existingEdits` is reactive although a WeakMap is not. */
+let created = $state(0);
 
 /** The edits of a job, created when first asked for. */
 export function editsFor(job: Job): JobEdits {
   let e = edits.get(job);
-  if (!e) edits.set(job, (e = new JobEdits(job)));
+  if (!e) {
+    edits.set(job, (e = new JobEdits(job)));
+    created++;
+  }
   return e;
 }
 
-/** The edits of a job if it has any. */
+/** The edits of a job if it has any (reactive: rerenders when they are created). */
 export function existingEdits(job: Job): JobEdits | undefined {
+  void created;
   return edits.get(job);
 }

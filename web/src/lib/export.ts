@@ -48,3 +48,19 @@ export async function exportJob(job: Job, options: ExportOptions = {}): Promise<
   });
   return { blob, name: cutoutFileName(job.name, format) };
 }
+
+/** The file name `exportJob` gives a job now (its chosen format, PNG by default). */
+export function exportName(job: Job): string {
+  return cutoutFileName(job.name, existingEdits(job)?.format ?? 'png');
+}
+
+/** Exports a job with its current edits and saves the file, as a click on a download link would. */
+export async function downloadJob(job: Job, options: ExportOptions = {}): Promise<void> {
+  const { blob, name } = await exportJob(job, options);
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
