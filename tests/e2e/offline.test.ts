@@ -182,6 +182,34 @@ describe('offline and installable, in Chromium', () => {
     expect(await prompt.count()).toBe(0);
   });
 
+  it('uses the chosen model: kept across reloads, downloaded once with a byte progress bar, then available offline too', async () => {
+    await page.getByRole('radio', { name: /Fast/ }).check();
+    expect(await page.evaluate(() => localStorage.getItem('clearcut.model'))).toBe('isnet-quint8');
+    await page.reload();
+    expect(await page.getByRole('radio', { name: /Fast/ }).isChecked()).toBe(true);
+
+    // A photo starts the fast model's download; the photo is cancelled at once, so no inference runs.
+    const before = responses.length;
+    await page.getByLabel('Choose photos').setInputFiles(join(fixturesDir, PHOTOS.rocket.file));
+    await page.getByRole('button', { name: `Cancel ${PHOTOS.rocket.file}` }).click();
+    const bar = page.getByRole('progressbar', { name: /^Downloading the fast model/ });
+    await bar.waitFor({ timeout: 60_000 });
+    expect(await bar.getAttribute('max')).toBe('44342436');
+    const label = (await page.locator('label[for="model-progress"]').textContent())!.replace(/\s+/g, ' ').trim();
+    expect(label).toMatch(/^Downloading the fast model \(once\): [\d.]+ of 44 MB$/);
+
+    const fast = page.locator('li[data-model="isnet-quint8"]');
+    await expect.poll(() => fast.getAttribute('data-offline'), { timeout: 120_000 }).toBe('true');
+    const modelResponses = responses.slice(before).filter((r) => new URL(r.url()).pathname.startsWith('/models/'));
+    expect(modelResponses.map((r) => new URL(r.url()).pathname)).toEqual(['/models/isnet-quint8.onnx']);
+    expect(modelResponses[0].fromServiceWorker()).toBe(false);
+    expect(await page.locator(`li[aria-label="${PHOTOS.rocket.file}"]`).getAttribute('data-state')).toBe('cancelled');
+
+    // Back to the default for the offline run below.
+    await page.getByRole('radio', { name: /Quality/ }).check();
+    expect(await page.evaluate(() => localStorage.getItem('clearcut.model'))).toBe('isnet-fp16');
+  });
+
   it('with the server stopped and the network off, reloads from the service worker, stays cross-origin isolated, and cuts out a photo', async () => {
     await server!.stop();
     server = undefined;
@@ -207,6 +235,8 @@ describe('offline and installable, in Chromium', () => {
     await expect.poll(() => quality.getAttribute('data-offline')).toBe('false');
     expect(await quality.getByText('Available offline').count()).toBe(0);
     expect(await quality.getByRole('button', { name: /Remove/ }).count()).toBe(0);
-    expect((await cacheContents(page))['clearcut-models-v1']).toEqual([]);
+    // Only the quality model went; the fast one is still kept.
+    expect((await cacheContents(page))['clearcut-models-v1']).toEqual([expect.stringMatching(/^\/models\/isnet-quint8\.onnx\?v=/)]);
+    expect(await page.locator('li[data-model="isnet-quint8"]').getAttribute('data-offline')).toBe('true');
   });
 });
