@@ -1,5 +1,5 @@
-/** `npm run admin -- <command>`: make-admin EMAIL, ban EMAIL, unban EMAIL, visits [DAYS]. */
-import { banUser, formatDailyVisits, makeAdmin, unbanUser, type AdminResult } from './admin.ts';
+/** `npm run admin -- <command>`: make-admin EMAIL, ban EMAIL, unban EMAIL, grant/deduct EMAIL N REASON, visits [DAYS]. */
+import { adjustCredits, banUser, formatDailyVisits, makeAdmin, unbanUser, type AdminResult } from './admin.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { closeDb, databasePath, openDb } from './db/client.ts';
 
@@ -7,10 +7,12 @@ const usage = `usage: npm run admin -- <command>
   make-admin EMAIL   give the account the admin role
   ban EMAIL          suspend the account and end its sessions
   unban EMAIL        lift the suspension
+  grant EMAIL N REASON    add N credits (an "adjust" ledger row with the reason)
+  deduct EMAIL N REASON   take N credits (refused if the balance is smaller)
   visits [DAYS]      requests and distinct visitors per day (default 30 days)`;
 
 function run(args: string[]): number {
-  const [command, arg] = args;
+  const [command, arg, ...rest] = args;
   if (!command || command === 'help' || command === '--help') {
     console.log(usage);
     return command ? 0 : 1;
@@ -41,7 +43,15 @@ function run(args: string[]): number {
       console.error(`${command}: give the account's email\n\n${usage}`);
       return 1;
     }
-    if (command === 'make-admin') result = makeAdmin(db, arg);
+    if (command === 'grant' || command === 'deduct') {
+      const [count, ...reasonWords] = rest;
+      const n = Number(count);
+      if (!count || !/^\d+$/.test(count) || n < 1 || reasonWords.length === 0) {
+        console.error(`${command}: give EMAIL, a whole number of credits and a reason\n\n${usage}`);
+        return 1;
+      }
+      result = adjustCredits(db, arg, command === 'grant' ? n : -n, reasonWords.join(' '));
+    } else if (command === 'make-admin') result = makeAdmin(db, arg);
     else if (command === 'ban') result = banUser(db, arg);
     else if (command === 'unban') result = unbanUser(db, arg);
     else {

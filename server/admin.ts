@@ -1,6 +1,8 @@
-/** Administration: roles, bans, and visit counts. Used by admin-cli.ts (`npm run admin`). */
+/** Administration: roles, bans, credit adjustments and visit counts. Used by admin-cli.ts (`npm run admin`). */
 import { eq } from 'drizzle-orm';
+import { generateSecureRandomString } from './auth/random.ts';
 import { getUserByEmail } from './auth/user.ts';
+import { applyChange } from './credits/ledger.ts';
 import type { Db } from './db/client.ts';
 import { sessions, users } from './db/schema.ts';
 import { dailyVisits } from './logs/access-log.ts';
@@ -48,4 +50,29 @@ export function formatDailyVisits(db: Db, days: number, now: Date = new Date()):
   }
   if (rows.length === 0) lines.push(`(no requests in the last ${days} days)`);
   return lines.join('\n');
+}
+
+/**
+ * Grants (positive `delta`) or deducts (negative) credits with a reason, as an `adjust` ledger
+ * row. A deduction larger than the balance is refused: the balance never goes below zero.
+ */
+export function adjustCredits(db: Db, email: string, delta: number, reason: string, now: Date = new Date()): AdminResult {
+  const user = findUser(db, email);
+  if (!user) return { ok: false, message: `No account with email ${email}.` };
+  if (!Number.isSafeInteger(delta) || delta === 0) return { ok: false, message: 'The number of credits must be a whole number above 0.' };
+  const cleanReason = reason.trim();
+  if (!cleanReason) return { ok: false, message: 'Give a reason; it is kept in the ledger.' };
+  const result = applyChange(db, {
+    userId: user.id,
+    delta,
+    kind: 'adjust',
+    reference: `admin: ${cleanReason.slice(0, 200)}`,
+    idempotencyKey: `adjust:${generateSecureRandomString()}`,
+    now,
+  });
+  if (!result.ok) {
+    return { ok: false, message: `${user.email} has only ${result.balance} credits; cannot deduct ${-delta}.` };
+  }
+  const verb = delta > 0 ? `Granted ${delta}` : `Deducted ${-delta}`;
+  return { ok: true, message: `${verb} credits for ${user.email}; balance now ${result.balance}.` };
 }

@@ -1,17 +1,25 @@
 /** createApp(deps): the whole server as one Hono app, used as-is by main.ts and the tests. */
 import { Hono } from 'hono';
-import { createRateLimiters } from './auth/rate-limit.ts';
+import type Stripe from 'stripe';
+import { createRateLimiters, FixedWindowLimiter } from './auth/rate-limit.ts';
+import { createLocalProvider } from './billing/provider.ts';
+import { createStripeClient, createStripeProvider } from './billing/stripe.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import type { AppEnv } from './env.ts';
 import { handleError, handleNotFound } from './errors.ts';
 import { accessLog } from './middleware/access-log.ts';
+import { apiKeyAuth } from './middleware/api-key.ts';
 import { apiBodies } from './middleware/body.ts';
 import { clientIp } from './middleware/client-ip.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { securityHeadersMiddleware } from './middleware/security.ts';
 import { loadSession } from './middleware/session.ts';
 import { accountRoutes } from './routes/account.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
+import { billingRoutes } from './routes/billing.ts';
+import { localBillingRoutes } from './routes/billing-local.ts';
+import { creditsRoutes } from './routes/credits.ts';
 import { authRoutes } from './routes/auth.ts';
 import { avatarFileRoutes, myAvatarRoutes } from './routes/avatars.ts';
 import type { RouteDeps } from './routes/deps.ts';
@@ -23,25 +31,32 @@ export interface AppDeps {
   config: Config;
   db: Db;
   now?: () => Date;
+  /** A Stripe client to use instead of one built from STRIPE_SECRET_KEY (tests answer its HTTP calls locally). */
+  stripe?: Stripe;
 }
 
 /** Builds the app: middleware, the API sub-apps, /models and the PWA. */
 export function createApp(deps: AppDeps) {
   const { config, db } = deps;
   const now = deps.now ?? (() => new Date());
+  const stripe = deps.stripe ?? (config.billing.stripeSecretKey ? createStripeClient(config.billing.stripeSecretKey) : null);
   const routeDeps: RouteDeps = {
     config,
     db,
     now,
     limiters: createRateLimiters(config.rateLimits, now),
     sessionOptions: { ttlMs: config.sessionDays * 86_400_000, now },
+    payments: { provider: createLocalProvider(), stripe },
+    apiKeyLimiter: new FixedWindowLimiter(config.credits.apiKeyRequestsPerMinute, 60_000, now),
   };
+  if (config.billing.provider === 'stripe' && stripe) routeDeps.payments.provider = createStripeProvider(stripe);
 
   const app = new Hono<AppEnv>()
     .use('*', async (c, next) => {
       c.set('ip', clientIp(c, config.trustProxy));
       c.set('user', null);
       c.set('session', null);
+      c.set('apiKey', null);
       await next();
     })
     // Outermost after the defaults: the log sees the final status, the headers land on every response.
@@ -50,6 +65,8 @@ export function createApp(deps: AppDeps) {
     .use('*', csrfProtection(config))
     .use('/api/*', apiBodies())
     .use('/api/*', loadSession(routeDeps))
+    .use('/api/*', apiKeyAuth(routeDeps))
+    .use('/billing/*', loadSession(routeDeps))
     .get('/api/health', (c) => c.json({ ok: true as const }, 200))
     // The privacy page states these numbers; reading them from here keeps page and server in step.
     .get('/api/privacy', (c) =>
@@ -59,6 +76,10 @@ export function createApp(deps: AppDeps) {
     .route('/api/me/avatar', myAvatarRoutes(routeDeps))
     .route('/api/me', accountRoutes(routeDeps))
     .route('/api/avatars', avatarFileRoutes(routeDeps))
+    .route('/api/me/api-keys', apiKeyRoutes(routeDeps))
+    .route('/api/credits', creditsRoutes(routeDeps))
+    .route('/api/billing', billingRoutes(routeDeps))
+    .route('/billing/local', localBillingRoutes(routeDeps))
     .route('/models', modelRoutes(config.modelsDir))
     .route('/', pwaRoutes(config.distDir));
   app.onError(handleError);

@@ -18,6 +18,28 @@ export interface Config {
   /** log2 of scrypt's N; the hash string records it, so raising it later keeps old hashes valid. */
   scryptLogN: number;
   rateLimits: RateLimitConfig;
+  credits: CreditsConfig;
+  billing: BillingConfig;
+}
+
+/** How many credits come free, and how fast an API key may be used. */
+export interface CreditsConfig {
+  /** Granted once when an account is created. */
+  signupCredits: number;
+  /** Requests per minute one API key may make. */
+  apiKeyRequestsPerMinute: number;
+}
+
+/** Prices, the payment provider and its secrets. Amounts are in the currency's minor unit (cents). */
+export interface BillingConfig {
+  provider: 'local' | 'stripe';
+  /** ISO 4217 code, lower-cased as Stripe wants it. */
+  currency: string;
+  prices: { pack10: number; pack50: number; pack200: number; membershipMonthly: number };
+  /** Credits the membership grants each period. */
+  membershipCredits: number;
+  stripeSecretKey: string | undefined;
+  stripeWebhookSecret: string | undefined;
 }
 
 /** Limits on abuse-prone actions; windows are fixed, the counts configurable. */
@@ -73,6 +95,19 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     }
   }
 
+  const provider = env.PAYMENT_PROVIDER?.trim().toLowerCase() || 'local';
+  if (provider !== 'local' && provider !== 'stripe') {
+    problems.push(`PAYMENT_PROVIDER must be local or stripe, got "${env.PAYMENT_PROVIDER}"`);
+  }
+  const currency = env.BILLING_CURRENCY?.trim().toLowerCase() || 'usd';
+  if (!/^[a-z]{3}$/.test(currency)) problems.push(`BILLING_CURRENCY must be a three-letter ISO 4217 code, got "${env.BILLING_CURRENCY}"`);
+  const stripeSecretKey = env.STRIPE_SECRET_KEY?.trim() || undefined;
+  const stripeWebhookSecret = env.STRIPE_WEBHOOK_SECRET?.trim() || undefined;
+  if (provider === 'stripe') {
+    if (!stripeSecretKey) problems.push('STRIPE_SECRET_KEY is required when PAYMENT_PROVIDER=stripe (sk_test_... or sk_live_...)');
+    if (!stripeWebhookSecret) problems.push('STRIPE_WEBHOOK_SECRET is required when PAYMENT_PROVIDER=stripe (whsec_...)');
+  }
+
   const config: Config = {
     port: int('PORT', 8787, 0, 65535),
     host,
@@ -89,6 +124,24 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       loginFailuresPerEmailPer15Min: int('RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL', 10, 1, 1_000_000),
       loginFailuresPerIpPer15Min: int('RATE_LIMIT_LOGIN_FAILURES_PER_IP', 30, 1, 1_000_000),
       passwordChangesPerAccountPerHour: int('RATE_LIMIT_PASSWORD_CHANGES_PER_HOUR', 5, 1, 1_000_000),
+    },
+    credits: {
+      signupCredits: int('SIGNUP_CREDITS', 3, 0, 1_000_000),
+      apiKeyRequestsPerMinute: int('RATE_LIMIT_API_KEY_PER_MINUTE', 60, 1, 1_000_000),
+    },
+    billing: {
+      provider: provider === 'stripe' ? 'stripe' : 'local',
+      currency,
+      // Stripe refuses charges under about 0.50 in most currencies, hence the minimum of 50.
+      prices: {
+        pack10: int('PRICE_PACK_10', 300, 50, 100_000_000),
+        pack50: int('PRICE_PACK_50', 1200, 50, 100_000_000),
+        pack200: int('PRICE_PACK_200', 4000, 50, 100_000_000),
+        membershipMonthly: int('PRICE_MEMBERSHIP_MONTHLY', 900, 50, 100_000_000),
+      },
+      membershipCredits: int('MEMBERSHIP_CREDITS', 100, 1, 1_000_000),
+      stripeSecretKey,
+      stripeWebhookSecret,
     },
   };
   if (problems.length > 0) {

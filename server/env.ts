@@ -12,5 +12,7 @@ export interface AppEnv {
     session: Session | null;
     /** The client's IP as the access log and rate limits see it. */
     ip: string;
+    /** The API key that authenticated this request (Authorization: Bearer), or null. */
+    apiKey: { id: string; prefix: string } | null;
   };
 }

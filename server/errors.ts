@@ -22,6 +22,14 @@ export type ErrorCode =
   | 'unreadable_image'
   | 'image_too_large'
   | 'rate_limited'
+  | 'insufficient_credits'
+  | 'invalid_api_key'
+  | 'api_key_scope'
+  | 'too_many_keys'
+  | 'membership_active'
+  | 'no_membership'
+  | 'bad_signature'
+  | 'payment_provider'
   | 'internal';
 
 /** The JSON body of every error response. */

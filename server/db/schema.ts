@@ -1,6 +1,6 @@
 /** The drizzle schema of every server table in DESIGN.md's "Server data". */
 import { sql } from 'drizzle-orm';
-import { blob, check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const timestamp = (name: string) =>
   integer(name, { mode: 'timestamp_ms' })
@@ -85,9 +85,9 @@ export const orders = sqliteTable(
     /** In the currency's minor unit (cents). */
     amount: integer('amount').notNull(),
     currency: text('currency').notNull(),
-    status: text('status', { enum: ['pending', 'paid', 'failed', 'cancelled', 'refunded'] })
+    status: text('status', { enum: ['created', 'paid', 'failed', 'refunded'] })
       .notNull()
-      .default('pending'),
+      .default('created'),
     provider: text('provider').notNull(),
     providerRef: text('provider_ref'),
     createdAt: timestamp('created_at'),
@@ -97,6 +97,7 @@ export const orders = sqliteTable(
   (t) => [
     index('orders_user_idx').on(t.userId),
     uniqueIndex('orders_provider_ref_idx').on(t.provider, t.providerRef),
+    check('orders_status_check', sql`${t.status} in ('created', 'paid', 'failed', 'refunded')`),
   ],
 );
 
@@ -115,7 +116,23 @@ export const memberships = sqliteTable(
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
     cancelledAt: integer('cancelled_at', { mode: 'timestamp_ms' }),
   },
-  (t) => [index('memberships_user_idx').on(t.userId)],
+  (t) => [
+    index('memberships_user_idx').on(t.userId),
+    uniqueIndex('memberships_provider_ref_idx').on(t.provider, t.providerRef),
+    check('memberships_status_check', sql`${t.status} in ('active', 'past_due', 'cancelled', 'expired')`),
+  ],
+);
+
+/** Payment-provider webhook events already handled, so a redelivered event changes nothing twice. */
+export const webhookEvents = sqliteTable(
+  'webhook_events',
+  {
+    provider: text('provider').notNull(),
+    eventId: text('event_id').notNull(),
+    type: text('type').notNull(),
+    processedAt: integer('processed_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.eventId] })],
 );
 
 /** API keys: the secret is shown once; only its hash and a lookup prefix are kept. */
@@ -149,6 +166,8 @@ export const accessLogs = sqliteTable(
     status: integer('status').notNull(),
     userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
     durationMs: integer('duration_ms').notNull(),
+    /** The API key's public prefix when the request was authenticated by one. */
+    apiKeyPrefix: text('api_key_prefix'),
   },
   (t) => [index('access_logs_time_idx').on(t.time), index('access_logs_user_idx').on(t.userId, t.time)],
 );

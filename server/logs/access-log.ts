@@ -42,6 +42,8 @@ export interface AccessLogView {
   path: string;
   status: number;
   durationMs: number;
+  /** The API key's prefix when the request used one. */
+  apiKey: string | null;
 }
 
 /** A user's most recent rows, newest first. */
@@ -61,6 +63,7 @@ export function listUserAccessLog(db: Db, userId: string, limit = 200): AccessLo
       path: row.path,
       status: row.status,
       durationMs: row.durationMs,
+      apiKey: row.apiKeyPrefix,
     }));
 }
 

@@ -21,6 +21,7 @@ export function accessLog(db: Db, now: () => Date): MiddlewareHandler<AppEnv> {
         status: c.res.status,
         userId: c.get('user')?.id ?? null,
         durationMs: Math.round(performance.now() - started),
+        apiKeyPrefix: c.get('apiKey')?.prefix ?? null,
       });
     } catch (err) {
       // A full disk must not turn every response into an error.

@@ -3,9 +3,12 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { avatarMaxBytes } from '../avatars/process.ts';
 import { ApiError } from '../errors.ts';
+import { stripeWebhookPath } from './csrf.ts';
 
 /** Largest accepted JSON body. */
 export const jsonMaxBytes = 16 * 1024;
+/** Largest accepted webhook body (Stripe invoices with many lines run to tens of KB). */
+export const webhookMaxBytes = 1024 * 1024;
 // Multipart framing (boundaries, part headers) on top of the 5 MB file itself.
 const multipartOverhead = 64 * 1024;
 
@@ -50,9 +53,17 @@ export function apiBodies(): MiddlewareHandler {
       throw new ApiError(413, 'too_large', 'Avatars can be at most 5 MB.');
     },
   });
+  const webhookLimit = bodyLimit({
+    maxSize: webhookMaxBytes,
+    onError: () => {
+      throw new ApiError(413, 'too_large', 'Webhook bodies can be at most 1 MB.');
+    },
+  });
   return async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
     if (isAvatarUpload(c)) return avatarLimit(c, next);
+    // The signature covers the exact bytes, so the webhook route reads the raw text itself.
+    if (c.req.method === 'POST' && c.req.path === stripeWebhookPath) return webhookLimit(c, next);
     return jsonLimit(c, async () => {
       await parseJson(c);
       await next();

@@ -5,6 +5,9 @@ import { ApiError } from '../errors.ts';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** The one cookie-less endpoint a third party (Stripe) posts to. */
+export const stripeWebhookPath = '/api/billing/stripe/webhook';
+
 /**
  * Refuses POST/PUT/PATCH/DELETE unless `Sec-Fetch-Site: same-origin` or `Origin` equals the
  * app's origin. Hono's csrf() checks only form-like bodies; a JSON fetch needs this too.
@@ -12,6 +15,11 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function csrfProtection(config: Config): MiddlewareHandler {
   return async (c, next) => {
     if (safeMethods.has(c.req.method)) return next();
+    // Stripe's webhook carries no cookie and is verified by its signature instead.
+    if (c.req.path === stripeWebhookPath) return next();
+    // A bearer API-key request without a cookie cannot ride on a browser's ambient credentials;
+    // the API-key middleware then allows it only where keys are allowed.
+    if (/^Bearer\s/i.test(c.req.header('authorization') ?? '') && c.req.header('cookie') === undefined) return next();
     const expected = config.publicOrigin ?? new URL(c.req.url).origin;
     const origin = c.req.header('origin');
     const site = c.req.header('sec-fetch-site');

@@ -5,6 +5,7 @@ import { checkPasswordPolicy, hashPassword, verifyPassword } from '../auth/passw
 import { invalidateSession } from '../auth/session.ts';
 import { createUser, getUserByEmail, toProfile } from '../auth/user.ts';
 import { servesHttps } from '../config.ts';
+import { grantSignupCredits, inTransaction } from '../credits/ledger.ts';
 import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
 import { signIn } from '../middleware/session.ts';
@@ -34,7 +35,12 @@ export function authRoutes(deps: RouteDeps) {
         const problem = checkPasswordPolicy(body.password, body.email);
         if (problem) return c.json(errorBody('invalid', problem), 422);
         const passwordHash = await hashPassword(body.password, config.scryptLogN);
-        const user = createUser(db, { email: body.email, passwordHash, displayName: body.displayName ?? null }, deps.now());
+        // The account and its welcome credits are created together or not at all.
+        const user = inTransaction(db, () => {
+          const created = createUser(db, { email: body.email, passwordHash, displayName: body.displayName ?? null }, deps.now());
+          if (created) grantSignupCredits(db, created.id, config.credits.signupCredits, deps.now());
+          return created;
+        });
         if (!user) return c.json(errorBody('email_taken', 'An account with this email already exists.'), 409);
         signIn(c, deps, user);
         return c.json({ user: toProfile(user) }, 201);

@@ -3,6 +3,9 @@ import type { RateLimiters } from '../auth/rate-limit.ts';
 import type { SessionOptions } from '../auth/session.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
+import type Stripe from 'stripe';
+import type { FixedWindowLimiter } from '../auth/rate-limit.ts';
+import type { PaymentProvider } from '../billing/provider.ts';
 
 /** Shared by every sub-app of one app instance. */
 export interface RouteDeps {
@@ -11,4 +14,8 @@ export interface RouteDeps {
   now: () => Date;
   limiters: RateLimiters;
   sessionOptions: SessionOptions;
+  /** The configured payment provider, and the Stripe client when Stripe's keys are set. */
+  payments: { provider: PaymentProvider; stripe: Stripe | null };
+  /** Requests per API key per minute. */
+  apiKeyLimiter: FixedWindowLimiter;
 }

@@ -42,3 +42,40 @@ export const profilePatchSchema = z.object({
 export const passwordChangeSchema = z.object({ currentPassword: passwordSchema, newPassword: passwordSchema });
 
 export const accountDeletionSchema = z.object({ password: passwordSchema });
+
+/** A client-chosen idempotency key: 8 to 128 URL-safe characters (a UUID fits). */
+export const idempotencyKeySchema = z
+  .string()
+  .min(8, 'idempotencyKey must be at least 8 characters.')
+  .max(128, 'idempotencyKey can be at most 128 characters.')
+  .regex(/^[A-Za-z0-9._:-]+$/, 'idempotencyKey may contain only letters, digits and . _ : -');
+
+/** A pixel dimension of an export (the decoders refuse anything larger long before this). */
+const dimensionSchema = z.number().int('Dimensions are whole pixels.').min(1).max(100_000);
+
+export const spendSchema = z.object({ idempotencyKey: idempotencyKeySchema, width: dimensionSchema, height: dimensionSchema });
+
+export const ledgerQuerySchema = z.object({
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}$/, 'cursor must be the nextCursor of the previous page.')
+    .transform(Number)
+    .optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'limit must be a whole number from 1 to 100.')
+    .transform(Number)
+    .pipe(z.number().min(1, 'limit must be at least 1.').max(100, 'limit can be at most 100.'))
+    .optional(),
+});
+
+export const orderSchema = z.object({ product: z.string().min(1).max(64) });
+
+export const apiKeyCreateSchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1, 'Give the key a name.')
+    .refine((s) => [...s].length <= 64, 'Key names can be at most 64 characters.')
+    .refine((s) => !unsafeCharacters.test(s), 'The name contains characters that are not allowed.'),
+});

@@ -19,6 +19,13 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
   });
 }
 
+/** The validator for query parameters; use `c.req.valid('query')` in the handler. */
+export function queryParams<T extends z.ZodType>(schema: T) {
+  return zValidator('query', schema, (result, c: Context) => {
+    if (!result.success) return c.json(errorBody('invalid', describeIssues(result.error)), 422);
+  });
+}
+
 /** Responds 429 with Retry-After. */
 export function tooManyRequests(c: Context, retryAfterSeconds: number) {
   const minutes = Math.ceil(retryAfterSeconds / 60);

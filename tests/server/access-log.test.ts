@@ -27,7 +27,7 @@ describe('rows', () => {
       'GET /api/me 200',
       'POST /api/me/password 403',
     ]);
-    expect(Object.keys(rows[0]!).sort()).toEqual(['duration_ms', 'id', 'ip', 'method', 'path', 'status', 'time', 'user_agent', 'user_id']);
+    expect(Object.keys(rows[0]!).sort()).toEqual(['api_key_prefix', 'duration_ms', 'id', 'ip', 'method', 'path', 'status', 'time', 'user_agent', 'user_id']);
     expect(rows[1]).toMatchObject({ ip: '127.0.0.1', user_agent: 'LogTest/1.0', time: t.clock.time });
     expect(typeof rows[1]!.duration_ms).toBe('number');
 

@@ -151,7 +151,7 @@ describe('my access log and my data', () => {
     await client.get('/api/me?secret-query=should-not-be-kept');
     const rows = await json(await client.get('/api/me/access-log'));
     expect(rows.length).toBeGreaterThanOrEqual(2);
-    expect(Object.keys(rows[0]).sort()).toEqual(['durationMs', 'ip', 'method', 'path', 'status', 'time', 'userAgent']);
+    expect(Object.keys(rows[0]).sort()).toEqual(['apiKey', 'durationMs', 'ip', 'method', 'path', 'status', 'time', 'userAgent']);
     expect(rows.some((r: { path: string }) => r.path === '/api/me')).toBe(true);
     expect(JSON.stringify(rows)).not.toContain('secret-query');
     const other = new Client(t);

@@ -39,13 +39,10 @@ describe('DELETE /api/me', () => {
     expect((await client.request('PUT', '/api/me/avatar', { body: form })).status).toBe(200);
     expect(readdirSync(avatarDir(t.dataDir))).toHaveLength(1);
 
-    // Rows the credits work will write; inserted directly since those routes come later.
+    // Sign-up wrote the balance and its ledger row; an order, a membership and a key are inserted directly.
     const now = Date.now();
     const raw = t.db.$client;
-    raw.prepare('insert into credit_balances (user_id, balance, updated_at) values (?, 3, ?)').run(userId, now);
-    raw.prepare(
-      "insert into credit_ledger (user_id, delta, kind, idempotency_key, balance_after, created_at) values (?, 3, 'signup', 'signup', 3, ?)",
-    ).run(userId, now);
+    expect(sql('select balance from credit_balances where user_id = ?', userId)).toEqual([{ balance: 3 }]);
     raw.prepare(
       "insert into orders (id, user_id, product, credits, amount, currency, status, provider, created_at) values ('o1', ?, 'pack-10', 10, 500, 'EUR', 'paid', 'local', ?)",
     ).run(userId, now);
@@ -83,13 +80,13 @@ describe('DELETE /api/me', () => {
     expect(sql('select * from users where email = ?', email)).toEqual([]);
     expect(sql('select * from sessions where user_id = ?', userId)).toEqual([]);
     expect(sql('select * from api_keys')).toEqual([]);
-    expect(sql('select * from credit_balances')).toEqual([]);
+    expect(sql('select * from credit_balances where user_id = ?', userId)).toEqual([]);
     expect(readdirSync(avatarDir(t.dataDir))).toEqual([]);
     expect((await client.get('/api/me')).status).toBe(401);
     expect((await other.get('/api/me')).status).toBe(401);
 
     // Kept for accounting, unlinked.
-    expect(sql('select user_id, delta, kind from credit_ledger')).toEqual([{ user_id: null, delta: 3, kind: 'signup' }]);
+    expect(sql('select user_id, delta, kind from credit_ledger where user_id is null')).toEqual([{ user_id: null, delta: 3, kind: 'signup' }]);
     expect(sql('select id, user_id, status from orders')).toEqual([{ id: 'o1', user_id: null, status: 'paid' }]);
     expect(sql('select id, user_id from memberships')).toEqual([{ id: 'm1', user_id: null }]);
 

@@ -1,0 +1,195 @@
+/**
+ * Monthly memberships: each paid period grants the membership's credits exactly once (the
+ * ledger key names the membership and the period's start); cancelling keeps the membership
+ * until the end of the period already paid for.
+ */
+import { and, desc, eq, inArray, lte } from 'drizzle-orm';
+import { generateSecureRandomString } from '../auth/random.ts';
+import { grant, inTransaction } from '../credits/ledger.ts';
+import type { Db } from '../db/client.ts';
+import { memberships } from '../db/schema.ts';
+import { recordRenewalOrder } from './orders.ts';
+import type { Product } from './products.ts';
+
+/** A membership row as stored. */
+export type MembershipRow = typeof memberships.$inferSelect;
+
+/** The membership as the dashboard shows it. */
+export interface MembershipView {
+  id: string;
+  plan: string;
+  /** active: renews; cancelled: ends at currentPeriodEnd; past_due: a renewal payment failed; expired: over. */
+  status: MembershipRow['status'];
+  provider: string;
+  currentPeriodEnd: string;
+  /** Whether it will renew at currentPeriodEnd. */
+  renews: boolean;
+  cancelledAt: string | null;
+  createdAt: string;
+}
+
+/** The API shape of a membership row. */
+export function toMembershipView(row: MembershipRow): MembershipView {
+  return {
+    id: row.id,
+    plan: row.plan,
+    status: row.status,
+    provider: row.provider,
+    currentPeriodEnd: row.currentPeriodEnd.toISOString(),
+    renews: row.status === 'active' || row.status === 'past_due',
+    cancelledAt: row.cancelledAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** `date` plus `months` calendar months in UTC, the day clamped to the target month's length. */
+export function addMonths(date: Date, months: number): Date {
+  const y = date.getUTCFullYear();
+  const m = date.getUTCMonth() + months;
+  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const result = new Date(date.getTime());
+  result.setUTCFullYear(y, m, Math.min(date.getUTCDate(), lastDay));
+  return result;
+}
+
+/** The user's membership that is not over (active, past due, or cancelled but still in its period), if any. */
+export function getCurrentMembership(db: Db, userId: string): MembershipRow | undefined {
+  return db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.userId, userId), inArray(memberships.status, ['active', 'past_due', 'cancelled'])))
+    .orderBy(desc(memberships.createdAt))
+    .get();
+}
+
+/** The user's latest membership of any status (for the dashboard), if any. */
+export function getLatestMembership(db: Db, userId: string): MembershipRow | undefined {
+  return db.select().from(memberships).where(eq(memberships.userId, userId)).orderBy(desc(memberships.createdAt)).get();
+}
+
+/** A membership by its provider reference (Stripe subscription id, or the local order id). */
+export function findMembershipByRef(db: Db, provider: string, providerRef: string): MembershipRow | undefined {
+  return db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.provider, provider), eq(memberships.providerRef, providerRef)))
+    .get();
+}
+
+/** Creates the membership row for a provider reference unless it exists; returns the row. */
+export function ensureMembership(
+  db: Db,
+  input: { userId: string; plan: string; provider: string; providerRef: string; currentPeriodEnd: Date; now: Date },
+): MembershipRow {
+  return inTransaction(db, () => {
+    const existing = findMembershipByRef(db, input.provider, input.providerRef);
+    if (existing) return existing;
+    return db
+      .insert(memberships)
+      .values({
+        id: `mem_${generateSecureRandomString(20)}`,
+        userId: input.userId,
+        plan: input.plan,
+        status: 'active',
+        provider: input.provider,
+        providerRef: input.providerRef,
+        currentPeriodEnd: input.currentPeriodEnd,
+        createdAt: input.now,
+        updatedAt: input.now,
+      })
+      .returning()
+      .get();
+  });
+}
+
+/**
+ * A paid period: grants the period's credits once (keyed by membership and period start) and
+ * moves the period end forward. A cancelled membership stays cancelled; past due becomes active.
+ * Returns true when credits were granted now (false for a repeat of the same period).
+ */
+export function recordPaidPeriod(
+  db: Db,
+  membership: MembershipRow,
+  input: { periodStart: Date; periodEnd: Date; credits: number; now: Date },
+): boolean {
+  return inTransaction(db, () => {
+    const row = db.select().from(memberships).where(eq(memberships.id, membership.id)).get() ?? membership;
+    const end = row.currentPeriodEnd > input.periodEnd ? row.currentPeriodEnd : input.periodEnd;
+    const status = row.status === 'cancelled' ? 'cancelled' : 'active';
+    db.update(memberships).set({ status, currentPeriodEnd: end, updatedAt: input.now }).where(eq(memberships.id, row.id)).run();
+    if (!row.userId) return false;
+    const result = grant(db, {
+      userId: row.userId,
+      amount: input.credits,
+      kind: 'membership',
+      reference: `membership:${row.id}:${input.periodStart.toISOString().slice(0, 10)}`,
+      idempotencyKey: `membership:${row.id}:${input.periodStart.getTime()}`,
+      now: input.now,
+    });
+    return result.ok && !result.replayed;
+  });
+}
+
+/** Sets a membership's status (and the cancellation time when it becomes cancelled). */
+export function setMembershipStatus(db: Db, membershipId: string, status: MembershipRow['status'], now: Date): void {
+  const cancelling = status === 'cancelled' || status === 'expired';
+  inTransaction(db, () => {
+    const row = db.select().from(memberships).where(eq(memberships.id, membershipId)).get();
+    if (!row) return;
+    db.update(memberships)
+      .set({ status, updatedAt: now, cancelledAt: cancelling ? (row.cancelledAt ?? now) : null })
+      .where(eq(memberships.id, membershipId))
+      .run();
+  });
+}
+
+/** Updates the end of the current period (as the provider reports it). */
+export function setMembershipPeriodEnd(db: Db, membershipId: string, periodEnd: Date, now: Date): void {
+  db.update(memberships).set({ currentPeriodEnd: periodEnd, updatedAt: now }).where(eq(memberships.id, membershipId)).run();
+}
+
+/**
+ * The local provider's clock work (run hourly and before showing a person's credits):
+ * cancelled memberships past their period end expire; active local memberships renew for
+ * every period that has ended, each renewal an order and one grant. Stripe memberships are
+ * driven by Stripe's webhooks instead, except that a cancelled one expires here too.
+ */
+export function settleMemberships(db: Db, input: { now: Date; product: Product; userId?: string }): void {
+  const { now, product } = input;
+  inTransaction(db, () => {
+    const due = db
+      .select()
+      .from(memberships)
+      .where(
+        and(
+          lte(memberships.currentPeriodEnd, now),
+          inArray(memberships.status, ['active', 'cancelled']),
+          input.userId ? eq(memberships.userId, input.userId) : undefined,
+        ),
+      )
+      .all();
+    for (const row of due) {
+      if (row.status === 'cancelled') {
+        setMembershipStatus(db, row.id, 'expired', now);
+        continue;
+      }
+      if (row.provider !== 'local') continue;
+      let start = row.currentPeriodEnd;
+      while (start <= now) {
+        const end = addMonths(start, 1);
+        recordRenewalOrder(db, {
+          userId: row.userId,
+          product,
+          provider: 'local',
+          providerRef: `renewal:${row.id}:${start.getTime()}`,
+          amount: product.amount,
+          currency: product.currency,
+          status: 'paid',
+          now,
+        });
+        recordPaidPeriod(db, row, { periodStart: start, periodEnd: end, credits: product.credits, now });
+        start = end;
+      }
+    }
+  });
+}

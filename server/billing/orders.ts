@@ -1,0 +1,155 @@
+/** Orders through their life: created, then paid (credits granted in the same transaction), failed or refunded. */
+import { and, desc, eq } from 'drizzle-orm';
+import { generateSecureRandomString } from '../auth/random.ts';
+import { grant, inTransaction } from '../credits/ledger.ts';
+import type { Db } from '../db/client.ts';
+import { orders } from '../db/schema.ts';
+import type { Product } from './products.ts';
+
+/** An order row as stored. */
+export type OrderRow = typeof orders.$inferSelect;
+/** created → paid | failed; paid → refunded. */
+export type OrderStatus = OrderRow['status'];
+
+/** An order as the API shows it (no user id, no provider reference). */
+export interface OrderView {
+  id: string;
+  product: string;
+  credits: number;
+  amount: number;
+  currency: string;
+  status: OrderStatus;
+  provider: string;
+  createdAt: string;
+  updatedAt: string | null;
+  paidAt: string | null;
+}
+
+/** The API shape of an order row. */
+export function toOrderView(row: OrderRow): OrderView {
+  return {
+    id: row.id,
+    product: row.product,
+    credits: row.credits,
+    amount: row.amount,
+    currency: row.currency,
+    status: row.status,
+    provider: row.provider,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt?.toISOString() ?? null,
+    paidAt: row.paidAt?.toISOString() ?? null,
+  };
+}
+
+/** Records a new order in status `created`. */
+export function createOrder(db: Db, input: { userId: string; product: Product; provider: string; now: Date }): OrderRow {
+  return db
+    .insert(orders)
+    .values({
+      id: `ord_${generateSecureRandomString(20)}`,
+      userId: input.userId,
+      product: input.product.id,
+      credits: input.product.credits,
+      amount: input.product.amount,
+      currency: input.product.currency,
+      status: 'created',
+      provider: input.provider,
+      createdAt: input.now,
+      updatedAt: input.now,
+    })
+    .returning()
+    .get();
+}
+
+/** Stores the provider's reference (e.g. the Stripe Checkout session id) on an order. */
+export function setOrderProviderRef(db: Db, orderId: string, providerRef: string, now: Date): void {
+  db.update(orders).set({ providerRef, updatedAt: now }).where(eq(orders.id, orderId)).run();
+}
+
+/** One order by id. */
+export function getOrder(db: Db, orderId: string): OrderRow | undefined {
+  return db.select().from(orders).where(eq(orders.id, orderId)).get();
+}
+
+/** One of a user's orders by id (undefined when it is someone else's). */
+export function getUserOrder(db: Db, userId: string, orderId: string): OrderRow | undefined {
+  return db.select().from(orders).where(and(eq(orders.id, orderId), eq(orders.userId, userId))).get();
+}
+
+/** A user's orders, newest first. */
+export function listUserOrders(db: Db, userId: string, limit = 100): OrderRow[] {
+  return db.select().from(orders).where(eq(orders.userId, userId)).orderBy(desc(orders.createdAt), desc(orders.id)).limit(limit).all();
+}
+
+/**
+ * Marks an order paid and, for a pack, grants its credits, in one transaction. Paying twice
+ * (a redelivered webhook, a double click) changes nothing: the status moves only from
+ * created or failed, and the grant's key is the order id. Returns the order as it now is.
+ */
+export function markOrderPaid(db: Db, orderId: string, now: Date): { order: OrderRow; newlyPaid: boolean } | null {
+  return inTransaction(db, () => {
+    const order = getOrder(db, orderId);
+    if (!order) return null;
+    if (order.status !== 'created' && order.status !== 'failed') return { order, newlyPaid: false };
+    db.update(orders).set({ status: 'paid', paidAt: now, updatedAt: now }).where(eq(orders.id, orderId)).run();
+    // An account deleted meanwhile has no balance left to credit; the order stays for accounting.
+    if (order.userId && order.product.startsWith('pack-') && order.credits > 0) {
+      grant(db, {
+        userId: order.userId,
+        amount: order.credits,
+        kind: 'purchase',
+        reference: `order:${order.id}`,
+        idempotencyKey: `order:${order.id}`,
+        now,
+      });
+    }
+    return { order: getOrder(db, orderId)!, newlyPaid: true };
+  });
+}
+
+/** Marks a still-open order failed (payment declined, checkout expired or abandoned). */
+export function markOrderFailed(db: Db, orderId: string, now: Date): boolean {
+  return (
+    db
+      .update(orders)
+      .set({ status: 'failed', updatedAt: now })
+      .where(and(eq(orders.id, orderId), eq(orders.status, 'created')))
+      .run().changes > 0
+  );
+}
+
+/**
+ * Records a membership renewal payment as its own order (once per provider reference).
+ * Returns true when the row is new.
+ */
+export function recordRenewalOrder(
+  db: Db,
+  input: { userId: string | null; product: Product; provider: string; providerRef: string; amount: number; currency: string; status: 'paid' | 'failed'; now: Date },
+): boolean {
+  const inserted = db
+    .insert(orders)
+    .values({
+      id: `ord_${generateSecureRandomString(20)}`,
+      userId: input.userId,
+      product: input.product.id,
+      credits: input.product.credits,
+      amount: input.amount,
+      currency: input.currency,
+      status: input.status,
+      provider: input.provider,
+      providerRef: input.providerRef,
+      createdAt: input.now,
+      updatedAt: input.now,
+      paidAt: input.status === 'paid' ? input.now : null,
+    })
+    .onConflictDoNothing()
+    .run().changes > 0;
+  if (!inserted && input.status === 'paid') {
+    // A renewal that failed first and was paid on a retry.
+    db.update(orders)
+      .set({ status: 'paid', paidAt: input.now, updatedAt: input.now })
+      .where(and(eq(orders.provider, input.provider), eq(orders.providerRef, input.providerRef), eq(orders.status, 'failed')))
+      .run();
+  }
+  return inserted;
+}

@@ -1,0 +1,95 @@
+/** /api/billing: products, orders, the membership, and Stripe's webhook. */
+import { Hono } from 'hono';
+import { getLatestMembership, getCurrentMembership, setMembershipStatus, settleMemberships, toMembershipView } from '../billing/memberships.ts';
+import { createOrder, listUserOrders, markOrderFailed, setOrderProviderRef, toOrderView } from '../billing/orders.ts';
+import { findProduct, listProducts } from '../billing/products.ts';
+import { handleStripeEvent } from '../billing/stripe-webhook.ts';
+import type { AppEnv } from '../env.ts';
+import { errorBody } from '../errors.ts';
+import { requireUser } from '../middleware/session.ts';
+import type { RouteDeps } from './deps.ts';
+import { orderSchema } from './schemas.ts';
+import { jsonBody } from './validate.ts';
+
+/** Stripe's signed timestamp may be at most this old (the SDK's default, five minutes). */
+const webhookToleranceSeconds = 300;
+
+/** The billing sub-app, mounted at /api/billing. */
+export function billingRoutes(deps: RouteDeps) {
+  const { db, config, payments } = deps;
+  const membershipProduct = findProduct(config.billing, 'membership-monthly')!;
+  const origin = (url: string) => config.publicOrigin ?? new URL(url).origin;
+
+  return new Hono<AppEnv>()
+    .get('/products', (c) =>
+      c.json({ provider: payments.provider.name, testMode: payments.provider.name === 'local', products: listProducts(config.billing) }, 200),
+    )
+    .post('/orders', jsonBody(orderSchema), async (c) => {
+      const { user } = requireUser(c);
+      const product = findProduct(config.billing, c.req.valid('json').product);
+      if (!product) return c.json(errorBody('invalid', 'No such product.'), 422);
+      const now = deps.now();
+      if (product.kind === 'membership') {
+        settleMemberships(db, { now, product: membershipProduct, userId: user.id });
+        const current = getCurrentMembership(db, user.id);
+        if (current && current.status !== 'cancelled') {
+          return c.json(errorBody('membership_active', 'You already have a membership.'), 409);
+        }
+      }
+      const order = createOrder(db, { userId: user.id, product, provider: payments.provider.name, now });
+      let checkout;
+      try {
+        checkout = await payments.provider.startCheckout({ order, product, user, origin: origin(c.req.url) });
+      } catch (err) {
+        console.error(`[clearcut] ${payments.provider.name} checkout for ${order.id} failed:`, err);
+        markOrderFailed(db, order.id, deps.now());
+        return c.json(errorBody('payment_provider', 'The payment provider could not start the checkout. Try again later.'), 502);
+      }
+      if (checkout.providerRef) setOrderProviderRef(db, order.id, checkout.providerRef, deps.now());
+      return c.json({ order: toOrderView({ ...order, providerRef: checkout.providerRef }), checkoutUrl: checkout.checkoutUrl }, 201);
+    })
+    .get('/orders', (c) => {
+      const { user } = requireUser(c);
+      return c.json({ orders: listUserOrders(db, user.id).map(toOrderView) }, 200);
+    })
+    .get('/membership', (c) => {
+      const { user } = requireUser(c);
+      settleMemberships(db, { now: deps.now(), product: membershipProduct, userId: user.id });
+      const row = getLatestMembership(db, user.id);
+      return c.json({ membership: row ? toMembershipView(row) : null }, 200);
+    })
+    .post('/membership/cancel', async (c) => {
+      const { user } = requireUser(c);
+      const row = getCurrentMembership(db, user.id);
+      if (!row) return c.json(errorBody('no_membership', 'There is no membership to cancel.'), 404);
+      if (row.status !== 'cancelled') {
+        if (row.provider === 'stripe') {
+          if (!payments.stripe) return c.json(errorBody('payment_provider', 'Stripe is not configured on this server.'), 502);
+          try {
+            await payments.stripe.subscriptions.update(row.providerRef!, { cancel_at_period_end: true });
+          } catch (err) {
+            console.error(`[clearcut] cancelling Stripe subscription for ${row.id} failed:`, err);
+            return c.json(errorBody('payment_provider', 'Stripe could not cancel the membership. Try again later.'), 502);
+          }
+        }
+        setMembershipStatus(db, row.id, 'cancelled', deps.now());
+      }
+      return c.json({ membership: toMembershipView(getLatestMembership(db, user.id)!) }, 200);
+    })
+    .post('/stripe/webhook', async (c) => {
+      const secret = config.billing.stripeWebhookSecret;
+      if (!payments.stripe || !secret) return c.json(errorBody('not_found', 'Stripe is not configured on this server.'), 404);
+      const signature = c.req.header('stripe-signature');
+      if (!signature) return c.json(errorBody('bad_signature', 'The Stripe-Signature header is missing.'), 400);
+      const payload = await c.req.text();
+      let event;
+      try {
+        event = payments.stripe.webhooks.constructEvent(payload, signature, secret, webhookToleranceSeconds, undefined, deps.now().getTime());
+      } catch {
+        // Tampered body, wrong secret, or a replay older than the tolerance.
+        return c.json(errorBody('bad_signature', 'The webhook signature is not valid.'), 400);
+      }
+      const outcome = handleStripeEvent(db, event, { now: deps.now(), membership: membershipProduct });
+      return c.json({ received: true as const, outcome }, 200);
+    });
+}
