@@ -54,6 +54,7 @@ describe('the editor in Chromium', () => {
   let photoPath: string;
   let backgroundPath: string;
   const requests: Request[] = [];
+  const pageErrors: string[] = [];
 
   const dialog = () => page.getByRole('dialog', { name: `Edit ${NAME}` });
   const viewport = () => dialog().getByRole('application');
@@ -113,6 +114,7 @@ describe('the editor in Chromium', () => {
     context = await chromium.browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
     context.on('request', (r) => requests.push(r));
     page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(server.url);
 
     // The one inference of this file.
@@ -204,6 +206,9 @@ describe('the editor in Chromium', () => {
 
     const redone = await exportAfter(() => page.keyboard.press('Control+Shift+z'));
     expect(redone.at(FACE.x, FACE.y)[3]).toBe(0);
+    await exportAfter(() => page.keyboard.press('Control+z'));
+    const redoneByY = await exportAfter(() => page.keyboard.press('Control+y'));
+    expect(redoneByY.at(FACE.x, FACE.y)[3]).toBe(0);
 
     const reset = await exportAfter(() => dialog().getByRole('button', { name: /^Reset/ }).click());
     expect(reset.at(FACE.x, FACE.y)[3]).toBeGreaterThan(240);
@@ -281,6 +286,10 @@ describe('the editor in Chromium', () => {
     await dl.saveAs(saved);
     const meta = await sharp(saved).metadata();
     expect([meta.format, meta.width, meta.height, meta.hasAlpha]).toEqual(['webp', 1000, 1000, true]);
+  });
+
+  it('threw no uncaught errors in the page', () => {
+    expect(pageErrors).toEqual([]);
   });
 
   it('sent no image bytes anywhere', () => {

@@ -7,6 +7,7 @@ import { exportDimensions, type ExportSize } from '../lib/export-size.ts';
 import { blurredBackground, colorBackground, compose, coverFit, flatten, resizeRgba, TRANSPARENT, type Background } from './compose.ts';
 import { decodeInBrowser, DEFAULT_MAX_PIXELS } from './decode.ts';
 import { encodeInBrowser, keepsAlpha, type OutputFormat } from './encode.ts';
+import { ImageTooLargeError, UnsupportedImageError } from './errors.ts';
 import type { AlphaMatte, RgbaImage } from './image.ts';
 
 /** A background as the UI chooses it: colours as `#rrggbb`, the user's image as its file. */
@@ -55,12 +56,24 @@ export function renderExport(photo: RgbaImage, alpha: AlphaMatte, size: ExportSi
   return flatten(cutout, behind);
 }
 
+/** Decodes the user's background image, saying which file it is when that fails. */
+async function decodeBackground(file: Blob, maxPixels: number): Promise<RgbaImage> {
+  try {
+    return await decodeInBrowser(file, maxPixels);
+  } catch (err) {
+    if (err instanceof UnsupportedImageError || err instanceof ImageTooLargeError) {
+      err.message = `The background image cannot be used. ${err.message}`;
+    }
+    throw err;
+  }
+}
+
 /** Decodes the photo (and a background image), renders the export and encodes it. */
 export async function exportInBrowser(file: Blob, alpha: AlphaMatte, request: ExportRequest): Promise<Blob> {
   const maxPixels = request.maxPixels ?? DEFAULT_MAX_PIXELS;
   const photo = await decodeInBrowser(file, maxPixels);
   const bg = request.background;
-  const background: PixelBackground = bg.kind === 'image' ? { kind: 'image', image: await decodeInBrowser(bg.file, maxPixels) } : bg;
+  const background: PixelBackground = bg.kind === 'image' ? { kind: 'image', image: await decodeBackground(bg.file, maxPixels) } : bg;
   const pixels = renderExport(photo, alpha, request.size, background, request.format);
   return encodeInBrowser(pixels, request.format, request.quality ?? DEFAULT_QUALITY[request.format]);
 }
