@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { expect } from 'vitest';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../../server/app.ts';
+import { createApp, type AppDeps } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { closeDb, databasePath, openDb, type Db } from '../../server/db/client.ts';
 
@@ -43,7 +43,7 @@ const relaxedRateLimits = {
 
 /** Creates a server over a temporary DATA_DIR; scrypt cost is lowered so suites stay fast. */
 export async function startTestServer(
-  options: { env?: Record<string, string>; listen?: boolean; realRateLimits?: boolean } = {},
+  options: { env?: Record<string, string>; listen?: boolean; realRateLimits?: boolean; deps?: Partial<AppDeps> } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'clearcut-test-'));
   const config = loadConfig({
@@ -57,7 +57,7 @@ export async function startTestServer(
   });
   const db = openDb(databasePath(dataDir));
   const clock = new TestClock();
-  const app = createApp({ config, db, now: clock.now });
+  const app = createApp({ config, db, now: clock.now, ...options.deps });
   let url = '';
   let server: ReturnType<typeof serve> | undefined;
   if (options.listen) {
