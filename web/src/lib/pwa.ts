@@ -20,7 +20,8 @@ export interface UpdateHooks {
 export function registerServiceWorker(hooks: UpdateHooks, url = '/sw.js'): Workbox | undefined {
   if (import.meta.env.DEV || typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return undefined;
   const wb = new Workbox(url, { scope: '/' });
-  const hadController = Boolean(navigator.serviceWorker.controller);
+  // Whether a service worker controlled the page before the latest controller change.
+  let controlled = Boolean(navigator.serviceWorker.controller);
   let reloading = false;
 
   const apply = async () => {
@@ -39,9 +40,11 @@ export function registerServiceWorker(hooks: UpdateHooks, url = '/sw.js'): Workb
   // The controller changed under an already-controlled page: either we asked for it
   // (reload now) or another tab accepted the update (offer the reload here too; this
   // page's lazily loaded files may no longer be in the new version's precache).
+  // The first version's clients.claim() also lands here, and needs nothing.
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     if (reloading) location.reload();
-    else if (hadController) hooks.onUpdateReady(apply);
+    else if (controlled) hooks.onUpdateReady(apply);
+    controlled = true;
   });
 
   void wb.register().then((registration) => {
