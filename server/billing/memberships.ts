@@ -114,7 +114,10 @@ export function recordPaidPeriod(
 ): boolean {
   return inTransaction(db, () => {
     const row = db.select().from(memberships).where(eq(memberships.id, membership.id)).get() ?? membership;
-    const end = row.currentPeriodEnd > input.periodEnd ? row.currentPeriodEnd : input.periodEnd;
+    // A later period moves the end forward; the period running now is authoritative (it replaces
+    // the provisional end set when a Stripe checkout completes before its first invoice arrives).
+    const current = input.periodStart <= input.now && input.now < input.periodEnd;
+    const end = current || input.periodEnd > row.currentPeriodEnd ? input.periodEnd : row.currentPeriodEnd;
     const status = row.status === 'cancelled' ? 'cancelled' : 'active';
     db.update(memberships).set({ status, currentPeriodEnd: end, updatedAt: input.now }).where(eq(memberships.id, row.id)).run();
     if (!row.userId) return false;
