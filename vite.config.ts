@@ -107,6 +107,12 @@ export default defineConfig({
   worker: { format: 'es' },
   // Pre-bundling would break onnxruntime-web's own `new URL(..., import.meta.url)` lookups.
   optimizeDeps: { exclude: ['onnxruntime-web'] },
-  server: { headers: securityHeaders({ https: false }), port: 5173 },
+  server: {
+    headers: securityHeaders({ https: false }),
+    port: 5173,
+    // The API from `npm start`'s server. No changeOrigin: the server's CSRF check compares
+    // Origin with the Host it sees, and the browser's Origin is this dev server's.
+    proxy: { '/api': 'http://127.0.0.1:8787' },
+  },
   preview: { headers: securityHeaders({ https: false }) },
 });

@@ -1,0 +1,7 @@
+/** Page focus after client-side navigation, so keyboard and screen-reader users land on the new page. */
+import { router } from '../lib/router.svelte.ts';
+
+/** Svelte action for a page's h1 (with tabindex="-1"): focuses it when the page was reached by navigation. */
+export function focusOnNavigation(node: HTMLElement): void {
+  if (router.navigated) node.focus({ preventScroll: true });
+}
