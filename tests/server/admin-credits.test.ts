@@ -1,0 +1,76 @@
+/** Admin credit adjustments: grant and deduct with a reason, as `adjust` ledger rows; never below zero; through the CLI too. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adjustCredits } from '../../server/admin.ts';
+import { Client, json, startTestServer, uniqueEmail, type TestServer } from './helpers.ts';
+
+const run = promisify(execFile);
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer({ listen: true });
+});
+afterAll(() => t.close());
+
+function adjustRows(userId: string) {
+  return t.db.$client.prepare("select delta, kind, reference, balance_after from credit_ledger where user_id = ? and kind = 'adjust' order by id").all(userId);
+}
+
+describe('adjustCredits', () => {
+  it('grants and deducts with the reason in the ledger', async () => {
+    const client = new Client(t);
+    const { email, userId } = await client.signUp();
+    expect(adjustCredits(t.db, email.toUpperCase(), 10, 'support ticket 42', t.clock.now())).toEqual({ ok: true, message: expect.stringContaining('balance now 13') });
+    expect(adjustCredits(t.db, email, -4, 'chargeback', t.clock.now()).ok).toBe(true);
+    expect(await json(await client.get('/api/credits'))).toEqual({ balance: 9 });
+    expect(adjustRows(userId)).toEqual([
+      { delta: 10, kind: 'adjust', reference: 'admin: support ticket 42', balance_after: 13 },
+      { delta: -4, kind: 'adjust', reference: 'admin: chargeback', balance_after: 9 },
+    ]);
+  });
+
+  it('refuses to deduct more than the balance, an empty reason, zero, and unknown accounts', async () => {
+    const client = new Client(t);
+    const { email, userId } = await client.signUp();
+    const tooMuch = adjustCredits(t.db, email, -4, 'too much', t.clock.now());
+    expect(tooMuch.ok).toBe(false);
+    expect(tooMuch.message).toMatch(/only 3 credits/);
+    expect(adjustCredits(t.db, email, 5, '   ', t.clock.now()).ok).toBe(false);
+    expect(adjustCredits(t.db, email, 0, 'nothing', t.clock.now()).ok).toBe(false);
+    expect(adjustCredits(t.db, uniqueEmail(), 5, 'nobody', t.clock.now()).ok).toBe(false);
+    expect(adjustRows(userId)).toEqual([]);
+    expect(await json(await client.get('/api/credits'))).toEqual({ balance: 3 });
+  });
+});
+
+describe('npm run admin -- grant/deduct', () => {
+  const cli = (...args: string[]) =>
+    run(process.execPath, ['--import', 'tsx', 'server/admin-cli.ts', ...args], { env: { ...process.env, DATA_DIR: t.dataDir } }).then(
+      (r) => ({ code: 0, ...r }),
+      (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
+    );
+
+  it('grants and deducts against the same database file the server uses', async () => {
+    const client = new Client(t);
+    const { email, userId } = await client.signUp();
+    const granted = await cli('grant', email, '25', 'launch', 'promo');
+    expect(granted.code).toBe(0);
+    expect(granted.stdout).toMatch(/Granted 25 credits .* balance now 28/);
+    const deducted = await cli('deduct', email, '8', 'refund');
+    expect(deducted.code).toBe(0);
+    expect(await json(await client.get('/api/credits'))).toEqual({ balance: 20 });
+    expect(adjustRows(userId)).toEqual([
+      { delta: 25, kind: 'adjust', reference: 'admin: launch promo', balance_after: 28 },
+      { delta: -8, kind: 'adjust', reference: 'admin: refund', balance_after: 20 },
+    ]);
+    const refused = await cli('deduct', email, '100', 'too much');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/only 20 credits/);
+    const noReason = await cli('grant', email, '5');
+    expect(noReason.code).toBe(1);
+    expect(noReason.stderr).toMatch(/reason/);
+    const badCount = await cli('grant', email, '-5', 'negative');
+    expect(badCount.code).toBe(1);
+  });
+});
