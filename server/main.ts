@@ -3,6 +3,8 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { closeDb, databasePath, openDb } from './db/client.ts';
+import { startMembershipSettling } from './billing/memberships.ts';
+import { findProduct } from './billing/products.ts';
 import { startAccessLogPurge } from './logs/access-log.ts';
 
 function readConfig(): Config {
@@ -21,6 +23,8 @@ const config = readConfig();
 const db = openDb(databasePath(config.dataDir));
 const app = createApp({ config, db });
 const stopPurge = startAccessLogPurge(db, config.logRetentionDays);
+// Local memberships renew and cancelled ones expire on the hour (and whenever their owner looks).
+const stopSettling = startMembershipSettling(db, findProduct(config.billing, 'membership-monthly')!);
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   // Tests and scripts wait for this exact line.
@@ -31,6 +35,7 @@ server.on('error', (err: NodeJS.ErrnoException) => {
   // Most often EADDRINUSE: say which address, without a stack trace.
   console.error(`clearcut: cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`);
   stopPurge();
+  stopSettling();
   closeDb(db);
   process.exit(1);
 });
@@ -41,6 +46,7 @@ function shutdown(signal: string): void {
   stopping = true;
   console.log(`clearcut: ${signal}, shutting down`);
   stopPurge();
+  stopSettling();
   server.close(() => {
     closeDb(db);
     process.exit(0);

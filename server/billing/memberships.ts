@@ -196,3 +196,19 @@ export function settleMemberships(db: Db, input: { now: Date; product: Product; 
     }
   });
 }
+
+/** Settles every membership now and then hourly; returns a function that stops the timer. */
+export function startMembershipSettling(db: Db, product: Product, now: () => Date = () => new Date()): () => void {
+  const settle = (): void => {
+    try {
+      settleMemberships(db, { now: now(), product });
+    } catch (err) {
+      console.error('[clearcut] settling memberships failed:', err);
+    }
+  };
+  settle();
+  const timer = setInterval(settle, 3_600_000);
+  // Never what keeps the process alive.
+  timer.unref();
+  return () => clearInterval(timer);
+}
