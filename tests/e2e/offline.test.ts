@@ -128,6 +128,16 @@ describe('offline and installable, in Chromium', () => {
     expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
   });
 
+  it('is installable as Chromium judges it (bar the throwaway profile, which it treats as incognito)', async () => {
+    const cdp = await context.newCDPSession(page);
+    const manifest = await cdp.send('Page.getAppManifest');
+    expect(manifest.url).toBe(new URL('/manifest.webmanifest', server!.url).href);
+    expect(manifest.errors).toEqual([]);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
+    await cdp.detach();
+  });
+
   it('caches the WebGPU build\'s wasm on its first use, and answers it from that cache afterwards', async () => {
     const file = readdirSync(join(dist, 'assets')).find((f) => /\.asyncify-[\w-]+\.wasm$/.test(f));
     expect(file).toBeDefined();
