@@ -1,5 +1,5 @@
-/** `npm run admin -- <command>`: make-admin EMAIL, ban EMAIL, unban EMAIL, grant/deduct EMAIL N REASON, visits [DAYS]. */
-import { adjustCredits, banUser, formatDailyVisits, makeAdmin, unbanUser, type AdminResult } from './admin.ts';
+/** `npm run admin -- <command>`: make-admin EMAIL, ban EMAIL, unban EMAIL, grant/deduct EMAIL N REASON, refund ORDER_ID, visits [DAYS]. */
+import { adjustCredits, banUser, formatDailyVisits, makeAdmin, refundOrder, unbanUser, type AdminResult } from './admin.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { closeDb, databasePath, openDb } from './db/client.ts';
 
@@ -9,6 +9,7 @@ const usage = `usage: npm run admin -- <command>
   unban EMAIL        lift the suspension
   grant EMAIL N REASON    add N credits (an "adjust" ledger row with the reason)
   deduct EMAIL N REASON   take N credits (refused if the balance is smaller)
+  refund ORDER_ID    mark a paid local-provider order refunded and take its credits back
   visits [DAYS]      requests and distinct visitors per day (default 30 days)`;
 
 function run(args: string[]): number {
@@ -40,7 +41,7 @@ function run(args: string[]): number {
       return 0;
     }
     if (!arg) {
-      console.error(`${command}: give the account's email\n\n${usage}`);
+      console.error(`${command}: give the ${command === 'refund' ? 'order id' : "account's email"}\n\n${usage}`);
       return 1;
     }
     if (command === 'grant' || command === 'deduct') {
@@ -51,7 +52,8 @@ function run(args: string[]): number {
         return 1;
       }
       result = adjustCredits(db, arg, command === 'grant' ? n : -n, reasonWords.join(' '));
-    } else if (command === 'make-admin') result = makeAdmin(db, arg);
+    } else if (command === 'refund') result = refundOrder(db, arg);
+    else if (command === 'make-admin') result = makeAdmin(db, arg);
     else if (command === 'ban') result = banUser(db, arg);
     else if (command === 'unban') result = unbanUser(db, arg);
     else {

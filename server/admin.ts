@@ -1,6 +1,7 @@
 /** Administration: roles, bans, credit adjustments and visit counts. Used by admin-cli.ts (`npm run admin`). */
 import { eq } from 'drizzle-orm';
 import { generateSecureRandomString } from './auth/random.ts';
+import { getOrder, markOrderRefunded } from './billing/orders.ts';
 import { getUserByEmail } from './auth/user.ts';
 import { applyChange } from './credits/ledger.ts';
 import type { Db } from './db/client.ts';
@@ -75,4 +76,19 @@ export function adjustCredits(db: Db, email: string, delta: number, reason: stri
   }
   const verb = delta > 0 ? `Granted ${delta}` : `Deducted ${-delta}`;
   return { ok: true, message: `${verb} credits for ${user.email}; balance now ${result.balance}.` };
+}
+
+/**
+ * Refunds a paid order of the local provider: status refunded, a pack's credits taken back as
+ * far as the balance allows. Stripe orders are refunded in Stripe, whose webhook does the same.
+ */
+export function refundOrder(db: Db, orderId: string, now: Date = new Date()): AdminResult {
+  const order = getOrder(db, orderId);
+  if (!order) return { ok: false, message: `No order ${orderId}.` };
+  if (order.provider !== 'local') {
+    return { ok: false, message: `${orderId} was paid through ${order.provider}; refund it there (its webhook updates the order).` };
+  }
+  const result = markOrderRefunded(db, orderId, now);
+  if (!result) return { ok: false, message: `${orderId} is ${order.status}, not paid; nothing to refund.` };
+  return { ok: true, message: `${orderId} refunded; ${result.creditsTaken} credits taken back.` };
 }

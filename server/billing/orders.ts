@@ -1,7 +1,7 @@
 /** Orders through their life: created, then paid (credits granted in the same transaction), failed or refunded. */
 import { and, desc, eq } from 'drizzle-orm';
 import { generateSecureRandomString } from '../auth/random.ts';
-import { grant, inTransaction } from '../credits/ledger.ts';
+import { getBalance, grant, inTransaction, spend } from '../credits/ledger.ts';
 import type { Db } from '../db/client.ts';
 import { orders } from '../db/schema.ts';
 import type { Product } from './products.ts';
@@ -152,4 +152,43 @@ export function recordRenewalOrder(
       .run();
   }
   return inserted;
+}
+
+/** Stores the provider's payment id on an order (so a later refund event can find it). */
+export function setOrderPaymentRef(db: Db, orderId: string, paymentRef: string, now: Date): void {
+  db.update(orders).set({ paymentRef, updatedAt: now }).where(eq(orders.id, orderId)).run();
+}
+
+/** The order a provider's payment id belongs to. */
+export function findOrderByPaymentRef(db: Db, provider: string, paymentRef: string): OrderRow | undefined {
+  return db.select().from(orders).where(and(eq(orders.provider, provider), eq(orders.paymentRef, paymentRef))).get();
+}
+
+/**
+ * Marks a paid order refunded and, for a pack, takes back its credits in the same transaction,
+ * as many as are left (the balance never goes below zero; credits already spent stay spent).
+ * Once only: the status moves only from paid, and the ledger key is the order id.
+ */
+export function markOrderRefunded(db: Db, orderId: string, now: Date): { order: OrderRow; creditsTaken: number } | null {
+  return inTransaction(db, () => {
+    const order = getOrder(db, orderId);
+    if (!order || order.status !== 'paid') return null;
+    db.update(orders).set({ status: 'refunded', updatedAt: now }).where(eq(orders.id, orderId)).run();
+    let creditsTaken = 0;
+    if (order.userId && order.product.startsWith('pack-') && order.credits > 0) {
+      const take = Math.min(order.credits, getBalance(db, order.userId));
+      if (take > 0) {
+        spend(db, {
+          userId: order.userId,
+          amount: take,
+          kind: 'refund',
+          reference: `order:${order.id}`,
+          idempotencyKey: `refund:${order.id}`,
+          now,
+        });
+        creditsTaken = take;
+      }
+    }
+    return { order: getOrder(db, orderId)!, creditsTaken };
+  });
 }

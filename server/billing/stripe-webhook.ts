@@ -18,7 +18,15 @@ import {
   setMembershipPeriodEnd,
   setMembershipStatus,
 } from './memberships.ts';
-import { getOrder, markOrderFailed, markOrderPaid, recordRenewalOrder } from './orders.ts';
+import {
+  findOrderByPaymentRef,
+  getOrder,
+  markOrderFailed,
+  markOrderPaid,
+  markOrderRefunded,
+  recordRenewalOrder,
+  setOrderPaymentRef,
+} from './orders.ts';
 import type { Product } from './products.ts';
 
 /** The parts of a verified Stripe event this module reads. */
@@ -51,6 +59,7 @@ const handled = new Set([
   'invoice.payment_failed',
   'customer.subscription.updated',
   'customer.subscription.deleted',
+  'charge.refunded',
 ]);
 
 /** Applies one verified event; `duplicate` when its id was seen before. */
@@ -83,6 +92,8 @@ export function handleStripeEvent(db: Db, event: StripeEventLike, ctx: { now: Da
         return subscriptionUpdated(db, o, now);
       case 'customer.subscription.deleted':
         return subscriptionDeleted(db, o, now);
+      case 'charge.refunded':
+        return chargeRefunded(db, o, now);
       default:
         return 'ignored';
     }
@@ -96,6 +107,8 @@ function checkoutPaid(db: Db, session: Obj, ctx: { now: Date; membership: Produc
   const order = getOrder(db, orderId);
   if (!order) return 'ignored';
   markOrderPaid(db, orderId, ctx.now);
+  const paymentIntent = ref(session.payment_intent);
+  if (paymentIntent) setOrderPaymentRef(db, orderId, paymentIntent, ctx.now);
   const subscriptionId = ref(session.subscription);
   if (str(session.mode) === 'subscription' && subscriptionId && order.userId) {
     // The credits come with invoice.paid (sent for the first invoice too); here the membership
@@ -226,4 +239,15 @@ function subscriptionDeleted(db: Db, subscription: Obj, now: Date): WebhookOutco
   // Even an immediate cancellation keeps what was paid for: the membership ends with its period.
   setMembershipStatus(db, membership.id, now < membership.currentPeriodEnd ? 'cancelled' : 'expired', now);
   return 'processed';
+}
+
+function chargeRefunded(db: Db, charge: Obj, now: Date): WebhookOutcome {
+  // Partial refunds leave the order paid and its credits in place; only a full refund undoes it.
+  if (charge.refunded !== true) return 'ignored';
+  const paymentIntent = ref(charge.payment_intent);
+  const order =
+    (paymentIntent ? findOrderByPaymentRef(db, 'stripe', paymentIntent) : undefined) ??
+    (str(obj(charge.metadata).orderId) ? getOrder(db, str(obj(charge.metadata).orderId)!) : undefined);
+  if (!order || order.provider !== 'stripe') return 'ignored';
+  return markOrderRefunded(db, order.id, now) ? 'processed' : 'ignored';
 }

@@ -90,6 +90,8 @@ export const orders = sqliteTable(
       .default('created'),
     provider: text('provider').notNull(),
     providerRef: text('provider_ref'),
+    /** The provider's payment id (Stripe's PaymentIntent), which refund events name. */
+    paymentRef: text('payment_ref'),
     createdAt: timestamp('created_at'),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
     paidAt: integer('paid_at', { mode: 'timestamp_ms' }),
@@ -97,6 +99,7 @@ export const orders = sqliteTable(
   (t) => [
     index('orders_user_idx').on(t.userId),
     uniqueIndex('orders_provider_ref_idx').on(t.provider, t.providerRef),
+    index('orders_payment_ref_idx').on(t.provider, t.paymentRef),
     check('orders_status_check', sql`${t.status} in ('created', 'paid', 'failed', 'refunded')`),
   ],
 );

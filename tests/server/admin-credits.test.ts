@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adjustCredits } from '../../server/admin.ts';
+import { adjustCredits, refundOrder } from '../../server/admin.ts';
 import { Client, json, startTestServer, uniqueEmail, type TestServer } from './helpers.ts';
 
 const run = promisify(execFile);
@@ -41,6 +41,23 @@ describe('adjustCredits', () => {
     expect(adjustCredits(t.db, uniqueEmail(), 5, 'nobody', t.clock.now()).ok).toBe(false);
     expect(adjustRows(userId)).toEqual([]);
     expect(await json(await client.get('/api/credits'))).toEqual({ balance: 3 });
+  });
+});
+
+describe('refundOrder', () => {
+  it('refunds a paid local order once, taking its credits back', async () => {
+    const client = new Client(t);
+    const { userId } = await client.signUp();
+    const { order } = await json(await client.post('/api/billing/orders', { product: 'pack-10' }));
+    expect(refundOrder(t.db, order.id, t.clock.now())).toMatchObject({ ok: false, message: expect.stringContaining('not paid') });
+    await client.request('POST', `/billing/local/${order.id}/confirm`, { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: '' });
+    expect(await json(await client.get('/api/credits'))).toEqual({ balance: 13 });
+    expect(refundOrder(t.db, order.id, t.clock.now())).toEqual({ ok: true, message: `${order.id} refunded; 10 credits taken back.` });
+    expect(refundOrder(t.db, order.id, t.clock.now()).ok).toBe(false);
+    expect(await json(await client.get('/api/credits'))).toEqual({ balance: 3 });
+    expect((await json(await client.get('/api/billing/orders'))).orders[0].status).toBe('refunded');
+    expect(t.db.$client.prepare("select delta from credit_ledger where user_id = ? and kind = 'refund'").all(userId)).toEqual([{ delta: -10 }]);
+    expect(refundOrder(t.db, 'ord_missing', t.clock.now()).ok).toBe(false);
   });
 });
 

@@ -258,6 +258,30 @@ describe('order failures', () => {
   });
 });
 
+describe('refunds', () => {
+  it('a full refund marks the order refunded and takes back the credits that are left, once', async () => {
+    const client = new Client(t);
+    const { userId } = await client.signUp();
+    const { order } = await buy(client, 'pack-10');
+    await deliver(event('checkout.session.completed', completedSession(order.id, userId, { payment_intent: 'pi_test_refund' })));
+    expect(await balance(client)).toBe(13);
+    // Some credits are already spent; the refund takes what it can and never goes below zero.
+    for (let i = 0; i < 5; i++) await client.post('/api/credits/spend', { idempotencyKey: `refund-test-${i}-${userId}`, width: 2000, height: 2000 });
+    expect(await balance(client)).toBe(8);
+    const partial = { id: 'ch_test_1', object: 'charge', payment_intent: 'pi_test_refund', refunded: false, amount_refunded: 100 };
+    expect(await json(await deliver(event('charge.refunded', partial)))).toMatchObject({ outcome: 'ignored' });
+    const fullRefund = { ...partial, refunded: true, amount_refunded: 300 };
+    expect(await json(await deliver(event('charge.refunded', fullRefund)))).toMatchObject({ outcome: 'processed' });
+    expect(await balance(client)).toBe(0);
+    await deliver(event('charge.refunded', fullRefund));
+    expect(await balance(client)).toBe(0);
+    const { orders } = await json(await client.get('/api/billing/orders'));
+    expect(orders[0]).toMatchObject({ id: order.id, status: 'refunded' });
+    const rows = t.db.$client.prepare("select delta, reference from credit_ledger where user_id = ? and kind = 'refund'").all(userId);
+    expect(rows).toEqual([{ delta: -8, reference: `order:${order.id}` }]);
+  });
+});
+
 describe('membership through Stripe', () => {
   it('grants on each paid period once, records renewals and failures, and cancels at the period end', async () => {
     const client = new Client(t);
