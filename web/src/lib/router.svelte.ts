@@ -4,21 +4,9 @@
  * path with index.html); a click on one of ours is turned into client-side navigation.
  */
 
-/** The app's pages. */
-export const routes = ['/', '/signin', '/signup', '/account', '/privacy'] as const;
-export type Route = (typeof routes)[number];
+import { routeOf } from './routes.ts';
 
-/** The route a path shows ('/account/' counts as '/account'), or null for an unknown path. */
-export function routeOf(path: string): Route | null {
-  const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
-  return (routes as readonly string[]).includes(trimmed) ? (trimmed as Route) : null;
-}
-
-/** A safe `next` target from a query string: one of our routes, never another site. */
-export function nextRoute(search: string, fallback: Route = '/'): Route {
-  const next = new URLSearchParams(search).get('next');
-  return (next && routeOf(next)) || fallback;
-}
+export { nextRoute, routeOf, routes, type Route } from './routes.ts';
 
 export class Router {
   path = $state('/');
