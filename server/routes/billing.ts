@@ -1,8 +1,10 @@
 /** /api/billing: products, orders, the membership, and Stripe's webhook. */
 import { Hono } from 'hono';
-import { getLatestMembership, getCurrentMembership, setMembershipStatus, settleMemberships, toMembershipView } from '../billing/memberships.ts';
+import { getCurrentMembership, getLatestMembership, setMembershipStatus, settleMemberships, toMembershipView } from '../billing/memberships.ts';
 import { createOrder, listUserOrders, markOrderFailed, setOrderProviderRef, toOrderView } from '../billing/orders.ts';
 import { findProduct, listProducts } from '../billing/products.ts';
+import { createLocalProvider } from '../billing/provider.ts';
+import { createStripeProvider } from '../billing/stripe.ts';
 import { handleStripeEvent } from '../billing/stripe-webhook.ts';
 import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
@@ -63,14 +65,19 @@ export function billingRoutes(deps: RouteDeps) {
       const row = getCurrentMembership(db, user.id);
       if (!row) return c.json(errorBody('no_membership', 'There is no membership to cancel.'), 404);
       if (row.status !== 'cancelled') {
-        if (row.provider === 'stripe') {
-          if (!payments.stripe) return c.json(errorBody('payment_provider', 'Stripe is not configured on this server.'), 502);
-          try {
-            await payments.stripe.subscriptions.update(row.providerRef!, { cancel_at_period_end: true });
-          } catch (err) {
-            console.error(`[clearcut] cancelling Stripe subscription for ${row.id} failed:`, err);
-            return c.json(errorBody('payment_provider', 'Stripe could not cancel the membership. Try again later.'), 502);
-          }
+        // The provider that took the membership's payments, even if the server has switched since.
+        const provider =
+          row.provider === payments.provider.name
+            ? payments.provider
+            : row.provider === 'stripe'
+              ? payments.stripe && createStripeProvider(payments.stripe)
+              : createLocalProvider();
+        if (!provider) return c.json(errorBody('payment_provider', 'Stripe is not configured on this server.'), 502);
+        try {
+          await provider.cancelMembership(row);
+        } catch (err) {
+          console.error(`[clearcut] cancelling ${row.provider} membership ${row.id} failed:`, err);
+          return c.json(errorBody('payment_provider', 'The payment provider could not cancel the membership. Try again later.'), 502);
         }
         setMembershipStatus(db, row.id, 'cancelled', deps.now());
       }
