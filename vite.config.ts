@@ -111,8 +111,9 @@ export default defineConfig({
     headers: securityHeaders({ https: false }),
     port: 5173,
     // The API from `npm start`'s server. No changeOrigin: the server's CSRF check compares
-    // Origin with the Host it sees, and the browser's Origin is this dev server's.
-    proxy: { '/api': 'http://127.0.0.1:8787' },
+    // Origin with the Host it sees, and the browser's Origin is this dev server's. (The object
+    // form on purpose: Vite turns the string shorthand into `changeOrigin: true`.)
+    proxy: { '/api': { target: 'http://127.0.0.1:8787' } },
   },
   preview: { headers: securityHeaders({ https: false }) },
 });
