@@ -111,7 +111,7 @@ describe('the editor in Chromium', () => {
 
     server = await startServer();
     chromium = await launchChromium();
-    context = await chromium.browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    context = await chromium.browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, hasTouch: true });
     context.on('request', (r) => requests.push(r));
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -168,6 +168,29 @@ describe('the editor in Chromium', () => {
     expect(await tx()).toBeCloseTo(before + 48 + 60, 5);
     await dialog().getByRole('button', { name: 'Fit' }).click();
     expect(await scale()).toBeCloseTo(fitted, 5);
+  });
+
+  it('zooms with a two-finger pinch, which paints nothing even with a brush chosen', async () => {
+    const v = viewport();
+    await dialog().getByRole('button', { name: 'Fit' }).click();
+    const fitted = Number(await v.getAttribute('data-scale'));
+    await choose('Tool', 'Erase');
+    const box = (await v.boundingBox())!;
+    const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+    const cdp = await context.newCDPSession(page);
+    const touch = (type: string, spread: number) =>
+      cdp.send('Input.dispatchTouchEvent', {
+        type,
+        touchPoints: type === 'touchEnd' ? [] : [{ x: cx - spread, y: cy, id: 1 }, { x: cx + spread, y: cy, id: 2 }],
+      });
+    await touch('touchStart', 30);
+    for (let spread = 40; spread <= 90; spread += 10) await touch('touchMove', spread);
+    await touch('touchEnd', 0);
+    await cdp.detach();
+    expect(Number(await v.getAttribute('data-scale'))).toBeCloseTo(fitted * 3, 1);
+    expect(await dialog().getByRole('button', { name: 'Undo' }).isDisabled()).toBe(true);
+    await choose('Tool', 'Move');
+    await dialog().getByRole('button', { name: 'Fit' }).click();
   });
 
   it('exports a transparent PNG at standard size (within 1 megapixel) by default', async () => {
