@@ -181,3 +181,42 @@ describe('the membership through the local provider', () => {
     expect(await json(await client.get('/api/credits'))).toEqual({ balance: 303 });
   });
 });
+
+describe('hc<AppType>', () => {
+  it('types products, orders, membership and API keys for the PWA', async () => {
+    const { hc } = await import('hono/client');
+    let cookie = '';
+    const client = hc<import('../../server/app.ts').AppType>(t.url, {
+      fetch: async (input: string | URL | Request, init?: RequestInit) => {
+        const headers = new Headers(init?.headers);
+        headers.set('Origin', t.url);
+        if (cookie) headers.set('Cookie', cookie);
+        const res = await fetch(input, { ...init, headers, redirect: 'manual' });
+        const set = res.headers.getSetCookie()[0];
+        if (set) cookie = set.split(';')[0]!;
+        return res;
+      },
+    });
+    await client.api.auth.signup.$post({ json: { email: `hc-billing-${Date.now()}@example.com`, password: 'correct horse battery staple' } });
+    const products = await (await client.api.billing.products.$get()).json();
+    expect(products.products.find((p) => p.id === 'pack-10')?.credits).toBe(10);
+    const created = await client.api.billing.orders.$post({ json: { product: 'pack-10' } });
+    expect(created.status).toBe(201);
+    if (created.status !== 201) return;
+    const { order, checkoutUrl } = await created.json();
+    expect(checkoutUrl.endsWith(order.id)).toBe(true);
+    const orders = await (await client.api.billing.orders.$get()).json();
+    expect(orders.orders[0]?.status).toBe('created');
+    const membership = await (await client.api.billing.membership.$get()).json();
+    expect(membership.membership).toBeNull();
+    const key = await client.api.me['api-keys'].$post({ json: { name: 'hc' } });
+    if (key.status !== 201) expect.unreachable();
+    else {
+      const { apiKey } = await key.json();
+      expect((await client.api.me['api-keys'][':id'].$delete({ param: { id: apiKey.id } })).status).toBe(204);
+    }
+    const ledger = await client.api.credits.ledger.$get({ query: { limit: '5' } });
+    if (ledger.status === 200) expect((await ledger.json()).entries[0]?.kind).toBe('signup');
+    else expect.unreachable();
+  });
+});
