@@ -208,6 +208,8 @@ describe('account pages in Chromium', () => {
   it('deletes the account after the password is confirmed; signing in then fails', async () => {
     await page.getByRole('link', { name: 'Delete my account' }).click();
     await expect.poll(() => heading().textContent()).toBe('Your account');
+    // The link's #fragment is where reading and keyboard focus start.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('delete-heading');
     await page.getByLabel('Your password, to confirm').fill('not the password');
     await page.getByRole('button', { name: 'Delete my account' }).click();
     await expect.poll(() => page.locator('#delete-error').textContent()).toBe('The password is wrong.');

@@ -28,9 +28,18 @@ export class Router {
     this.navigated = true;
     if (options.replace) return;
     window.scrollTo(0, 0);
-    // A link to "/account#devices-heading": once the new page is drawn, show that part of it.
+    // A link to "/account#devices-heading": once the new page is drawn, show that part of it
+    // and start keyboard focus there, as the browser does for a full page load.
     const id = decodeURIComponent(url.hash.slice(1));
-    if (id) requestAnimationFrame(() => document.getElementById(id)?.scrollIntoView());
+    if (id) {
+      requestAnimationFrame(() => {
+        const target = document.getElementById(id);
+        if (!target) return;
+        if (!target.hasAttribute('tabindex')) target.tabIndex = -1;
+        target.focus({ preventScroll: true });
+        target.scrollIntoView();
+      });
+    }
   }
 
   /** Listens for link clicks and Back/Forward; returns the function that stops listening. */

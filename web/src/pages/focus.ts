@@ -3,5 +3,6 @@ import { router } from '../lib/router.svelte.ts';
 
 /** Svelte action for a page's h1 (with tabindex="-1"): focuses it when the page was reached by navigation. */
 export function focusOnNavigation(node: HTMLElement): void {
-  if (router.navigated) node.focus({ preventScroll: true });
+  // With a #fragment the router focuses that part of the page instead.
+  if (router.navigated && !location.hash) node.focus({ preventScroll: true });
 }
