@@ -178,7 +178,7 @@ describe('the editor in Chromium', () => {
     const box = (await v.boundingBox())!;
     const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
     const cdp = await context.newCDPSession(page);
-    const touch = (type: string, spread: number) =>
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', spread: number) =>
       cdp.send('Input.dispatchTouchEvent', {
         type,
         touchPoints: type === 'touchEnd' ? [] : [{ x: cx - spread, y: cy, id: 1 }, { x: cx + spread, y: cy, id: 2 }],
