@@ -17,6 +17,8 @@ export interface PaymentProvider {
   startCheckout(input: { order: OrderRow; product: Product; user: User; origin: string }): Promise<CheckoutStart>;
   /** Stops renewals; the membership lasts until its period ends. */
   cancelMembership(membership: MembershipRow): Promise<void>;
+  /** Ends the membership's billing at once (the account is being deleted). */
+  endMembershipNow(membership: MembershipRow): Promise<void>;
 }
 
 /** Where the PWA shows an order's outcome after checkout. */
@@ -36,6 +38,9 @@ export function createLocalProvider(): PaymentProvider {
     },
     async cancelMembership() {
       // Nothing outside to tell: renewals are ours (settleMemberships), and a cancelled one does not renew.
+    },
+    async endMembershipNow() {
+      // Likewise: an unlinked local membership grants nothing and is never charged.
     },
   };
 }

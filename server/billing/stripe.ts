@@ -46,5 +46,15 @@ export function createStripeProvider(stripe: Stripe): PaymentProvider {
       if (!membership.providerRef) return;
       await stripe.subscriptions.update(membership.providerRef, { cancel_at_period_end: true });
     },
+    async endMembershipNow(membership: MembershipRow) {
+      if (!membership.providerRef) return;
+      try {
+        await stripe.subscriptions.cancel(membership.providerRef);
+      } catch (err) {
+        // Already cancelled or deleted in Stripe: nothing left to stop.
+        if (err instanceof Stripe.errors.StripeInvalidRequestError && (err.statusCode === 404 || err.code === 'resource_missing')) return;
+        throw err;
+      }
+    },
   };
 }

@@ -1,6 +1,7 @@
 /** /api/me: profile, password, devices, access log, export and account deletion. */
 import { Hono } from 'hono';
 import { deleteAccount } from '../account/deletion.ts';
+import { endMembershipForDeletion } from '../billing/providers.ts';
 import { exportUserData } from '../account/export.ts';
 import { clearSessionCookie } from '../auth/cookie.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../auth/password.ts';
@@ -85,6 +86,9 @@ export function accountRoutes(deps: RouteDeps) {
       if (!limit.allowed) return tooManyRequests(c, limit.retryAfterSeconds);
       if (!(await verifyPassword(c.req.valid('json').password, user.passwordHash))) {
         return c.json(errorBody('wrong_password', 'The password is wrong.'), 403);
+      }
+      if (!(await endMembershipForDeletion(db, deps.payments, user.id, deps.now()))) {
+        return c.json(errorBody('payment_provider', 'Your membership could not be cancelled with the payment provider, so the account was kept. Try again later.'), 502);
       }
       const deleted = deleteAccount(db, user.id);
       await removeAvatar(config.dataDir, deleted?.avatarKey ?? null);

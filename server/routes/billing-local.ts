@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { createLocalProvider } from '../billing/provider.ts';
-import { ensureMembership, addMonths, recordPaidPeriod } from '../billing/memberships.ts';
+import { addMonths, ensureMembership, getCurrentMembership, recordPaidPeriod } from '../billing/memberships.ts';
 import { getUserOrder, markOrderFailed, markOrderPaid, type OrderRow } from '../billing/orders.ts';
 import { findProduct } from '../billing/products.ts';
 import { returnUrl } from '../billing/provider.ts';
@@ -63,6 +63,11 @@ export function localBillingRoutes(deps: RouteDeps) {
   };
 
   return new Hono<AppEnv>()
+    .use('*', async (c, next) => {
+      // With real payments on, nothing may be confirmed for free (not even local orders left from before).
+      if (config.billing.provider !== 'local') return c.html(page('Not available', html`<p>This server takes real payments; the test checkout is off.</p>`), 404);
+      await next();
+    })
     .get('/:orderId', (c) => {
       c.header('Cache-Control', 'no-store');
       const user = c.get('user');
@@ -97,6 +102,14 @@ export function localBillingRoutes(deps: RouteDeps) {
       const order = findOrder(user?.id, c.req.param('orderId'));
       if (!user || !order) return c.html(page('No such order', html`<p>This order does not exist or is not yours.</p>`), 404);
       const now = deps.now();
+      if (order.product === membershipProduct.id && order.status === 'created') {
+        const current = getCurrentMembership(db, user.id);
+        if (current && current.status !== 'cancelled') {
+          // Two membership orders opened side by side: only the first one confirmed counts.
+          markOrderFailed(db, order.id, now);
+          return c.html(page('You already have a membership', html`<p>This order was not needed and has been cancelled; nothing was charged.</p><p><a href="/account">Back to your account</a></p>`), 409);
+        }
+      }
       inTransaction(db, () => {
         const paid = markOrderPaid(db, order.id, now);
         if (!paid?.newlyPaid || order.product !== membershipProduct.id) return;

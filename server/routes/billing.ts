@@ -3,8 +3,7 @@ import { Hono } from 'hono';
 import { getCurrentMembership, getLatestMembership, setMembershipStatus, settleMemberships, toMembershipView } from '../billing/memberships.ts';
 import { createOrder, listUserOrders, markOrderFailed, setOrderProviderRef, toOrderView } from '../billing/orders.ts';
 import { findProduct, listProducts } from '../billing/products.ts';
-import { createLocalProvider } from '../billing/provider.ts';
-import { createStripeProvider } from '../billing/stripe.ts';
+import { providerNamed } from '../billing/providers.ts';
 import { handleStripeEvent } from '../billing/stripe-webhook.ts';
 import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
@@ -66,12 +65,7 @@ export function billingRoutes(deps: RouteDeps) {
       if (!row) return c.json(errorBody('no_membership', 'There is no membership to cancel.'), 404);
       if (row.status !== 'cancelled') {
         // The provider that took the membership's payments, even if the server has switched since.
-        const provider =
-          row.provider === payments.provider.name
-            ? payments.provider
-            : row.provider === 'stripe'
-              ? payments.stripe && createStripeProvider(payments.stripe)
-              : createLocalProvider();
+        const provider = providerNamed(payments, row.provider);
         if (!provider) return c.json(errorBody('payment_provider', 'Stripe is not configured on this server.'), 502);
         try {
           await provider.cancelMembership(row);

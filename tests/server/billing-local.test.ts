@@ -171,6 +171,22 @@ describe('the membership through the local provider', () => {
     expect((await client.post('/api/billing/orders', { product: 'membership-monthly' })).status).toBe(201);
   });
 
+  it('confirms only one of two membership orders opened side by side', async () => {
+    const client = new Client(t);
+    const { userId } = await client.signUp();
+    const first = (await order(client, 'membership-monthly')).order;
+    const second = (await order(client, 'membership-monthly')).order;
+    expect((await submitForm(client, `/billing/local/${first.id}/confirm`)).status).toBe(303);
+    const refused = await submitForm(client, `/billing/local/${second.id}/confirm`);
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain('already have a membership');
+    expect(await json(await client.get('/api/credits'))).toEqual({ balance: 103 });
+    const { orders } = await json(await client.get('/api/billing/orders'));
+    expect(Object.fromEntries(orders.map((o: { id: string; status: string }) => [o.id, o.status]))).toEqual({ [first.id]: 'paid', [second.id]: 'failed' });
+    const count = t.db.$client.prepare('select count(*) as n from memberships where user_id = ?').get(userId) as { n: number };
+    expect(count.n).toBe(1);
+  });
+
   it('catches up every missed period once when the server was not asked for months', async () => {
     const client = new Client(t);
     await client.signUp();

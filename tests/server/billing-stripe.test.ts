@@ -27,6 +27,10 @@ const fakeFetch = async (input: string | URL | Request, init?: RequestInit): Pro
     return reply({ id, object: 'checkout.session', url: `https://checkout.stripe.com/c/pay/${id}` });
   }
   const sub = /^\/v1\/subscriptions\/([\w]+)$/.exec(url.pathname);
+  if (sub?.[1]?.startsWith('sub_unreachable')) {
+    return new Response(JSON.stringify({ error: { type: 'api_error', message: 'down' } }), { status: 500, headers: { 'Content-Type': 'application/json' } });
+  }
+  if (sub && init?.method === 'DELETE') return reply({ id: sub[1], object: 'subscription', status: 'canceled' });
   if (sub) return reply({ id: sub[1], object: 'subscription', cancel_at_period_end: body.get('cancel_at_period_end') === 'true' });
   return new Response(JSON.stringify({ error: { message: 'not faked' } }), { status: 404 });
 };
@@ -391,5 +395,42 @@ describe('membership through Stripe', () => {
     t.clock.advance(28 * day);
     ({ membership } = await json(await client.get('/api/billing/membership')));
     expect(membership.status).toBe('expired');
+  });
+});
+
+describe('with Stripe on', () => {
+  it('turns the local TEST MODE checkout off, even for local orders left from before', async () => {
+    const client = new Client(t);
+    const { userId } = await client.signUp();
+    t.db.$client
+      .prepare("insert into orders (id, user_id, product, credits, amount, currency, status, provider) values ('ord_old_local', ?, 'pack-200', 200, 4000, 'usd', 'created', 'local')")
+      .run(userId);
+    expect((await client.get('/billing/local/ord_old_local')).status).toBe(404);
+    const confirm = await client.request('POST', '/billing/local/ord_old_local/confirm', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: '' });
+    expect(confirm.status).toBe(404);
+    expect(await balance(client)).toBe(3);
+  });
+
+  it('deleting an account ends its Stripe subscription at once; if Stripe is unreachable the account is kept', async () => {
+    for (const [subscription, expected] of [
+      ['sub_test_deleted', 204],
+      ['sub_unreachable_1', 502],
+    ] as const) {
+      const client = new Client(t);
+      const { userId, password } = await client.signUp();
+      const { order } = await buy(client, 'membership-monthly');
+      await deliver(event('invoice.paid', invoice({ id: `in_${subscription}`, subscription, userId, orderId: order.id, start: t.clock.time, reason: 'subscription_create' })));
+      stripeCalls.length = 0;
+      const original = console.error;
+      console.error = () => {};
+      const res = await client.delete('/api/me', { password }).finally(() => (console.error = original));
+      expect(res.status).toBe(expected);
+      expect(stripeCalls.some((call) => call.method === 'DELETE' && call.path === `/v1/subscriptions/${subscription}`)).toBe(true);
+      const users = t.db.$client.prepare('select count(*) as n from users where id = ?').get(userId) as { n: number };
+      expect(users.n).toBe(expected === 204 ? 0 : 1);
+      if (expected === 502) expect(await errorCode(res)).toBe('payment_provider');
+      const status = t.db.$client.prepare('select status from memberships where provider_ref = ?').get(subscription) as { status: string };
+      expect(status.status).toBe(expected === 204 ? 'expired' : 'active');
+    }
   });
 });
