@@ -3,6 +3,7 @@ import type { BillingConfig } from '../config.ts';
 
 /** Product ids, stable in the API and in stored orders. */
 export const productIds = ['pack-10', 'pack-50', 'pack-200', 'membership-monthly'] as const;
+/** One of productIds. */
 export type ProductId = (typeof productIds)[number];
 
 /** A product as GET /api/billing/products lists it. Amounts are in the currency's minor unit. */

@@ -53,8 +53,10 @@ export const idempotencyKeySchema = z
 /** A pixel dimension of an export (the decoders refuse anything larger long before this). */
 const dimensionSchema = z.number().int('Dimensions are whole pixels.').min(1).max(100_000);
 
+/** POST /api/credits/spend. */
 export const spendSchema = z.object({ idempotencyKey: idempotencyKeySchema, width: dimensionSchema, height: dimensionSchema });
 
+/** GET /api/credits/ledger's query: both optional, numbers as strings. */
 export const ledgerQuerySchema = z.object({
   cursor: z
     .string()
@@ -69,8 +71,10 @@ export const ledgerQuerySchema = z.object({
     .optional(),
 });
 
+/** POST /api/billing/orders: a product id (checked against the configured products). */
 export const orderSchema = z.object({ product: z.string().min(1).max(64) });
 
+/** POST /api/me/api-keys: a name to tell keys apart. */
 export const apiKeyCreateSchema = z.object({
   name: z
     .string()
