@@ -16,6 +16,14 @@ export class Session {
   /** False when the last attempt to ask the server failed (offline, server down). */
   reachable = $state(true);
 
+  /** Asks who is signed in now, and again whenever the browser comes back online; returns the stop function. */
+  start(): () => void {
+    void this.refresh();
+    const online = () => void this.refresh();
+    window.addEventListener('online', online);
+    return () => window.removeEventListener('online', online);
+  }
+
   /** Asks the server who is signed in; a network failure leaves the state as it was. */
   async refresh(): Promise<void> {
     const result = await call(api.me.$get());
