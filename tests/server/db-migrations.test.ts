@@ -1,0 +1,55 @@
+/** Upgrading a database made by the first migration: the credits migrations keep every row and map old order statuses. */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { afterAll, expect, it } from 'vitest';
+import { closeDb, migrationsDir, openDb } from '../../server/db/client.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'clearcut-migrate-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+it('moves orders, memberships and logs from 0000 to the current schema intact', () => {
+  // A copy of the migrations with only 0000 in the journal: the database as the accounts server left it.
+  const firstOnly = join(dir, 'migrations-0000');
+  cpSync(migrationsDir, firstOnly, { recursive: true });
+  const journalPath = join(firstOnly, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8'));
+  journal.entries = journal.entries.slice(0, 1);
+  writeFileSync(journalPath, JSON.stringify(journal));
+
+  const file = join(dir, 'clearcut.sqlite');
+  const old = new Database(file);
+  old.pragma('foreign_keys = ON');
+  migrate(drizzle({ client: old }), { migrationsFolder: firstOnly });
+  old.prepare("insert into users (id, email, password_hash, created_at) values ('u1', 'a@b.co', 'x', 1)").run();
+  const order = old.prepare(
+    "insert into orders (id, user_id, product, credits, amount, currency, status, provider, provider_ref, created_at) values (?, 'u1', 'pack-10', 10, 300, 'usd', ?, 'local', ?, 2)",
+  );
+  order.run('o-pending', 'pending', 'r1');
+  order.run('o-cancelled', 'cancelled', 'r2');
+  order.run('o-paid', 'paid', 'r3');
+  old.prepare("insert into memberships (id, user_id, plan, status, provider, current_period_end, created_at) values ('m1', 'u1', 'membership-monthly', 'active', 'local', 5, 3)").run();
+  old.prepare("insert into access_logs (time, ip, method, path, status, user_id, duration_ms) values (4, '192.0.2.1', 'GET', '/api/me', 200, 'u1', 1)").run();
+  old.close();
+
+  const db = openDb(file);
+  const raw = db.$client;
+  expect(raw.prepare('select id, status, provider_ref, payment_ref from orders order by id').all()).toEqual([
+    { id: 'o-cancelled', status: 'failed', provider_ref: 'r2', payment_ref: null },
+    { id: 'o-paid', status: 'paid', provider_ref: 'r3', payment_ref: null },
+    { id: 'o-pending', status: 'created', provider_ref: 'r1', payment_ref: null },
+  ]);
+  expect(raw.prepare('select id, user_id, status, current_period_end from memberships').all()).toEqual([
+    { id: 'm1', user_id: 'u1', status: 'active', current_period_end: 5 },
+  ]);
+  expect(raw.prepare('select user_id, api_key_prefix from access_logs').all()).toEqual([{ user_id: 'u1', api_key_prefix: null }]);
+  expect(raw.pragma('foreign_key_check')).toEqual([]);
+  expect(raw.pragma('foreign_keys', { simple: true })).toBe(1);
+  // The new checks hold.
+  expect(() => raw.prepare("update orders set status = 'pending' where id = 'o-paid'").run()).toThrow(/CHECK constraint/);
+  expect(() => raw.prepare("update memberships set status = 'paused'").run()).toThrow(/CHECK constraint/);
+  closeDb(db);
+});
