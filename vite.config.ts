@@ -110,10 +110,9 @@ export default defineConfig({
   server: {
     headers: securityHeaders({ https: false }),
     port: 5173,
-    // The API from `npm start`'s server. No changeOrigin: the server's CSRF check compares
+    // The API and the test-mode checkout page from `npm start`'s server. No changeOrigin: the server's CSRF check compares
     // Origin with the Host it sees, and the browser's Origin is this dev server's. (The object
     // form on purpose: Vite turns the string shorthand into `changeOrigin: true`.)
-    // Object form: Vite's string shorthand sets changeOrigin, and the server's CSRF check would then refuse every write.
     proxy: { '/api': { target: 'http://127.0.0.1:8787' }, '/billing': { target: 'http://127.0.0.1:8787' } },
   },
   preview: { headers: securityHeaders({ https: false }) },
