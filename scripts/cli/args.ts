@@ -1,0 +1,186 @@
+/**
+ * The `clearcut` command line: its options, their defaults and checks, and the help text.
+ * Parsing is pure (argv and env in, options or a usage error out) so it is unit-tested.
+ */
+import { parseArgs } from 'node:util';
+import type { ExportSize } from '../../web/src/lib/export-size.ts';
+import type { OutputFormat } from '../../web/src/cutout/encode.ts';
+import { colorBackground } from '../../web/src/cutout/compose.ts';
+import type { PixelBackground } from '../../web/src/cutout/export.ts';
+import { manifest } from '../../web/src/cutout/model.ts';
+
+/** What the options ask for, checked and with the defaults filled in. */
+export interface CliOptions {
+  inputs: string[];
+  modelId: string;
+  format: OutputFormat;
+  /** As written (`transparent`, `blur` or `#rrggbb`), and as the export takes it. */
+  backgroundName: string;
+  background: PixelBackground;
+  size: ExportSize;
+  /** Output folder; undefined writes each result next to its photo. */
+  out?: string;
+  force: boolean;
+  concurrency: number;
+  server: string;
+  apiKey?: string;
+}
+
+export type ParsedArgs = { kind: 'run'; options: CliOptions; notices: string[] } | { kind: 'help' } | { kind: 'version' };
+
+/** A mistake in the command line: exit code 2, with the message and a pointer to --help. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const DEFAULT_SERVER = 'http://localhost:8787';
+export const DEFAULT_CONCURRENCY = 2;
+const FORMATS: OutputFormat[] = ['png', 'webp', 'jpeg'];
+
+/** The model id for `quality`, `fast` (the manifest's labels) or an id. */
+export function resolveModel(name: string): string {
+  const byLabel = manifest.models.find((m) => m.label.toLowerCase() === name.toLowerCase());
+  const model = byLabel ?? manifest.models.find((m) => m.id === name);
+  if (!model) {
+    const known = manifest.models.map((m) => `${m.label.toLowerCase()} (${m.id})`).join(', ');
+    throw new UsageError(`unknown model "${name}": choose ${known}`);
+  }
+  return model.id;
+}
+
+function parseBackground(value: string): PixelBackground {
+  const v = value.trim().toLowerCase();
+  if (v === 'transparent' || v === 'none') return { kind: 'transparent' };
+  if (v === 'blur') return { kind: 'blur' };
+  try {
+    colorBackground(v);
+  } catch {
+    throw new UsageError(`--background "${value}" is not transparent, blur or a colour like '#ffffff'`);
+  }
+  return { kind: 'color', color: v.startsWith('#') ? v : `#${v}` };
+}
+
+/** Reads argv (without `node` and the script) and the environment into options. */
+export function parseCli(argv: string[], env: Record<string, string | undefined> = process.env): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        model: { type: 'string', short: 'm' },
+        format: { type: 'string', short: 'f' },
+        background: { type: 'string', short: 'b' },
+        size: { type: 'string', short: 's' },
+        out: { type: 'string', short: 'o' },
+        force: { type: 'boolean' },
+        concurrency: { type: 'string', short: 'j' },
+        server: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' },
+      },
+    });
+  } catch (err) {
+    // parseArgs explains unknown options and missing values well; drop its error code.
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  if (positionals.length === 0) throw new UsageError('no photos given: name files, folders or globs');
+
+  const notices: string[] = [];
+  const modelId = resolveModel(values.model ?? manifest.default);
+  const formatName = (values.format ?? 'png').toLowerCase();
+  const format = (formatName === 'jpg' ? 'jpeg' : formatName) as OutputFormat;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format "${values.format}" is not png, webp or jpeg`);
+  let backgroundName = values.background ?? 'transparent';
+  let background = parseBackground(backgroundName);
+  if (format === 'jpeg' && background.kind === 'transparent') {
+    backgroundName = '#ffffff';
+    background = { kind: 'color', color: '#ffffff' };
+    notices.push(values.background
+      ? 'JPEG has no transparency: using a white background instead'
+      : 'JPEG has no transparency: using a white background (choose another with --background)');
+  }
+  const size = (values.size ?? 'standard').toLowerCase();
+  if (size !== 'standard' && size !== 'full') throw new UsageError(`--size "${values.size}" is not standard or full`);
+  const concurrency = values.concurrency === undefined ? DEFAULT_CONCURRENCY : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) {
+    throw new UsageError(`--concurrency "${values.concurrency}" is not a whole number from 1 to 16`);
+  }
+  const server = (values.server ?? env.CLEARCUT_SERVER ?? DEFAULT_SERVER).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]+/.test(server)) throw new UsageError(`--server "${server}" is not an http(s) URL`);
+  const apiKey = env.CLEARCUT_API_KEY?.trim() || undefined;
+  return {
+    kind: 'run',
+    notices,
+    options: {
+      inputs: positionals,
+      modelId,
+      format,
+      backgroundName: backgroundName.toLowerCase(),
+      background,
+      size,
+      out: values.out,
+      force: values.force ?? false,
+      concurrency,
+      server,
+      apiKey,
+    },
+  };
+}
+
+/** The --help text. */
+export function helpText(version: string): string {
+  const models = manifest.models
+    .map((m) => `${m.label.toLowerCase()} = ${m.id}${m.id === manifest.default ? ', the default' : ''}`)
+    .join('; ');
+  return `clearcut ${version}: remove the background from photos, on this computer.
+
+Usage: clearcut [options] <files|folders|globs...>
+
+  Folders are searched, subfolders too, for .jpg .jpeg .png .webp .gif .avif files
+  (hidden files and earlier results named *-cutout.* are left out). Quote globs
+  such as 'shoot/**/*.jpg' to let clearcut expand them.
+
+Options:
+  -m, --model NAME        quality or fast, or a model id
+                          (${models})
+  -f, --format FORMAT     png (default), webp or jpeg
+  -b, --background BG     transparent (default), blur, or a colour like '#ffffff';
+                          jpeg has no transparency and gets white unless told otherwise
+  -s, --size SIZE         standard (default): fits within 1 megapixel, free;
+                          full: the photo's own size, 1 credit per photo larger than
+                          1 megapixel (needs CLEARCUT_API_KEY)
+  -o, --out DIR           write results into DIR (subfolders of a folder argument are
+                          kept); by default each result goes next to its photo
+      --force             overwrite results that exist (without it they are skipped);
+                          a photo given as input is never overwritten
+  -j, --concurrency N     photos in flight at once (default ${DEFAULT_CONCURRENCY}): their decoding, edge
+                          refinement and encoding overlap, while the model itself runs one
+                          photo at a time on one session, which already uses every core
+      --server URL        the clearcut server that keeps your credits
+                          (default $CLEARCUT_SERVER or ${DEFAULT_SERVER})
+  -h, --help              this help
+  -V, --version           the version
+
+Output: photo.jpg gives photo-cutout.png (or .webp, .jpg).
+
+Privacy: photos are never uploaded. They are cut out here with the same model as the
+web app. Full size sends the server one request per charged photo with its width,
+height and an idempotency key derived from the photo's hash, the options and your API
+key (an HMAC, so the server's ledger cannot be matched to a known photo's hash);
+never any image bytes.
+
+Credits: a full-size result larger than 1 megapixel spends one credit, before the model
+runs. Running the same photo again with the same options and API key is not charged
+again, so an interrupted batch can simply be rerun. Without CLEARCUT_API_KEY those
+photos fail and the others are still cut out; with too few credits they fail with
+your balance. Create a key on your account page.
+
+Exit code: 0 when every photo was cut out (or skipped), 1 when any failed, 2 for a
+mistake in the command line.
+`;
+}
