@@ -5,8 +5,9 @@
 import { CutoutClient } from '../cutout/client.ts';
 import type { OutputFormat } from '../cutout/encode.ts';
 import type { ExportBackground } from '../cutout/export.ts';
+import { credits } from './credits.svelte.ts';
 import { existingEdits, TRANSPARENT_BACKGROUND } from './edits.svelte.ts';
-import type { ExportSize } from './export-size.ts';
+import { exportDimensions, type ExportSize } from './export-size.ts';
 import type { Job } from './jobs.svelte.ts';
 import { cutoutFileName } from './naming.ts';
 
@@ -26,9 +27,26 @@ export function useExportClient(c: CutoutClient): void {
   client = c;
 }
 
+/** Tells background images apart in an export's settings (a Blob has no id of its own). */
+const blobIds = new WeakMap<Blob, number>();
+let nextBlobId = 1;
+
+/** One string for everything that makes two exports of a job the same file. */
+function exportSettings(size: ExportSize, format: OutputFormat, background: ExportBackground, version: number, quality?: number): string {
+  let bg: string;
+  if (background.kind === 'image') {
+    if (!blobIds.has(background.file)) blobIds.set(background.file, nextBlobId++);
+    bg = `image:${blobIds.get(background.file)}`;
+  } else bg = JSON.stringify(background);
+  return [size, format, bg, version, quality ?? ''].join('|');
+}
+
 /**
  * Exports a finished job with its current edits (or, for what they do not set, PNG,
  * transparent, standard size); options override. Resolves with the file and its name.
+ * An export that is not free (see exportDimensions) is paid for first, through
+ * `credits.chargeExport`, under one idempotency key per job and settings: it throws
+ * CreditsError when it cannot be paid, and a retry of the same export is not charged again.
  */
 export async function exportJob(job: Job, options: ExportOptions = {}): Promise<{ blob: Blob; name: string }> {
   const result = job.result;
@@ -38,6 +56,11 @@ export async function exportJob(job: Job, options: ExportOptions = {}): Promise<
   const size = options.size ?? edits?.size ?? 'standard';
   const background = options.background ?? edits?.background ?? TRANSPARENT_BACKGROUND;
   // The matte's buffer is transferred to the worker: send a copy, the page keeps its own.
+  const dims = exportDimensions(result.width, result.height, size);
+  if (!dims.free) {
+    await credits.chargeExport(dims, credits.exportKey(job, exportSettings(size, format, background, edits?.version ?? 0, options.quality)));
+    options.signal?.throwIfAborted();
+  }
   const alpha = (edits?.currentAlpha ?? result.alpha).slice();
   client ??= new CutoutClient();
   const blob = await client.exportCutout(options.signal, job.file, alpha, result.width, result.height, {
