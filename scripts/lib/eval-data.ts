@@ -88,23 +88,33 @@ export interface MapResult {
   inferMs: number;
 }
 
-/** Preprocesses the photo and returns the model's map, from the cache when allowed. */
-export async function modelMap(model: ModelInfo, pair: Pair, useCache = true): Promise<MapResult> {
+function cacheFile(model: ModelInfo, pair: Pair, size: number): string {
+  return join(cacheDir, `${model.sha256.slice(0, 16)}-${pair.sha256.slice(0, 16)}-${size}-${CACHE_VERSION}.f32`);
+}
+
+/** The model's map for a pair from the cache alone (undefined when it was never computed). */
+export function cachedMap(model: ModelInfo, pair: Pair): MapResult | undefined {
   const input = preprocess(pair.image, model);
   const n = input.size * input.size;
-  const file = join(cacheDir, `${model.sha256.slice(0, 16)}-${pair.sha256.slice(0, 16)}-${input.size}-${CACHE_VERSION}.f32`);
-  if (useCache && existsSync(file)) {
-    const buf = readFileSync(file);
-    if (buf.byteLength === n * 4) {
-      const map = new Float32Array(n);
-      new Uint8Array(map.buffer).set(buf);
-      return { input, map, cached: true, inferMs: 0 };
-    }
-  }
+  const file = cacheFile(model, pair, input.size);
+  if (!existsSync(file)) return undefined;
+  const buf = readFileSync(file);
+  if (buf.byteLength !== n * 4) return undefined;
+  const map = new Float32Array(n);
+  new Uint8Array(map.buffer).set(buf);
+  return { input, map, cached: true, inferMs: 0 };
+}
+
+/** Preprocesses the photo and returns the model's map, from the cache when allowed. */
+export async function modelMap(model: ModelInfo, pair: Pair, useCache = true): Promise<MapResult> {
+  const hit = useCache ? cachedMap(model, pair) : undefined;
+  if (hit) return hit;
+  const input = preprocess(pair.image, model);
   const started = performance.now();
   const map = await inferNode(model, input);
   const inferMs = performance.now() - started;
   mkdirSync(cacheDir, { recursive: true });
+  const file = cacheFile(model, pair, input.size);
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, new Uint8Array(map.buffer, map.byteOffset, map.byteLength));
   renameSync(tmp, file);

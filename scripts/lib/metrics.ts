@@ -169,17 +169,18 @@ export function defaultTolerance(width: number, height: number): number {
 /**
  * Boundary F: precision = share of the predicted edge within `tolerance` px of the true
  * edge, recall = share of the true edge within `tolerance` px of the predicted one, F
- * their harmonic mean. 1 when neither has an edge, 0 when only one has.
+ * their harmonic mean. 1 when neither has an edge, 0 when only one has. The ignore plane
+ * is not applied: where there is one it marks the uncertain band along the true edge, so
+ * it would hide the very edge measured, and the tolerance already absorbs that band.
  */
-export function boundaryF(alpha: Plane, truth: Plane, ignore?: Plane, tolerance = defaultTolerance(alpha.width, alpha.height)): number {
-  checkSizes([alpha, truth, ignore]);
+export function boundaryF(alpha: Plane, truth: Plane, tolerance = defaultTolerance(alpha.width, alpha.height)): number {
+  checkSizes([alpha, truth]);
   const { width: w, height: h } = alpha;
   const pe = edgePixels(alpha), te = edgePixels(truth);
   const dToTruth = squaredDistance(te, w, h), dToPred = squaredDistance(pe, w, h);
   const limit = tolerance * tolerance;
   let pn = 0, pHit = 0, tn = 0, tHit = 0;
   for (let i = 0; i < pe.length; i++) {
-    if (ignored(ignore, i)) continue;
     if (pe[i]) {
       pn++;
       if (dToTruth[i] <= limit) pHit++;
@@ -201,7 +202,7 @@ export function scoreMatte(alpha: Plane, truth: Plane, ignore?: Plane, options: 
     mae: meanAbsoluteError(alpha, truth, ignore),
     iou: iou(alpha, truth, ignore),
     edgeMae: edgeMeanAbsoluteError(alpha, truth, ignore, options.band ?? DEFAULT_BAND),
-    boundaryF: boundaryF(alpha, truth, ignore, options.tolerance),
+    boundaryF: boundaryF(alpha, truth, options.tolerance),
   };
 }
 

@@ -118,7 +118,7 @@ describe('boundaryF', () => {
   );
 
   it('is 1 for a perfect prediction', () => {
-    expect(boundaryF(truth, truth, undefined, 0)).toBe(1);
+    expect(boundaryF(truth, truth, 0)).toBe(1);
   });
 
   it('matches edges within the tolerance and not beyond', () => {
@@ -130,15 +130,20 @@ describe('boundaryF', () => {
       '..####..',
       '........',
     );
-    expect(boundaryF(shifted, truth, undefined, 1)).toBe(1);
+    expect(boundaryF(shifted, truth, 1)).toBe(1);
     // Without tolerance only the overlap matches: each edge has 10 pixels, 6 of them
     // shared (columns 2-4 of rows 1 and 3), so precision = recall = 0.6.
-    expect(boundaryF(shifted, truth, undefined, 0)).toBeCloseTo(0.6, 12);
+    expect(boundaryF(shifted, truth, 0)).toBeCloseTo(0.6, 12);
   });
 
   it('is 0 when only one of the two has an edge, 1 when neither has', () => {
-    expect(boundaryF(mask('....', '....'), mask('.#..', '....'), undefined, 1)).toBe(0);
+    expect(boundaryF(mask('....', '....'), mask('.#..', '....'), 1)).toBe(0);
     expect(boundaryF(mask('..'), mask('..'))).toBe(1);
+  });
+
+  it('keeps the edge that an ignore band covers (the ignore plane does not apply)', () => {
+    const ignoreEdge = mask('........', '.####...', '.#..#...', '.####...', '........');
+    expect(scoreMatte(truth, truth, ignoreEdge).boundaryF).toBe(1);
   });
 
   it('uses DAVIS tolerance by default', () => {
