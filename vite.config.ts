@@ -66,9 +66,10 @@ function pwa(): Plugin[] {
       // never take. It is cached on first use instead (runtimeCaching below).
       globIgnores: ['**/*.asyncify-*.wasm', '**/*.map'],
       maximumFileSizeToCacheInBytes: 20 * 1024 * 1024,
-      // Client-side routes get the cached index.html; the API and the models never do.
+      // Client-side routes get the cached index.html; the API, the models and the server's
+      // own pages (the local provider's TEST MODE checkout under /billing/) never do.
       navigateFallback: 'index.html',
-      navigateFallbackDenylist: [/^\/api(\/|$)/, /^\/models\//],
+      navigateFallbackDenylist: [/^\/api(\/|$)/, /^\/models\//, /^\/billing\//],
       // No route matches /models/ or /api/, so the service worker never answers them and
       // the browser fetches them itself: the models are kept by fetchModel in their own
       // cache (clearcut-models-v1), and 88 MB need not stream through the worker.

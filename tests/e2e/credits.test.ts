@@ -1,0 +1,254 @@
+/**
+ * Credits in real Chromium against the real server (a temporary database, the local payment
+ * provider): sign up with 3 credits, buy a pack of 10 on the TEST MODE checkout page and come
+ * back to the dashboard with 13, cut out a photo larger than 1 megapixel (the one inference of
+ * this file), export it at full resolution and see the balance go down by one, and only once
+ * when the first spend's answer is lost on the way; standard size costs nothing; with no
+ * credits left the export says so; signed out or offline the full-resolution choice is
+ * disabled with its reason. No request carries image bytes.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page, Request } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
+import { rootDir } from '../../scripts/lib/paths.ts';
+import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
+import { exportDimensions } from '../../web/src/lib/export-size.ts';
+import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
+
+const IMAGE_MAGIC = [
+  [0xff, 0xd8, 0xff], // JPEG
+  [0x89, 0x50, 0x4e, 0x47], // PNG
+  [0x52, 0x49, 0x46, 0x46], // RIFF (WebP)
+  [0x47, 0x49, 0x46, 0x38], // GIF
+];
+
+/** True when a request body holds image bytes: a known signature anywhere, or a slice of the photo. */
+function carriesImage(body: Buffer | null, photo: Buffer): boolean {
+  if (!body || body.length === 0) return false;
+  for (const magic of IMAGE_MAGIC) if (body.includes(Buffer.from(magic))) return true;
+  return body.includes(photo.subarray(photo.length >> 1, (photo.length >> 1) + 64));
+}
+
+/** The astronaut enlarged to 1.6 megapixels: its full resolution is not free. */
+const SIDE = 1280;
+const NAME = 'astronaut.jpg';
+
+/** Runs the admin CLI against the test server's database. */
+function admin(dataDir: string, ...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/admin-cli.ts', ...args], {
+      cwd: rootDir,
+      env: { ...process.env, DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`admin ${args.join(' ')} exited ${code}: ${out}`))));
+  });
+}
+
+describe('credits in Chromium', () => {
+  let server: RunningServer;
+  let chromium: LaunchedBrowser;
+  let context: BrowserContext;
+  let page: Page;
+  let dir: string;
+  let photo: Buffer;
+  const requests: Request[] = [];
+  const pageErrors: string[] = [];
+  const email = `buyer-${Date.now()}@example.com`;
+  const password = 'a long and unusual passphrase';
+
+  const nav = () => page.getByRole('navigation', { name: 'Site' });
+  const heading = () => page.getByRole('heading', { level: 1 });
+  const headerBalance = () => nav().locator('a.balance');
+  const dialog = () => page.getByRole('dialog', { name: `Edit ${NAME}` });
+  const fullRadio = () => dialog().getByRole('radio', { name: /^Full resolution/ });
+  const payButton = () => dialog().getByRole('button', { name: 'Download at full resolution (1 credit)' });
+  /** The balance as the server has it. */
+  const serverBalance = () => page.evaluate(async () => ((await (await fetch('/api/credits')).json()) as { balance: number }).balance);
+
+  async function openEditor() {
+    if (await dialog().isVisible()) return;
+    await page.getByRole('button', { name: `Edit ${NAME}` }).click();
+    await dialog().waitFor();
+  }
+
+  async function closeEditor() {
+    if (await dialog().isVisible()) await dialog().getByRole('button', { name: 'Close' }).click();
+    await dialog().waitFor({ state: 'hidden' });
+  }
+
+  /** Clicks `target`, saves the download and decodes it. */
+  async function download(click: () => Promise<void>) {
+    const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), click()]);
+    const saved = join(dir, `${Date.now()}-${dl.suggestedFilename()}`);
+    await dl.saveAs(saved);
+    const meta = await sharp(saved).metadata();
+    return { name: dl.suggestedFilename(), width: meta.width, height: meta.height, format: meta.format, channels: meta.channels };
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'clearcut-credits-'));
+    photo = await sharp(join(fixturesDir, PHOTOS.astronaut.file)).resize(SIDE, SIDE).jpeg({ quality: 92 }).toBuffer();
+    writeFileSync(join(dir, NAME), photo);
+    server = await startServer();
+    chromium = await launchChromium();
+    context = await chromium.browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    context.on('request', (r) => requests.push(r));
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(server.url + '/signup');
+  }, 120_000);
+
+  afterAll(async () => {
+    await chromium?.close();
+    await server?.stop();
+  });
+
+  it('signs up with 3 credits, shown in the header', async () => {
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect.poll(async () => heading().textContent(), { timeout: 20_000 }).toBe('Your account');
+    await expect.poll(async () => headerBalance().getAttribute('data-balance'), { timeout: 20_000 }).toBe('3');
+    expect(await headerBalance().textContent()).toContain('3 credits');
+  });
+
+  it('buys a pack of 10 on the local provider\'s TEST MODE page and comes back to the dashboard with 13', async () => {
+    await nav().getByRole('link', { name: 'Pricing' }).click();
+    await expect.poll(async () => heading().textContent(), { timeout: 20_000 }).toBe('Pricing');
+    // Prices from the server's configuration (the defaults: 3.00, 12.00, 40.00 and 9.00 a month).
+    await page.getByRole('listitem', { name: '10 credits' }).waitFor({ timeout: 15_000 });
+    for (const n of [10, 50, 200]) expect(await page.getByRole('listitem', { name: `${n} credits` }).isVisible()).toBe(true);
+    expect(await page.getByText('100 credits every month').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Buy 10 credits for $3.00' }).click();
+
+    await page.waitForURL(/\/billing\/local\/[^/]+$/);
+    expect(await page.getByText('TEST MODE: no real payment is taken').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Confirm test payment' }).click();
+
+    await page.waitForURL((url) => url.pathname === '/credits');
+    await expect.poll(async () => heading().textContent(), { timeout: 20_000 }).toBe('Your credits');
+    await expect.poll(async () => page.getByText(/^Payment confirmed: 10 credits added\./).isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(async () => headerBalance().getAttribute('data-balance'), { timeout: 20_000 }).toBe('13');
+    expect(await page.locator('.balance[data-balance]').first().getAttribute('data-balance')).toBe('13');
+    const orders = page.getByRole('region', { name: 'Orders' });
+    expect(await orders.getByRole('row').nth(1).textContent()).toMatch(/10 credits.*Paid/);
+    const history = page.getByRole('region', { name: 'History' });
+    expect(await history.getByRole('row').nth(1).textContent()).toMatch(/Credit pack\s*\+10\s*13/);
+    expect(await history.getByRole('row').nth(2).textContent()).toMatch(/Welcome credits\s*\+3\s*3/);
+  });
+
+  it('exports at full resolution for one credit, once, even when the first answer is lost', async () => {
+    await nav().getByRole('link', { name: 'clearcut' }).click();
+    // The one inference of this file.
+    await page.getByLabel('Choose photos').setInputFiles(join(dir, NAME));
+    await page.getByRole('button', { name: `Edit ${NAME}` }).waitFor({ timeout: 300_000 });
+    await openEditor();
+    await fullRadio().check();
+
+    // The spend reaches the server and is charged, but its answer never comes back.
+    let lost = 0;
+    await page.route('**/api/credits/spend', async (route) => {
+      await route.fetch();
+      lost++;
+      await route.abort('connectionreset');
+    });
+    await payButton().click();
+    await expect.poll(async () => dialog().getByRole('alert').textContent(), { timeout: 20_000 }).toContain('The server could not be reached to spend a credit');
+    expect(lost).toBe(1);
+    expect(await serverBalance()).toBe(12);
+    await page.unroute('**/api/credits/spend');
+
+    // Trying again is the same export with the same key: answered again, not charged again.
+    const spends: { key: string; replayed: string | null }[] = [];
+    page.on('response', async (res) => {
+      if (!res.url().endsWith('/api/credits/spend')) return;
+      spends.push({ key: (res.request().postDataJSON() as { idempotencyKey: string }).idempotencyKey, replayed: await res.headerValue('idempotent-replayed') });
+    });
+    const full = await download(() => payButton().click());
+    expect([full.name, full.format, full.width, full.height, full.channels]).toEqual(['astronaut-cutout.png', 'png', SIDE, SIDE, 4]);
+    expect(spends).toEqual([{ key: expect.stringMatching(/^[0-9a-f-]{36}$/), replayed: 'true' }]);
+    await expect.poll(async () => headerBalance().getAttribute('data-balance'), { timeout: 20_000 }).toBe('12');
+    expect(await serverBalance()).toBe(12);
+
+    // The same file again, from its link: no new spend.
+    const again = await download(() => dialog().getByRole('link', { name: 'Download astronaut-cutout.png' }).click());
+    expect([again.width, again.height]).toEqual([SIDE, SIDE]);
+    expect(spends).toHaveLength(1);
+    expect(await serverBalance()).toBe(12);
+  });
+
+  it('exports at standard size without spending', async () => {
+    const want = exportDimensions(SIDE, SIDE, 'standard');
+    await dialog().getByRole('radio', { name: /^Standard/ }).check();
+    const link = dialog().getByRole('link', { name: 'Download astronaut-cutout.png' });
+    await link.waitFor({ timeout: 60_000 });
+    const standard = await download(() => link.click());
+    expect([standard.width, standard.height]).toEqual([want.width, want.height]);
+    // And from the card, which exports a photo over 1 megapixel at standard size too.
+    await closeEditor();
+    const card = await download(() => page.getByRole('link', { name: 'Download astronaut-cutout.png' }).click());
+    expect([card.width, card.height]).toEqual([want.width, want.height]);
+    expect(await serverBalance()).toBe(12);
+    expect(await headerBalance().getAttribute('data-balance')).toBe('12');
+  });
+
+  it('with no credits left, says so with the balance and a link to the pricing page', async () => {
+    await admin(server.dataDir, 'deduct', email, '12', 'e2e: spend it all');
+    await openEditor();
+    await fullRadio().check();
+    // A new export (another format): a new spend, refused.
+    await dialog().getByRole('radio', { name: /^WebP/ }).check();
+    await payButton().click();
+    const alert = dialog().getByRole('alert');
+    await expect.poll(async () => alert.textContent(), { timeout: 20_000 }).toContain('Not enough credits (balance 0).');
+    expect(await alert.getByRole('link', { name: 'Buy credits' }).getAttribute('href')).toBe('/pricing');
+    await expect.poll(async () => headerBalance().getAttribute('data-balance'), { timeout: 20_000 }).toBe('0');
+    await dialog().getByRole('radio', { name: /^PNG/ }).check();
+    await closeEditor();
+  });
+
+  it('offline, the full-resolution choice is disabled with its reason; standard still works', async () => {
+    await context.setOffline(true);
+    await openEditor();
+    await expect.poll(async () => fullRadio().isDisabled(), { timeout: 20_000 }).toBe(true);
+    expect(await dialog().getByText('Full resolution needs a connection; standard size works offline').isVisible()).toBe(true);
+    expect(await dialog().getByRole('radio', { name: /^Standard/ }).isChecked()).toBe(true);
+    const link = dialog().getByRole('link', { name: 'Download astronaut-cutout.png' });
+    await link.waitFor({ timeout: 60_000 });
+    await closeEditor();
+    await context.setOffline(false);
+  });
+
+  it('signed out, the full-resolution choice is disabled with its reason; standard still works', async () => {
+    await nav().getByRole('link', { name: /your account/ }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await expect.poll(async () => new URL(page.url()).pathname, { timeout: 20_000 }).toBe('/');
+    expect(await headerBalance().count()).toBe(0);
+    // The cutout is still on the page (signing out is client-side navigation).
+    await openEditor();
+    await expect.poll(async () => fullRadio().isDisabled(), { timeout: 20_000 }).toBe(true);
+    expect(await dialog().getByText('Sign in to export at full resolution').isVisible()).toBe(true);
+    const link = dialog().getByRole('link', { name: 'Download astronaut-cutout.png' });
+    await link.waitFor({ timeout: 60_000 });
+    const standard = await download(() => link.click());
+    expect(standard.width! * standard.height!).toBeLessThanOrEqual(1_000_000);
+    await closeEditor();
+    await nav().getByRole('link', { name: 'Pricing' }).click();
+    await expect.poll(async () => page.getByRole('link', { name: 'Sign in to buy' }).isVisible(), { timeout: 20_000 }).toBe(true);
+  });
+
+  it('sent no image bytes in any request', () => {
+    const offenders = requests.filter((r) => carriesImage(r.postDataBuffer(), photo)).map((r) => `${r.method()} ${r.url()}`);
+    expect(offenders).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
