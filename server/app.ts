@@ -15,6 +15,7 @@ import { clientIp } from './middleware/client-ip.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { securityHeadersMiddleware } from './middleware/security.ts';
 import { loadSession } from './middleware/session.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
 import { accountRoutes } from './routes/account.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { billingRoutes } from './routes/billing.ts';
@@ -33,6 +34,8 @@ export interface AppDeps {
   now?: () => Date;
   /** A Stripe client to use instead of one built from STRIPE_SECRET_KEY (tests answer its HTTP calls locally). */
   stripe?: Stripe;
+  /** The mailer to use instead of one built from SMTP_URL (tests wait on its flush()). */
+  mailer?: Mailer;
 }
 
 /** Builds the app: middleware, the API sub-apps, /models and the PWA. */
@@ -48,6 +51,7 @@ export function createApp(deps: AppDeps) {
     sessionOptions: { ttlMs: config.sessionDays * 86_400_000, now },
     payments: { provider: createLocalProvider(), stripe },
     apiKeyLimiter: new FixedWindowLimiter(config.credits.apiKeyRequestsPerMinute, 60_000, now),
+    mailer: deps.mailer ?? createMailer(config.mail, config.dataDir),
   };
   if (config.billing.provider === 'stripe' && stripe) routeDeps.payments.provider = createStripeProvider(stripe);
 

@@ -20,6 +20,15 @@ export interface Config {
   rateLimits: RateLimitConfig;
   credits: CreditsConfig;
   billing: BillingConfig;
+  mail: MailConfig;
+}
+
+/** Where mail goes: an SMTP server, or (smtpUrl undefined) the DATA_DIR/outbox folder and the console. */
+export interface MailConfig {
+  /** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465. */
+  smtpUrl: string | undefined;
+  /** The From header, e.g. `clearcut <no-reply@cut.example.com>`. */
+  from: string;
 }
 
 /** How many credits come free, and how fast an API key may be used. */
@@ -48,6 +57,8 @@ export interface RateLimitConfig {
   loginFailuresPerEmailPer15Min: number;
   loginFailuresPerIpPer15Min: number;
   passwordChangesPerAccountPerHour: number;
+  /** Verification and password-reset mails per account (and reset requests per IP) per hour. */
+  mailsPerHour: number;
 }
 
 /** Thrown by loadConfig with every problem found, one per line. */
@@ -108,6 +119,25 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     if (!stripeWebhookSecret) problems.push('STRIPE_WEBHOOK_SECRET is required when PAYMENT_PROVIDER=stripe (whsec_...)');
   }
 
+  const smtpUrl = env.SMTP_URL?.trim() || undefined;
+  if (smtpUrl) {
+    let protocol = '';
+    try {
+      protocol = new URL(smtpUrl).protocol;
+    } catch {
+      // reported below
+    }
+    if (protocol !== 'smtp:' && protocol !== 'smtps:') {
+      problems.push('SMTP_URL must be smtp://user:password@host:port or smtps://... (the value is not shown)');
+    }
+    // Links in mails are built from PUBLIC_ORIGIN; without it a forged Host header would choose them.
+    if (!rawOrigin) problems.push('PUBLIC_ORIGIN is required when SMTP_URL is set (links in mails are built from it)');
+  }
+  const mailFrom = env.MAIL_FROM?.trim() || 'clearcut <no-reply@localhost>';
+  if (!/^([^<>\r\n]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/.test(mailFrom)) {
+    problems.push(`MAIL_FROM must be an address or "Name <address>", got "${mailFrom}"`);
+  }
+
   const config: Config = {
     port: int('PORT', 8787, 0, 65535),
     host,
@@ -124,6 +154,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       loginFailuresPerEmailPer15Min: int('RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL', 10, 1, 1_000_000),
       loginFailuresPerIpPer15Min: int('RATE_LIMIT_LOGIN_FAILURES_PER_IP', 30, 1, 1_000_000),
       passwordChangesPerAccountPerHour: int('RATE_LIMIT_PASSWORD_CHANGES_PER_HOUR', 5, 1, 1_000_000),
+      mailsPerHour: int('RATE_LIMIT_MAILS_PER_HOUR', 5, 1, 1_000_000),
     },
     credits: {
       signupCredits: int('SIGNUP_CREDITS', 3, 0, 1_000_000),
@@ -143,6 +174,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       stripeSecretKey,
       stripeWebhookSecret,
     },
+    mail: { smtpUrl, from: mailFrom },
   };
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

@@ -30,6 +30,9 @@ export type ErrorCode =
   | 'no_membership'
   | 'bad_signature'
   | 'payment_provider'
+  | 'email_unverified'
+  | 'already_verified'
+  | 'invalid_token'
   | 'internal';
 
 /** The JSON body of every error response. */

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { closeDb, databasePath, openDb } from './db/client.ts';
 import { startMembershipSettling } from './billing/memberships.ts';
 import { findProduct } from './billing/products.ts';
-import { startAccessLogPurge } from './logs/access-log.ts';
+import { startHourlyPurge } from './maintenance.ts';
 
 function readConfig(): Config {
   try {
@@ -22,7 +22,9 @@ function readConfig(): Config {
 const config = readConfig();
 const db = openDb(databasePath(config.dataDir));
 const app = createApp({ config, db });
-const stopPurge = startAccessLogPurge(db, config.logRetentionDays);
+// Old access-log rows, expired sessions and expired mailed links go at start and hourly.
+const stopPurge = startHourlyPurge(db, config.logRetentionDays);
+if (!config.mail.smtpUrl) console.log(`clearcut: no SMTP_URL, so mails are saved in ${config.dataDir}/outbox and their links printed here`);
 // Local memberships renew and cancelled ones expire on the hour (and whenever their owner looks).
 const stopSettling = startMembershipSettling(db, findProduct(config.billing, 'membership-monthly')!);
 

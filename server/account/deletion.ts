@@ -1,13 +1,13 @@
 /** Account deletion exactly as DESIGN.md says: erase the person, keep accounting records unlinked. */
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { accessLogs, apiKeys, creditLedger, memberships, orders, sessions, users } from '../db/schema.ts';
+import { accessLogs, apiKeys, creditLedger, emailTokens, memberships, orders, sessions, users } from '../db/schema.ts';
 import { truncateIp } from '../middleware/client-ip.ts';
 
 /**
  * In one transaction: access-log rows are unlinked with their IPs truncated; ledger rows,
- * orders and memberships are unlinked and kept; sessions, API keys, the balance row and
- * the user row are erased. Returns the avatar key so the caller can remove the file.
+ * orders and memberships are unlinked and kept; sessions, API keys, pending mailed links, the
+ * balance row and the user row are erased. Returns the avatar key so the caller can remove the file.
  */
 export function deleteAccount(db: Db, userId: string): { avatarKey: string | null } | null {
   return db.transaction((tx) => {
@@ -29,6 +29,7 @@ export function deleteAccount(db: Db, userId: string): { avatarKey: string | nul
     tx.update(memberships).set({ userId: null }).where(eq(memberships.userId, userId)).run();
     tx.delete(sessions).where(eq(sessions.userId, userId)).run();
     tx.delete(apiKeys).where(eq(apiKeys.userId, userId)).run();
+    tx.delete(emailTokens).where(eq(emailTokens.userId, userId)).run();
     // credit_balances goes with the user row (ON DELETE CASCADE): a balance without a person means nothing.
     tx.delete(users).where(eq(users.id, userId)).run();
     return { avatarKey: user.avatarKey };

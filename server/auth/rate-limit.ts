@@ -58,6 +58,11 @@ export interface RateLimiters {
   loginFailuresPerEmail: FixedWindowLimiter;
   loginFailuresPerIp: FixedWindowLimiter;
   passwordChangesPerAccount: FixedWindowLimiter;
+  /** Verification mails per account (resend, email change). */
+  mailsPerAccount: FixedWindowLimiter;
+  /** Password-reset requests per address asked about and per IP (ten times the per-address number). */
+  resetsPerEmail: FixedWindowLimiter;
+  resetsPerIp: FixedWindowLimiter;
 }
 
 const minute = 60_000;
@@ -69,6 +74,7 @@ export function createRateLimiters(
     loginFailuresPerEmailPer15Min: number;
     loginFailuresPerIpPer15Min: number;
     passwordChangesPerAccountPerHour: number;
+    mailsPerHour: number;
   },
   now: () => Date,
 ): RateLimiters {
@@ -77,5 +83,8 @@ export function createRateLimiters(
     loginFailuresPerEmail: new FixedWindowLimiter(limits.loginFailuresPerEmailPer15Min, 15 * minute, now),
     loginFailuresPerIp: new FixedWindowLimiter(limits.loginFailuresPerIpPer15Min, 15 * minute, now),
     passwordChangesPerAccount: new FixedWindowLimiter(limits.passwordChangesPerAccountPerHour, 60 * minute, now),
+    mailsPerAccount: new FixedWindowLimiter(limits.mailsPerHour, 60 * minute, now),
+    resetsPerEmail: new FixedWindowLimiter(limits.mailsPerHour, 60 * minute, now),
+    resetsPerIp: new FixedWindowLimiter(limits.mailsPerHour * 10, 60 * minute, now),
   };
 }

@@ -1,5 +1,5 @@
 /** Cookie sessions in Lucia's single-file design: token `id.secret`, SHA-256(secret) stored, sliding expiry. */
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, lte, ne } from 'drizzle-orm';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import type { Db } from '../db/client.ts';
@@ -120,6 +120,11 @@ export function invalidateUserSessions(db: Db, userId: string, exceptSessionId?:
     ? and(eq(sessions.userId, userId), ne(sessions.id, exceptSessionId))
     : eq(sessions.userId, userId);
   db.delete(sessions).where(where).run();
+}
+
+/** Deletes sessions whose expiry has passed (validation deletes only the ones still presented); returns how many went. */
+export function purgeExpiredSessions(db: Db, now: Date): number {
+  return db.delete(sessions).where(lte(sessions.expiresAt, now)).run().changes;
 }
 
 /** A user's sessions, most recently seen first. */

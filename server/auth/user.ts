@@ -1,7 +1,8 @@
 /** Users: lookups, creation, profile changes, and the profile shape the API returns. */
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { users, type User } from '../db/schema.ts';
+import { pendingEmailChange } from './email-tokens.ts';
 import { generateSecureRandomString } from './random.ts';
 
 /** What GET /api/me answers. */
@@ -11,6 +12,8 @@ export interface Profile {
   displayName: string | null;
   avatarUrl: string | null;
   marketingConsent: boolean;
+  /** Whether the person confirmed they receive mail at `email` (buying and API keys wait for it). */
+  emailVerified: boolean;
   createdAt: string;
 }
 
@@ -32,8 +35,14 @@ export function toProfile(user: User): Profile {
     displayName: user.displayName,
     avatarUrl: avatarUrl(user.avatarKey),
     marketingConsent: user.marketingConsent,
+    emailVerified: user.emailVerifiedAt !== null,
     createdAt: user.createdAt.toISOString(),
   };
+}
+
+/** The profile plus the address waiting to be confirmed after an email change: what every route answers about the person. */
+export function accountView(db: Db, user: User, now: Date): Profile & { pendingEmail: string | null } {
+  return { ...toProfile(user), pendingEmail: pendingEmailChange(db, user.id, now)?.email ?? null };
 }
 
 /** Finds a user by email (any case), or undefined. */
@@ -83,6 +92,26 @@ export function updateUserProfile(
   const values = { ...patch, ...(patch.email !== undefined ? { email: normaliseEmail(patch.email) } : {}) };
   try {
     if (Object.keys(values).length > 0) db.update(users).set(values).where(eq(users.id, userId)).run();
+  } catch (err) {
+    if (isUniqueViolation(err)) return 'email_taken';
+    throw err;
+  }
+  return getUserById(db, userId)!;
+}
+
+/** Marks the address confirmed, if it is still the account's address; returns the user. */
+export function markEmailVerified(db: Db, userId: string, email: string, now: Date): User | undefined {
+  db.update(users)
+    .set({ emailVerifiedAt: now })
+    .where(and(eq(users.id, userId), eq(users.email, email), isNull(users.emailVerifiedAt)))
+    .run();
+  return getUserById(db, userId);
+}
+
+/** Replaces the account's address with a confirmed one; 'email_taken' when someone took it meanwhile. */
+export function replaceEmail(db: Db, userId: string, email: string, now: Date): User | 'email_taken' {
+  try {
+    db.update(users).set({ email: normaliseEmail(email), emailVerifiedAt: now }).where(eq(users.id, userId)).run();
   } catch (err) {
     if (isUniqueViolation(err)) return 'email_taken';
     throw err;

@@ -18,7 +18,32 @@ export const users = sqliteTable('users', {
   role: text('role', { enum: ['user', 'admin'] }).notNull().default('user'),
   bannedAt: integer('banned_at', { mode: 'timestamp_ms' }),
   createdAt: timestamp('created_at'),
+  /** When the person proved they receive mail at `email`; null until then. */
+  emailVerifiedAt: integer('email_verified_at', { mode: 'timestamp_ms' }),
 });
+
+/**
+ * Single-use links sent by mail: confirm an address (`verify`, `email_change`) or set a new
+ * password (`password_reset`). Only SHA-256 of the token is kept; `email` is where the link went.
+ */
+export const emailTokens = sqliteTable(
+  'email_tokens',
+  {
+    tokenHash: blob('token_hash', { mode: 'buffer' }).primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: ['verify', 'email_change', 'password_reset'] }).notNull(),
+    email: text('email').notNull(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: timestamp('created_at'),
+  },
+  (t) => [
+    index('email_tokens_user_idx').on(t.userId, t.purpose),
+    index('email_tokens_expires_idx').on(t.expiresAt),
+    check('email_tokens_purpose_check', sql`${t.purpose} in ('verify', 'email_change', 'password_reset')`),
+  ],
+);
 
 /** Cookie sessions in Lucia's design: the token is `id.secret`, only SHA-256(secret) is kept. */
 export const sessions = sqliteTable(
@@ -35,7 +60,7 @@ export const sessions = sqliteTable(
     userAgent: text('user_agent'),
     ip: text('ip'),
   },
-  (t) => [index('sessions_user_idx').on(t.userId)],
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
 );
 
 /** Append-only credit movements; user_id is set null when the account is deleted (kept for accounting). */
@@ -177,5 +202,7 @@ export const accessLogs = sqliteTable(
 
 /** A user row as read from the database. */
 export type User = typeof users.$inferSelect;
+/** An email_tokens row as read from the database. */
+export type EmailTokenRow = typeof emailTokens.$inferSelect;
 /** A session row as read from the database. */
 export type SessionRow = typeof sessions.$inferSelect;

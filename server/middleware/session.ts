@@ -35,6 +35,15 @@ export function requireUser(c: Context<AppEnv>): { user: User; session: Session 
   return { user, session };
 }
 
+/** Refuses with 403 `email_unverified` until the signed-in person has confirmed their address. */
+export const requireVerifiedEmail: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const { user } = requireUser(c);
+  if (user.emailVerifiedAt === null) {
+    throw new ApiError(403, 'email_unverified', 'Confirm your email address first: open the link we sent you, or send it again from your account page.');
+  }
+  await next();
+};
+
 /** Starts a session for a person who just proved who they are, and sets the cookie. */
 export function signIn(c: Context<AppEnv>, deps: RouteDeps, user: User): void {
   const { session, token } = createSession(

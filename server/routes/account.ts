@@ -1,14 +1,17 @@
-/** /api/me: profile, password, devices, access log, export and account deletion. */
+/** /api/me: profile (email changes confirmed by mail), password, devices, access log, export and account deletion. */
 import { Hono } from 'hono';
 import { deleteAccount } from '../account/deletion.ts';
 import { endMembershipForDeletion } from '../billing/providers.ts';
 import { exportUserData } from '../account/export.ts';
 import { clearSessionCookie } from '../auth/cookie.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../auth/password.ts';
+import { linkOrigin, sendVerificationMail, startEmailChange } from '../auth/email-flows.ts';
+import { deleteEmailTokens } from '../auth/email-tokens.ts';
 import { invalidateUserSession, invalidateUserSessions, listUserSessions } from '../auth/session.ts';
-import { setUserPasswordHash, toProfile, updateUserProfile } from '../auth/user.ts';
+import { accountView, getUserByEmail, setUserPasswordHash, updateUserProfile } from '../auth/user.ts';
 import { removeAvatar } from '../avatars/store.ts';
 import { servesHttps } from '../config.ts';
+import type { User } from '../db/schema.ts';
 import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
 import { listUserAccessLog } from '../logs/access-log.ts';
@@ -21,13 +24,31 @@ import { jsonBody, tooManyRequests } from './validate.ts';
 /** The account sub-app, mounted at /api/me. */
 export function accountRoutes(deps: RouteDeps) {
   const { db, config, limiters } = deps;
+  const me = (user: User) => accountView(db, user, deps.now());
   return new Hono<AppEnv>()
-    .get('/', (c) => c.json(toProfile(requireUser(c).user), 200))
+    .get('/', (c) => c.json(me(requireUser(c).user), 200))
     .patch('/', jsonBody(profilePatchSchema), (c) => {
       const { user } = requireUser(c);
-      const updated = updateUserProfile(db, user.id, c.req.valid('json'));
+      const { email, ...rest } = c.req.valid('json');
+      const changesEmail = email !== undefined && email !== user.email;
+      if (changesEmail) {
+        if (getUserByEmail(db, email)) return c.json(errorBody('email_taken', 'An account with this email already exists.'), 409);
+        const limit = limiters.mailsPerAccount.consume(user.id);
+        if (!limit.allowed) return tooManyRequests(c, limit.retryAfterSeconds);
+      }
+      const updated = updateUserProfile(db, user.id, rest);
       if (updated === 'email_taken') return c.json(errorBody('email_taken', 'An account with this email already exists.'), 409);
-      return c.json(toProfile(updated), 200);
+      // The new address replaces the old one only once its owner opens the link sent to it.
+      if (changesEmail) startEmailChange(deps, updated, email, linkOrigin(config, c.req.url));
+      return c.json(me(updated), 200);
+    })
+    .post('/email-verification', (c) => {
+      const { user } = requireUser(c);
+      if (user.emailVerifiedAt !== null) return c.json(errorBody('already_verified', 'This address is already confirmed.'), 409);
+      const limit = limiters.mailsPerAccount.consume(user.id);
+      if (!limit.allowed) return tooManyRequests(c, limit.retryAfterSeconds);
+      sendVerificationMail(deps, user, linkOrigin(config, c.req.url));
+      return c.json({ sent: true as const }, 202);
     })
     .post('/password', jsonBody(passwordChangeSchema), async (c) => {
       const { user, session } = requireUser(c);
@@ -40,6 +61,7 @@ export function accountRoutes(deps: RouteDeps) {
       const problem = checkPasswordPolicy(newPassword, user.email);
       if (problem) return c.json(errorBody('invalid', problem), 422);
       setUserPasswordHash(db, user.id, await hashPassword(newPassword, config.scryptLogN));
+      deleteEmailTokens(db, user.id, 'password_reset');
       // Whoever knew the old password is signed out everywhere but here.
       invalidateUserSessions(db, user.id, session.id);
       return c.body(null, 204);

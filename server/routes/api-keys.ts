@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { createApiKey, listApiKeys, maxActiveApiKeys, revokeApiKey } from '../auth/api-key.ts';
 import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
-import { requireUser } from '../middleware/session.ts';
+import { requireUser, requireVerifiedEmail } from '../middleware/session.ts';
 import type { RouteDeps } from './deps.ts';
 import { apiKeyCreateSchema } from './schemas.ts';
 import { jsonBody } from './validate.ts';
@@ -13,7 +13,7 @@ export function apiKeyRoutes(deps: RouteDeps) {
   const { db } = deps;
   return new Hono<AppEnv>()
     .get('/', (c) => c.json({ apiKeys: listApiKeys(db, requireUser(c).user.id) }, 200))
-    .post('/', jsonBody(apiKeyCreateSchema), (c) => {
+    .post('/', requireVerifiedEmail, jsonBody(apiKeyCreateSchema), (c) => {
       const { user } = requireUser(c);
       const created = createApiKey(db, user.id, c.req.valid('json').name, deps.now());
       if (!created) {

@@ -1,16 +1,24 @@
-/** /api/auth: sign-up, sign-in, sign-out. */
+/** /api/auth: sign-up, sign-in, sign-out, confirming an address, resetting a forgotten password. */
 import { Hono } from 'hono';
 import { clearSessionCookie } from '../auth/cookie.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../auth/password.ts';
-import { invalidateSession } from '../auth/session.ts';
-import { createUser, getUserByEmail, toProfile } from '../auth/user.ts';
+import { confirmEmailToken, linkOrigin, sendPasswordReset, sendVerificationMail } from '../auth/email-flows.ts';
+import { consumeEmailToken, deleteEmailTokens, peekEmailToken } from '../auth/email-tokens.ts';
+import { invalidateSession, invalidateUserSessions } from '../auth/session.ts';
+import { createUser, getUserByEmail, getUserById, markEmailVerified, setUserPasswordHash, accountView } from '../auth/user.ts';
 import { servesHttps } from '../config.ts';
 import { grantSignupCredits, inTransaction } from '../credits/ledger.ts';
 import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
 import { signIn } from '../middleware/session.ts';
 import type { RouteDeps } from './deps.ts';
-import { loginSchema, signupSchema } from './schemas.ts';
+import {
+  loginSchema,
+  passwordResetConfirmSchema,
+  passwordResetRequestSchema,
+  signupSchema,
+  verifyEmailSchema,
+} from './schemas.ts';
 import { jsonBody, tooManyRequests } from './validate.ts';
 
 /** The auth sub-app. */
@@ -42,8 +50,9 @@ export function authRoutes(deps: RouteDeps) {
           return created;
         });
         if (!user) return c.json(errorBody('email_taken', 'An account with this email already exists.'), 409);
+        sendVerificationMail(deps, user, linkOrigin(config, c.req.url));
         signIn(c, deps, user);
-        return c.json({ user: toProfile(user) }, 201);
+        return c.json({ user: accountView(db, user, deps.now()) }, 201);
       },
     )
     .post('/login', jsonBody(loginSchema), async (c) => {
@@ -63,12 +72,77 @@ export function authRoutes(deps: RouteDeps) {
       if (user.bannedAt) return c.json(errorBody('suspended', 'This account is suspended.'), 403);
       limiters.loginFailuresPerEmail.reset(email);
       signIn(c, deps, user);
-      return c.json({ user: toProfile(user) }, 200);
+      return c.json({ user: accountView(db, user, deps.now()) }, 200);
     })
     .post('/logout', (c) => {
       const session = c.get('session');
       if (session) invalidateSession(db, session.id);
       clearSessionCookie(c, servesHttps(config, c.req.url));
       return c.body(null, 204);
+    })
+    // The link in the mail: works without the app (and without being signed in), then shows the account page.
+    .get('/verify-email', (c) => {
+      const result = confirmEmailToken(deps, c.req.query('token') ?? '');
+      c.header('Cache-Control', 'no-store');
+      c.header('Referrer-Policy', 'no-referrer');
+      if (result === 'invalid') return c.redirect('/account?email=invalid-link', 303);
+      if (result === 'email_taken') return c.redirect('/account?email=taken', 303);
+      return c.redirect(`/account?email=${result.changed ? 'changed' : 'verified'}`, 303);
+    })
+    .post('/verify-email', jsonBody(verifyEmailSchema), (c) => {
+      const result = confirmEmailToken(deps, c.req.valid('json').token);
+      if (result === 'invalid') return c.json(errorBody('invalid_token', 'This link is not valid any more: it was used, it expired, or a newer one was sent.'), 400);
+      if (result === 'email_taken') return c.json(errorBody('email_taken', 'An account with this email already exists.'), 409);
+      return c.json({ user: accountView(db, result.user, deps.now()), changed: result.changed }, 200);
+    })
+    .post(
+      '/password-reset',
+      async (c, next) => {
+        const limit = limiters.resetsPerIp.consume(c.get('ip'));
+        if (!limit.allowed) return tooManyRequests(c, limit.retryAfterSeconds);
+        await next();
+      },
+      jsonBody(passwordResetRequestSchema),
+      (c) => {
+        const { email } = c.req.valid('json');
+        const user = getUserByEmail(db, email);
+        // The same answer, as fast, whether or not the address has an account (the mail goes out in the background);
+        // past the per-address limit nothing more is sent, and the answer still does not change.
+        if (user && !user.bannedAt && limiters.resetsPerEmail.consume(user.email).allowed) {
+          sendPasswordReset(deps, user, linkOrigin(config, c.req.url));
+        }
+        return c.json({ sent: true as const }, 202);
+      },
+    )
+    // Lets the reset page say at once that a link is stale, before the person types a new password.
+    .post('/password-reset/check', jsonBody(verifyEmailSchema), (c) => {
+      const row = peekEmailToken(db, c.req.valid('json').token, 'password_reset', deps.now());
+      if (!row) return c.json(errorBody('invalid_token', 'This link is not valid any more: it was used, it expired, or a newer one was sent.'), 400);
+      return c.json({ email: row.email }, 200);
+    })
+    .post('/password-reset/confirm', jsonBody(passwordResetConfirmSchema), async (c) => {
+      const { token, password } = c.req.valid('json');
+      const invalid = () =>
+        c.json(errorBody('invalid_token', 'This link is not valid any more: it was used, it expired, or a newer one was sent.'), 400);
+      const pending = peekEmailToken(db, token, 'password_reset', deps.now());
+      const owner = pending ? getUserById(db, pending.userId) : undefined;
+      if (!pending || !owner) return invalid();
+      // The token is kept when the password is refused, so the person can try another one.
+      const problem = checkPasswordPolicy(password, owner.email);
+      if (problem) return c.json(errorBody('invalid', problem), 422);
+      const passwordHash = await hashPassword(password, config.scryptLogN);
+      const row = consumeEmailToken(db, token, 'password_reset', deps.now());
+      if (!row) return invalid();
+      setUserPasswordHash(db, row.userId, passwordHash);
+      // Whoever had a session (or the old password) is out everywhere.
+      invalidateUserSessions(db, row.userId);
+      deleteEmailTokens(db, row.userId, 'password_reset');
+      // The link reached this address, which proves the person receives mail there.
+      const user = markEmailVerified(db, row.userId, row.email, deps.now());
+      if (!user) return invalid();
+      limiters.loginFailuresPerEmail.reset(user.email);
+      if (user.bannedAt) return c.json(errorBody('suspended', 'This account is suspended.'), 403);
+      signIn(c, deps, user);
+      return c.json({ user: accountView(db, user, deps.now()) }, 200);
     });
 }

@@ -7,7 +7,7 @@ import { providerNamed } from '../billing/providers.ts';
 import { handleStripeEvent } from '../billing/stripe-webhook.ts';
 import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
-import { requireUser } from '../middleware/session.ts';
+import { requireUser, requireVerifiedEmail } from '../middleware/session.ts';
 import type { RouteDeps } from './deps.ts';
 import { orderSchema } from './schemas.ts';
 import { jsonBody } from './validate.ts';
@@ -25,7 +25,7 @@ export function billingRoutes(deps: RouteDeps) {
     .get('/products', (c) =>
       c.json({ provider: payments.provider.name, testMode: payments.provider.name === 'local', products: listProducts(config.billing) }, 200),
     )
-    .post('/orders', jsonBody(orderSchema), async (c) => {
+    .post('/orders', requireVerifiedEmail, jsonBody(orderSchema), async (c) => {
       const { user } = requireUser(c);
       const product = findProduct(config.billing, c.req.valid('json').product);
       if (!product) return c.json(errorBody('invalid', 'No such product.'), 422);

@@ -6,6 +6,7 @@ import type { Db } from '../db/client.ts';
 import type Stripe from 'stripe';
 import type { FixedWindowLimiter } from '../auth/rate-limit.ts';
 import type { PaymentProvider } from '../billing/provider.ts';
+import type { Mailer } from '../mail/mailer.ts';
 
 /** Shared by every sub-app of one app instance. */
 export interface RouteDeps {
@@ -18,4 +19,5 @@ export interface RouteDeps {
   payments: { provider: PaymentProvider; stripe: Stripe | null };
   /** Requests per API key per minute. */
   apiKeyLimiter: FixedWindowLimiter;
+  mailer: Mailer;
 }

@@ -83,3 +83,15 @@ export const apiKeyCreateSchema = z.object({
     .refine((s) => [...s].length <= 64, 'Key names can be at most 64 characters.')
     .refine((s) => !unsafeCharacters.test(s), 'The name contains characters that are not allowed.'),
 });
+
+/** A token from a link in a mail (checked for shape and validity by the handler). */
+const mailTokenSchema = z.string().min(1, 'The link is incomplete.').max(200, 'The link is not valid.');
+
+/** POST /api/auth/verify-email. */
+export const verifyEmailSchema = z.object({ token: mailTokenSchema });
+
+/** POST /api/auth/password-reset: the address to send a link to (if it has an account). */
+export const passwordResetRequestSchema = z.object({ email: emailSchema });
+
+/** POST /api/auth/password-reset/confirm: the link's token and the new password. */
+export const passwordResetConfirmSchema = z.object({ token: mailTokenSchema, password: passwordSchema });

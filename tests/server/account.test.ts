@@ -19,21 +19,31 @@ describe('profile', () => {
     const client = new Client(t);
     const { email } = await client.signUp();
     const me = await json(await client.get('/api/me'));
-    expect(Object.keys(me).sort()).toEqual(['avatarUrl', 'createdAt', 'displayName', 'email', 'id', 'marketingConsent']);
-    expect(me).toMatchObject({ email, displayName: null, avatarUrl: null, marketingConsent: false });
+    expect(Object.keys(me).sort()).toEqual([
+      'avatarUrl',
+      'createdAt',
+      'displayName',
+      'email',
+      'emailVerified',
+      'id',
+      'marketingConsent',
+      'pendingEmail',
+    ]);
+    expect(me).toMatchObject({ email, displayName: null, avatarUrl: null, marketingConsent: false, emailVerified: true, pendingEmail: null });
   });
 
-  it('corrects name and email and switches consent on and off', async () => {
+  it('corrects name and consent at once; a new email waits for its link (tests/server/email.test.ts opens it)', async () => {
     const client = new Client(t);
-    await client.signUp();
+    const { email } = await client.signUp();
     const newEmail = uniqueEmail();
     const res = await client.patch('/api/me', { displayName: 'Grace', email: newEmail.toUpperCase(), marketingConsent: true });
     expect(res.status).toBe(200);
-    expect(await json(res)).toMatchObject({ displayName: 'Grace', email: newEmail, marketingConsent: true });
+    expect(await json(res)).toMatchObject({ displayName: 'Grace', email, pendingEmail: newEmail, marketingConsent: true });
     const off = await json(await client.patch('/api/me', { marketingConsent: false, displayName: '' }));
     expect(off).toMatchObject({ marketingConsent: false, displayName: null });
-    // The new email signs in.
-    expect((await new Client(t).post('/api/auth/login', { email: newEmail, password: strongPassword })).status).toBe(200);
+    // Until the link is opened, the old email still signs in and the new one does not.
+    expect((await new Client(t).post('/api/auth/login', { email, password: strongPassword })).status).toBe(200);
+    expect((await new Client(t).post('/api/auth/login', { email: newEmail, password: strongPassword })).status).toBe(401);
   });
 
   it('refuses an email that belongs to someone else with 409', async () => {
@@ -168,7 +178,17 @@ describe('my access log and my data', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="clearcut-my-data-\d{4}-\d{2}-\d{2}\.json"$/);
     const data = await json(res);
-    expect(Object.keys(data).sort()).toEqual(['accessLog', 'apiKeys', 'credits', 'exportedAt', 'memberships', 'orders', 'profile', 'sessions']);
+    expect(Object.keys(data).sort()).toEqual([
+      'accessLog',
+      'apiKeys',
+      'credits',
+      'exportedAt',
+      'memberships',
+      'orders',
+      'pendingVerifications',
+      'profile',
+      'sessions',
+    ]);
     expect(data.profile).toMatchObject({ id: userId, email, marketingConsent: false });
     expect(data.sessions).toHaveLength(1);
     expect(data.accessLog.length).toBeGreaterThan(0);

@@ -24,7 +24,9 @@ describe('sign-up', () => {
         displayName: 'Ada',
         avatarUrl: null,
         marketingConsent: false,
+        emailVerified: false,
         createdAt: expect.any(String),
+        pendingEmail: null,
       },
     });
     const cookie = res.headers.getSetCookie().join('\n');

@@ -1,5 +1,6 @@
 /** The local (test-mode) provider over HTTP: products, an order confirmed on the TEST MODE page, memberships that renew and cancel. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { users } from '../../server/db/schema.ts';
 import { Client, errorCode, json, startTestServer, type TestServer } from './helpers.ts';
 
 let t: TestServer;
@@ -213,7 +214,10 @@ describe('hc<AppType>', () => {
         return res;
       },
     });
-    await client.api.auth.signup.$post({ json: { email: `hc-billing-${Date.now()}@example.com`, password: 'correct horse battery staple' } });
+    const email = `hc-billing-${Date.now()}@example.com`;
+    await client.api.auth.signup.$post({ json: { email, password: 'correct horse battery staple' } });
+    // Buying waits for a confirmed address (tests/server/email.test.ts opens the real link).
+    t.db.update(users).set({ emailVerifiedAt: new Date() }).run();
     const products = await (await client.api.billing.products.$get()).json();
     expect(products.products.find((p) => p.id === 'pack-10')?.credits).toBe(10);
     const created = await client.api.billing.orders.$post({ json: { product: 'pack-10' } });

@@ -6,9 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { expect } from 'vitest';
 import type { AddressInfo } from 'node:net';
+import { eq } from 'drizzle-orm';
 import { createApp, type AppDeps } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { closeDb, databasePath, openDb, type Db } from '../../server/db/client.ts';
+import { users } from '../../server/db/schema.ts';
+import { createMailer } from '../../server/mail/mailer.ts';
 
 /** The repository's models/ folder (the .onnx files are built by scripts/prepare-models.ts). */
 export const repoModelsDir = fileURLToPath(new URL('../../models', import.meta.url));
@@ -57,7 +60,9 @@ export async function startTestServer(
   });
   const db = openDb(databasePath(dataDir));
   const clock = new TestClock();
-  const app = createApp({ config, db, now: clock.now, ...options.deps });
+  // Mails go to the temporary outbox without a console line each (mail tests pass their own mailer).
+  const mailer = createMailer(config.mail, dataDir, () => {});
+  const app = createApp({ config, db, now: clock.now, mailer, ...options.deps });
   let url = '';
   let server: ReturnType<typeof serve> | undefined;
   if (options.listen) {
@@ -135,11 +140,21 @@ export class Client {
     return this.request('DELETE', path, { json, ...options });
   }
 
-  /** Signs up (and so in) with a fresh email; returns the email and password used. */
-  async signUp(email = uniqueEmail(), password = strongPassword): Promise<{ email: string; password: string; userId: string }> {
+  /**
+   * Signs up (and so in) with a fresh email; returns the email and password used. The address
+   * is marked confirmed, as if the mailed link had been opened, unless `verified: false`.
+   */
+  async signUp(
+    email = uniqueEmail(),
+    password = strongPassword,
+    options: { verified?: boolean } = {},
+  ): Promise<{ email: string; password: string; userId: string }> {
     const res = await this.post('/api/auth/signup', { email, password });
     if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
     const { user } = (await res.json()) as { user: { id: string } };
+    if (options.verified !== false) {
+      this.server.db.update(users).set({ emailVerifiedAt: this.server.clock.now() }).where(eq(users.id, user.id)).run();
+    }
     return { email, password, userId: user.id };
   }
 }

@@ -1,0 +1,57 @@
+/** The mail-backed flows: confirm an address, change it, reset a forgotten password. */
+import type { Config } from '../config.ts';
+import type { User } from '../db/schema.ts';
+import { emailChangedNotice, emailChangeMail, passwordResetMail, verifyEmailMail } from '../mail/templates.ts';
+import type { RouteDeps } from '../routes/deps.ts';
+import { consumeEmailToken, createEmailToken } from './email-tokens.ts';
+import { getUserById, markEmailVerified, replaceEmail } from './user.ts';
+
+/** The origin links in mails point at: PUBLIC_ORIGIN (required with SMTP), else the request's own (local outbox only). */
+export function linkOrigin(config: Config, requestUrl: string): string {
+  return config.publicOrigin ?? new URL(requestUrl).origin;
+}
+
+/** Mails a fresh confirmation link for the account's current address. */
+export function sendVerificationMail(deps: RouteDeps, user: User, origin: string): void {
+  const token = createEmailToken(deps.db, user.id, 'verify', user.email, deps.now());
+  deps.mailer.send(verifyEmailMail(user.email, `${origin}/api/auth/verify-email?token=${token}`));
+}
+
+/** Mails the new address a link; the account keeps its old address until the link is opened. */
+export function startEmailChange(deps: RouteDeps, user: User, newEmail: string, origin: string): void {
+  const token = createEmailToken(deps.db, user.id, 'email_change', newEmail, deps.now());
+  deps.mailer.send(emailChangeMail(newEmail, `${origin}/api/auth/verify-email?token=${token}`));
+}
+
+/** Mails a one-hour, single-use link to set a new password. */
+export function sendPasswordReset(deps: RouteDeps, user: User, origin: string): void {
+  const token = createEmailToken(deps.db, user.id, 'password_reset', user.email, deps.now());
+  deps.mailer.send(passwordResetMail(user.email, `${origin}/reset-password?token=${token}`));
+}
+
+/** What opening a confirmation link did. */
+export type ConfirmResult = { user: User; changed: boolean } | 'invalid' | 'email_taken';
+
+/**
+ * Uses a confirmation link: a `verify` token confirms the address it was sent to (if it is still
+ * the account's); an `email_change` token makes its address the account's, confirmed, and tells
+ * the old address.
+ */
+export function confirmEmailToken(deps: RouteDeps, token: string): ConfirmResult {
+  const now = deps.now();
+  const verify = consumeEmailToken(deps.db, token, 'verify', now);
+  if (verify) {
+    const user = getUserById(deps.db, verify.userId);
+    if (!user || user.email !== verify.email) return 'invalid';
+    return { user: markEmailVerified(deps.db, user.id, verify.email, now) ?? user, changed: false };
+  }
+  const change = consumeEmailToken(deps.db, token, 'email_change', now);
+  if (!change) return 'invalid';
+  const before = getUserById(deps.db, change.userId);
+  if (!before) return 'invalid';
+  if (before.email === change.email) return { user: markEmailVerified(deps.db, before.id, change.email, now) ?? before, changed: false };
+  const after = replaceEmail(deps.db, before.id, change.email, now);
+  if (after === 'email_taken') return 'email_taken';
+  deps.mailer.send(emailChangedNotice(before.email, after.email));
+  return { user: after, changed: true };
+}

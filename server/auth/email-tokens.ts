@@ -1,0 +1,101 @@
+/** Single-use tokens sent by mail: random, stored only as SHA-256, expiring, consumed at most once. */
+import { and, eq, gt, lt } from 'drizzle-orm';
+import { sha256 } from '@oslojs/crypto/sha2';
+import type { Db } from '../db/client.ts';
+import { emailTokens, type EmailTokenRow } from '../db/schema.ts';
+import { generateSecureRandomString } from './random.ts';
+
+/** What a token lets its holder do. */
+export type EmailTokenPurpose = EmailTokenRow['purpose'];
+
+/** How long each kind of link works. */
+export const emailTokenTtlMs: Record<EmailTokenPurpose, number> = {
+  verify: 48 * 3_600_000,
+  email_change: 24 * 3_600_000,
+  password_reset: 3_600_000,
+};
+
+/** 32 characters of the session alphabet: 160 bits. */
+const tokenPattern = /^[a-z2-9]{32}$/;
+
+function hashToken(token: string): Buffer {
+  return Buffer.from(sha256(new TextEncoder().encode(token)));
+}
+
+/**
+ * Creates a token for one purpose and returns it (to put in a link). Earlier tokens of the same
+ * purpose for that person stop working, so only the newest link counts.
+ */
+export function createEmailToken(db: Db, userId: string, purpose: EmailTokenPurpose, email: string, now: Date): string {
+  const token = generateSecureRandomString(32);
+  db.transaction((tx) => {
+    tx.delete(emailTokens).where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose))).run();
+    tx.insert(emailTokens)
+      .values({
+        tokenHash: hashToken(token),
+        userId,
+        purpose,
+        email,
+        expiresAt: new Date(now.getTime() + emailTokenTtlMs[purpose]),
+        createdAt: now,
+      })
+      .run();
+  });
+  return token;
+}
+
+/**
+ * Consumes a token: deletes it and returns its row when it exists, has this purpose and has not
+ * expired; null otherwise (malformed, unknown, used, expired, or meant for something else).
+ * The lookup is by hash of a 160-bit secret, so it leaks nothing useful through timing.
+ */
+export function consumeEmailToken(db: Db, token: string, purpose: EmailTokenPurpose, now: Date): EmailTokenRow | null {
+  if (!tokenPattern.test(token)) return null;
+  const hash = hashToken(token);
+  const row = db
+    .delete(emailTokens)
+    .where(and(eq(emailTokens.tokenHash, hash), eq(emailTokens.purpose, purpose), gt(emailTokens.expiresAt, now)))
+    .returning()
+    .get();
+  return row ?? null;
+}
+
+/** Looks at a token without using it (the reset page asks whether its link still works). */
+export function peekEmailToken(db: Db, token: string, purpose: EmailTokenPurpose, now: Date): EmailTokenRow | null {
+  if (!tokenPattern.test(token)) return null;
+  const row = db
+    .select()
+    .from(emailTokens)
+    .where(and(eq(emailTokens.tokenHash, hashToken(token)), eq(emailTokens.purpose, purpose), gt(emailTokens.expiresAt, now)))
+    .get();
+  return row ?? null;
+}
+
+/** Removes a person's tokens of one purpose (a password set another way ends pending resets). */
+export function deleteEmailTokens(db: Db, userId: string, purpose: EmailTokenPurpose): void {
+  db.delete(emailTokens).where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose))).run();
+}
+
+/** The address waiting for confirmation after an email change, if any. */
+export function pendingEmailChange(db: Db, userId: string, now: Date): { email: string; expiresAt: Date } | null {
+  const row = db
+    .select({ email: emailTokens.email, expiresAt: emailTokens.expiresAt })
+    .from(emailTokens)
+    .where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, 'email_change'), gt(emailTokens.expiresAt, now)))
+    .get();
+  return row ?? null;
+}
+
+/** A person's unexpired tokens without the hashes, for the data export. */
+export function listPendingEmailTokens(db: Db, userId: string, now: Date) {
+  return db
+    .select({ purpose: emailTokens.purpose, email: emailTokens.email, createdAt: emailTokens.createdAt, expiresAt: emailTokens.expiresAt })
+    .from(emailTokens)
+    .where(and(eq(emailTokens.userId, userId), gt(emailTokens.expiresAt, now)))
+    .all();
+}
+
+/** Deletes expired tokens; returns how many went. */
+export function purgeExpiredEmailTokens(db: Db, now: Date): number {
+  return db.delete(emailTokens).where(lt(emailTokens.expiresAt, now)).run().changes;
+}

@@ -1,0 +1,31 @@
+/** The hourly clean-up: old access-log rows, expired sessions and expired mailed links. */
+import { purgeExpiredEmailTokens } from './auth/email-tokens.ts';
+import { purgeExpiredSessions } from './auth/session.ts';
+import type { Db } from './db/client.ts';
+import { purgeAccessLogs } from './logs/access-log.ts';
+
+/** Deletes what has outlived its purpose; returns how many rows of each went. */
+export function purgeExpired(db: Db, logRetentionDays: number, now: Date) {
+  return {
+    accessLogs: purgeAccessLogs(db, logRetentionDays, now),
+    // A session that is never presented again would otherwise stay (user agent and IP included) forever.
+    sessions: purgeExpiredSessions(db, now),
+    emailTokens: purgeExpiredEmailTokens(db, now),
+  };
+}
+
+/** Purges now and then every hour; returns a function that stops the timer. */
+export function startHourlyPurge(db: Db, logRetentionDays: number, now: () => Date = () => new Date()): () => void {
+  const purge = (): void => {
+    try {
+      purgeExpired(db, logRetentionDays, now());
+    } catch (err) {
+      console.error('[clearcut] hourly purge failed:', err);
+    }
+  };
+  purge();
+  const timer = setInterval(purge, 3_600_000);
+  // The purge must never be what keeps the process alive.
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,58 @@
+/** The hourly purge: expired sessions and mailed links go with the old access-log rows. */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sessions, emailTokens } from '../../server/db/schema.ts';
+import { createEmailToken } from '../../server/auth/email-tokens.ts';
+import { purgeExpired, startHourlyPurge } from '../../server/maintenance.ts';
+import { Client, startTestServer, type TestServer } from './helpers.ts';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer({ listen: true, env: { SESSION_DAYS: '2' } });
+});
+afterAll(() => t.close());
+
+const day = 86_400_000;
+
+describe('purgeExpired', () => {
+  it('deletes sessions past their expiry that were never presented again, and keeps live ones', async () => {
+    const gone = new Client(t);
+    const { userId } = await gone.signUp();
+    t.clock.advance(day);
+    const kept = new Client(t);
+    await kept.signUp();
+    // 2-day sessions: the first has 1 day left, the second 2.
+    t.clock.advance(day + 1);
+    const before = t.db.select().from(sessions).all().length;
+    const result = purgeExpired(t.db, 30, t.clock.now());
+    expect(result.sessions).toBe(1);
+    const left = t.db.select().from(sessions).all();
+    expect(left).toHaveLength(before - 1);
+    expect(left.some((s) => s.userId === userId)).toBe(false);
+    expect((await kept.get('/api/me')).status).toBe(200);
+  });
+
+  it('deletes expired mailed links', async () => {
+    const { userId } = await new Client(t).signUp();
+    createEmailToken(t.db, userId, 'password_reset', 'x@example.com', t.clock.now());
+    t.clock.advance(3_600_000 + 1);
+    expect(purgeExpired(t.db, 30, t.clock.now()).emailTokens).toBeGreaterThanOrEqual(1);
+    expect(t.db.select().from(emailTokens).all().filter((r) => r.purpose === 'password_reset')).toHaveLength(0);
+  });
+
+  it('runs at start and then every hour until stopped', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      await new Client(t).signUp();
+      t.clock.advance(3 * day);
+      const stop = startHourlyPurge(t.db, 30, t.clock.now);
+      expect(t.db.select().from(sessions).all()).toHaveLength(0);
+      await new Client(t).signUp();
+      t.clock.advance(3 * day);
+      vi.advanceTimersByTime(3_600_000);
+      expect(t.db.select().from(sessions).all()).toHaveLength(0);
+      stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
