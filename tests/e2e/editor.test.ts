@@ -203,11 +203,12 @@ describe('the editor in Chromium', () => {
     expect(png.at(FACE.x, FACE.y)[3]).toBeGreaterThan(240);
   });
 
-  it('exports at the photo\'s own size when full resolution is chosen', async () => {
-    const full = await exportAfter(() => choose('Size', /^Full resolution/));
-    expect([full.width, full.height, full.channels]).toEqual([SIDE, SIDE, 4]);
-    expect(full.at(FACE.x, FACE.y)[3]).toBeGreaterThan(240);
-    await exportAfter(() => choose('Size', /^Standard/));
+  it('offers full resolution (larger than 1 megapixel, a credit) only when signed in: signed out it is disabled and says why', async () => {
+    // Paying for it and downloading the full-size file: tests/e2e/credits.test.ts.
+    const full = dialog().getByRole('radio', { name: /^Full resolution/ });
+    expect(await full.isDisabled()).toBe(true);
+    expect(await dialog().getByText('Sign in to export at full resolution').isVisible()).toBe(true);
+    expect(await dialog().getByRole('radio', { name: /^Standard/ }).isChecked()).toBe(true);
   });
 
   it('erases with the brush (the exported alpha is 0 there), and undo, redo and reset work', async () => {
