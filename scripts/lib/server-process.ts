@@ -13,6 +13,8 @@ export interface RunningServer {
   dataDir: string;
   /** Everything the server printed so far. */
   output(): string;
+  /** The link of the latest mail to `to` (without SMTP_URL the server prints it), waiting up to 10 s for it. */
+  mailLink(to: string, after?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -40,6 +42,17 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     url,
     dataDir,
     output: () => output,
+    async mailLink(to, after = 0) {
+      const find = () => {
+        const escaped = to.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        const all = [...output.matchAll(new RegExp(`mail to ${escaped}: .*\\n  link: (\\S+)`, 'g'))];
+        return all.length > after ? all[all.length - 1]![1]! : undefined;
+      };
+      for (let i = 0; i < 100 && !find(); i++) await new Promise((r) => setTimeout(r, 100));
+      const link = find();
+      if (!link) throw new Error(`no mail to ${to} in the server's output:\n${output}`);
+      return link;
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

@@ -119,6 +119,8 @@ describe('credits in Chromium', () => {
     await expect.poll(async () => heading().textContent(), { timeout: 20_000 }).toBe('Your account');
     await expect.poll(async () => headerBalance().getAttribute('data-balance'), { timeout: 20_000 }).toBe('3');
     expect(await headerBalance().textContent()).toContain('3 credits');
+    // Buying waits for a confirmed address: open the link the server's outbox mailer prints.
+    expect((await fetch(await server.mailLink(email), { redirect: 'manual' })).status).toBe(303);
   });
 
   it('buys a pack of 10 on the local provider\'s TEST MODE page and comes back to the dashboard with 13', async () => {
@@ -226,6 +228,57 @@ describe('credits in Chromium', () => {
     await link.waitFor({ timeout: 60_000 });
     await closeEditor();
     await context.setOffline(false);
+  });
+
+  it('becomes a member (100 credits), sees the renewal date on the dashboard, and cancels: it stays until the period ends', async () => {
+    await nav().getByRole('link', { name: 'Pricing' }).click();
+    await page.getByRole('button', { name: 'Become a member' }).click();
+    await page.waitForURL(/\/billing\/local\/[^/]+$/);
+    await page.getByRole('button', { name: 'Confirm test payment' }).click();
+    await page.waitForURL((url) => url.pathname === '/credits');
+    await expect.poll(async () => page.getByText(/^Payment confirmed: Monthly membership added\./).isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(async () => headerBalance().getAttribute('data-balance'), { timeout: 20_000 }).toBe('100');
+    const membership = page.getByRole('region', { name: 'Membership' });
+    await expect.poll(async () => membership.textContent(), { timeout: 20_000 }).toMatch(/Active: renews on .+, with a new month of credits\./);
+    await membership.getByRole('button', { name: 'Cancel membership' }).click();
+    await membership.getByRole('button', { name: 'Yes, cancel it' }).click();
+    await expect.poll(async () => membership.getByRole('status').textContent(), { timeout: 20_000 }).toMatch(/Your membership is cancelled\. It stays, with its credits, until .+\./);
+    expect(await membership.textContent()).toMatch(/Cancelled: yours until .+; it will not renew\./);
+    expect(await membership.getByRole('button', { name: 'Cancel membership' }).count()).toBe(0);
+    const history = page.getByRole('region', { name: 'History' });
+    expect(await history.getByRole('row').nth(1).textContent()).toMatch(/Membership\s*\+100\s*100/);
+  });
+
+  it('creates an API key shown once with a copy button, sees its last use, and revokes it', async () => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await nav().getByRole('link', { name: /your account/ }).click();
+    const section = page.getByRole('region', { name: 'API keys' });
+    await section.getByLabel('Name of a new key').fill('laptop script');
+    await section.getByRole('button', { name: 'Create key' }).click();
+    const secret = section.getByLabel('The new API key');
+    await secret.waitFor({ timeout: 20_000 });
+    const key = await secret.inputValue();
+    expect(key).toMatch(/^cc_[a-z2-9]{12}_[a-z2-9]{32}$/);
+    expect(await section.getByText('it is shown only this once').isVisible()).toBe(true);
+    await section.getByRole('button', { name: 'Copy' }).click();
+    await expect.poll(async () => section.getByRole('button', { name: 'Copied' }).count(), { timeout: 20_000 }).toBe(1);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+    await section.getByRole('button', { name: 'Done' }).click();
+    expect(await secret.count()).toBe(0);
+
+    const row = section.getByRole('listitem', { name: 'laptop script' });
+    expect(await row.textContent()).toContain('never used');
+    // A script uses it (Node's fetch, no cookie): it reads the balance.
+    const bearer = { Authorization: `Bearer ${key}` };
+    const res = await fetch(`${server.url}/api/credits`, { headers: bearer });
+    expect([res.status, await res.json()]).toEqual([200, { balance: 100 }]);
+    await page.reload();
+    await expect.poll(async () => section.getByRole('listitem', { name: 'laptop script' }).textContent(), { timeout: 20_000 }).toMatch(/last used /);
+
+    await section.getByRole('button', { name: 'Revoke laptop script' }).click();
+    await expect.poll(async () => section.getByRole('status').textContent(), { timeout: 20_000 }).toContain('was revoked');
+    expect(await section.getByRole('listitem', { name: 'laptop script' }).count()).toBe(0);
+    expect((await fetch(`${server.url}/api/credits`, { headers: bearer })).status).toBe(401);
   });
 
   it('signed out, the full-resolution choice is disabled with its reason; standard still works', async () => {
