@@ -13,8 +13,8 @@ export interface RunningServer {
   dataDir: string;
   /** Everything the server printed so far. */
   output(): string;
-  /** The link of the latest mail to `to` (without SMTP_URL the server prints it), waiting up to 10 s for it. */
-  mailLink(to: string, after?: number): Promise<string>;
+  /** The link in the `index`th mail (0: the first) to `to` (without SMTP_URL the server prints it), waiting up to 10 s for it. */
+  mailLink(to: string, index?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -42,15 +42,15 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     url,
     dataDir,
     output: () => output,
-    async mailLink(to, after = 0) {
+    async mailLink(to, index = 0) {
       const find = () => {
         const escaped = to.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
         const all = [...output.matchAll(new RegExp(`mail to ${escaped}: .*\\n  link: (\\S+)`, 'g'))];
-        return all.length > after ? all[all.length - 1]![1]! : undefined;
+        return all[index]?.[1];
       };
       for (let i = 0; i < 100 && !find(); i++) await new Promise((r) => setTimeout(r, 100));
       const link = find();
-      if (!link) throw new Error(`no mail to ${to} in the server's output:\n${output}`);
+      if (!link) throw new Error(`no mail #${index} to ${to} in the server's output:\n${output}`);
       return link;
     },
     async stop() {

@@ -1,7 +1,7 @@
 /** The app's pages, and how a path or a `next` parameter maps to one (pure, for the router and its tests). */
 
 /** The app's pages. */
-export const routes = ['/', '/signin', '/signup', '/account', '/privacy', '/pricing', '/credits'] as const;
+export const routes = ['/', '/signin', '/signup', '/account', '/privacy', '/pricing', '/credits', '/forgot-password', '/reset-password'] as const;
 export type Route = (typeof routes)[number];
 
 /** The route a path shows ('/account/' counts as '/account'), or null for an unknown path. */

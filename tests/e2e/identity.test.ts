@@ -1,0 +1,105 @@
+/**
+ * Address confirmation and password reset in real Chromium against the real server, with mail
+ * going to the outbox (no SMTP_URL): the links are read from what the server prints, as a
+ * person running the README's two commands would. No photo is cut out.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
+import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
+
+const email = `grace.${Date.now()}@example.com`;
+const password = 'correct horse battery staple';
+const newPassword = 'a completely different passphrase';
+
+describe('confirming the address and resetting the password in Chromium', () => {
+  let server: RunningServer;
+  let chromium: LaunchedBrowser;
+  let context: BrowserContext;
+  let page: Page;
+
+  const heading = () => page.getByRole('heading', { level: 1 });
+  const bodyText = () => page.locator('main').textContent();
+
+  beforeAll(async () => {
+    server = await startServer();
+    chromium = await launchChromium();
+    context = await chromium.browser.newContext({ viewport: { width: 390, height: 844 } });
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await chromium?.close();
+    await server?.stop();
+  });
+
+  it('signs up, sees the address unconfirmed, and sends the link again', async () => {
+    await page.goto(server.url + '/signup');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect.poll(() => heading().textContent(), { timeout: 20_000 }).toBe('Your account');
+    await expect.poll(bodyText).toContain('(not confirmed yet)');
+    expect(await page.getByTestId('email-unverified').textContent()).toContain('cannot buy credits');
+    await server.mailLink(email);
+    await page.getByRole('button', { name: 'Send the link again' }).click();
+    await expect.poll(bodyText).toContain('A new link is on its way');
+  });
+
+  it('opens the link from the captured mail and sees the account confirmed', async () => {
+    const first = await server.mailLink(email);
+    const latest = await server.mailLink(email, 1);
+    expect(latest).not.toBe(first);
+    expect(new URL(latest).pathname).toBe('/api/auth/verify-email');
+    await page.goto(latest);
+    await expect.poll(() => heading().textContent()).toBe('Your account');
+    await expect.poll(bodyText).toContain('(confirmed)');
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Your email address is confirmed');
+    expect(new URL(page.url()).search).toBe('');
+    expect(await page.getByRole('button', { name: 'Send the link again' }).count()).toBe(0);
+    // The superseded first link says so.
+    await page.goto(first);
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('does not work any more');
+  });
+
+  it('forgot password: a link by mail, a new password, signed in with it', async () => {
+    await page.locator('main').getByRole('button', { name: 'Sign out', exact: true }).click();
+    await expect.poll(() => page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Sign in' }).isVisible()).toBe(true);
+    await page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Sign in' }).click();
+    await expect.poll(() => heading().textContent()).toBe('Sign in');
+    await page.getByRole('link', { name: 'Forgot password?' }).click();
+    await expect.poll(() => heading().textContent()).toBe('Forgot your password?');
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Send the link' }).click();
+    await expect.poll(bodyText).toContain(`If an account uses ${email}, a link is on its way`);
+
+    const link = await server.mailLink(email, 2);
+    expect(new URL(link).pathname).toBe('/reset-password');
+    await page.goto(link);
+    await expect.poll(() => heading().textContent()).toBe('Choose a new password');
+    await expect.poll(bodyText).toContain(`For ${email}`);
+    // The token leaves the address bar once read.
+    expect(new URL(page.url()).search).toBe('');
+    await page.getByLabel('New password').fill(newPassword);
+    await page.getByRole('button', { name: 'Set password and sign in' }).click();
+    await expect.poll(() => heading().textContent()).toBe('Your account');
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Your new password is set');
+
+    // Used once: opening it again says so.
+    await page.goto(link);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('not valid any more');
+
+    // Signed out, the old password fails and the new one works.
+    await page.goto(server.url + '/account');
+    await expect.poll(() => heading().textContent()).toBe('Your account');
+    await page.locator('main').getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.goto(server.url + '/signin');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Wrong email or password.');
+    await page.getByLabel('Password').fill(newPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.url()).not.toContain('/signin');
+  });
+});
