@@ -212,7 +212,9 @@ describe('credits in Chromium', () => {
     await payButton().click();
     const alert = dialog().getByRole('alert');
     await expect.poll(async () => alert.textContent(), { timeout: 20_000 }).toContain('Not enough credits (balance 0).');
-    expect(await alert.getByRole('link', { name: 'Buy credits' }).getAttribute('href')).toBe('/pricing');
+    // The pricing page opens in a new tab: leaving for a checkout would lose the photos on this page.
+    const buy = alert.getByRole('link', { name: /^Buy credits/ });
+    expect([await buy.getAttribute('href'), await buy.getAttribute('target')]).toEqual(['/pricing', '_blank']);
     await expect.poll(async () => headerBalance().getAttribute('data-balance'), { timeout: 20_000 }).toBe('0');
     await dialog().getByRole('radio', { name: /^PNG/ }).check();
     await closeEditor();
@@ -230,8 +232,31 @@ describe('credits in Chromium', () => {
     await context.setOffline(false);
   });
 
-  it('becomes a member (100 credits), sees the renewal date on the dashboard, and cancels: it stays until the period ends', async () => {
+  it('signed out, the full-resolution choice is disabled with its reason; standard still works', async () => {
+    await nav().getByRole('link', { name: /your account/ }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await expect.poll(async () => new URL(page.url()).pathname, { timeout: 20_000 }).toBe('/');
+    expect(await headerBalance().count()).toBe(0);
+    // The cutout is still on the page (signing out is client-side navigation).
+    await openEditor();
+    await expect.poll(async () => fullRadio().isDisabled(), { timeout: 20_000 }).toBe(true);
+    expect(await dialog().getByText('Sign in to export at full resolution').isVisible()).toBe(true);
+    const link = dialog().getByRole('link', { name: 'Download astronaut-cutout.png' });
+    await link.waitFor({ timeout: 60_000 });
+    const standard = await download(() => link.click());
+    expect(standard.width! * standard.height!).toBeLessThanOrEqual(1_000_000);
+    await closeEditor();
     await nav().getByRole('link', { name: 'Pricing' }).click();
+    await expect.poll(async () => page.getByRole('link', { name: 'Sign in to buy' }).isVisible(), { timeout: 20_000 }).toBe(true);
+  });
+
+  it('becomes a member (100 credits), sees the renewal date on the dashboard, and cancels: it stays until the period ends', async () => {
+    // Signed in again (the pricing page still shows where it was going).
+    await page.getByRole('link', { name: 'Sign in to buy' }).click();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(async () => heading().textContent(), { timeout: 20_000 }).toBe('Pricing');
     await page.getByRole('button', { name: 'Become a member' }).click();
     await page.waitForURL(/\/billing\/local\/[^/]+$/);
     await page.getByRole('button', { name: 'Confirm test payment' }).click();
@@ -272,31 +297,15 @@ describe('credits in Chromium', () => {
     const bearer = { Authorization: `Bearer ${key}` };
     const res = await fetch(`${server.url}/api/credits`, { headers: bearer });
     expect([res.status, await res.json()]).toEqual([200, { balance: 100 }]);
-    await page.reload();
+    // Back to the account page (client-side, so the cutout stays on the tool page) reads the list again.
+    await nav().getByRole('link', { name: 'Pricing' }).click();
+    await nav().getByRole('link', { name: /your account/ }).click();
     await expect.poll(async () => section.getByRole('listitem', { name: 'laptop script' }).textContent(), { timeout: 20_000 }).toMatch(/last used /);
 
     await section.getByRole('button', { name: 'Revoke laptop script' }).click();
     await expect.poll(async () => section.getByRole('status').textContent(), { timeout: 20_000 }).toContain('was revoked');
-    expect(await section.getByRole('listitem', { name: 'laptop script' }).count()).toBe(0);
+    await expect.poll(async () => section.getByRole('listitem', { name: 'laptop script' }).count(), { timeout: 20_000 }).toBe(0);
     expect((await fetch(`${server.url}/api/credits`, { headers: bearer })).status).toBe(401);
-  });
-
-  it('signed out, the full-resolution choice is disabled with its reason; standard still works', async () => {
-    await nav().getByRole('link', { name: /your account/ }).click();
-    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-    await expect.poll(async () => new URL(page.url()).pathname, { timeout: 20_000 }).toBe('/');
-    expect(await headerBalance().count()).toBe(0);
-    // The cutout is still on the page (signing out is client-side navigation).
-    await openEditor();
-    await expect.poll(async () => fullRadio().isDisabled(), { timeout: 20_000 }).toBe(true);
-    expect(await dialog().getByText('Sign in to export at full resolution').isVisible()).toBe(true);
-    const link = dialog().getByRole('link', { name: 'Download astronaut-cutout.png' });
-    await link.waitFor({ timeout: 60_000 });
-    const standard = await download(() => link.click());
-    expect(standard.width! * standard.height!).toBeLessThanOrEqual(1_000_000);
-    await closeEditor();
-    await nav().getByRole('link', { name: 'Pricing' }).click();
-    await expect.poll(async () => page.getByRole('link', { name: 'Sign in to buy' }).isVisible(), { timeout: 20_000 }).toBe(true);
   });
 
   it('sent no image bytes in any request', () => {

@@ -46,6 +46,11 @@ export class Credits {
     const update = () => (this.online = navigator.onLine);
     window.addEventListener('online', update);
     window.addEventListener('offline', update);
+    // Credits bought in another tab (the export's "Buy credits" opens one, so the photos here stay).
+    const visible = () => {
+      if (document.visibilityState === 'visible' && this.#session.user) void this.refresh();
+    };
+    document.addEventListener('visibilitychange', visible);
     const stopEffects = $effect.root(() => {
       $effect(() => {
         const id = this.#session.user?.id;
@@ -56,6 +61,7 @@ export class Credits {
     return () => {
       window.removeEventListener('online', update);
       window.removeEventListener('offline', update);
+      document.removeEventListener('visibilitychange', visible);
       stopEffects();
     };
   }
