@@ -158,9 +158,10 @@ Options:
                           kept); by default each result goes next to its photo
       --force             overwrite results that exist (without it they are skipped);
                           a photo given as input is never overwritten
-  -j, --concurrency N     photos in flight at once (default ${DEFAULT_CONCURRENCY}): their decoding, edge
-                          refinement and encoding overlap, while the model itself runs one
-                          photo at a time on one session, which already uses every core
+  -j, --concurrency N     photos in flight at once (default ${DEFAULT_CONCURRENCY}): reading, decoding and
+                          encoding (on sharp's own threads) overlap with the model, which
+                          runs one photo at a time on one session: it already uses every
+                          core, and a second session would double the memory
       --server URL        the clearcut server that keeps your credits
                           (default $CLEARCUT_SERVER or ${DEFAULT_SERVER})
   -h, --help              this help
