@@ -57,9 +57,18 @@ describe('confirming the address and resetting the password in Chromium', () => 
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Your email address is confirmed');
     expect(new URL(page.url()).search).toBe('');
     expect(await page.getByRole('button', { name: 'Send the link again' }).count()).toBe(0);
-    // The superseded first link says so.
+    // The superseded first link says so, also in a browser that is not signed in (there on the sign-in page).
     await page.goto(first);
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('does not work any more');
+    const elsewhere = await chromium.browser.newContext();
+    try {
+      const other = await elsewhere.newPage();
+      await other.goto(first);
+      await expect.poll(() => other.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');
+      await expect.poll(() => other.getByRole('status').first().textContent()).toContain('does not work any more');
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   it('forgot password: a link by mail, a new password, signed in with it', async () => {
