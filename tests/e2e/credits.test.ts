@@ -308,6 +308,35 @@ describe('credits in Chromium', () => {
     expect((await fetch(`${server.url}/api/credits`, { headers: bearer })).status).toBe(401);
   });
 
+  it('pages the history 20 rows at a time, newest first', async () => {
+    // 20 more rows: spends as the export would make them (each its own key).
+    const balances = await page.evaluate(async () => {
+      const out: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const res = await fetch('/api/credits/spend', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ idempotencyKey: `history-${i}-${crypto.randomUUID()}`, width: 2000, height: 2000 }),
+        });
+        out.push(((await res.json()) as { balance: number }).balance);
+      }
+      return out;
+    });
+    expect(balances.at(-1)).toBe(80);
+    // The dashboard reads the balance anew (the header learns of the spends made outside it).
+    await headerBalance().click();
+    await expect.poll(async () => headerBalance().getAttribute('data-balance'), { timeout: 20_000 }).toBe('80');
+    const history = page.getByRole('region', { name: 'History' });
+    const rows = history.getByRole('row');
+    await expect.poll(async () => rows.count(), { timeout: 20_000 }).toBe(21); // the header and 20
+    expect(await rows.nth(1).textContent()).toMatch(/Full-resolution export\s*-1\s*80/);
+    await history.getByRole('button', { name: 'Show older' }).click();
+    // signup, pack, export, adjustment, membership: 25 changes in all, the oldest last.
+    await expect.poll(async () => rows.count(), { timeout: 20_000 }).toBe(26);
+    expect(await rows.nth(25).textContent()).toMatch(/Welcome credits\s*\+3\s*3/);
+    expect(await history.getByRole('button', { name: 'Show older' }).count()).toBe(0);
+  });
+
   it('sent no image bytes in any request', () => {
     const offenders = requests.filter((r) => carriesImage(r.postDataBuffer(), photo)).map((r) => `${r.method()} ${r.url()}`);
     expect(offenders).toEqual([]);
