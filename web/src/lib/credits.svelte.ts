@@ -48,7 +48,9 @@ export class Credits {
     window.addEventListener('offline', update);
     // Credits bought in another tab (the export's "Buy credits" opens one, so the photos here stay).
     const visible = () => {
-      if (document.visibilityState === 'visible' && this.#session.user) void this.refresh();
+      if (document.visibilityState !== 'visible') return;
+      if (!this.#session.reachable) void this.#session.refresh();
+      else if (this.#session.user) void this.refresh();
     };
     document.addEventListener('visibilitychange', visible);
     const stopEffects = $effect.root(() => {
@@ -107,6 +109,8 @@ export class Credits {
       res = await api.credits.spend.$post({ json: { idempotencyKey, width: dims.width, height: dims.height } });
     } catch {
       this.online = navigator.onLine;
+      // Is it the server or this request? If the server is out of reach, the choice says so until it answers again.
+      void this.#session.refresh();
       throw new CreditsError('offline', 'The server could not be reached to spend a credit, so nothing was charged. Check your connection and try again.');
     }
     if (res.status === 200) {
