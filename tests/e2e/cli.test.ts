@@ -40,13 +40,32 @@ function clearcut(args: string[], env: Record<string, string> = {}): Promise<Run
   });
 }
 
-/** The alpha of the four corner pixels of a PNG, and its channel count. */
-async function cornersAndChannels(path: string): Promise<{ channels: number; width: number; height: number; corners: number[] }> {
+/**
+ * A PNG's channel count and size, the mean alpha of a 16×16 patch in each corner (single
+ * pixels are noisy at the very edge), and the shares of background (alpha ≤ 8) and subject (≥ 128).
+ */
+async function inspectCutout(path: string) {
   const meta = await sharp(path).metadata();
   const { data, info } = await sharp(path).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  const at = (x: number, y: number) => data[(y * info.width + x) * 4 + 3];
-  const w = info.width - 1, h = info.height - 1;
-  return { channels: meta.channels ?? 0, width: info.width, height: info.height, corners: [at(0, 0), at(w, 0), at(0, h), at(w, h)] };
+  const { width, height } = info;
+  const patch = (x0: number, y0: number) => {
+    let sum = 0;
+    for (let y = y0; y < y0 + 16; y++) for (let x = x0; x < x0 + 16; x++) sum += data[(y * width + x) * 4 + 3];
+    return sum / 256;
+  };
+  let background = 0, subject = 0;
+  for (let i = 3; i < data.length; i += 4) {
+    if (data[i] <= 8) background++;
+    else if (data[i] >= 128) subject++;
+  }
+  return {
+    channels: meta.channels ?? 0,
+    width,
+    height,
+    corners: [patch(0, 0), patch(width - 16, 0), patch(0, height - 16), patch(width - 16, height - 16)],
+    backgroundShare: background / (width * height),
+    subjectShare: subject / (width * height),
+  };
 }
 
 let tmp: string;
@@ -75,14 +94,17 @@ describe('clearcut on the test photos (standard size, fast model, piped)', () =>
 
   it('cuts out every photo, with alpha and transparent corners, at most one megapixel', async () => {
     for (const name of PHOTOS) {
-      const result = await cornersAndChannels(join(out(), `${name}-cutout.png`));
+      const result = await inspectCutout(join(out(), `${name}-cutout.png`));
       expect(result.channels, name).toBe(4);
-      // Transparent or nearly: the fast model leaves a faint haze in a corner or two (at most 9 of 255 here).
-      for (const alpha of result.corners) expect(alpha, name).toBeLessThanOrEqual(24);
+      // The corners are background (a faint haze of a few levels at most), and there is a
+      // subject. The plant fills most of plants-1: about 8% of it is background.
+      for (const alpha of result.corners) expect(alpha, name).toBeLessThan(16);
+      expect(result.backgroundShare, name).toBeGreaterThan(0.05);
+      expect(result.subjectShare, name).toBeGreaterThan(0.1);
       expect(result.width * result.height, name).toBeLessThanOrEqual(1_000_000);
     }
     // The one photo over a megapixel is scaled down, as the browser's standard export does it.
-    const big = await cornersAndChannels(join(out(), `${BIG}-cutout.png`));
+    const big = await inspectCutout(join(out(), `${BIG}-cutout.png`));
     expect([big.width, big.height]).toEqual([816, 1224]);
   });
 
@@ -119,7 +141,7 @@ describe('clearcut --size full', () => {
     expect(run.stdout).toContain(`failed ${join(photosDir, `${BIG}.jpg`)}: full size needs an API key: set CLEARCUT_API_KEY; standard size is free`);
     expect(existsSync(join(out, `${BIG}-cutout.png`))).toBe(false);
     // car-1 is 480×360: its full size is within a megapixel, so free and needs no key.
-    const car = await cornersAndChannels(join(out, 'car-1-cutout.png'));
+    const car = await inspectCutout(join(out, 'car-1-cutout.png'));
     expect([car.width, car.height, car.channels]).toEqual([480, 360, 4]);
   });
 
@@ -170,7 +192,7 @@ describe('clearcut --size full', () => {
       const run = await full(out);
       expect(run.code, run.stdout + run.stderr).toBe(0);
       expect(run.stdout).toMatch(new RegExp(`^ok .*${BIG}\\.jpg -> .*\\(987x1481, .*, 1 credit, balance 2\\)$`, 'm'));
-      const result = await cornersAndChannels(join(out, `${BIG}-cutout.png`));
+      const result = await inspectCutout(join(out, `${BIG}-cutout.png`));
       expect([result.width, result.height, result.channels]).toEqual([987, 1481, 4]);
       expect(await balance()).toBe(2);
     });
@@ -213,7 +235,7 @@ describe('clearcut on a folder without --out', () => {
     const run = await clearcut(['--model', 'fast', dir]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stderr).toContain('left out 1 file named *-cutout.*');
-    expect((await cornersAndChannels(join(dir, 'sub', 'girl-1-cutout.png'))).channels).toBe(4);
+    expect((await inspectCutout(join(dir, 'sub', 'girl-1-cutout.png'))).channels).toBe(4);
   });
 });
 
