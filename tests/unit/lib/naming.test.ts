@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { cutoutFileName } from '../../../web/src/lib/naming.ts';
+import { uniqueNames } from '../../../web/src/lib/zip.ts';
+
+describe('cutoutFileName', () => {
+  it('follows the photo: photo.jpg gives photo-cutout.png, .webp or .jpg', () => {
+    expect(cutoutFileName('photo.jpg')).toBe('photo-cutout.png');
+    expect(cutoutFileName('photo.jpg', 'webp')).toBe('photo-cutout.webp');
+    expect(cutoutFileName('photo.png', 'jpeg')).toBe('photo-cutout.jpg');
+  });
+
+  it('keeps only the last extension and no folder, and names a nameless photo', () => {
+    expect(cutoutFileName('holiday.2024.heic.png')).toBe('holiday.2024.heic-cutout.png');
+    expect(cutoutFileName('shoot/day 1/IMG_0001.JPG')).toBe('IMG_0001-cutout.png');
+    expect(cutoutFileName('C:\\photos\\cat.bmp')).toBe('cat-cutout.png');
+    expect(cutoutFileName('.png')).toBe('photo-cutout.png');
+    expect(cutoutFileName('README')).toBe('README-cutout.png');
+  });
+});
+
+describe('uniqueNames', () => {
+  it('numbers repeats within one ZIP, ignoring case, and leaves unique names alone', () => {
+    expect(uniqueNames(['a.png', 'b.png', 'A.png', 'a.png', 'noext', 'noext'])).toEqual(['a.png', 'b.png', 'A (2).png', 'a (3).png', 'noext', 'noext (2)']);
+  });
+});
