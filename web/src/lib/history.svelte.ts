@@ -20,15 +20,16 @@ export const HISTORY_DB = 'clearcut-history';
 /** Bytes kept by the entries (the blobs; IndexedDB's own overhead is small beside them). */
 export const entriesSize = (list: readonly HistoryEntry[]) => list.reduce((sum, e) => sum + e.cutout.size + e.thumbnail.size, 0);
 
-/** A small WebP (PNG where WebP encoding is missing) preview of a cutout. */
-async function thumbnailOf(blob: Blob, side = 192): Promise<Blob> {
+/** The size of a cutout and a small WebP (PNG where WebP encoding is missing) preview of it. */
+async function thumbnailOf(blob: Blob, side = 192): Promise<{ width: number; height: number; thumbnail: Blob }> {
   const bitmap = await createImageBitmap(blob);
+  const { width, height } = bitmap;
   const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
   const canvas = new OffscreenCanvas(Math.max(1, Math.round(bitmap.width * scale)), Math.max(1, Math.round(bitmap.height * scale)));
   canvas.getContext('2d')!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
   bitmap.close();
   const webp = await canvas.convertToBlob({ type: 'image/webp', quality: 0.8 });
-  return webp.type === 'image/webp' ? webp : canvas.convertToBlob({ type: 'image/png' });
+  return { width, height, thumbnail: webp.type === 'image/webp' ? webp : await canvas.convertToBlob({ type: 'image/png' }) };
 }
 
 export class CutoutHistory {
@@ -63,13 +64,13 @@ export class CutoutHistory {
   }
 
   /** Keeps a finished cutout, when history is on. */
-  async keep(item: { name: string; width: number; height: number; cutout: Blob }): Promise<void> {
+  async keep(item: { name: string; cutout: Blob }): Promise<void> {
     if (!this.enabled) return;
     const entry: HistoryEntry = {
       ...item,
+      ...(await thumbnailOf(item.cutout)),
       id: crypto.randomUUID(),
       createdAt: Date.now(),
-      thumbnail: await thumbnailOf(item.cutout),
     };
     await set(entry.id, entry, this.#store);
     await this.refresh();
