@@ -12,20 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
 import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
 import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
-
-const IMAGE_MAGIC = [
-  [0xff, 0xd8, 0xff], // JPEG
-  [0x89, 0x50, 0x4e, 0x47], // PNG
-  [0x52, 0x49, 0x46, 0x46], // RIFF (WebP)
-  [0x47, 0x49, 0x46, 0x38], // GIF
-];
-
-/** True when a request body holds image bytes: a known signature anywhere, or a slice of the photo. */
-function carriesImage(body: Buffer | null, photo: Buffer): boolean {
-  if (!body || body.length === 0) return false;
-  for (const magic of IMAGE_MAGIC) if (body.includes(Buffer.from(magic))) return true;
-  return body.includes(photo.subarray(photo.length >> 1, (photo.length >> 1) + 64));
-}
+import { carriesImage } from './support/image-bytes.ts';
 
 describe('the first page in Chromium', () => {
   let server: RunningServer;

@@ -15,20 +15,7 @@ import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium
 import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
 import { exportDimensions, STANDARD_MAX_PIXELS } from '../../web/src/lib/export-size.ts';
 import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
-
-const IMAGE_MAGIC = [
-  [0xff, 0xd8, 0xff], // JPEG
-  [0x89, 0x50, 0x4e, 0x47], // PNG
-  [0x52, 0x49, 0x46, 0x46], // RIFF (WebP)
-  [0x47, 0x49, 0x46, 0x38], // GIF
-];
-
-/** True when a request body holds image bytes: a known signature anywhere, or a slice of a photo. */
-function carriesImage(body: Buffer | null, photos: Buffer[]): boolean {
-  if (!body || body.length === 0) return false;
-  for (const magic of IMAGE_MAGIC) if (body.includes(Buffer.from(magic))) return true;
-  return photos.some((p) => body.includes(p.subarray(p.length >> 1, (p.length >> 1) + 64)));
-}
+import { carriesImage } from './support/image-bytes.ts';
 
 /** The astronaut enlarged to 1.6 megapixels, so standard and full exports differ. */
 const SIDE = 1280;
