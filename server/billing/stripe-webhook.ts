@@ -172,19 +172,7 @@ function invoicePaid(db: Db, invoice: Obj, ctx: { now: Date; membership: Product
       now: ctx.now,
     });
   }
-  // The first invoice is the checkout's order; every renewal is an order of its own.
-  if (str(invoice.billing_reason) !== 'subscription_create') {
-    recordRenewalOrder(db, {
-      userId: membership.userId,
-      product: ctx.membership,
-      provider: 'stripe',
-      providerRef: invoiceId,
-      amount: num(invoice.amount_paid) ?? ctx.membership.amount,
-      currency: str(invoice.currency) ?? ctx.membership.currency,
-      status: 'paid',
-      now: ctx.now,
-    });
-  }
+  recordStripeRenewal(db, invoice, membership.userId, 'paid', ctx);
   recordPaidPeriod(db, membership, { periodStart: period.start, periodEnd: period.end, credits: ctx.membership.credits, now: ctx.now });
   return 'processed';
 }
@@ -196,19 +184,32 @@ function invoiceFailed(db: Db, invoice: Obj, ctx: { now: Date; membership: Produ
   const membership = findMembershipByRef(db, 'stripe', subscriptionId);
   if (!membership) return 'ignored';
   if (membership.status === 'active') setMembershipStatus(db, membership.id, 'past_due', ctx.now);
-  if (str(invoice.billing_reason) !== 'subscription_create') {
-    recordRenewalOrder(db, {
-      userId: membership.userId,
-      product: ctx.membership,
-      provider: 'stripe',
-      providerRef: invoiceId,
-      amount: num(invoice.amount_due) ?? ctx.membership.amount,
-      currency: str(invoice.currency) ?? ctx.membership.currency,
-      status: 'failed',
-      now: ctx.now,
-    });
-  }
+  recordStripeRenewal(db, invoice, membership.userId, 'failed', ctx);
   return 'processed';
+}
+
+/**
+ * Every renewal invoice, paid or failed, is an order of its own; the first invoice is the
+ * checkout's order and is left alone.
+ */
+function recordStripeRenewal(
+  db: Db,
+  invoice: Obj,
+  userId: string | null,
+  status: 'paid' | 'failed',
+  ctx: { now: Date; membership: Product },
+): void {
+  if (str(invoice.billing_reason) === 'subscription_create') return;
+  recordRenewalOrder(db, {
+    userId,
+    product: ctx.membership,
+    provider: 'stripe',
+    providerRef: str(invoice.id)!,
+    amount: num(status === 'paid' ? invoice.amount_paid : invoice.amount_due) ?? ctx.membership.amount,
+    currency: str(invoice.currency) ?? ctx.membership.currency,
+    status,
+    now: ctx.now,
+  });
 }
 
 /** A subscription's current period end, in old (top level) and new (per item) API shapes. */
