@@ -2,11 +2,13 @@
  * Quality evaluation: scores every model of the manifest, with plain bilinear upsampling
  * and with the app's edge-aware refinement, against true masks.
  *
- *   npm run eval [-- --dir DIR] [--model ID] [--limit N] [--no-cache] [--check]
+ *   npm run eval [-- --dir DIR] [--model ID] [--onnx FILE]... [--limit N] [--no-cache] [--check]
  *
  * DIR holds pairs `NAME.jpg|png` + `NAME.mask.png` (255 = foreground, soft mattes
  * allowed) and optionally `NAME.ignore.png` (255 = leave the pixel out); by default
- * ../shared/testdata/gt. Prints a table per model, a summary, and as its last line one
+ * ../shared/testdata/gt. `--onnx FILE` (repeatable) scores ONNX files that are not in the
+ * manifest instead, each under its file name: input size and names come from the graph,
+ * normalisation from the default model; maps are cached by the file's sha256. Prints a table per model, a summary, and as its last line one
  * JSON object with the means. `--check` exits 1 when the default model, refined, falls
  * below mean IoU 0.88 or above mean MAE 0.04. Progress goes to stderr.
  */
@@ -16,11 +18,12 @@ import { DEFAULT_REFINE, refineAlpha, upsampleAlpha } from '../web/src/cutout/re
 import { defaultGtDir, listPairs, loadPair, modelMap } from './lib/eval-data.ts';
 import { DEFAULT_BAND, meanScores, scoreMatte, type Scores } from './lib/metrics.ts';
 import { closeNodeSessions, nodeBackend } from './lib/node-engine.ts';
+import { modelInfoFromFile } from './lib/onnx/model-file.ts';
 
 /** The bars of `--check`, for the default model with refinement on. */
 export const CHECK = { minIou: 0.88, maxMae: 0.04 };
 
-const usage = 'usage: npm run eval -- [--dir DIR] [--model ID] [--limit N] [--no-cache] [--check]';
+const usage = 'usage: npm run eval -- [--dir DIR] [--model ID] [--onnx FILE]... [--limit N] [--no-cache] [--check]';
 
 interface Row {
   name: string;
@@ -66,6 +69,7 @@ async function main(): Promise<number> {
       options: {
         dir: { type: 'string', default: defaultGtDir },
         model: { type: 'string' },
+        onnx: { type: 'string', multiple: true },
         limit: { type: 'string' },
         'no-cache': { type: 'boolean', default: false },
         check: { type: 'boolean', default: false },
@@ -87,10 +91,18 @@ async function main(): Promise<number> {
   }
   let models: ModelInfo[];
   try {
-    models = args.model ? [modelInfo(args.model)] : manifest.models;
+    models = args.model ? [modelInfo(args.model)] : args.onnx ? [] : manifest.models;
   } catch {
     console.error(`unknown model "${args.model}"; the manifest has ${manifest.models.map((m) => m.id).join(', ')}`);
     return 2;
+  }
+  for (const file of args.onnx ?? []) {
+    try {
+      models.push(modelInfoFromFile(file, modelInfo()));
+    } catch (err) {
+      console.error(`cannot score --onnx ${file}: ${err instanceof Error ? err.message : err}`);
+      return 2;
+    }
   }
   if (args.check && !models.some((m) => m.id === manifest.default)) {
     console.error(`--check scores the default model (${manifest.default}); drop --model ${args.model} or pass --model ${manifest.default}`);

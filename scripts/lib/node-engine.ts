@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import type { InferenceSession } from 'onnxruntime-web';
 import { chooseBackend, configureOrt, createSession, runModel, type BackendInfo } from '../../web/src/cutout/infer.ts';
@@ -22,11 +22,11 @@ configureOrt(ort, nodeBackend);
 
 const sessions = new Map<string, Promise<InferenceSession>>();
 
-/** The open session for a model, created on first use from models/<file>. */
+/** The open session for a model, created on first use from models/<file> (or an absolute file, for eval --onnx). */
 export function nodeSession(model: ModelInfo): Promise<InferenceSession> {
   let session = sessions.get(model.id);
   if (!session) {
-    session = createSession(ort, readFileSync(join(modelsDir, model.file)), 'wasm');
+    session = createSession(ort, readFileSync(resolve(modelsDir, model.file)), 'wasm');
     sessions.set(model.id, session);
   }
   return session;
