@@ -23,12 +23,18 @@ export function openDb(file: string): Db {
   mkdirSync(dirname(file), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the last commits.
   sqlite.pragma('synchronous = NORMAL');
   const db = drizzle({ client: sqlite, schema });
+  // Rebuilding a parent table (SQLite's way to change a column) drops it, and with foreign keys on
+  // that drop deletes every child row by cascade. The migrator runs inside a transaction, where the
+  // migrations' own `PRAGMA foreign_keys=OFF` is a no-op, so keys are off here and checked after.
+  sqlite.pragma('foreign_keys = OFF');
   migrate(db, { migrationsFolder: migrationsDir });
+  const violations = sqlite.pragma('foreign_key_check') as unknown[];
+  if (violations.length > 0) throw new Error(`The database has ${violations.length} broken foreign keys after migrating.`);
+  sqlite.pragma('foreign_keys = ON');
   return db;
 }
 

@@ -11,7 +11,8 @@ const timestamp = (name: string) =>
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
   email: text('email').notNull().unique(),
-  passwordHash: text('password_hash').notNull(),
+  /** Null for an account that signs in only through an OpenID Connect provider. */
+  passwordHash: text('password_hash'),
   displayName: text('display_name'),
   avatarKey: text('avatar_key'),
   marketingConsent: integer('marketing_consent', { mode: 'boolean' }).notNull().default(false),
@@ -43,6 +44,68 @@ export const emailTokens = sqliteTable(
     index('email_tokens_expires_idx').on(t.expiresAt),
     check('email_tokens_purpose_check', sql`${t.purpose} in ('verify', 'email_change', 'password_reset')`),
   ],
+);
+
+/**
+ * Accounts linked to an OpenID Connect provider: the provider's issuer and its stable subject
+ * identifier (`sub`) name the person there; `email` is the address the provider vouched for.
+ */
+export const oidcIdentities = sqliteTable(
+  'oidc_identities',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    email: text('email').notNull(),
+    createdAt: timestamp('created_at'),
+    lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    uniqueIndex('oidc_identities_subject_idx').on(t.issuer, t.subject),
+    // One identity per provider per account, so "unlink" names one row.
+    uniqueIndex('oidc_identities_user_issuer_idx').on(t.userId, t.issuer),
+  ],
+);
+
+/**
+ * A provider sign-in whose verified email matched an existing account: it is linked only when
+ * the same browser (holding the secret whose SHA-256 is `secret_hash`) next signs in to that
+ * account with its password, before `expires_at`.
+ */
+export const oidcPendingLinks = sqliteTable(
+  'oidc_pending_links',
+  {
+    secretHash: blob('secret_hash', { mode: 'buffer' }).primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    email: text('email').notNull(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: timestamp('created_at'),
+  },
+  (t) => [index('oidc_pending_links_user_idx').on(t.userId), index('oidc_pending_links_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * A sign-in started at the provider and not yet back: the state, nonce and PKCE verifier it must
+ * come back with. Keyed by SHA-256 of a secret kept in a short-lived cookie; deleted when used.
+ */
+export const oidcFlows = sqliteTable(
+  'oidc_flows',
+  {
+    secretHash: blob('secret_hash', { mode: 'buffer' }).primaryKey(),
+    state: text('state').notNull(),
+    nonce: text('nonce').notNull(),
+    codeVerifier: text('code_verifier').notNull(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: timestamp('created_at'),
+  },
+  (t) => [index('oidc_flows_expires_idx').on(t.expiresAt)],
 );
 
 /** Cookie sessions in Lucia's design: the token is `id.secret`, only SHA-256(secret) is kept. */
@@ -204,5 +267,7 @@ export const accessLogs = sqliteTable(
 export type User = typeof users.$inferSelect;
 /** An email_tokens row as read from the database. */
 export type EmailTokenRow = typeof emailTokens.$inferSelect;
+/** An oidc_identities row as read from the database. */
+export type OidcIdentityRow = typeof oidcIdentities.$inferSelect;
 /** A session row as read from the database. */
 export type SessionRow = typeof sessions.$inferSelect;

@@ -53,3 +53,35 @@ it('moves orders, memberships and logs from 0000 to the current schema intact', 
   expect(() => raw.prepare("update memberships set status = 'paused'").run()).toThrow(/CHECK constraint/);
   closeDb(db);
 });
+
+it('makes the password optional (0004) without losing any row that points at an account', () => {
+  // The database as 0003 left it, holding an account with something in every child table.
+  const upTo3 = join(dir, 'migrations-0003');
+  cpSync(migrationsDir, upTo3, { recursive: true });
+  const journalPath = join(upTo3, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8'));
+  journal.entries = journal.entries.slice(0, 4);
+  writeFileSync(journalPath, JSON.stringify(journal));
+
+  const file = join(dir, 'before-oidc.sqlite');
+  const old = new Database(file);
+  old.pragma('foreign_keys = ON');
+  migrate(drizzle({ client: old }), { migrationsFolder: upTo3 });
+  old.prepare("insert into users (id, email, password_hash, created_at, email_verified_at) values ('u1', 'a@b.co', 'hash', 1, 2)").run();
+  old.prepare("insert into sessions (id, secret_hash, user_id, expires_at, last_verified_at, created_at) values ('s1', x'00', 'u1', 9, 1, 1)").run();
+  old.prepare("insert into api_keys (id, user_id, name, prefix, secret_hash, created_at) values ('k1', 'u1', 'cli', 'p1', x'00', 1)").run();
+  old.prepare("insert into email_tokens (token_hash, user_id, purpose, email, expires_at, created_at) values (x'01', 'u1', 'verify', 'a@b.co', 9, 1)").run();
+  old.prepare("insert into credit_balances (user_id, balance, updated_at) values ('u1', 3, 1)").run();
+  old.prepare("insert into credit_ledger (user_id, delta, kind, idempotency_key, balance_after, created_at) values ('u1', 3, 'signup', 'signup', 3, 1)").run();
+  old.close();
+
+  const db = openDb(file);
+  const raw = db.$client;
+  const count = (table: string) => (raw.prepare(`select count(*) as n from ${table} where user_id = 'u1'`).get() as { n: number }).n;
+  for (const table of ['sessions', 'api_keys', 'email_tokens', 'credit_balances', 'credit_ledger']) expect([table, count(table)]).toEqual([table, 1]);
+  expect(raw.prepare("select password_hash, email_verified_at from users where id = 'u1'").get()).toEqual({ password_hash: 'hash', email_verified_at: 2 });
+  expect(raw.pragma('foreign_keys', { simple: true })).toBe(1);
+  // An account may now have no password at all.
+  raw.prepare("insert into users (id, email, password_hash, created_at) values ('u2', 'c@d.co', null, 3)").run();
+  closeDb(db);
+});

@@ -26,7 +26,7 @@ it('has every table of the design after migrating (and migrating twice is harmle
   const tables = (db.$client.prepare("select name from sqlite_master where type = 'table' and name not like '\\_\\_%' escape '\\' and name != 'sqlite_sequence'").all() as { name: string }[])
     .map((r) => r.name)
     .sort();
-  expect(tables).toEqual(['access_logs', 'api_keys', 'credit_balances', 'credit_ledger', 'email_tokens', 'memberships', 'orders', 'sessions', 'users', 'webhook_events']);
+  expect(tables).toEqual(['access_logs', 'api_keys', 'credit_balances', 'credit_ledger', 'email_tokens', 'memberships', 'oidc_flows', 'oidc_identities', 'oidc_pending_links', 'orders', 'sessions', 'users', 'webhook_events']);
   closeDb(openDb(join(dir, 'nested', 'clearcut.sqlite')));
 });
 
