@@ -1,6 +1,7 @@
 /** createApp(deps): the whole server as one Hono app, used as-is by main.ts and the tests. */
 import { Hono } from 'hono';
 import type Stripe from 'stripe';
+import { createRelyingParty } from './auth/oidc-client.ts';
 import { createRateLimiters, FixedWindowLimiter } from './auth/rate-limit.ts';
 import { createLocalProvider } from './billing/provider.ts';
 import { createStripeClient, createStripeProvider } from './billing/stripe.ts';
@@ -22,6 +23,7 @@ import { billingRoutes } from './routes/billing.ts';
 import { localBillingRoutes } from './routes/billing-local.ts';
 import { creditsRoutes } from './routes/credits.ts';
 import { authRoutes } from './routes/auth.ts';
+import { oidcRoutes } from './routes/oidc.ts';
 import { avatarFileRoutes, myAvatarRoutes } from './routes/avatars.ts';
 import type { RouteDeps } from './routes/deps.ts';
 import { modelRoutes } from './static/models.ts';
@@ -52,6 +54,7 @@ export function createApp(deps: AppDeps) {
     payments: { provider: createLocalProvider(), stripe },
     apiKeyLimiter: new FixedWindowLimiter(config.credits.apiKeyRequestsPerMinute, 60_000, now),
     mailer: deps.mailer ?? createMailer(config.mail, config.dataDir),
+    oidc: config.oidc ? createRelyingParty(config.oidc) : null,
   };
   if (config.billing.provider === 'stripe' && stripe) routeDeps.payments.provider = createStripeProvider(stripe);
 
@@ -76,6 +79,7 @@ export function createApp(deps: AppDeps) {
     .get('/api/privacy', (c) =>
       c.json({ logRetentionDays: config.logRetentionDays, sessionDays: config.sessionDays }, 200),
     )
+    .route('/api/auth/oidc', oidcRoutes(routeDeps))
     .route('/api/auth', authRoutes(routeDeps))
     .route('/api/me/avatar', myAvatarRoutes(routeDeps))
     .route('/api/me', accountRoutes(routeDeps))

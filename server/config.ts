@@ -21,6 +21,20 @@ export interface Config {
   credits: CreditsConfig;
   billing: BillingConfig;
   mail: MailConfig;
+  /** Sign-in through an OpenID Connect provider (Google or any other); null when not configured. */
+  oidc: OidcConfig | null;
+}
+
+/** One OpenID Connect provider, found by discovery from its issuer. */
+export interface OidcConfig {
+  /** The issuer identifier, e.g. https://accounts.google.com (its /.well-known/openid-configuration is read). */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** What the button says: "Continue with <name>". */
+  name: string;
+  /** `${PUBLIC_ORIGIN}/api/auth/oidc/callback`: registered with the provider, never taken from the request. */
+  redirectUri: string;
 }
 
 /** Where mail goes: an SMTP server, or (smtpUrl undefined) the DATA_DIR/outbox folder and the console. */
@@ -133,6 +147,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     // Links in mails are built from PUBLIC_ORIGIN; without it a forged Host header would choose them.
     if (!rawOrigin) problems.push('PUBLIC_ORIGIN is required when SMTP_URL is set (links in mails are built from it)');
   }
+  const oidc = parseOidc(env, rawOrigin ? publicOrigin : undefined, problems);
+
   const mailFrom = env.MAIL_FROM?.trim() || 'clearcut <no-reply@localhost>';
   if (!/^([^<>\r\n]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/.test(mailFrom)) {
     problems.push(`MAIL_FROM must be an address or "Name <address>", got "${mailFrom}"`);
@@ -175,11 +191,42 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       stripeWebhookSecret,
     },
     mail: { smtpUrl, from: mailFrom },
+    oidc,
   };
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   return config;
+}
+
+/** The OIDC_* variables: all three of issuer, client id and secret, or none. */
+function parseOidc(env: Env, publicOrigin: string | undefined, problems: string[]): OidcConfig | null {
+  const issuer = env.OIDC_ISSUER?.trim() || undefined;
+  const clientId = env.OIDC_CLIENT_ID?.trim() || undefined;
+  const clientSecret = env.OIDC_CLIENT_SECRET?.trim() || undefined;
+  const name = env.OIDC_NAME?.trim() || 'Google';
+  if (!issuer && !clientId && !clientSecret) return null;
+  if (!issuer || !clientId || !clientSecret) {
+    problems.push('OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together: set all three or none (the secret is not shown)');
+    return null;
+  }
+  try {
+    const url = new URL(issuer);
+    // Plain http only for a provider on this machine (development and tests); tokens cross the wire otherwise.
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw new Error('scheme');
+    if (url.search || url.hash) throw new Error('query');
+  } catch {
+    problems.push(`OIDC_ISSUER must be an https URL such as https://accounts.google.com, got "${issuer}"`);
+    return null;
+  }
+  if ([...name].length > 40 || /[\p{Cc}<>]/u.test(name)) problems.push(`OIDC_NAME must be a short plain name such as Google, got "${name}"`);
+  // The redirect URI is registered with the provider; it must not follow a forged Host header.
+  if (!publicOrigin) {
+    problems.push('PUBLIC_ORIGIN is required when OIDC_ISSUER is set (the redirect URI registered with the provider is built from it)');
+    return null;
+  }
+  return { issuer, clientId, clientSecret, name, redirectUri: `${publicOrigin}/api/auth/oidc/callback` };
 }
 
 /** True when people reach the app over https, so cookies get Secure and responses HSTS. */

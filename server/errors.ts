@@ -33,6 +33,9 @@ export type ErrorCode =
   | 'email_unverified'
   | 'already_verified'
   | 'invalid_token'
+  | 'last_sign_in_method'
+  | 'password_exists'
+  | 'confirmation_mismatch'
   | 'internal';
 
 /** The JSON body of every error response. */

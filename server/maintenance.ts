@@ -1,5 +1,6 @@
-/** The hourly clean-up: old access-log rows, expired sessions and expired mailed links. */
+/** The hourly clean-up: old access-log rows, expired sessions, expired mailed links, provider sign-ins never finished and pending links never completed. */
 import { purgeExpiredEmailTokens } from './auth/email-tokens.ts';
+import { purgeExpiredOidc } from './auth/oidc-store.ts';
 import { purgeExpiredSessions } from './auth/session.ts';
 import type { Db } from './db/client.ts';
 import { purgeAccessLogs } from './logs/access-log.ts';
@@ -11,6 +12,7 @@ export function purgeExpired(db: Db, logRetentionDays: number, now: Date) {
     // A session that is never presented again would otherwise stay (user agent and IP included) forever.
     sessions: purgeExpiredSessions(db, now),
     emailTokens: purgeExpiredEmailTokens(db, now),
+    oidc: purgeExpiredOidc(db, now),
   };
 }
 

@@ -1,12 +1,13 @@
 /** Account deletion exactly as DESIGN.md says: erase the person, keep accounting records unlinked. */
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { accessLogs, apiKeys, creditLedger, emailTokens, memberships, orders, sessions, users } from '../db/schema.ts';
+import { accessLogs, apiKeys, creditLedger, emailTokens, memberships, oidcIdentities, oidcPendingLinks, orders, sessions, users } from '../db/schema.ts';
 import { truncateIp } from '../middleware/client-ip.ts';
 
 /**
  * In one transaction: access-log rows are unlinked with their IPs truncated; ledger rows,
- * orders and memberships are unlinked and kept; sessions, API keys, pending mailed links, the
+ * orders and memberships are unlinked and kept; sessions, API keys, pending mailed links, linked
+ * providers and pending provider links, the
  * balance row and the user row are erased. Returns the avatar key so the caller can remove the file.
  */
 export function deleteAccount(db: Db, userId: string): { avatarKey: string | null } | null {
@@ -30,6 +31,8 @@ export function deleteAccount(db: Db, userId: string): { avatarKey: string | nul
     tx.delete(sessions).where(eq(sessions.userId, userId)).run();
     tx.delete(apiKeys).where(eq(apiKeys.userId, userId)).run();
     tx.delete(emailTokens).where(eq(emailTokens.userId, userId)).run();
+    tx.delete(oidcIdentities).where(eq(oidcIdentities.userId, userId)).run();
+    tx.delete(oidcPendingLinks).where(eq(oidcPendingLinks.userId, userId)).run();
     // credit_balances goes with the user row (ON DELETE CASCADE): a balance without a person means nothing.
     tx.delete(users).where(eq(users.id, userId)).run();
     return { avatarKey: user.avatarKey };

@@ -3,19 +3,41 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { apiKeys, creditBalances, creditLedger, memberships, orders, users } from '../db/schema.ts';
 import { listPendingEmailTokens } from '../auth/email-tokens.ts';
+import { listIdentities, listPendingLinks } from '../auth/oidc-store.ts';
 import { listUserSessions } from '../auth/session.ts';
 import { toProfile } from '../auth/user.ts';
 import { listUserAccessLog } from '../logs/access-log.ts';
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
-/** Collects the person's profile (with when the email was confirmed), pending mailed links (never the tokens), sessions, credits, orders, memberships, API keys (no secrets) and access log. */
+/** Collects the person's profile (with when the email was confirmed), linked providers and pending links, pending mailed links (never the tokens), sessions, credits, orders, memberships, API keys (no secrets) and access log. */
 export function exportUserData(db: Db, userId: string, now: Date) {
   const user = db.select().from(users).where(eq(users.id, userId)).get();
   if (!user) return null;
   return {
     exportedAt: now.toISOString(),
-    profile: { ...toProfile(user), emailVerifiedAt: iso(user.emailVerifiedAt), role: user.role, bannedAt: iso(user.bannedAt) },
+    profile: {
+      ...toProfile(user),
+      emailVerifiedAt: iso(user.emailVerifiedAt),
+      hasPassword: user.passwordHash !== null,
+      role: user.role,
+      bannedAt: iso(user.bannedAt),
+    },
+    linkedProviders: listIdentities(db, userId).map((i) => ({
+      issuer: i.issuer,
+      subject: i.subject,
+      email: i.email,
+      createdAt: i.createdAt.toISOString(),
+      lastUsedAt: iso(i.lastUsedAt),
+    })),
+    /** Provider sign-ins waiting for a password sign-in to link them. */
+    pendingLinks: listPendingLinks(db, userId, now).map((l) => ({
+      issuer: l.issuer,
+      subject: l.subject,
+      email: l.email,
+      createdAt: l.createdAt.toISOString(),
+      expiresAt: l.expiresAt.toISOString(),
+    })),
     pendingVerifications: listPendingEmailTokens(db, userId, now).map((t) => ({
       purpose: t.purpose,
       email: t.email,

@@ -62,7 +62,7 @@ function isUniqueViolation(err: unknown): boolean {
 /** Creates a user; null when the email is already taken. */
 export function createUser(
   db: Db,
-  input: { email: string; passwordHash: string; displayName: string | null },
+  input: { email: string; passwordHash: string | null; displayName: string | null },
   now: Date,
 ): User | null {
   try {
@@ -119,8 +119,8 @@ export function replaceEmail(db: Db, userId: string, email: string, now: Date): 
   return getUserById(db, userId)!;
 }
 
-/** Replaces a user's password hash. */
-export function setUserPasswordHash(db: Db, userId: string, passwordHash: string): void {
+/** Replaces a user's password hash (null: the account has no password and signs in through a provider). */
+export function setUserPasswordHash(db: Db, userId: string, passwordHash: string | null): void {
   db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
 }
 

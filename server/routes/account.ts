@@ -7,6 +7,7 @@ import { clearSessionCookie } from '../auth/cookie.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../auth/password.ts';
 import { linkOrigin, sendVerificationMail, startEmailChange } from '../auth/email-flows.ts';
 import { deleteEmailTokens } from '../auth/email-tokens.ts';
+import { listIdentities, unlinkIdentity } from '../auth/oidc-store.ts';
 import { invalidateUserSession, invalidateUserSessions, listUserSessions } from '../auth/session.ts';
 import { accountView, getUserByEmail, setUserPasswordHash, updateUserProfile } from '../auth/user.ts';
 import { removeAvatar } from '../avatars/store.ts';
@@ -18,7 +19,7 @@ import { listUserAccessLog } from '../logs/access-log.ts';
 import { truncateIp } from '../middleware/client-ip.ts';
 import { requireUser } from '../middleware/session.ts';
 import type { RouteDeps } from './deps.ts';
-import { accountDeletionSchema, passwordChangeSchema, profilePatchSchema } from './schemas.ts';
+import { accountDeletionSchema, passwordAddSchema, passwordChangeSchema, passwordRemoveSchema, profilePatchSchema } from './schemas.ts';
 import { jsonBody, tooManyRequests } from './validate.ts';
 
 /** The account sub-app, mounted at /api/me. */
@@ -55,7 +56,7 @@ export function accountRoutes(deps: RouteDeps) {
       const limit = limiters.passwordChangesPerAccount.consume(user.id);
       if (!limit.allowed) return tooManyRequests(c, limit.retryAfterSeconds);
       const { currentPassword, newPassword } = c.req.valid('json');
-      if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+      if (!user.passwordHash || !(await verifyPassword(currentPassword, user.passwordHash))) {
         return c.json(errorBody('wrong_password', 'The current password is wrong.'), 403);
       }
       const problem = checkPasswordPolicy(newPassword, user.email);
@@ -64,6 +65,61 @@ export function accountRoutes(deps: RouteDeps) {
       deleteEmailTokens(db, user.id, 'password_reset');
       // Whoever knew the old password is signed out everywhere but here.
       invalidateUserSessions(db, user.id, session.id);
+      return c.body(null, 204);
+    })
+    // A first password for an account made through a provider.
+    .put('/password', jsonBody(passwordAddSchema), async (c) => {
+      const { user } = requireUser(c);
+      const limit = limiters.passwordChangesPerAccount.consume(user.id);
+      if (!limit.allowed) return tooManyRequests(c, limit.retryAfterSeconds);
+      if (user.passwordHash) return c.json(errorBody('password_exists', 'This account has a password already; change it instead.'), 409);
+      const { newPassword } = c.req.valid('json');
+      const problem = checkPasswordPolicy(newPassword, user.email);
+      if (problem) return c.json(errorBody('invalid', problem), 422);
+      setUserPasswordHash(db, user.id, await hashPassword(newPassword, config.scryptLogN));
+      return c.body(null, 204);
+    })
+    .delete('/password', jsonBody(passwordRemoveSchema), async (c) => {
+      const { user } = requireUser(c);
+      const limit = limiters.passwordChangesPerAccount.consume(user.id);
+      if (!limit.allowed) return tooManyRequests(c, limit.retryAfterSeconds);
+      if (!user.passwordHash || !(await verifyPassword(c.req.valid('json').currentPassword, user.passwordHash))) {
+        return c.json(errorBody('wrong_password', 'The current password is wrong.'), 403);
+      }
+      if (listIdentities(db, user.id).length === 0) {
+        return c.json(errorBody('last_sign_in_method', 'The password is the only way into this account; link a provider before removing it.'), 409);
+      }
+      setUserPasswordHash(db, user.id, null);
+      deleteEmailTokens(db, user.id, 'password_reset');
+      return c.body(null, 204);
+    })
+    // How this person signs in: whether there is a password, and the linked providers.
+    .get('/providers', (c) => {
+      const { user } = requireUser(c);
+      return c.json(
+        {
+          hasPassword: user.passwordHash !== null,
+          providers: listIdentities(db, user.id).map((i) => ({
+            id: i.id,
+            name: deps.oidc?.name ?? 'OpenID Connect',
+            issuer: i.issuer,
+            email: i.email,
+            createdAt: i.createdAt.toISOString(),
+            lastUsedAt: i.lastUsedAt?.toISOString() ?? null,
+          })),
+        },
+        200,
+      );
+    })
+    .delete('/providers/:id', (c) => {
+      const { user } = requireUser(c);
+      const id = c.req.param('id');
+      const identities = listIdentities(db, user.id);
+      if (!identities.some((i) => i.id === id)) return c.json(errorBody('not_found', 'No such linked provider.'), 404);
+      if (!user.passwordHash && identities.length === 1) {
+        return c.json(errorBody('last_sign_in_method', 'This provider is the only way into this account; add a password before unlinking it.'), 409);
+      }
+      unlinkIdentity(db, user.id, id);
       return c.body(null, 204);
     })
     .get('/sessions', (c) => {
@@ -106,8 +162,14 @@ export function accountRoutes(deps: RouteDeps) {
       const { user } = requireUser(c);
       const limit = limiters.passwordChangesPerAccount.consume(user.id);
       if (!limit.allowed) return tooManyRequests(c, limit.retryAfterSeconds);
-      if (!(await verifyPassword(c.req.valid('json').password, user.passwordHash))) {
-        return c.json(errorBody('wrong_password', 'The password is wrong.'), 403);
+      const { password, email } = c.req.valid('json');
+      if (user.passwordHash) {
+        if (password === undefined || !(await verifyPassword(password, user.passwordHash))) {
+          return c.json(errorBody('wrong_password', 'The password is wrong.'), 403);
+        }
+      } else if (email !== user.email) {
+        // Without a password, typing the address again is the deliberate step that stands for it.
+        return c.json(errorBody('confirmation_mismatch', "Type this account's email address to confirm."), 403);
       }
       if (!(await endMembershipForDeletion(db, deps.payments, user.id, deps.now()))) {
         return c.json(errorBody('payment_provider', 'Your membership could not be cancelled with the payment provider, so the account was kept. Try again later.'), 502);

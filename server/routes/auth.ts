@@ -4,6 +4,7 @@ import { clearSessionCookie } from '../auth/cookie.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../auth/password.ts';
 import { confirmEmailToken, linkOrigin, sendPasswordReset, sendVerificationMail } from '../auth/email-flows.ts';
 import { consumeEmailToken, deleteEmailTokens, peekEmailToken } from '../auth/email-tokens.ts';
+import { completePendingLink } from '../auth/oidc-link.ts';
 import { invalidateSession, invalidateUserSessions } from '../auth/session.ts';
 import { createUser, getUserByEmail, getUserById, markEmailVerified, setUserPasswordHash, accountView } from '../auth/user.ts';
 import { servesHttps } from '../config.ts';
@@ -63,7 +64,8 @@ export function authRoutes(deps: RouteDeps) {
       }
       const user = getUserByEmail(db, email);
       const valid = await verifyPassword(password, user?.passwordHash ?? (await getDummyHash()));
-      if (!user || !valid) {
+      // An account without a password answers exactly like a wrong password (after the same work).
+      if (!user || !user.passwordHash || !valid) {
         limiters.loginFailuresPerEmail.hit(email);
         limiters.loginFailuresPerIp.hit(ip);
         // One message for an unknown email and a wrong password: no account enumeration here.
@@ -72,7 +74,8 @@ export function authRoutes(deps: RouteDeps) {
       if (user.bannedAt) return c.json(errorBody('suspended', 'This account is suspended.'), 403);
       limiters.loginFailuresPerEmail.reset(email);
       signIn(c, deps, user);
-      return c.json({ user: accountView(db, user, deps.now()) }, 200);
+      const linkedProvider = completePendingLink(c, deps, user);
+      return c.json({ user: accountView(db, user, deps.now()), linkedProvider }, 200);
     })
     .post('/logout', (c) => {
       const session = c.get('session');

@@ -7,6 +7,7 @@ import type Stripe from 'stripe';
 import type { FixedWindowLimiter } from '../auth/rate-limit.ts';
 import type { PaymentProvider } from '../billing/provider.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import type { RelyingParty } from '../auth/oidc-client.ts';
 
 /** Shared by every sub-app of one app instance. */
 export interface RouteDeps {
@@ -20,4 +21,6 @@ export interface RouteDeps {
   /** Requests per API key per minute. */
   apiKeyLimiter: FixedWindowLimiter;
   mailer: Mailer;
+  /** The OpenID Connect provider people may sign in with, or null when none is configured. */
+  oidc: RelyingParty | null;
 }

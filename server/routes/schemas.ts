@@ -41,7 +41,14 @@ export const profilePatchSchema = z.object({
 
 export const passwordChangeSchema = z.object({ currentPassword: passwordSchema, newPassword: passwordSchema });
 
-export const accountDeletionSchema = z.object({ password: passwordSchema });
+/** DELETE /api/me: the password, or for an account without one, its email address typed again. */
+export const accountDeletionSchema = z.object({ password: passwordSchema.optional(), email: emailSchema.optional() });
+
+/** PUT /api/me/password: a first password for an account that signs in only through a provider. */
+export const passwordAddSchema = z.object({ newPassword: passwordSchema });
+
+/** DELETE /api/me/password: the current password, once more. */
+export const passwordRemoveSchema = z.object({ currentPassword: passwordSchema });
 
 /** A client-chosen idempotency key: 8 to 128 URL-safe characters (a UUID fits). */
 export const idempotencyKeySchema = z

@@ -1,0 +1,24 @@
+/** Completes a pending provider link when the same browser signs in to that account with its password. */
+import type { Context } from 'hono';
+import { servesHttps } from '../config.ts';
+import type { User } from '../db/schema.ts';
+import type { AppEnv } from '../env.ts';
+import type { RouteDeps } from '../routes/deps.ts';
+import { clearLinkCookie, readLinkCookie } from './oidc-cookies.ts';
+import { consumePendingLink, linkIdentity } from './oidc-store.ts';
+
+/**
+ * After a successful password sign-in: if this browser holds a pending link to this very account,
+ * the provider identity is linked now. Any pending link is used up either way (one try).
+ * Returns the provider's display name when something was linked.
+ */
+export function completePendingLink(c: Context<AppEnv>, deps: RouteDeps, user: User): string | null {
+  const secret = readLinkCookie(c);
+  if (!secret) return null;
+  clearLinkCookie(c, servesHttps(deps.config, c.req.url));
+  const now = deps.now();
+  const link = consumePendingLink(deps.db, secret, now);
+  if (!link || link.userId !== user.id) return null;
+  const linked = linkIdentity(deps.db, user.id, { issuer: link.issuer, subject: link.subject, email: link.email }, now);
+  return linked === 'taken' ? null : (deps.oidc?.name ?? 'your provider');
+}

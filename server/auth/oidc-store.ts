@@ -1,0 +1,147 @@
+/** What sign-in through an OpenID Connect provider keeps: flows in progress, linked identities, pending links. */
+import { and, eq, gt, lt } from 'drizzle-orm';
+import { sha256 } from '@oslojs/crypto/sha2';
+import type { Db } from '../db/client.ts';
+import { oidcFlows, oidcIdentities, oidcPendingLinks, type OidcIdentityRow } from '../db/schema.ts';
+import type { PendingAuthorization } from './oidc-client.ts';
+import { generateSecureRandomString } from './random.ts';
+
+/** How long the trip to the provider and back may take. */
+export const flowTtlMs = 10 * 60_000;
+/** How long a pending link waits for the password sign-in that completes it. */
+export const pendingLinkTtlMs = 30 * 60_000;
+
+/** Cookie secrets: 32 characters of the session alphabet (160 bits); only their SHA-256 is stored. */
+const secretPattern = /^[a-z2-9]{32}$/;
+
+function hashSecret(secret: string): Buffer {
+  return Buffer.from(sha256(new TextEncoder().encode(secret)));
+}
+
+/** Stores a flow's state, nonce and PKCE verifier; returns the secret for the flow cookie. */
+export function createFlow(db: Db, pending: PendingAuthorization, now: Date): string {
+  const secret = generateSecureRandomString(32);
+  db.insert(oidcFlows)
+    .values({ secretHash: hashSecret(secret), ...pending, expiresAt: new Date(now.getTime() + flowTtlMs), createdAt: now })
+    .run();
+  return secret;
+}
+
+/** Takes a flow out (single use): its checks when the secret names one that has not expired, else null. */
+export function consumeFlow(db: Db, secret: string, now: Date): PendingAuthorization | null {
+  if (!secretPattern.test(secret)) return null;
+  const row = db
+    .delete(oidcFlows)
+    .where(and(eq(oidcFlows.secretHash, hashSecret(secret)), gt(oidcFlows.expiresAt, now)))
+    .returning()
+    .get();
+  return row ? { state: row.state, nonce: row.nonce, codeVerifier: row.codeVerifier } : null;
+}
+
+/** The account a provider identity signs in to, if it is linked. */
+export function findIdentity(db: Db, issuer: string, subject: string): OidcIdentityRow | undefined {
+  return db
+    .select()
+    .from(oidcIdentities)
+    .where(and(eq(oidcIdentities.issuer, issuer), eq(oidcIdentities.subject, subject)))
+    .get();
+}
+
+/** Links a provider identity to an account; 'taken' when it is linked already (to anyone) or the account has one from this provider. */
+export function linkIdentity(
+  db: Db,
+  userId: string,
+  identity: { issuer: string; subject: string; email: string },
+  now: Date,
+): OidcIdentityRow | 'taken' {
+  try {
+    return db
+      .insert(oidcIdentities)
+      .values({ id: generateSecureRandomString(), userId, ...identity, createdAt: now, lastUsedAt: now })
+      .returning()
+      .get();
+  } catch (err) {
+    if (err instanceof Error && 'code' in err && err.code === 'SQLITE_CONSTRAINT_UNIQUE') return 'taken';
+    throw err;
+  }
+}
+
+/** Records a sign-in through an identity, with the address the provider gives now. */
+export function touchIdentity(db: Db, id: string, email: string | null, now: Date): void {
+  db.update(oidcIdentities)
+    .set(email ? { lastUsedAt: now, email } : { lastUsedAt: now })
+    .where(eq(oidcIdentities.id, id))
+    .run();
+}
+
+/** A person's linked identities, oldest first. */
+export function listIdentities(db: Db, userId: string): OidcIdentityRow[] {
+  return db.select().from(oidcIdentities).where(eq(oidcIdentities.userId, userId)).orderBy(oidcIdentities.createdAt).all();
+}
+
+/** Unlinks one of a person's identities; false when it is not theirs. */
+export function unlinkIdentity(db: Db, userId: string, id: string): boolean {
+  return db.delete(oidcIdentities).where(and(eq(oidcIdentities.id, id), eq(oidcIdentities.userId, userId))).run().changes > 0;
+}
+
+/** Remembers that this provider identity may be linked to `userId` once the person proves they own it; returns the cookie secret. */
+export function createPendingLink(
+  db: Db,
+  link: { userId: string; issuer: string; subject: string; email: string },
+  now: Date,
+): string {
+  const secret = generateSecureRandomString(32);
+  db.transaction((tx) => {
+    // One pending link per account and provider: the newest attempt counts.
+    tx.delete(oidcPendingLinks)
+      .where(and(eq(oidcPendingLinks.userId, link.userId), eq(oidcPendingLinks.issuer, link.issuer)))
+      .run();
+    tx.insert(oidcPendingLinks)
+      .values({ secretHash: hashSecret(secret), ...link, expiresAt: new Date(now.getTime() + pendingLinkTtlMs), createdAt: now })
+      .run();
+  });
+  return secret;
+}
+
+/** The pending link a cookie secret names, if it has not expired (not used up). */
+export function peekPendingLink(db: Db, secret: string, now: Date) {
+  if (!secretPattern.test(secret)) return undefined;
+  return db
+    .select()
+    .from(oidcPendingLinks)
+    .where(and(eq(oidcPendingLinks.secretHash, hashSecret(secret)), gt(oidcPendingLinks.expiresAt, now)))
+    .get();
+}
+
+/** Takes a pending link out (single use), if it has not expired. */
+export function consumePendingLink(db: Db, secret: string, now: Date) {
+  if (!secretPattern.test(secret)) return undefined;
+  return db
+    .delete(oidcPendingLinks)
+    .where(and(eq(oidcPendingLinks.secretHash, hashSecret(secret)), gt(oidcPendingLinks.expiresAt, now)))
+    .returning()
+    .get();
+}
+
+/** A person's unexpired pending links without the secrets' hashes, for the data export. */
+export function listPendingLinks(db: Db, userId: string, now: Date) {
+  return db
+    .select({
+      issuer: oidcPendingLinks.issuer,
+      subject: oidcPendingLinks.subject,
+      email: oidcPendingLinks.email,
+      createdAt: oidcPendingLinks.createdAt,
+      expiresAt: oidcPendingLinks.expiresAt,
+    })
+    .from(oidcPendingLinks)
+    .where(and(eq(oidcPendingLinks.userId, userId), gt(oidcPendingLinks.expiresAt, now)))
+    .all();
+}
+
+/** Deletes expired flows and pending links; returns how many of each went. */
+export function purgeExpiredOidc(db: Db, now: Date): { flows: number; pendingLinks: number } {
+  return {
+    flows: db.delete(oidcFlows).where(lt(oidcFlows.expiresAt, now)).run().changes,
+    pendingLinks: db.delete(oidcPendingLinks).where(lt(oidcPendingLinks.expiresAt, now)).run().changes,
+  };
+}

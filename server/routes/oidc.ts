@@ -1,0 +1,113 @@
+/**
+ * /api/auth/oidc: sign-in through an OpenID Connect provider (authorization code with PKCE,
+ * state and nonce). The browser navigates here, so answers are redirects to PWA pages, not JSON.
+ */
+import { Hono, type Context } from 'hono';
+import { OidcSignInError, type ProviderIdentity } from '../auth/oidc-client.ts';
+import { clearFlowCookie, clearLinkCookie, readFlowCookie, readLinkCookie, setFlowCookie, setLinkCookie } from '../auth/oidc-cookies.ts';
+import { importPicture } from '../auth/oidc-picture.ts';
+import { consumeFlow, createFlow, createPendingLink, findIdentity, linkIdentity, peekPendingLink, touchIdentity } from '../auth/oidc-store.ts';
+import { createUser, getUserByEmail, getUserById, markEmailVerified } from '../auth/user.ts';
+import { servesHttps } from '../config.ts';
+import { grantSignupCredits, inTransaction } from '../credits/ledger.ts';
+import type { User } from '../db/schema.ts';
+import type { AppEnv } from '../env.ts';
+import { errorBody } from '../errors.ts';
+import { signIn } from '../middleware/session.ts';
+import type { RouteDeps } from './deps.ts';
+import { displayNameSchema } from './schemas.ts';
+
+/** What the sign-in page is told after a callback (`/signin?oidc=...`); it has a message for each. */
+export type OidcOutcome = 'cancelled' | 'failed' | 'expired' | 'unavailable' | 'email-unverified' | 'suspended' | 'rate-limited' | 'link-pending';
+
+/** The provider sub-app, mounted at /api/auth/oidc. */
+export function oidcRoutes(deps: RouteDeps) {
+  const { db, config, oidc: rp, limiters } = deps;
+  const secure = (c: Context) => servesHttps(config, c.req.url);
+  const toSignIn = (c: Context, outcome: OidcOutcome) => c.redirect(`/signin?oidc=${outcome}`, 303);
+
+  /** A provider identity that is not linked yet: a new account, or a pending link to the account with that address. */
+  const firstSignIn = async (c: Context<AppEnv>, identity: ProviderIdentity) => {
+    // Only an address the provider has verified may create or claim an account.
+    if (!identity.email || !identity.emailVerified) return toSignIn(c, 'email-unverified');
+    const existing = getUserByEmail(db, identity.email);
+    if (existing) {
+      // Whoever controls this provider account must also prove they own the clearcut account: its password, once.
+      const secret = createPendingLink(db, { userId: existing.id, issuer: identity.issuer, subject: identity.subject, email: identity.email }, deps.now());
+      setLinkCookie(c, secret, secure(c));
+      return toSignIn(c, 'link-pending');
+    }
+    const limit = limiters.signupPerIp.consume(c.get('ip'));
+    if (!limit.allowed) return toSignIn(c, 'rate-limited');
+    const name = displayNameSchema.safeParse(identity.name ?? '');
+    const now = deps.now();
+    const user = inTransaction(db, (): User | null => {
+      const created = createUser(db, { email: identity.email!, passwordHash: null, displayName: name.success ? name.data : null }, now);
+      if (!created) return null;
+      grantSignupCredits(db, created.id, config.credits.signupCredits, now);
+      if (linkIdentity(db, created.id, { issuer: identity.issuer, subject: identity.subject, email: identity.email! }, now) === 'taken') {
+        throw new Error('a new account cannot have a linked identity already');
+      }
+      return markEmailVerified(db, created.id, created.email, now) ?? null;
+    });
+    // Taken between the lookup and the insert: the next attempt finds the account and offers the link.
+    if (!user) return toSignIn(c, 'failed');
+    if (identity.picture) {
+      const imported = await importPicture(db, config.dataDir, user.id, identity.picture, new URL(config.oidc!.issuer).protocol === 'http:');
+      if (!imported) console.warn('[clearcut] the provider picture of a new account was not imported');
+    }
+    signIn(c, deps, getUserById(db, user.id) ?? user);
+    return c.redirect('/account?oidc=welcome', 303);
+  };
+
+  return new Hono<AppEnv>()
+    // The PWA shows "Continue with <name>" only when this says enabled.
+    .get('/', (c) => c.json({ enabled: rp !== null, name: rp?.name ?? null }, 200))
+    .get('/start', async (c) => {
+      if (!rp) return c.json(errorBody('not_found', 'Sign-in through a provider is not configured.'), 404);
+      c.header('Cache-Control', 'no-store');
+      let begun;
+      try {
+        begun = await rp.begin();
+      } catch (err) {
+        console.warn(`[clearcut] provider sign-in could not start: ${err instanceof Error ? err.message : err}`);
+        return toSignIn(c, 'unavailable');
+      }
+      setFlowCookie(c, createFlow(db, begun.pending, deps.now()), secure(c));
+      return c.redirect(begun.url.href, 303);
+    })
+    .get('/callback', async (c) => {
+      if (!rp) return c.json(errorBody('not_found', 'Sign-in through a provider is not configured.'), 404);
+      c.header('Cache-Control', 'no-store');
+      // The code is in the address bar; the next page must not send it on as a Referer.
+      c.header('Referrer-Policy', 'no-referrer');
+      const secret = readFlowCookie(c);
+      clearFlowCookie(c, secure(c));
+      // Single use: the row goes now, whatever happens next, so a replayed callback finds nothing.
+      const pending = secret ? consumeFlow(db, secret, deps.now()) : null;
+      if (!pending) return toSignIn(c, 'expired');
+      let identity: ProviderIdentity;
+      try {
+        identity = await rp.finish(new URL(c.req.url).search, pending);
+      } catch (err) {
+        const reason = err instanceof OidcSignInError ? err.reason : 'failed';
+        console.warn(`[clearcut] provider sign-in refused: ${err instanceof Error ? err.message : err}`);
+        return toSignIn(c, reason);
+      }
+      const linked = findIdentity(db, identity.issuer, identity.subject);
+      if (!linked) return firstSignIn(c, identity);
+      const user = getUserById(db, linked.userId);
+      if (!user) return toSignIn(c, 'failed');
+      if (user.bannedAt) return toSignIn(c, 'suspended');
+      touchIdentity(db, linked.id, identity.emailVerified ? identity.email : null, deps.now());
+      signIn(c, deps, user);
+      return c.redirect('/', 303);
+    })
+    // The sign-in page explains a pending link: which address, which provider.
+    .get('/pending', (c) => {
+      const secret = readLinkCookie(c);
+      const row = secret ? peekPendingLink(db, secret, deps.now()) : undefined;
+      if (secret && !row) clearLinkCookie(c, secure(c));
+      return c.json({ pending: row ? { email: row.email, provider: rp?.name ?? 'your provider', expiresAt: row.expiresAt.toISOString() } : null }, 200);
+    });
+}
