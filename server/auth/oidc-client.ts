@@ -56,6 +56,9 @@ export function createRelyingParty(config: OidcConfig): RelyingParty {
       const options = issuer.protocol === 'http:' ? { execute: [client.allowInsecureRequests], timeout: 10 } : { timeout: 10 };
       const found = await client.discovery(issuer, config.clientId, config.clientSecret, undefined, options);
       found.timeout = 10;
+      // openid-client trusts an ID token from the token endpoint on TLS alone (OIDC Core 3.1.3.7 allows it);
+      // we verify its signature against the provider's published keys as well.
+      client.enableNonRepudiationChecks(found);
       return found;
     })();
     discovered.catch(() => {

@@ -91,15 +91,10 @@ export function createPendingLink(
   now: Date,
 ): string {
   const secret = generateSecureRandomString(32);
-  db.transaction((tx) => {
-    // One pending link per account and provider: the newest attempt counts.
-    tx.delete(oidcPendingLinks)
-      .where(and(eq(oidcPendingLinks.userId, link.userId), eq(oidcPendingLinks.issuer, link.issuer)))
-      .run();
-    tx.insert(oidcPendingLinks)
-      .values({ secretHash: hashSecret(secret), ...link, expiresAt: new Date(now.getTime() + pendingLinkTtlMs), createdAt: now })
-      .run();
-  });
+  // Each browser keeps its own: a later attempt elsewhere must not cancel this one.
+  db.insert(oidcPendingLinks)
+    .values({ secretHash: hashSecret(secret), ...link, expiresAt: new Date(now.getTime() + pendingLinkTtlMs), createdAt: now })
+    .run();
   return secret;
 }
 

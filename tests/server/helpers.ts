@@ -46,7 +46,7 @@ const relaxedRateLimits = {
 
 /** Creates a server over a temporary DATA_DIR; scrypt cost is lowered so suites stay fast. */
 export async function startTestServer(
-  options: { env?: Record<string, string>; listen?: boolean; realRateLimits?: boolean; deps?: Partial<AppDeps> } = {},
+  options: { env?: Record<string, string>; listen?: boolean; port?: number; realRateLimits?: boolean; deps?: Partial<AppDeps> } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'clearcut-test-'));
   const config = loadConfig({
@@ -67,7 +67,7 @@ export async function startTestServer(
   let server: ReturnType<typeof serve> | undefined;
   if (options.listen) {
     await new Promise<void>((resolve) => {
-      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
+      server = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
         url = `http://127.0.0.1:${info.port}`;
         resolve();
       });
