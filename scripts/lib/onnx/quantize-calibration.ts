@@ -44,7 +44,8 @@ export function addValues(h: AbsHistogram, values: ArrayLike<number>): void {
   h.max = Math.max(h.max, hi);
   const absMax = Math.max(Math.abs(lo), Math.abs(hi));
   if (h.width === 0) h.width = absMax > 0 ? absMax / bins : 1e-30;
-  while (absMax >= h.width * bins) {
+  // The largest value belongs to the last bin (index clamped below), so only a strictly larger one widens.
+  while (absMax > h.width * bins) {
     for (let i = 0; i < bins / 2; i++) h.counts[i] = h.counts[2 * i] + h.counts[2 * i + 1];
     h.counts.fill(0, bins / 2);
     h.width *= 2;
@@ -78,8 +79,9 @@ function kl(p: Float64Array, q: Float64Array): number {
   let d = 0;
   for (let i = 0; i < p.length; i++) {
     if (p[i] === 0) continue;
-    if (q[i] === 0) return Infinity;
-    d += (p[i] / ps) * Math.log(p[i] / ps / (q[i] / qs));
+    // A bin the quantized histogram left empty (the folded outliers of an empty last bin) costs as if it held a trace, as onnxruntime's calibrator smooths it.
+    const qi = Math.max(q[i] / qs, 1e-4 / p.length);
+    d += (p[i] / ps) * Math.log(p[i] / ps / qi);
   }
   return d;
 }
