@@ -17,7 +17,11 @@ import { signIn } from '../middleware/session.ts';
 import type { RouteDeps } from './deps.ts';
 import { displayNameSchema } from './schemas.ts';
 
-/** What the sign-in page is told after a callback (`/signin?oidc=...`); it has a message for each. */
+/**
+ * What the sign-in page is told after a callback (`/signin?oidc=...`); it has a message for each.
+ * The account page gets `welcome` (a new account), `linked`, `link-taken` (one from this provider
+ * is linked already) and `linked-elsewhere` (that identity signs in to another account).
+ */
 export type OidcOutcome = 'cancelled' | 'failed' | 'expired' | 'unavailable' | 'email-unverified' | 'suspended' | 'rate-limited' | 'link-pending';
 
 /** The provider sub-app, mounted at /api/auth/oidc. */
@@ -95,6 +99,14 @@ export function oidcRoutes(deps: RouteDeps) {
         return toSignIn(c, reason);
       }
       const linked = findIdentity(db, identity.issuer, identity.subject);
+      const current = c.get('user');
+      // Signed in already: "Link" on the account page. The session proves the account, the provider proves the identity.
+      if (current) {
+        if (linked) return c.redirect(linked.userId === current.id ? '/account' : '/account?oidc=linked-elsewhere', 303);
+        const email = identity.email ?? current.email;
+        const added = linkIdentity(db, current.id, { issuer: identity.issuer, subject: identity.subject, email }, deps.now());
+        return c.redirect(added === 'taken' ? '/account?oidc=link-taken' : '/account?oidc=linked', 303);
+      }
       if (!linked) return firstSignIn(c, identity);
       const user = getUserById(db, linked.userId);
       if (!user) return toSignIn(c, 'failed');

@@ -415,3 +415,30 @@ describe('privacy rights', () => {
     expect((await json(await again.get('/api/me'))).id).not.toBe(id);
   });
 });
+
+describe('linking from the account page (signed in)', () => {
+  it('links the provider identity to the signed-in account, whatever its address', async () => {
+    const browser = new Client(t);
+    const { userId, email } = await browser.signUp();
+    const { sub } = providerPerson({ email: uniqueEmail() });
+    const res = await signInWithProvider(browser, sub);
+    expect(res.headers.get('location')).toBe('/account?oidc=linked');
+    expect(await json(await browser.get('/api/me/providers'))).toMatchObject({ hasPassword: true, providers: [{ name: 'Test ID' }] });
+    const later = new Client(t);
+    expect((await signInWithProvider(later, sub)).headers.get('location')).toBe('/');
+    expect(await json(await later.get('/api/me'))).toMatchObject({ id: userId, email });
+  });
+
+  it('does not move an identity that signs in to another account, nor add a second one from the same provider', async () => {
+    const { sub: taken } = providerPerson();
+    await signInWithProvider(new Client(t), taken);
+    const browser = new Client(t);
+    const { userId } = await browser.signUp();
+    expect((await signInWithProvider(browser, taken)).headers.get('location')).toBe('/account?oidc=linked-elsewhere');
+    const { sub: first } = providerPerson();
+    const { sub: second } = providerPerson();
+    expect((await signInWithProvider(browser, first)).headers.get('location')).toBe('/account?oidc=linked');
+    expect((await signInWithProvider(browser, second)).headers.get('location')).toBe('/account?oidc=link-taken');
+    expect(t.db.select().from(oidcIdentities).where(eq(oidcIdentities.userId, userId)).all().map((i) => i.subject)).toEqual([first]);
+  });
+});

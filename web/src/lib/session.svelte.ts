@@ -32,9 +32,15 @@ export class Session {
     else if (result.error.status === 401) this.#set(null);
   }
 
-  /** Signs in; on success the header shows the person at once. */
-  async signIn(email: string, password: string): Promise<Result<Profile>> {
-    return this.#adopt(await call(api.auth.login.$post({ json: { email, password } })));
+  /**
+   * Signs in; on success the header shows the person at once. `linkedProvider` names the provider
+   * this sign-in linked (a pending link from "Continue with ..." in this browser), or is null.
+   */
+  async signIn(email: string, password: string): Promise<Result<{ user: Profile; linkedProvider: string | null }>> {
+    const result = await call(api.auth.login.$post({ json: { email, password } }));
+    if (!result.ok) return result;
+    this.#set(result.data.user);
+    return { ok: true, data: { user: result.data.user, linkedProvider: result.data.linkedProvider } };
   }
 
   /** Creates the account and signs in. */

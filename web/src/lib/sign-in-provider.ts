@@ -1,0 +1,41 @@
+/** The OpenID Connect provider the server offers ("Continue with Google"), and what its sign-in redirects mean. */
+import { api, call } from './api.ts';
+
+/** `{ enabled, name }` as `GET /api/auth/oidc` answers it. */
+export interface ProviderOffer {
+  enabled: boolean;
+  name: string | null;
+}
+
+/** Where the button goes: a full navigation (the server redirects to the provider). */
+export const providerStartUrl = '/api/auth/oidc/start';
+
+let offer: Promise<ProviderOffer> | undefined;
+
+/** Asks the server once per page load; an unreachable server offers nothing (and is asked again next time). */
+export function providerOffer(): Promise<ProviderOffer> {
+  offer ??= call(api.auth.oidc.$get()).then((result) => {
+    if (result.ok) return result.data;
+    offer = undefined;
+    return { enabled: false, name: null };
+  });
+  return offer;
+}
+
+/** What `/signin?oidc=…` (after the provider sent the browser back) means, in words; `{name}` is the provider. */
+export const providerOutcomes: Record<string, string> = {
+  cancelled: 'Signing in with {name} was cancelled.',
+  failed: 'Signing in with {name} did not work: the answer from {name} could not be verified. Please try again.',
+  expired: 'Signing in with {name} took too long or was started in another browser. Please try again.',
+  unavailable: '{name} could not be reached. Please try again later, or sign in with your password.',
+  'email-unverified': '{name} has not confirmed the email address of that account, so it cannot be used here.',
+  suspended: 'This account is suspended.',
+  'rate-limited': 'Too many new accounts from this network. Please try again later.',
+};
+
+/** The sentence for `?oidc=` in a query string (not `link-pending`, which the page explains itself), or undefined. */
+export function providerOutcome(search: string, name: string): string | undefined {
+  const outcome = new URLSearchParams(search).get('oidc');
+  const text = outcome ? providerOutcomes[outcome] : undefined;
+  return text?.replaceAll('{name}', name);
+}
