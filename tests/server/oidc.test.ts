@@ -442,3 +442,37 @@ describe('linking from the account page (signed in)', () => {
     expect(t.db.select().from(oidcIdentities).where(eq(oidcIdentities.userId, userId)).all().map((i) => i.subject)).toEqual([first]);
   });
 });
+
+describe('what expires', () => {
+  it('refuses a flow older than ten minutes, forgets a pending link after thirty, and the hourly purge removes both', async () => {
+    const { sub } = providerPerson();
+    const slow = new Client(t);
+    const back = await atProvider(await start(slow), sub);
+
+    const owner = new Client(t);
+    const { email, password } = await owner.signUp();
+    const { sub: linkSub } = providerPerson({ email });
+    const linking = new Client(t);
+    await signInWithProvider(linking, linkSub);
+    const abandoned = await atProvider(await start(new Client(t)), sub);
+    expect(abandoned.searchParams.has('code')).toBe(true);
+
+    t.clock.advance(10 * 60_000 + 1);
+    const before = userCount();
+    const late = await callback(slow, back);
+    expect(late.headers.get('location')).toBe('/signin?oidc=expired');
+    expect(userCount()).toBe(before);
+
+    t.clock.advance(20 * 60_000);
+    expect(await json(await linking.get('/api/auth/oidc/pending'))).toEqual({ pending: null });
+    const login = await linking.post('/api/auth/login', { email, password });
+    expect((await json(login)).linkedProvider).toBeNull();
+
+    const { purgeExpired } = await import('../../server/maintenance.ts');
+    const purged = purgeExpired(t.db, 30, t.clock.now()).oidc;
+    expect(purged.flows).toBeGreaterThanOrEqual(1);
+    expect(purged.pendingLinks).toBeGreaterThanOrEqual(1);
+    expect(t.db.select().from(oidcFlows).all().filter((f) => f.expiresAt <= t.clock.now())).toEqual([]);
+    expect(t.db.select().from(oidcPendingLinks).all().filter((l) => l.expiresAt <= t.clock.now())).toEqual([]);
+  });
+});
