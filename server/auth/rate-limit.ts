@@ -63,6 +63,8 @@ export interface RateLimiters {
   /** Password-reset requests per address asked about and per IP (ten times the per-address number). */
   resetsPerEmail: FixedWindowLimiter;
   resetsPerIp: FixedWindowLimiter;
+  /** Provider sign-ins started per IP (each stores a flow row until it expires); as many as sign-in failures allowed. */
+  oidcStartsPerIp: FixedWindowLimiter;
 }
 
 const minute = 60_000;
@@ -86,5 +88,6 @@ export function createRateLimiters(
     mailsPerAccount: new FixedWindowLimiter(limits.mailsPerHour, 60 * minute, now),
     resetsPerEmail: new FixedWindowLimiter(limits.mailsPerHour, 60 * minute, now),
     resetsPerIp: new FixedWindowLimiter(limits.mailsPerHour * 10, 60 * minute, now),
+    oidcStartsPerIp: new FixedWindowLimiter(limits.loginFailuresPerIpPer15Min, 15 * minute, now),
   };
 }

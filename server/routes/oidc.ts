@@ -70,6 +70,7 @@ export function oidcRoutes(deps: RouteDeps) {
     .get('/start', async (c) => {
       if (!rp) return c.json(errorBody('not_found', 'Sign-in through a provider is not configured.'), 404);
       c.header('Cache-Control', 'no-store');
+      if (!limiters.oidcStartsPerIp.consume(c.get('ip')).allowed) return toSignIn(c, 'rate-limited');
       let begun;
       try {
         begun = await rp.begin();

@@ -476,3 +476,30 @@ describe('what expires', () => {
     expect(t.db.select().from(oidcPendingLinks).all().filter((l) => l.expiresAt <= t.clock.now())).toEqual([]);
   });
 });
+
+describe('rate limits', () => {
+  it('limits provider sign-ins started per IP like failed sign-ins, and answers "unavailable" when the provider is down', async () => {
+    const down = await startTestServer({
+      listen: true,
+      realRateLimits: true,
+      env: {
+        PUBLIC_ORIGIN: 'http://127.0.0.1:9',
+        // Nothing listens on port 9 here: discovery fails.
+        OIDC_ISSUER: 'http://127.0.0.1:9',
+        OIDC_CLIENT_ID: testClient.id,
+        OIDC_CLIENT_SECRET: testClient.secret,
+        RATE_LIMIT_LOGIN_FAILURES_PER_IP: '2',
+      },
+    });
+    try {
+      const browser = new Client(down);
+      const outcomes: (string | null)[] = [];
+      for (let i = 0; i < 3; i += 1) outcomes.push((await browser.get('/api/auth/oidc/start')).headers.get('location'));
+      expect(outcomes).toEqual(['/signin?oidc=unavailable', '/signin?oidc=unavailable', '/signin?oidc=rate-limited']);
+      down.clock.advance(15 * 60_000);
+      expect((await browser.get('/api/auth/oidc/start')).headers.get('location')).toBe('/signin?oidc=unavailable');
+    } finally {
+      await down.close();
+    }
+  });
+});

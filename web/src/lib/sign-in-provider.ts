@@ -30,7 +30,7 @@ export const providerOutcomes: Record<string, string> = {
   unavailable: '{name} could not be reached. Please try again later, or sign in with your password.',
   'email-unverified': '{name} has not confirmed the email address of that account, so it cannot be used here.',
   suspended: 'This account is suspended.',
-  'rate-limited': 'Too many new accounts from this network. Please try again later.',
+  'rate-limited': 'Too many sign-ins or new accounts from this network. Please try again later.',
 };
 
 /** The sentence for `?oidc=` in a query string (not `link-pending`, which the page explains itself), or undefined. */
