@@ -6,7 +6,7 @@
  */
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { accessLogs, oidcFlows, oidcIdentities, oidcPendingLinks, users } from '../../server/db/schema.ts';
 import { Client, errorCode, json, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
 import {
@@ -269,6 +269,31 @@ describe('forged and replayed answers are refused', () => {
       expect(ok.headers.get('location')).toBe('/account?oidc=welcome');
     });
   }
+
+  it('logs why a callback was refused, but never its code or state', async () => {
+    const lines: string[] = [];
+    const spies = (['log', 'info', 'warn', 'error'] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' '))),
+    );
+    try {
+      const { sub } = providerPerson();
+      const browser = new Client(t);
+      const back = await atProvider(await start(browser), sub);
+      const code = back.searchParams.get('code')!;
+      const state = back.searchParams.get('state')!;
+      back.searchParams.set('state', 'a-state-from-someone-else');
+      expect((await callback(browser, back)).headers.get('location')).toBe('/signin?oidc=failed');
+      // The used code in a fresh flow: the provider's refusal is logged too.
+      const other = new Client(t);
+      const forged = new URL(back);
+      forged.searchParams.set('state', new URL(await start(other)).searchParams.get('state')!);
+      await callback(other, forged);
+      expect(lines.some((line) => line.includes('provider sign-in refused'))).toBe(true);
+      for (const secret of [code, state]) expect(lines.filter((line) => line.includes(secret))).toEqual([]);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  });
 
   it('says "cancelled" when the person declines at the provider', async () => {
     const browser = new Client(t);
