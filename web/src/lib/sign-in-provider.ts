@@ -30,10 +30,12 @@ export const providerOutcomes: Record<string, string> = {
   unavailable: '{name} could not be reached. Please try again later, or sign in with your password.',
   'email-unverified': '{name} has not confirmed the email address of that account, so it cannot be used here.',
   suspended: 'This account is suspended.',
+  // Shown only when the pending link is gone by the time the page asks about it.
+  'link-pending': 'The link to {name} is no longer waiting (it lasts 30 minutes). Continue with {name} again to start over.',
   'rate-limited': 'Too many sign-ins or new accounts from this network. Please try again later.',
 };
 
-/** The sentence for `?oidc=` in a query string (not `link-pending`, which the page explains itself), or undefined. */
+/** The sentence for `?oidc=` in a query string, or undefined. */
 export function providerOutcome(search: string, name: string): string | undefined {
   const outcome = new URLSearchParams(search).get('oidc');
   const text = outcome ? providerOutcomes[outcome] : undefined;
