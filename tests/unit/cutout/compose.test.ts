@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { colorBackground, compose, TRANSPARENT } from '../../../web/src/cutout/compose.ts';
 import type { AlphaMatte, RgbaImage } from '../../../web/src/cutout/image.ts';
+import { noisyMatte, noisyRgba } from './support/noisy.ts';
 
 /** A 1-pixel-high photo from [r, g, b, a] pixels. */
 const row = (...px: [number, number, number, number][]): RgbaImage => ({ width: px.length, height: 1, data: new Uint8ClampedArray(px.flat()) });
@@ -85,5 +86,21 @@ describe('colorBackground', () => {
 
   it.each(['', '#', '#12', '#1234', '#12345', '#1234567', 'red', '#ggg', 'rgb(1,2,3)'])('refuses %j', (hex) => {
     expect(() => colorBackground(hex)).toThrow(/is not a colour/);
+  });
+});
+
+describe('compose in place', () => {
+  it('gives exactly what a fresh buffer gives, on every background, and writes it into the photo', () => {
+    const width = 37, height = 23;
+    const behind = { width, height, data: noisyRgba(width, height, 99) };
+    for (const background of [TRANSPARENT, colorBackground('#3a7f01'), { kind: 'image' as const, image: behind }]) {
+      const photo = (): RgbaImage => ({ width, height, data: noisyRgba(width, height, 7) });
+      const alpha: AlphaMatte = { width, height, data: noisyMatte(width, height, 11) };
+      const expected = compose(photo(), alpha, background);
+      const mine = photo();
+      const out = compose(mine, alpha, background, true);
+      expect(out.data, background.kind).toEqual(expected.data);
+      expect(out.data.buffer, background.kind).toBe(mine.data.buffer);
+    }
   });
 });

@@ -3,6 +3,8 @@ import type { RgbaImage } from '../../../web/src/cutout/image.ts';
 import { preprocess } from '../../../web/src/cutout/preprocess.ts';
 import { boxMean, refineAlpha, upsampleAlpha } from '../../../web/src/cutout/refine.ts';
 import { randomBytes } from '../../fixtures/files.ts';
+import { createHash } from 'node:crypto';
+import { lcg, noisyRgba } from './support/noisy.ts';
 
 const isnet = { mean: [0.5, 0.5, 0.5], std: [1, 1, 1] } as { mean: [number, number, number]; std: [number, number, number] };
 
@@ -140,5 +142,22 @@ describe('refineAlpha', () => {
     expect(steepest(refined).jump).toBeGreaterThan(128);
     expect(refined[width / 2 - 1]).toBeLessThan(64);
     expect(refined[width / 2]).toBeGreaterThan(191);
+  });
+});
+
+describe('refineAlpha and preprocess, reusing their buffers', () => {
+  // Digests of the mattes the earlier version gave (one fresh plane per box, the whole
+  // horizontally filtered photo kept while shrinking it); the buffer reuse must not move a byte.
+  it.each([
+    [301, 157, 64, 'a5b00a72bb13c61a'],
+    [40, 90, 32, '0f584618ac6e8692'],
+    [1500, 1000, 128, '2cc417e75ac39cee'],
+  ])('gives the same matte, byte for byte, for a %i×%i noisy photo and a random %i² map', (width, height, size, digest) => {
+    const image = { width, height, data: noisyRgba(width, height, width + height) };
+    const input = preprocess(image, { inputSize: size, normalize: isnet });
+    const next = lcg(size);
+    const map = Float32Array.from({ length: size * size }, () => next());
+    const { data } = refineAlpha(map, input, image);
+    expect(createHash('sha256').update(data).digest('hex').slice(0, 16)).toBe(digest);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resizePlane, resizeRgbaToPlanes, tentTaps } from '../../../web/src/cutout/resample.ts';
+import { noisyRgba } from './support/noisy.ts';
 
 /** The taps of output `i` as [source index, weight] pairs. */
 function tapsOf(taps: ReturnType<typeof tentTaps>, i: number): [number, number][] {
@@ -99,4 +100,62 @@ describe('resizeRgbaToPlanes', () => {
     const clear = new Uint8ClampedArray([1, 2, 3, 0, 4, 5, 6, 17]);
     expect(resizeRgbaToPlanes(clear, 2, 1, 3, 2)).toEqual(resizeRgbaToPlanes(opaque, 2, 1, 3, 2));
   });
+
+  it('gives exactly what filtering the whole image first gave, bit for bit, while keeping only a few rows (shrinking, enlarging, both)', () => {
+    const cases: [number, number, number, number][] = [[97, 61, 16, 16], [1000, 37, 24, 24], [5, 3, 16, 16], [40, 7, 9, 21], [13, 200, 32, 8], [1, 1, 4, 4]];
+    for (const [sw, sh, dw, dh] of cases) {
+      const data = noisyRgba(sw, sh, sw * 7 + sh);
+      expect(resizeRgbaToPlanes(data, sw, sh, dw, dh), `${sw}×${sh} -> ${dw}×${dh}`).toEqual(resizeWholeImage(data, sw, sh, dw, dh));
+    }
+  });
 });
+
+/**
+ * The previous implementation, kept as the specification of the output: the horizontal
+ * pass over every source row into one `dw`×`sh` buffer, then the vertical pass.
+ */
+function resizeWholeImage(data: Uint8ClampedArray, sw: number, sh: number, dw: number, dh: number): Float32Array {
+  const tx = tentTaps(sw, dw);
+  const ty = tentTaps(sh, dh);
+  // Horizontal pass into an interleaved RGB buffer, one source row at a time.
+  const tmp = new Float32Array(dw * sh * 3);
+  for (let y = 0; y < sh; y++) {
+    const row = y * sw * 4;
+    for (let x = 0; x < dw; x++) {
+      const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
+      let r = 0, g = 0, b = 0;
+      for (let k = 0; k < n; k++) {
+        const w = tx.weights[wo + k];
+        const p = row + (s0 + k) * 4;
+        r += data[p] * w;
+        g += data[p + 1] * w;
+        b += data[p + 2] * w;
+      }
+      const t = (y * dw + x) * 3;
+      tmp[t] = r;
+      tmp[t + 1] = g;
+      tmp[t + 2] = b;
+    }
+  }
+  const plane = dw * dh;
+  const out = new Float32Array(plane * 3);
+  const inv = 1 / 255;
+  for (let y = 0; y < dh; y++) {
+    const s0 = ty.start[y], n = ty.count[y], wo = y * ty.stride;
+    for (let x = 0; x < dw; x++) {
+      let r = 0, g = 0, b = 0;
+      for (let k = 0; k < n; k++) {
+        const w = ty.weights[wo + k];
+        const t = ((s0 + k) * dw + x) * 3;
+        r += tmp[t] * w;
+        g += tmp[t + 1] * w;
+        b += tmp[t + 2] * w;
+      }
+      const o = y * dw + x;
+      out[o] = r * inv;
+      out[plane + o] = g * inv;
+      out[2 * plane + o] = b * inv;
+    }
+  }
+  return out;
+}

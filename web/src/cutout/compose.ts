@@ -32,12 +32,15 @@ const sameSize = (what: string, a: { width: number; height: number }, b: { width
  * The cutout: the photo's colours with the matte as alpha (times the photo's own alpha),
  * or blended over a background and fully opaque. Fully transparent pixels keep no colour,
  * so an erased background cannot be recovered from the file.
+ *
+ * With `inPlace` the photo's own pixels are overwritten and returned (the same result):
+ * for a caller that no longer needs the photo, one full-size buffer fewer (96 MB at 24 MP).
  */
-export function compose(image: RgbaImage, alpha: AlphaMatte, background: Background = TRANSPARENT): RgbaImage {
+export function compose(image: RgbaImage, alpha: AlphaMatte, background: Background = TRANSPARENT, inPlace = false): RgbaImage {
   sameSize('matte', image, alpha);
   const src = image.data;
   const a = alpha.data;
-  const out = new Uint8ClampedArray(src.length);
+  const out = inPlace ? src : new Uint8ClampedArray(src.length);
   // Uint8ClampedArray rounds to the nearest integer on assignment (ToUint8Clamp), so no
   // `+ 0.5` here: that would round twice and turn a background of #010101 into #020202.
   for (let i = 0, p = 0; i < a.length; i++, p += 4) {
@@ -47,19 +50,23 @@ export function compose(image: RgbaImage, alpha: AlphaMatte, background: Backgro
       out[p + 1] = src[p + 1];
       out[p + 2] = src[p + 2];
       out[p + 3] = v;
+    } else if (inPlace) {
+      out[p] = out[p + 1] = out[p + 2] = out[p + 3] = 0;
     }
   }
-  return background.kind === 'transparent' ? { width: image.width, height: image.height, data: out } : flatten({ ...image, data: out }, background);
+  // `out` is ours either way, so the background is blended into it rather than into a copy.
+  return background.kind === 'transparent' ? { width: image.width, height: image.height, data: out } : flatten({ ...image, data: out }, background, true);
 }
 
 /**
  * Blends straight-alpha RGBA pixels over a colour or an image background (the image at
  * the same size), giving opaque pixels. A transparent background returns the pixels as they are.
+ * With `inPlace` the blend overwrites `image`'s pixels (each pixel is read before it is written).
  */
-export function flatten(image: RgbaImage, background: Background): RgbaImage {
+export function flatten(image: RgbaImage, background: Background, inPlace = false): RgbaImage {
   if (background.kind === 'transparent') return image;
   const src = image.data;
-  const out = new Uint8ClampedArray(src.length);
+  const out = inPlace ? src : new Uint8ClampedArray(src.length);
   if (background.kind === 'color') {
     const [br, bg, bb] = background.color;
     for (let p = 0; p < src.length; p += 4) {

@@ -46,8 +46,19 @@ export interface MatteResult {
   timings: StageTimings;
 }
 
-/** Cuts out decoded pixels: the matte at the photo's own size and the composed RGBA. */
-export async function cutPixels(image: RgbaImage, model: ModelInfo, infer: InferFn, options: CutoutOptions = {}, hooks: Hooks = {}): Promise<MatteResult> {
+/**
+ * Cuts out decoded pixels: the matte at the photo's own size and the composed RGBA. With
+ * `consumeImage` the cutout is composed into `image`'s own buffer (which is then the
+ * cutout, not the photo): for callers that decoded the photo only for this.
+ */
+export async function cutPixels(
+  image: RgbaImage,
+  model: ModelInfo,
+  infer: InferFn,
+  options: CutoutOptions = {},
+  hooks: Hooks = {},
+  consumeImage = false,
+): Promise<MatteResult> {
   const timings: StageTimings = {};
   const input = await timed('preprocess', timings, hooks, () => preprocess(image, model));
   const map = await timed('infer', timings, hooks, () => infer(input));
@@ -57,6 +68,6 @@ export async function cutPixels(image: RgbaImage, model: ModelInfo, infer: Infer
       ? upsampleAlpha(map, input.size, image.width, image.height)
       : refineAlpha(map, input, image, refine === true ? DEFAULT_REFINE : refine),
   );
-  const cutout = await timed('compose', timings, hooks, () => compose(image, alpha, options.background ?? TRANSPARENT));
+  const cutout = await timed('compose', timings, hooks, () => compose(image, alpha, options.background ?? TRANSPARENT, consumeImage));
   return { alpha, cutout, timings };
 }

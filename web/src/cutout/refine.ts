@@ -198,7 +198,11 @@ export function refineAlpha(map: Float32Array, input: ModelInput, image: RgbaIma
     a0[i] = x0; a1[i] = x1; a2[i] = x2;
     bb[i] = pm - x0 * m0 - x1 * m1 - x2 * m2;
   }
-  const planes: Float32Array[] = [box(a0), box(a1), box(a2), box(bb)];
+  // The smoothed coefficients go into four of the covariance planes, read for the last time above.
+  const planes: Float32Array[] = [a0, a1, a2, bb].map((c, k) => {
+    boxMeanInto(c, mII[k], tmp, size, size, r);
+    return mII[k];
+  });
   if (bound > 0) planes.push(boxExtreme(map, size, size, bound, false), boxExtreme(map, size, size, bound, true));
   const { width, height, data: px } = image;
   const data = new Uint8Array(width * height);

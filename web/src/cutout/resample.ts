@@ -77,13 +77,24 @@ export function resizePlane(src: Float32Array, sw: number, sh: number, dw: numbe
 /**
  * Resizes the RGB channels of 8-bit RGBA pixels to `dw`×`dh` planar floats in [0, 1]
  * (`out[c * dw * dh + y * dw + x]`), the layout the network takes.
+ *
+ * The horizontal pass keeps only the source rows the current output row still needs, in a
+ * ring of `ty.stride` rows (the vertical filter's widest reach) instead of the whole
+ * `dw`×`sh` image: for a 24-megapixel photo that is 9 rows rather than 49 MB. Output rows
+ * go down the photo, so each source row is filtered once; the sums are the same, in the
+ * same order, as with the whole intermediate image.
  */
 export function resizeRgbaToPlanes(data: Uint8ClampedArray, sw: number, sh: number, dw: number, dh: number): Float32Array {
   const tx = tentTaps(sw, dw);
   const ty = tentTaps(sh, dh);
-  // Horizontal pass into an interleaved RGB buffer, one source row at a time.
-  const tmp = new Float32Array(dw * sh * 3);
-  for (let y = 0; y < sh; y++) {
+  const ringRows = ty.stride;
+  const ring = new Float32Array(dw * ringRows * 3);
+  const filtered = new Int32Array(ringRows).fill(-1); // which source row each ring slot holds
+  const horizontal = (y: number): number => {
+    const slot = y % ringRows;
+    const base = slot * dw * 3;
+    if (filtered[slot] === y) return base;
+    filtered[slot] = y;
     const row = y * sw * 4;
     for (let x = 0; x < dw; x++) {
       const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
@@ -95,25 +106,28 @@ export function resizeRgbaToPlanes(data: Uint8ClampedArray, sw: number, sh: numb
         g += data[p + 1] * w;
         b += data[p + 2] * w;
       }
-      const t = (y * dw + x) * 3;
-      tmp[t] = r;
-      tmp[t + 1] = g;
-      tmp[t + 2] = b;
+      const t = base + x * 3;
+      ring[t] = r;
+      ring[t + 1] = g;
+      ring[t + 2] = b;
     }
-  }
+    return base;
+  };
   const plane = dw * dh;
   const out = new Float32Array(plane * 3);
+  const bases = new Int32Array(ringRows);
   const inv = 1 / 255;
   for (let y = 0; y < dh; y++) {
     const s0 = ty.start[y], n = ty.count[y], wo = y * ty.stride;
+    for (let k = 0; k < n; k++) bases[k] = horizontal(s0 + k);
     for (let x = 0; x < dw; x++) {
       let r = 0, g = 0, b = 0;
       for (let k = 0; k < n; k++) {
         const w = ty.weights[wo + k];
-        const t = ((s0 + k) * dw + x) * 3;
-        r += tmp[t] * w;
-        g += tmp[t + 1] * w;
-        b += tmp[t + 2] * w;
+        const t = bases[k] + x * 3;
+        r += ring[t] * w;
+        g += ring[t + 1] * w;
+        b += ring[t + 2] * w;
       }
       const o = y * dw + x;
       out[o] = r * inv;
