@@ -142,6 +142,9 @@ describe('credits in Chromium', () => {
     await page.getByRole('button', { name: `Edit ${NAME}` }).waitFor({ timeout: 300_000 });
     await openEditor();
     await fullRadio().check();
+    // "Download all" says, before it spends anything, that this file will cost a credit.
+    const downloadAll = page.locator('.batch-actions button.primary');
+    expect((await downloadAll.textContent())?.trim()).toMatch(/Download all \(1\) as ZIP\s*· 1 full-size, 1 credit$/);
 
     // The spend reaches the server and is charged, but its answer never comes back.
     let lost = 0;
@@ -186,6 +189,7 @@ describe('credits in Chromium', () => {
     await closeEditor();
     const card = await download(() => page.getByRole('link', { name: 'Download astronaut-cutout.png' }).click());
     expect([card.width, card.height]).toEqual([want.width, want.height]);
+    expect((await page.locator('.batch-actions button.primary').textContent())?.trim()).toMatch(/Download all \(1\) as ZIP$/);
     expect(await serverBalance()).toBe(12);
     expect(await headerBalance().getAttribute('data-balance')).toBe('12');
   });

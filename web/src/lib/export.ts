@@ -72,6 +72,16 @@ export async function exportJob(job: Job, options: ExportOptions = {}): Promise<
   return { blob, name: cutoutFileName(job.name, format) };
 }
 
+/**
+ * Whether exporting a job now, with its current edits, is a paid (full-resolution) export.
+ * "Download all" says how many of its files are, before it spends anything.
+ */
+export function isPaidExport(job: Job): boolean {
+  const result = job.result;
+  if (!result) return false;
+  return !exportDimensions(result.width, result.height, existingEdits(job)?.size ?? 'standard').free;
+}
+
 /** The file name `exportJob` gives a job now (its chosen format, PNG by default). */
 export function exportName(job: Job): string {
   return cutoutFileName(job.name, existingEdits(job)?.format ?? 'png');
