@@ -1,7 +1,7 @@
 /** The local (test-mode) provider over HTTP: products, an order confirmed on the TEST MODE page, memberships that renew and cancel. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../server/db/schema.ts';
-import { Client, errorCode, json, startTestServer, type TestServer } from './helpers.ts';
+import { Client, errorCode, json, rpcClient, startTestServer, type TestServer } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -201,19 +201,7 @@ describe('the membership through the local provider', () => {
 
 describe('hc<AppType>', () => {
   it('types products, orders, membership and API keys for the PWA', async () => {
-    const { hc } = await import('hono/client');
-    let cookie = '';
-    const client = hc<import('../../server/app.ts').AppType>(t.url, {
-      fetch: async (input: string | URL | Request, init?: RequestInit) => {
-        const headers = new Headers(init?.headers);
-        headers.set('Origin', t.url);
-        if (cookie) headers.set('Cookie', cookie);
-        const res = await fetch(input, { ...init, headers, redirect: 'manual' });
-        const set = res.headers.getSetCookie()[0];
-        if (set) cookie = set.split(';')[0]!;
-        return res;
-      },
-    });
+    const client = rpcClient(t.url);
     const email = `hc-billing-${Date.now()}@example.com`;
     await client.api.auth.signup.$post({ json: { email, password: 'correct horse battery staple' } });
     // Buying waits for a confirmed address (tests/server/email.test.ts opens the real link).

@@ -1,9 +1,7 @@
 /** Credits over real HTTP: the welcome grant, spending with idempotency keys, 402, the paged ledger, and concurrency. */
-import { hc } from 'hono/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adjustCredits } from '../../server/admin.ts';
-import type { AppType } from '../../server/app.ts';
-import { Client, errorCode, json, startTestServer, type TestServer } from './helpers.ts';
+import { Client, errorCode, json, rpcClient, startTestServer, type TestServer } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -217,18 +215,7 @@ describe('GET /api/credits/ledger', () => {
 });
 
 it('types the balance, the 200 and the 402 of spend for hc<AppType>', async () => {
-  let cookie = '';
-  const client = hc<AppType>(t.url, {
-    fetch: async (input: string | URL | Request, init?: RequestInit) => {
-      const headers = new Headers(init?.headers);
-      headers.set('Origin', t.url);
-      if (cookie) headers.set('Cookie', cookie);
-      const res = await fetch(input, { ...init, headers });
-      const set = res.headers.getSetCookie()[0];
-      if (set) cookie = set.split(';')[0]!;
-      return res;
-    },
-  });
+  const client = rpcClient(t.url);
   const email = `rpc-${Date.now()}@example.com`;
   await client.api.auth.signup.$post({ json: { email, password: 'correct horse battery staple' } });
   const balance = await client.api.credits.$get();

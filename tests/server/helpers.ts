@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import { hc } from 'hono/client';
 import { expect } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
-import { createApp, type AppDeps } from '../../server/app.ts';
+import { createApp, type AppDeps, type AppType } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { closeDb, databasePath, openDb, type Db } from '../../server/db/client.ts';
 import { users } from '../../server/db/schema.ts';
@@ -180,4 +181,23 @@ export async function errorCode(res: Response): Promise<string> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function json(res: Response): Promise<any> {
   return res.json();
+}
+
+/**
+ * The typed RPC client the PWA uses (`hc<AppType>`), against a real server. A browser
+ * adds Origin and keeps the session cookie by itself; this does both by hand.
+ */
+export function rpcClient(url: string) {
+  let cookie = '';
+  return hc<AppType>(url, {
+    fetch: async (input: string | URL | Request, init?: RequestInit) => {
+      const headers = new Headers(init?.headers);
+      headers.set('Origin', url);
+      if (cookie) headers.set('Cookie', cookie);
+      const res = await fetch(input, { ...init, headers, redirect: 'manual' });
+      const set = res.headers.getSetCookie()[0];
+      if (set) cookie = set.split(';')[0]!;
+      return res;
+    },
+  });
 }

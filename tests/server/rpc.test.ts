@@ -1,8 +1,6 @@
 /** The typed RPC client the PWA uses (`hc<AppType>`) works against the real server. */
-import { hc } from 'hono/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { AppType } from '../../server/app.ts';
-import { startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
+import { rpcClient, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -11,19 +9,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 it('signs up, reads the profile and the privacy facts through hc<AppType>', async () => {
-  let cookie = '';
-  const client = hc<AppType>(t.url, {
-    // A browser adds Origin and cookies by itself; here we do it by hand.
-    fetch: async (input: string | URL | Request, init?: RequestInit) => {
-      const headers = new Headers(init?.headers);
-      headers.set('Origin', t.url);
-      if (cookie) headers.set('Cookie', cookie);
-      const res = await fetch(input, { ...init, headers });
-      const set = res.headers.getSetCookie()[0];
-      if (set) cookie = set.split(';')[0]!;
-      return res;
-    },
-  });
+  const client = rpcClient(t.url);
   const email = uniqueEmail();
   const signup = await client.api.auth.signup.$post({ json: { email, password: strongPassword } });
   expect(signup.status).toBe(201);
