@@ -7,7 +7,7 @@
  * last stdout line one JSON object with every figure.
  *
  *   npm run bench                                   every model, Node and Chromium
- *   npm run bench -- --model isnet-quint8 --no-browser --runs 1
+ *   npm run bench -- --model isnet-quint8-640 --no-browser --runs 1
  *   npm run bench -- --dir ~/photos --runs 3 --large-mp 12
  *
  * Each model runs in a fresh process (a child Node process, a fresh Chromium), so one

@@ -1,18 +1,21 @@
 /**
  * Builds models/<id>.onnx for every model in models/manifest.json from the chunks that
- * the npm package @imgly/background-removal-data ships, and checks each file's size and
- * sha256. Idempotent: a file that is already right is left alone; a wrong or truncated
+ * the npm package @imgly/background-removal-data ships, applies the entry's graph
+ * rewrites when it has `"derive"` (scripts/lib/onnx/derive.ts: output pruning, input
+ * size; deterministic, so the sha256 holds on every machine), and checks each file's
+ * size and sha256. Idempotent: a file that is already right is left alone; a wrong or truncated
  * one is reported and rebuilt. Runs on `npm install`, `npm start` and `npm test`.
  *
  *   tsx scripts/prepare-models.ts [--check]   (--check: verify only, build nothing)
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { manifest, type ModelInfo } from '../web/src/cutout/model.ts';
+import { deriveModel } from './lib/onnx/derive.ts';
 import { modelsDir } from './lib/paths.ts';
 
 interface PackageResource {
@@ -42,22 +45,31 @@ function packageDir(name: string): string {
   return dirname(require.resolve(`${name}/package.json`));
 }
 
-/** Concatenates the package's chunks for one model into `target`, atomically. */
-async function buildModel(model: ModelInfo, target: string): Promise<void> {
+/** The package's chunks for one model, sorted by offset. */
+function packageChunks(model: ModelInfo): string[] {
   const dir = packageDir(model.source.package);
   const resources = JSON.parse(readFileSync(join(dir, 'dist', 'resources.json'), 'utf8')) as Record<string, PackageResource>;
   const resource = resources[model.source.key];
   if (!resource) throw new Error(`${model.source.package} has no resource ${model.source.key}`);
+  return [...resource.chunks].sort((a, b) => a.offsets[0] - b.offsets[0]).map((c) => join(dir, 'dist', c.hash));
+}
+
+/** Builds one model into `target`, atomically: the chunks as they are, or rewritten. */
+async function buildModel(model: ModelInfo, target: string): Promise<void> {
+  const chunks = packageChunks(model);
   const tmp = join(modelsDir, `.tmp-${model.id}-${process.pid}`);
   try {
-    const out = await open(tmp, 'w');
-    try {
-      // Chunks are 4 MiB each: reading one at a time keeps memory flat.
-      for (const chunk of [...resource.chunks].sort((a, b) => a.offsets[0] - b.offsets[0])) {
-        await out.write(readFileSync(join(dir, 'dist', chunk.hash)));
+    if (model.derive) {
+      // The rewrites need the whole graph in memory anyway (under 100 MB).
+      writeFileSync(tmp, deriveModel(Buffer.concat(chunks.map((c) => readFileSync(c))), model.derive));
+    } else {
+      const out = await open(tmp, 'w');
+      try {
+        // Chunks are 4 MiB each: reading one at a time keeps memory flat.
+        for (const chunk of chunks) await out.write(readFileSync(chunk));
+      } finally {
+        await out.close();
       }
-    } finally {
-      await out.close();
     }
     const problem = await verifyModelFile(tmp, model);
     if (problem) throw new Error(`built ${model.file} does not match models/manifest.json: ${problem}`);
@@ -85,7 +97,8 @@ async function main(): Promise<void> {
     if (problem !== 'missing') console.warn(`models/${model.file} is wrong (${problem}); rebuilding it`);
     const started = Date.now();
     await buildModel(model, target);
-    console.log(`models/${model.file}: built from ${model.source.package} ${model.source.key} in ${Date.now() - started} ms`);
+    const how = model.derive ? ` with ${JSON.stringify(model.derive)}` : '';
+    console.log(`models/${model.file}: built from ${model.source.package} ${model.source.key}${how} in ${Date.now() - started} ms`);
   }
   if (failed) process.exit(1);
 }

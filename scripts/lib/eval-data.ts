@@ -88,8 +88,18 @@ export interface MapResult {
   inferMs: number;
 }
 
-function cacheFile(model: ModelInfo, pair: Pair, size: number): string {
-  return join(cacheDir, `${model.sha256.slice(0, 16)}-${pair.sha256.slice(0, 16)}-${size}-${CACHE_VERSION}.f32`);
+/** Keyed by the model file's sha256 (so a derived or candidate file never reuses another's maps), the photo and the view. */
+function cacheFile(model: ModelInfo, pair: Pair, size: number, flipped = false): string {
+  return join(cacheDir, `${model.sha256.slice(0, 16)}-${pair.sha256.slice(0, 16)}-${size}${flipped ? '-flip' : ''}-${CACHE_VERSION}.f32`);
+}
+
+/** Mirrors S×S planes (CHW) left to right: its own inverse. */
+export function flipPlanes(data: Float32Array, size: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let row = 0; row < data.length; row += size) {
+    for (let x = 0; x < size; x++) out[row + x] = data[row + size - 1 - x];
+  }
+  return out;
 }
 
 /** The model's map for a pair from the cache alone (undefined when it was never computed). */
@@ -110,13 +120,39 @@ export async function modelMap(model: ModelInfo, pair: Pair, useCache = true): P
   const hit = useCache ? cachedMap(model, pair) : undefined;
   if (hit) return hit;
   const input = preprocess(pair.image, model);
+  const { map, inferMs } = await inferCached(model, pair, input.tensor, input.size, false);
+  return { input, map, cached: false, inferMs };
+}
+
+async function inferCached(model: ModelInfo, pair: Pair, tensor: Float32Array, size: number, flipped: boolean, useCache = false) {
+  const file = cacheFile(model, pair, size, flipped);
+  if (useCache && existsSync(file)) {
+    const buf = readFileSync(file);
+    if (buf.byteLength === size * size * 4) {
+      const map = new Float32Array(size * size);
+      new Uint8Array(map.buffer).set(buf);
+      return { map, inferMs: 0, cached: true };
+    }
+  }
   const started = performance.now();
-  const map = await inferNode(model, input);
+  const map = await inferNode(model, { tensor, guide: tensor, size });
   const inferMs = performance.now() - started;
   mkdirSync(cacheDir, { recursive: true });
-  const file = cacheFile(model, pair, input.size);
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, new Uint8Array(map.buffer, map.byteOffset, map.byteLength));
   renameSync(tmp, file);
-  return { input, map, cached: false, inferMs };
+  return { map, inferMs, cached: false };
+}
+
+/**
+ * Flip test-time augmentation: the mean of the map of the photo and the mirrored-back map
+ * of the mirrored photo (two inferences). Each view is cached on its own.
+ */
+export async function flipAveragedMap(model: ModelInfo, pair: Pair, useCache = true): Promise<MapResult> {
+  const input = preprocess(pair.image, model);
+  const plain = await inferCached(model, pair, input.tensor, input.size, false, useCache);
+  const mirrored = await inferCached(model, pair, flipPlanes(input.tensor, input.size), input.size, true, useCache);
+  const back = flipPlanes(mirrored.map, input.size);
+  const map = plain.map.map((v, i) => (v + back[i]) / 2);
+  return { input, map, cached: plain.cached && mirrored.cached, inferMs: plain.inferMs + mirrored.inferMs };
 }

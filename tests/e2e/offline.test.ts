@@ -154,7 +154,7 @@ describe('offline and installable, in Chromium', () => {
 
   it('cuts out a photo online, keeping the default model in Cache Storage: the model list says it is available offline', async () => {
     const quality = page.locator('li[data-model="isnet-fp16"]');
-    const fast = page.locator('li[data-model="isnet-quint8"]');
+    const fast = page.locator('li[data-model="isnet-quint8-640"]');
     await expect.poll(() => quality.getAttribute('data-offline')).toBe('false');
     expect(await page.getByRole('radio', { name: /Quality/ }).isChecked()).toBe(true);
     expect(await quality.textContent()).toContain('88 MB');
@@ -194,7 +194,7 @@ describe('offline and installable, in Chromium', () => {
 
   it('uses the chosen model: kept across reloads, downloaded once with a byte progress bar, then available offline too', async () => {
     await page.getByRole('radio', { name: /Fast/ }).check();
-    expect(await page.evaluate(() => localStorage.getItem('clearcut.model'))).toBe('isnet-quint8');
+    expect(await page.evaluate(() => localStorage.getItem('clearcut.model'))).toBe('isnet-quint8-640');
     await page.reload();
     expect(await page.getByRole('radio', { name: /Fast/ }).isChecked()).toBe(true);
 
@@ -208,10 +208,10 @@ describe('offline and installable, in Chromium', () => {
     const label = (await page.locator('label[for="model-progress"]').textContent())!.replace(/\s+/g, ' ').trim();
     expect(label).toMatch(/^Downloading the fast model \(once\): [\d.]+ of 44 MB$/);
 
-    const fast = page.locator('li[data-model="isnet-quint8"]');
+    const fast = page.locator('li[data-model="isnet-quint8-640"]');
     await expect.poll(() => fast.getAttribute('data-offline'), { timeout: 120_000 }).toBe('true');
     const modelResponses = responses.slice(before).filter((r) => new URL(r.url()).pathname.startsWith('/models/'));
-    expect(modelResponses.map((r) => new URL(r.url()).pathname)).toEqual(['/models/isnet-quint8.onnx']);
+    expect(modelResponses.map((r) => new URL(r.url()).pathname)).toEqual(['/models/isnet-quint8-640.onnx']);
     expect(modelResponses[0].fromServiceWorker()).toBe(false);
     expect(await page.locator(`li[aria-label="${PHOTOS.rocket.file}"]`).getAttribute('data-state')).toBe('cancelled');
 
@@ -246,7 +246,7 @@ describe('offline and installable, in Chromium', () => {
     expect(await quality.getByText('Available offline').count()).toBe(0);
     expect(await quality.getByRole('button', { name: /Remove/ }).count()).toBe(0);
     // Only the quality model went; the fast one is still kept.
-    expect((await cacheContents(page))['clearcut-models-v1']).toEqual([expect.stringMatching(/^\/models\/isnet-quint8\.onnx\?v=/)]);
-    expect(await page.locator('li[data-model="isnet-quint8"]').getAttribute('data-offline')).toBe('true');
+    expect((await cacheContents(page))['clearcut-models-v1']).toEqual([expect.stringMatching(/^\/models\/isnet-quint8-640\.onnx\?v=/)]);
+    expect(await page.locator('li[data-model="isnet-quint8-640"]').getAttribute('data-offline')).toBe('true');
   });
 });

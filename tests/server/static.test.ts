@@ -101,21 +101,21 @@ describe('the PWA', () => {
 
 describe('/models', () => {
   it('answers HEAD for a listed model with length, type, immutable caching and security headers', async () => {
-    const res = await fetch(`${t.url}/models/isnet-quint8.onnx?v=7001d607`, { method: 'HEAD' });
+    const res = await fetch(`${t.url}/models/isnet-quint8-640.onnx?v=36b8d22e`, { method: 'HEAD' });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
-    expect(res.headers.get('content-length')).toBe('44342436');
+    expect(res.headers.get('content-length')).toBe('44297619');
     expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(res.headers.get('accept-ranges')).toBe('bytes');
     expectSecurityHeaders(res.headers);
   });
 
   it('serves byte ranges', async () => {
-    const res = await fetch(`${t.url}/models/isnet-quint8.onnx`, { headers: { Range: 'bytes=0-15' } });
+    const res = await fetch(`${t.url}/models/isnet-quint8-640.onnx`, { headers: { Range: 'bytes=0-15' } });
     expect(res.status).toBe(206);
-    expect(res.headers.get('content-range')).toBe('bytes 0-15/44342436');
+    expect(res.headers.get('content-range')).toBe('bytes 0-15/44297619');
     expect((await res.arrayBuffer()).byteLength).toBe(16);
-    const bad = await fetch(`${t.url}/models/isnet-quint8.onnx`, { headers: { Range: 'bytes=99999999999-' } });
+    const bad = await fetch(`${t.url}/models/isnet-quint8-640.onnx`, { headers: { Range: 'bytes=99999999999-' } });
     expect(bad.status).toBe(416);
     await bad.body?.cancel();
   });

@@ -4,16 +4,13 @@
  * the same package gives the same file (and sha256) on every machine. A later step (e.g.
  * `"quantize"`) slots in here.
  */
+import type { ModelDerivation } from '../../../web/src/cutout/model.ts';
 import { decodeModel, encodeModel } from './model-proto.ts';
 import { setInputSize } from './input-size.ts';
 import { pruneOutputs } from './prune.ts';
 
-export interface Derivation {
-  /** Graph outputs to keep; every other output and what only it needed is dropped. */
-  outputs?: string[];
-  /** Side of the square network input to rewrite the graph to. */
-  inputSize?: number;
-}
+/** outputs: graph outputs to keep (the rest, and what only they need, is dropped); inputSize: side of the square input. */
+export type Derivation = ModelDerivation;
 
 export function deriveModel(source: Uint8Array, derive: Derivation): Uint8Array {
   const model = decodeModel(source);

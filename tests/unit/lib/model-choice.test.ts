@@ -26,9 +26,9 @@ describe('the model choice', () => {
 
   it('is what was chosen and kept before', () => {
     const storage = memoryStorage();
-    saveModelChoice('isnet-quint8', storage);
-    expect(storage.map.get(MODEL_CHOICE_KEY)).toBe('isnet-quint8');
-    expect(initialModelId(manifest, '', storage)).toBe('isnet-quint8');
+    saveModelChoice('isnet-quint8-640', storage);
+    expect(storage.map.get(MODEL_CHOICE_KEY)).toBe('isnet-quint8-640');
+    expect(initialModelId(manifest, '', storage)).toBe('isnet-quint8-640');
   });
 
   it('ignores a kept choice the manifest no longer lists', () => {
@@ -37,14 +37,14 @@ describe('the model choice', () => {
 
   it('takes ?model= over the kept choice, without keeping it, and ignores an unknown one', () => {
     const storage = memoryStorage({ [MODEL_CHOICE_KEY]: 'isnet-fp16' });
-    expect(initialModelId(manifest, '?model=isnet-quint8', storage)).toBe('isnet-quint8');
+    expect(initialModelId(manifest, '?model=isnet-quint8-640', storage)).toBe('isnet-quint8-640');
     expect(storage.map.get(MODEL_CHOICE_KEY)).toBe('isnet-fp16');
     expect(initialModelId(manifest, '?model=nope', storage)).toBe('isnet-fp16');
   });
 
   it('falls back to the default when storage refuses, and saving then does not throw', () => {
     expect(initialModelId(manifest, '', refusing)).toBe('isnet-fp16');
-    expect(() => saveModelChoice('isnet-quint8', refusing)).not.toThrow();
+    expect(() => saveModelChoice('isnet-quint8-640', refusing)).not.toThrow();
   });
 });
 

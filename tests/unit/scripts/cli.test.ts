@@ -38,7 +38,7 @@ describe('options', () => {
 
   it('takes models by label or id, and every other option', () => {
     const o = options(['-m', 'fast', '--format=webp', '-b', '#FF8800', '--size', 'full', '-o', 'out', '--force', '-j', '3', '--server', 'https://cc.example/', 'x'], { CLEARCUT_API_KEY: ' cc_key ' });
-    expect(o).toMatchObject({ modelId: 'isnet-quint8', format: 'webp', background: { kind: 'color', color: '#ff8800' }, size: 'full', out: 'out', force: true, concurrency: 3, server: 'https://cc.example', apiKey: 'cc_key' });
+    expect(o).toMatchObject({ modelId: 'isnet-quint8-640', format: 'webp', background: { kind: 'color', color: '#ff8800' }, size: 'full', out: 'out', force: true, concurrency: 3, server: 'https://cc.example', apiKey: 'cc_key' });
     expect(options(['-m', 'isnet-fp16', 'x']).modelId).toBe('isnet-fp16');
     expect(options(['x'], { CLEARCUT_SERVER: 'http://h:1' }).server).toBe('http://h:1');
   });
@@ -53,7 +53,7 @@ describe('options', () => {
 
   it('refuses mistakes as usage errors', () => {
     expect(usageError([])).toMatch(/no photos given/);
-    expect(usageError(['-m', 'huge', 'x'])).toMatch(/unknown model "huge": choose quality \(isnet-fp16\), fast \(isnet-quint8\)/);
+    expect(usageError(['-m', 'huge', 'x'])).toMatch(/unknown model "huge": choose quality \(isnet-fp16\), fast \(isnet-quint8-640\)/);
     expect(usageError(['--format', 'gif', 'x'])).toMatch(/not png, webp or jpeg/);
     expect(usageError(['-b', 'pink', 'x'])).toMatch(/not transparent, blur or a colour/);
     expect(usageError(['-j', '0', 'x'])).toMatch(/--concurrency "0"/);
@@ -148,7 +148,7 @@ describe('the idempotency key', () => {
     const key = exportIdempotencyKey(bytes, identity, 'cc_a');
     const others = [
       exportIdempotencyKey(new TextEncoder().encode('another'), identity, 'cc_a'),
-      exportIdempotencyKey(bytes, { ...identity, modelId: 'isnet-quint8' }, 'cc_a'),
+      exportIdempotencyKey(bytes, { ...identity, modelId: 'isnet-quint8-640' }, 'cc_a'),
       exportIdempotencyKey(bytes, { ...identity, format: 'webp' }, 'cc_a'),
       exportIdempotencyKey(bytes, { ...identity, background: '#ffffff' }, 'cc_a'),
       exportIdempotencyKey(bytes, { ...identity, width: 1999 }, 'cc_a'),

@@ -18,8 +18,20 @@ export interface ModelInfo {
   /** value = (pixel / 255 - mean) / std, per RGB channel. */
   normalize: { mean: [number, number, number]; std: [number, number, number] };
   source: { package: string; version: string; key: string };
+  /**
+   * Graph rewrites scripts/prepare-models.ts applies to the package's model (bytes and
+   * sha256 above are then the derived file's): keep only these outputs; run at this input
+   * side. Absent: the package's model as it is.
+   */
+  derive?: ModelDerivation;
   description: string;
   licence: string;
+}
+
+/** The rewrites a manifest entry may ask for (see scripts/lib/onnx/derive.ts). */
+export interface ModelDerivation {
+  outputs?: string[];
+  inputSize?: number;
 }
 
 export interface Manifest {
