@@ -6,6 +6,12 @@
  * ratio of the baseline model's. Prints a table on stdout, progress on stderr, and as its
  * last stdout line one JSON object with every figure.
  *
+ * First photo: the time from navigating to the app to the first cutout, in fresh browsers
+ * (empty profile and HTTP cache, so the model download and the .wasm compile count), for
+ * the default model with the WASM-only onnxruntime-web build the app loads, and with the
+ * package's default bundle (JSEP, ~28 MB .wasm) from a build made with VITE_ORT_BUILD=default.
+ * Each load also says which onnxruntime .wasm files the page fetched.
+ *
  *   npm run bench                                   every model, Node and Chromium
  *   npm run bench -- --model isnet-quint8-640 --no-browser --runs 1
  *   npm run bench -- --dir ~/photos --runs 3 --large-mp 12
@@ -43,8 +49,10 @@ const USAGE = `Usage: npm run bench -- [options]
   --large-mp N     megapixels of the large photo made by upscaling the folder's largest photo (default 24)
   --baseline ID    the model the others are compared with (default isnet-fp16)
   --dist DIR       serve this built PWA instead of building the working tree into a temporary folder
+  --first-photo N fresh page loads per onnxruntime build for the first-photo table (default 3; 0 skips it)
+  --dist-default DIR  a build made with VITE_ORT_BUILD=default, instead of building one
   --no-node        skip Node
-  --no-browser     skip Chromium`;
+  --no-browser     skip Chromium (and the first-photo table)`;
 
 /** One photo's stage times, in ms. */
 type Sample = Record<Column, number>;
@@ -97,6 +105,8 @@ interface Options {
   largeMp: number;
   baseline: string;
   dist?: string;
+  distDefault?: string;
+  firstPhoto: number;
   node: boolean;
   browser: boolean;
 }
@@ -154,6 +164,8 @@ function parseOptions(argv: string[]): Options {
       'large-mp': { type: 'string' },
       baseline: { type: 'string' },
       dist: { type: 'string' },
+      'dist-default': { type: 'string' },
+      'first-photo': { type: 'string' },
       'no-node': { type: 'boolean' },
       'no-browser': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -177,9 +189,12 @@ function parseOptions(argv: string[]): Options {
     largeMp,
     baseline: values.baseline ?? 'isnet-fp16',
     dist: values.dist && resolve(values.dist),
+    distDefault: values['dist-default'] && resolve(values['dist-default']),
+    firstPhoto: Number(values['first-photo'] ?? 3),
     node: !values['no-node'],
     browser: !values['no-browser'],
   };
+  if (!Number.isInteger(opts.firstPhoto) || opts.firstPhoto < 0) throw new Error('--first-photo must be a whole number');
   if (!opts.node && !opts.browser) throw new Error('--no-node and --no-browser together leave nothing to measure');
   return opts;
 }
@@ -327,11 +342,12 @@ function runNodeModel(request: ChildRequest): Promise<ModelRun> {
 // Chromium: the built PWA through the real page, one fresh browser per model
 
 /** Builds the working tree's PWA into a temporary folder, so a concurrent `vite build` into dist/ cannot pull files from under the page. */
-function buildPwa(outDir: string): void {
-  log(`building the PWA into ${outDir}`);
+function buildPwa(outDir: string, env: Record<string, string> = {}): void {
+  log(`building the PWA into ${outDir}${Object.keys(env).length ? ` with ${JSON.stringify(env)}` : ''}`);
   const vite = join(rootDir, 'node_modules', 'vite', 'bin', 'vite.js');
   const r = spawnSync(process.execPath, [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
     cwd: rootDir,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 2, 2],
   });
   if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status})`);
@@ -466,6 +482,100 @@ async function runChromiumModel(baseUrl: string, model: string, runs: number, se
 }
 
 // ---------------------------------------------------------------------------------------
+// First photo: fresh browsers, from navigation to the first cutout
+
+type OrtBuild = 'wasm' | 'default';
+
+/** One fresh page load's way to its first cutout, ms. */
+interface FirstPhotoSample {
+  /** From navigating to the app to the cutout being shown. */
+  total: number;
+  /** The worker's User Timing measures: importing onnxruntime-web, fetching the model, opening the session. */
+  ort?: number;
+  fetch?: number;
+  session?: number;
+  /** The first photo's own stages, as the card reports them. */
+  infer: number;
+  stages: number;
+  /** The onnxruntime .wasm files the page fetched, and their sizes. */
+  wasm: { file: string; bytes: number }[];
+}
+
+interface FirstPhotoRun {
+  build: OrtBuild;
+  model: string;
+  photo: string;
+  samples: FirstPhotoSample[];
+  failures: string[];
+  /** Set when the page fetched a .wasm the build should not (or missed the one it should). */
+  wrongWasm?: string;
+}
+
+const ORT_WASM = /\/(ort-wasm-simd-threaded(?:\.([a-z]+))?-[\w-]+\.wasm)$/;
+
+async function firstPhotoOnce(baseUrl: string, photo: string): Promise<FirstPhotoSample> {
+  const chromium = await launchChromium();
+  chromiumVersion = chromium.browser.version();
+  try {
+    const context = await chromium.browser.newContext();
+    const wasm: { file: string; bytes: number }[] = [];
+    context.on('requestfinished', (r) => {
+      const m = ORT_WASM.exec(new URL(r.url()).pathname);
+      if (m) void r.sizes().then((s) => wasm.push({ file: m[1], bytes: s.responseBodySize }), () => wasm.push({ file: m[1], bytes: NaN }));
+    });
+    const page = await context.newPage();
+    const started = performance.now();
+    await page.goto(`${baseUrl}/`);
+    await page.getByLabel('Choose photos').setInputFiles(photo);
+    const state = await (
+      await page.waitForFunction(
+        () => {
+          const s = document.querySelector('li.card')?.getAttribute('data-state');
+          return s === 'done' || s === 'failed' || s === 'cancelled' ? s : false;
+        },
+        undefined,
+        { timeout: PHOTO_TIMEOUT_MS, polling: 50 },
+      )
+    ).jsonValue();
+    const total = performance.now() - started;
+    const card = page.locator('li.card').first();
+    if (state !== 'done') throw new Error(`${state}: ${(await card.locator('.status').textContent())?.trim()}`);
+    const timings = toSample(JSON.parse((await card.getAttribute('data-timings')) ?? '{}') as StageTimings);
+    const worker = page.workers().find((w) => /worker/.test(w.url()));
+    const measures = worker
+      ? await worker.evaluate(() => performance.getEntriesByType('measure').map((m) => ({ name: m.name, duration: m.duration })))
+      : [];
+    const measure = (prefix: string) => measures.find((m) => m.name.startsWith(prefix))?.duration;
+    return { total, ort: measure('clearcut:ort'), fetch: measure('clearcut:fetch '), session: measure('clearcut:session '), infer: timings.infer, stages: timings.total, wasm };
+  } finally {
+    await chromium.close();
+  }
+}
+
+/** `loads` fresh browsers on one build, each cutting out `photo` with the default model. */
+async function runFirstPhoto(baseUrl: string, build: OrtBuild, photo: string, loads: number): Promise<FirstPhotoRun> {
+  const run: FirstPhotoRun = { build, model: manifest.default, photo: basename(photo), samples: [], failures: [] };
+  for (let i = 1; i <= loads; i++) {
+    try {
+      const sample = await firstPhotoOnce(baseUrl, photo);
+      run.samples.push(sample);
+      log(`first photo, ${build} build, load ${i}/${loads}: ${(sample.total / 1000).toFixed(1)} s (session ${fmtMs(sample.session ?? NaN)} ms, infer ${fmtMs(sample.infer)} ms; ${sample.wasm.map((w) => w.file).join(', ')})`);
+      const builds = sample.wasm.map((w) => ORT_WASM.exec(`/${w.file}`)?.[2] ?? 'plain');
+      const expected = build === 'wasm' ? 'plain' : 'jsep';
+      if (!builds.length || builds.some((b) => b !== expected)) {
+        run.wrongWasm = `expected only the ${expected} .wasm, the page fetched ${builds.join(', ') || 'none'}`;
+        log(`first photo, ${build} build: WARNING: ${run.wrongWasm}`);
+      }
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      run.failures.push(error);
+      log(`first photo, ${build} build, load ${i}/${loads} FAILED: ${error}`);
+    }
+  }
+  return run;
+}
+
+// ---------------------------------------------------------------------------------------
 // Report
 
 const fmtMs = (ms: number) => (Number.isNaN(ms) ? '-' : ms >= 100 ? Math.round(ms).toString() : ms.toFixed(1));
@@ -490,6 +600,7 @@ async function main(): Promise<void> {
   const started = new Date();
   const load = { start: loadavg().map((l) => Math.round(l * 100) / 100), end: [] as number[] };
   const runs: ModelRun[] = [];
+  const firstPhoto: FirstPhotoRun[] = [];
   try {
     const large = await makeLargePhoto(photos, opts.largeMp, tmp);
     log(`${photos.length} photos in ${opts.dir}; large photo ${large.width}x${large.height} (${large.megapixels} MP) upscaled from ${large.source}`);
@@ -519,12 +630,26 @@ async function main(): Promise<void> {
           log(`chromium ${model}: starting a fresh browser on ${server.url}`);
           runs.push(await runChromiumModel(server.url, model, opts.runs, sets));
         }
+        if (opts.firstPhoto) firstPhoto.push(await runFirstPhoto(server.url, 'wasm', photos[0], opts.firstPhoto));
       } finally {
         await server.stop();
       }
+      if (opts.firstPhoto) {
+        let distDefault = opts.distDefault;
+        if (!distDefault) {
+          distDefault = join(tmp, 'dist-default');
+          buildPwa(distDefault, { VITE_ORT_BUILD: 'default' });
+        }
+        const other = await startServer({ DIST_DIR: distDefault });
+        try {
+          firstPhoto.push(await runFirstPhoto(other.url, 'default', photos[0], opts.firstPhoto));
+        } finally {
+          await other.stop();
+        }
+      }
     }
     load.end = loadavg().map((l) => Math.round(l * 100) / 100);
-    report(opts, photos, large, sets, runs, started, load);
+    report(opts, photos, large, sets, runs, firstPhoto, started, load);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -536,6 +661,7 @@ function report(
   large: Awaited<ReturnType<typeof makeLargePhoto>>,
   sets: PhotoSet[],
   runs: ModelRun[],
+  firstPhoto: FirstPhotoRun[],
   started: Date,
   load: { start: number[]; end: number[] },
 ): void {
@@ -619,6 +745,43 @@ function report(
     ),
   );
   for (const m of memory) if (m.mib.note) out.push(`note (${m.env} ${m.model}): ${m.mib.note}`);
+  const first = firstPhoto.map((r) => {
+    const med = (pick: (s: FirstPhotoSample) => number | undefined) => median(r.samples.map(pick).filter((v): v is number => v !== undefined));
+    // The service worker's precache fetches the plain .wasm a second time (its size unknown here): one entry per file.
+    const sizes = new Map<string, number>();
+    for (const w of r.samples.flatMap((s) => s.wasm)) sizes.set(w.file, Math.max(sizes.get(w.file) ?? 0, w.bytes || 0));
+    const files = [...sizes].map(([file, bytes]) => `${file} (${(bytes / 1e6).toFixed(1)} MB)`);
+    return {
+      build: r.build,
+      model: r.model,
+      photo: r.photo,
+      loads: r.samples.length,
+      failed: r.failures.length,
+      medianMs: { total: med((s) => s.total), ort: med((s) => s.ort), fetch: med((s) => s.fetch), session: med((s) => s.session), infer: med((s) => s.infer), stages: med((s) => s.stages) },
+      wasm: files,
+      wrongWasm: r.wrongWasm,
+    };
+  });
+  if (first.length) {
+    out.push(
+      '',
+      `First photo: fresh browser (empty cache) -> app -> ${first[0].photo} chosen at once -> cutout shown, model ${first[0].model}, medians in ms over n loads.`,
+      `import = onnxruntime-web's JS; fetch = the model's download; session = opening it (includes compiling the .wasm); photo = the photo's stages (infer alone too).`,
+    );
+    out.push(
+      table(
+        ['onnxruntime build', 'n', 'total', 'import', 'fetch', 'session', 'photo', 'infer', '.wasm fetched'],
+        first.map((f) => [
+          f.build === 'wasm' ? 'wasm (the app)' : 'default bundle',
+          String(f.loads) + (f.failed ? ` (${f.failed} failed)` : ''),
+          ...(['total', 'ort', 'fetch', 'session', 'stages', 'infer'] as const).map((k) => fmtMs(f.medianMs[k])),
+          f.wasm.join(', '),
+        ]),
+        1,
+      ),
+    );
+    for (const f of first) if (f.wrongWasm) out.push(`WRONG .wasm (${f.build} build): ${f.wrongWasm}`);
+  }
   for (const r of runs) for (const f of r.failures) out.push(`failed (${r.env} ${r.model}): ${f.file}: ${f.error}`);
   console.log(out.join('\n'));
 
@@ -634,6 +797,7 @@ function report(
     results,
     ratios,
     memory,
+    firstPhoto: first,
   };
   console.log(JSON.stringify(json));
 }

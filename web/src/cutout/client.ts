@@ -30,6 +30,8 @@ export class CutoutClient {
   #queue: Promise<unknown> = Promise.resolve();
   #nextJob = 1;
   readonly #prefer?: Backend;
+  /** Told what each finished cut ran on: a model WebGPU cannot run moves to WASM during its first cut. */
+  onEngine?: (info: EngineInfo) => void;
   #exportApi?: Comlink.Remote<EngineApi>;
   #exportQueue: Promise<unknown> = Promise.resolve();
 
@@ -65,7 +67,9 @@ export class CutoutClient {
       const onAbort = () => void this.#remote.cancel(job);
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        return await this.#remote.cut(job, file, request, onStage && Comlink.proxy(onStage));
+        const result = await this.#remote.cut(job, file, request, onStage && Comlink.proxy(onStage));
+        this.onEngine?.(result.engine);
+        return result;
       } finally {
         signal?.removeEventListener('abort', onAbort);
       }

@@ -33,6 +33,10 @@ export class EngineState {
   #loading = new Map<string, Promise<void>>();
   #opened = new Set<string>();
 
+  constructor() {
+    this.client.onEngine = (info) => (this.info = info);
+  }
+
   /** The chosen model's manifest entry. */
   get model(): ModelInfo {
     return modelInfo(this.modelId);
@@ -75,6 +79,9 @@ export class EngineState {
   choose(id: string): void {
     const model = modelInfo(id);
     if (model.id === this.modelId) return;
+    // The worker closes the model it leaves (its memory goes to the next one): coming back opens it again.
+    this.#opened.delete(this.modelId);
+    this.#loading.delete(this.modelId);
     this.modelId = model.id;
     saveModelChoice(model.id, storage());
     this.ready = this.#opened.has(model.id);
