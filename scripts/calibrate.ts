@@ -22,7 +22,7 @@ import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { decodeNode } from './lib/node-codec.ts';
 import { nodeBackend } from './lib/node-engine.ts';
 import { fixturesDir, modelsDir } from './lib/paths.ts';
-import { addValues, emptyHistogram, exposeTensors, HISTOGRAM_BINS, METHODS, rangesOf, type AbsHistogram } from './lib/onnx/quantize-calibration.ts';
+import { addValues, calibrationJson, emptyHistogram, exposeTensors, HISTOGRAM_BINS, METHODS, rangesOf, type AbsHistogram } from './lib/onnx/quantize-calibration.ts';
 import { dequantizeFloat16, tensorsToCalibrate } from './lib/onnx/quantize.ts';
 
 const SOURCE = 'isnet-fp16';
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
       tensors.map((t) => [t, Object.fromEntries(Object.entries(rangesOf(hist.get(t)!)).map(([m, r]) => [m, [r.min, r.max, r.sqnrDb]]))]),
     ),
   };
-  writeFileSync(args.out, `${JSON.stringify(out, null, 1)}\n`);
+  writeFileSync(args.out, calibrationJson(out));
   console.error(`wrote ${args.out}`);
 }
 

@@ -182,3 +182,11 @@ export function exposeTensors(model: onnxProto.onnx.IModelProto, names: readonly
   }
   return out;
 }
+
+/** calibration.json's text: the header indented, then one line per tensor, so a diff shows which ranges moved. */
+export function calibrationJson(calibration: { tensors: Record<string, unknown> } & Record<string, unknown>): string {
+  const { tensors, ...head } = calibration;
+  const top = JSON.stringify(head, null, 1).slice(0, -2);
+  const lines = Object.entries(tensors).map(([name, ranges]) => `  ${JSON.stringify(name)}: ${JSON.stringify(ranges)}`);
+  return `${top},\n "tensors": {\n${lines.join(',\n')}\n }\n}\n`;
+}

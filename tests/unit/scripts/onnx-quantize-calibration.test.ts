@@ -3,7 +3,7 @@
  * percentile and entropy cuts, and the SQNR that ranks how badly a tensor quantizes.
  */
 import { describe, expect, it } from 'vitest';
-import { addValues, emptyHistogram, entropyAbs, exposeTensors, percentileAbs, rangeFromCut, rangesOf, sqnrDb } from '../../../scripts/lib/onnx/quantize-calibration.ts';
+import { addValues, calibrationJson, emptyHistogram, entropyAbs, exposeTensors, percentileAbs, rangeFromCut, rangesOf, sqnrDb } from '../../../scripts/lib/onnx/quantize-calibration.ts';
 import onnxProto from 'onnx-proto';
 
 /** 9999 values of 1 and one outlier of 1000 (the shape that ruins MinMax calibration). */
@@ -106,5 +106,14 @@ describe('exposeTensors', () => {
     expect(out.graph!.output!.map((o) => o.name)).toEqual(['output', 'a', 'b']);
     expect(out.graph!.output![1].type!.tensorType!.elemType).toBe(onnxProto.onnx.TensorProto.DataType.FLOAT);
     expect(model.graph!.output!.length).toBe(1);
+  });
+});
+
+describe('calibrationJson', () => {
+  it('writes the same data back, with one line per tensor', () => {
+    const c = { model: 'm.onnx', photos: ['a.jpg'], tensors: { x: { max: [0, 1, 40] }, y: { max: [-1, 2, 30.5] } } };
+    const text = calibrationJson(c);
+    expect(JSON.parse(text)).toEqual(c);
+    expect(text.split('\n').filter((l) => l.startsWith('  "x"') || l.startsWith('  "y"'))).toEqual(['  "x": {"max":[0,1,40]},', '  "y": {"max":[-1,2,30.5]}']);
   });
 });
