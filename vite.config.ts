@@ -64,7 +64,8 @@ function pwa(): Plugin[] {
       // The WebGPU build's asyncify .wasm (~27 MB) is only fetched on machines with a
       // WebGPU adapter: precaching it would cost every visitor 27 MB for a path most
       // never take. It is cached on first use instead (runtimeCaching below).
-      globIgnores: ['**/*.asyncify-*.wasm', '**/*.map'],
+      // (The JSEP .wasm exists only in the bench's VITE_ORT_BUILD=default builds: never precached either.)
+      globIgnores: ['**/*.asyncify-*.wasm', '**/*.jsep-*.wasm', '**/*.map'],
       maximumFileSizeToCacheInBytes: 20 * 1024 * 1024,
       // Client-side routes get the cached index.html; the API, the models and the server's
       // own pages (the local provider's TEST MODE checkout under /billing/) never do.

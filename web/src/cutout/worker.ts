@@ -19,6 +19,7 @@ import { abortError } from './errors.ts';
 import { exportInBrowser, type ExportRequest } from './export.ts';
 import { chooseBackend, configureOrt, createSession, runModel, type Backend, type BackendInfo, type OrtModule } from './infer.ts';
 import { fetchModel, modelInfo, type DownloadProgress } from './model.ts';
+import { hasFloat16Weights } from './model-precision.ts';
 import { cutPixels, timed, type CutoutOptions, type Stage, type StageTimings } from './pipeline.ts';
 import type { ModelInput } from './preprocess.ts';
 
@@ -62,13 +63,30 @@ const webgpuFailed = new Map<string, string>();
 /** The cuts in progress: their cancel switch, and a promise settled when each leaves the worker. */
 const running = new Map<number, { controller: AbortController; done: Promise<void> }>();
 
+/** Whether the WebGPU adapter has `shader-f16`, once the engine has looked. */
+let shaderF16 = false;
+
 async function hasWebGPUAdapter(): Promise<string | undefined> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ features: ReadonlySet<string> } | null> } }).gpu;
   if (!gpu) return 'this browser has no WebGPU';
   try {
-    return (await gpu.requestAdapter()) ? undefined : 'no WebGPU adapter';
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return 'no WebGPU adapter';
+    shaderF16 = adapter.features.has('shader-f16');
+    return undefined;
   } catch (err) {
     return `WebGPU adapter request failed: ${err}`;
+  }
+}
+
+/** Why WebGPU cannot run these model bytes here, or undefined when it can. */
+function webgpuRefuses(modelId: string, bytes: Uint8Array): string | undefined {
+  if (webgpuFailed.has(modelId)) return webgpuFailed.get(modelId);
+  if (shaderF16) return undefined;
+  try {
+    return hasFloat16Weights(bytes) ? 'this model computes in float16 and the WebGPU adapter has no shader-f16' : undefined;
+  } catch (err) {
+    return `its precision could not be read (${err}), and the WebGPU adapter has no shader-f16`;
   }
 }
 
@@ -117,9 +135,9 @@ function releaseOthers(keep: string): void {
 }
 
 /**
- * WebGPU could not run the model (for example an fp16 graph on an adapter without
- * `shader-f16`: onnxruntime only finds out when it builds the first fp16 shader, during the
- * first run). Reopens it on WASM, which every onnxruntime-web build has, for good.
+ * WebGPU failed to run the model (a failure onnxruntime reports; the float16 case it does
+ * not report is caught before, by webgpuRefuses). Reopens it on WASM, which every
+ * onnxruntime-web build has, for good.
  */
 function reopenOnWasm(modelId: string, failed: Opened, err: unknown): Promise<Opened> {
   webgpuFailed.set(modelId, `WebGPU could not run this model: ${err instanceof Error ? err.message : String(err)}`);
@@ -138,11 +156,11 @@ function session(modelId: string, onProgress?: (p: DownloadProgress) => void): P
       const bytes = await fetchModel(modelInfo(modelId), onProgress);
       performance.measure(`clearcut:fetch ${modelId}`, { start: started });
       started = performance.now();
-      const failed = webgpuFailed.get(modelId);
+      const failed = info.backend === 'webgpu' ? webgpuRefuses(modelId, bytes) : undefined;
       const backend: Backend = info.backend === 'webgpu' && !failed ? 'webgpu' : 'wasm';
       const opened = await createSession(ort, bytes, backend);
       performance.measure(`clearcut:session ${modelId}`, { start: started });
-      return { session: opened, backend, webgpuUnavailable: info.backend === 'webgpu' ? failed : undefined };
+      return { session: opened, backend, webgpuUnavailable: failed };
     })();
     sessions.set(modelId, s);
     // A failed load must not stick: the next call tries again (for example once back online).
