@@ -1,0 +1,106 @@
+/**
+ * "Continue with <provider>" in real Chromium against the real server and a real OpenID Provider
+ * (oidc-provider, in this process): a first sign-in creates the account with the picture as
+ * avatar; an address that already has an account links only after its password is given.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
+import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
+import { freePort, startPictureServer, startTestProvider, testClient, type TestProvider } from '../server/oidc-provider.ts';
+
+const password = 'correct horse battery staple';
+
+describe('signing in with an OpenID Connect provider in Chromium', () => {
+  let server: RunningServer;
+  let provider: TestProvider;
+  let pictures: Awaited<ReturnType<typeof startPictureServer>>;
+  let chromium: LaunchedBrowser;
+  let context: BrowserContext;
+  let page: Page;
+
+  const heading = () => page.getByRole('heading', { level: 1 });
+  const bodyText = () => page.locator('main').textContent();
+
+  beforeAll(async () => {
+    pictures = await startPictureServer();
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    provider = await startTestProvider(`${origin}/api/auth/oidc/callback`);
+    server = await startServer({
+      PORT: String(port),
+      PUBLIC_ORIGIN: origin,
+      OIDC_ISSUER: provider.issuer,
+      OIDC_CLIENT_ID: testClient.id,
+      OIDC_CLIENT_SECRET: testClient.secret,
+      OIDC_NAME: 'Test ID',
+    });
+    chromium = await launchChromium();
+    context = await chromium.browser.newContext({ viewport: { width: 390, height: 844 } });
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await chromium?.close();
+    await server?.stop();
+    await provider?.close();
+    await pictures?.close();
+  });
+
+  it('creates the account on the first "Continue with", with the picture as avatar, and signs in again later', async () => {
+    const email = `ada.${Date.now()}@example.com`;
+    provider.accounts.set('ada', { email, email_verified: true, name: 'Ada', picture: `${pictures.url}/face.png` });
+    provider.nextLogin = 'ada';
+    await page.goto(server.url + '/signin');
+    await page.getByRole('link', { name: 'Continue with Test ID' }).click();
+    await expect.poll(() => heading().textContent(), { timeout: 20_000 }).toBe('Your account');
+    await expect.poll(bodyText).toContain(`Signed in as ${email} (confirmed)`);
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Your account was created with Test ID');
+    // No password yet: the section offers to add one, and the provider cannot be unlinked.
+    await expect.poll(() => page.getByRole('heading', { name: 'Add a password' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Unlink Test ID' }).isVisible()).toBe(true);
+    const avatar = page.locator('img.avatar').first();
+    await expect.poll(() => avatar.getAttribute('src')).toMatch(/^\/api\/avatars\//);
+
+    await page.locator('main').getByRole('button', { name: 'Sign out', exact: true }).click();
+    await expect.poll(() => page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Sign in' }).isVisible()).toBe(true);
+    await page.goto(server.url + '/signup');
+    await page.getByRole('link', { name: 'Continue with Test ID' }).click();
+    await page.waitForURL(server.url + '/');
+    await page.goto(server.url + '/account');
+    await expect.poll(bodyText).toContain(`Signed in as ${email}`);
+  });
+
+  it('explains a pending link on the sign-in page, and links once the password is given', async () => {
+    const fresh = await chromium.browser.newContext();
+    try {
+      page = await fresh.newPage();
+      const email = `grace.${Date.now()}@example.com`;
+      await page.goto(server.url + '/signup');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await expect.poll(() => heading().textContent(), { timeout: 20_000 }).toBe('Your account');
+      await page.locator('main').getByRole('button', { name: 'Sign out', exact: true }).click();
+      await expect.poll(() => page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Sign in' }).isVisible()).toBe(true);
+
+      provider.accounts.set('grace', { email, email_verified: true });
+      provider.nextLogin = 'grace';
+      await page.goto(server.url + '/signin');
+      await page.getByRole('link', { name: 'Continue with Test ID' }).click();
+      await expect.poll(() => page.getByRole('heading', { name: 'One more step to link Test ID' }).isVisible(), { timeout: 20_000 }).toBe(true);
+      const words = async () => (await bodyText())?.replace(/\s+/g, ' ');
+      await expect.poll(words).toContain(`uses ${email}, and a clearcut account with that address already exists`);
+      expect(await page.getByLabel('Email').inputValue()).toBe(email);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Test ID is now linked');
+
+      await page.goto(server.url + '/account');
+      await expect.poll(() => page.getByRole('button', { name: 'Unlink Test ID' }).isVisible()).toBe(true);
+      await expect.poll(() => page.getByRole('heading', { name: 'Remove the password' }).isVisible()).toBe(true);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
