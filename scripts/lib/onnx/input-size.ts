@@ -22,8 +22,8 @@ import {
   setInt64Values,
   valueDims,
   setValueDims,
-  type GraphProto,
   type ModelProto,
+  type NodeProto,
   type TensorProto,
 } from './model-proto.ts';
 
@@ -37,9 +37,7 @@ function scaleWhole(value: number, from: number, to: number, what: string): numb
 }
 
 /** The stretches a `sizes` value is made of, following Concat, Slice(Shape) and Cast. */
-function segments(graph: GraphProto, name: string, rank: number): Segment[] {
-  const constants = constantTensors(graph);
-  const producedBy = producers(graph);
+function segments(constants: Map<string, TensorProto>, producedBy: Map<string, NodeProto>, name: string, rank: number): Segment[] {
   const walk = (value: string): Segment[] => {
     const constant = constants.get(value);
     if (constant) return [{ constant, name: value, length: int64Values(constant).length }];
@@ -71,10 +69,12 @@ export function setInputSize(model: ModelProto, to: number): ModelProto {
 
   const consumers = new Map<string, number>();
   for (const node of graph.node ?? []) for (const i of node.input ?? []) if (i) consumers.set(i, (consumers.get(i) ?? 0) + 1);
+  const constants = constantTensors(graph);
+  const producedBy = producers(graph);
   const scaled = new Set<string>();
   for (const node of graph.node ?? []) {
     if (node.opType === 'Reshape') {
-      const shape = constantTensors(graph).get(node.input?.[1] ?? '');
+      const shape = constants.get(node.input?.[1] ?? '');
       const values = shape ? int64Values(shape) : [];
       if (values.slice(2).some((v) => v > 1)) throw new Error(`Reshape ${node.name} has fixed spatial dims ${JSON.stringify(values)}`);
       continue;
@@ -83,7 +83,7 @@ export function setInputSize(model: ModelProto, to: number): ModelProto {
     const sizes = node.input?.[3];
     if (!sizes) continue; // scales only: ratios follow the input by themselves
     let position = 0;
-    for (const seg of segments(graph, sizes, 4)) {
+    for (const seg of segments(constants, producedBy, sizes, 4)) {
       if (seg.constant && !scaled.has(seg.name)) {
         if ((consumers.get(seg.name) ?? 0) > 1) throw new Error(`Resize ${node.name}: its sizes constant ${seg.name} is also used elsewhere`);
         const values = int64Values(seg.constant);
