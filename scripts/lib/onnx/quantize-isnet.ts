@@ -18,7 +18,7 @@ export interface Calibration {
   inputSize: number;
   photos: string[];
   methods: Method[];
-  tensors: Record<string, Record<Method, [number, number, number]>>;
+  tensors: Record<string, Partial<Record<Method, [number, number, number]>>>;
 }
 
 export interface QuantizeStep {
@@ -33,7 +33,13 @@ export interface QuantizeStep {
 /** The ranges of one method. */
 export function calibratedRanges(calibration: Calibration, method: Method): Record<string, Range> {
   if (!calibration.methods.includes(method)) throw new Error(`the calibration has no method ${method} (it has ${calibration.methods.join(', ')})`);
-  return Object.fromEntries(Object.entries(calibration.tensors).map(([t, m]) => [t, { min: m[method][0], max: m[method][1] }]));
+  return Object.fromEntries(
+    Object.entries(calibration.tensors).map(([t, m]) => {
+      const r = m[method];
+      if (!r) throw new Error(`the calibration has no ${method} range for tensor ${t}`);
+      return [t, { min: r[0], max: r[1] }];
+    }),
+  );
 }
 
 /** The float16 (or float32) ISNet, quantized as `step` says. */

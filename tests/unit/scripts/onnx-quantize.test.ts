@@ -15,6 +15,7 @@ import {
   tensorFloats,
   tensorsToCalibrate,
 } from '../../../scripts/lib/onnx/quantize.ts';
+import { calibratedRanges, quantizeIsnet, type Calibration } from '../../../scripts/lib/onnx/quantize-isnet.ts';
 
 const { onnx } = onnxProto;
 const DT = onnx.TensorProto.DataType;
@@ -234,4 +235,25 @@ describe('dequantizeFloat16', () => {
       await session.release();
     }
   }
+});
+
+describe('quantizeIsnet with a calibration file', () => {
+  const calibration: Calibration = {
+    model: 'tiny.onnx',
+    sha256: '',
+    inputSize: 2,
+    photos: [],
+    methods: ['max', 'p99.99'],
+    tensors: { x: { max: [0, 2.55, 40], 'p99.99': [0, 1.275, 41] }, z: { max: [0, 5.1, 40], 'p99.99': [0, 2.55, 42] } },
+  };
+
+  it('takes the ranges of the method it names', () => {
+    expect(calibratedRanges(calibration, 'p99.99')).toEqual({ x: { min: 0, max: 1.275 }, z: { min: 0, max: 2.55 } });
+    const m = quantizeIsnet(tinyModel(), calibration, { calibration: 'c.json', method: 'max', keepFloat: ['convB'] });
+    expect(Array.from(raw(init(m, 'x_scale'), Float32Array))).toEqual([Math.fround(0.01)]);
+  });
+
+  it('refuses a method the file does not hold', () => {
+    expect(() => calibratedRanges(calibration, 'entropy')).toThrow(/no method entropy/);
+  });
 });
