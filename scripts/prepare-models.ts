@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { manifest, type ModelInfo } from '../web/src/cutout/model.ts';
 import { deriveModel } from './lib/onnx/derive.ts';
+import type { Calibration } from './lib/onnx/quantize-isnet.ts';
 import { modelsDir } from './lib/paths.ts';
 
 interface PackageResource {
@@ -61,7 +62,8 @@ async function buildModel(model: ModelInfo, target: string): Promise<void> {
   try {
     if (model.derive) {
       // The rewrites need the whole graph in memory anyway (under 100 MB).
-      writeFileSync(tmp, deriveModel(Buffer.concat(chunks.map((c) => readFileSync(c))), model.derive));
+      const source = Buffer.concat(chunks.map((c) => readFileSync(c)));
+      writeFileSync(tmp, deriveModel(source, model.derive, (file) => JSON.parse(readFileSync(join(modelsDir, file), 'utf8')) as Calibration));
     } else {
       const out = await open(tmp, 'w');
       try {

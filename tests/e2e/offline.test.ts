@@ -15,7 +15,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
 import { distDir } from '../../scripts/lib/paths.ts';
 import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
+import { manifest, modelInfo } from '../../web/src/cutout/model.ts';
+import { formatBytes } from '../../web/src/lib/model-choice.ts';
 import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
+
+/** The model a first visit uses, and the one labelled Fast: the tests follow the manifest. */
+const DEFAULT = modelInfo(manifest.default);
+const FAST = manifest.models.find((m) => m.label === 'Fast')!;
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 interface WebManifest {
   name: string;
@@ -153,17 +160,17 @@ describe('offline and installable, in Chromium', () => {
   });
 
   it('cuts out a photo online, keeping the default model in Cache Storage: the model list says it is available offline', async () => {
-    const quality = page.locator('li[data-model="isnet-fp16"]');
-    const fast = page.locator('li[data-model="isnet-quint8-640"]');
+    const quality = page.locator(`li[data-model="${DEFAULT.id}"]`);
+    const fast = page.locator(`li[data-model="${FAST.id}"]`);
     await expect.poll(() => quality.getAttribute('data-offline')).toBe('false');
-    expect(await page.getByRole('radio', { name: /Quality/ }).isChecked()).toBe(true);
-    expect(await quality.textContent()).toContain('88 MB');
-    expect(await fast.textContent()).toContain('44 MB');
+    expect(await page.getByRole('radio', { name: new RegExp(`^${DEFAULT.label}\\b`) }).isChecked()).toBe(true);
+    expect(await quality.textContent()).toContain(formatBytes(DEFAULT.bytes));
+    expect(await fast.textContent()).toContain(formatBytes(FAST.bytes));
 
     await cutOut(page, 'astronaut');
 
     // The model came from the server, not through the service worker.
-    const modelResponses = responses.filter((r) => new URL(r.url()).pathname === '/models/isnet-fp16.onnx');
+    const modelResponses = responses.filter((r) => new URL(r.url()).pathname === `/models/${DEFAULT.file}`);
     expect(modelResponses.length).toBeGreaterThan(0);
     for (const r of modelResponses) expect(r.fromServiceWorker(), r.url()).toBe(false);
 
@@ -171,7 +178,7 @@ describe('offline and installable, in Chromium', () => {
     expect(await quality.getByText('Available offline').count()).toBe(1);
     expect(await fast.getAttribute('data-offline')).toBe('false');
     const cached = await cacheContents(page);
-    expect(cached['clearcut-models-v1']).toEqual([expect.stringMatching(/^\/models\/isnet-fp16\.onnx\?v=[0-9a-f]{16}$/)]);
+    expect(cached['clearcut-models-v1']).toEqual([expect.stringMatching(new RegExp(`^/models/${escape(DEFAULT.file)}\\?v=[0-9a-f]{16}$`))]);
   });
 
   it('offers "A new version of clearcut is ready — Reload" when a new version is deployed, and reloads onto it only when asked', async () => {
@@ -194,7 +201,7 @@ describe('offline and installable, in Chromium', () => {
 
   it('uses the chosen model: kept across reloads, downloaded once with a byte progress bar, then available offline too', async () => {
     await page.getByRole('radio', { name: /Fast/ }).check();
-    expect(await page.evaluate(() => localStorage.getItem('clearcut.model'))).toBe('isnet-quint8-640');
+    expect(await page.evaluate(() => localStorage.getItem('clearcut.model'))).toBe(FAST.id);
     await page.reload();
     expect(await page.getByRole('radio', { name: /Fast/ }).isChecked()).toBe(true);
 
@@ -204,20 +211,20 @@ describe('offline and installable, in Chromium', () => {
     await page.getByRole('button', { name: `Cancel ${PHOTOS.rocket.file}` }).click();
     const bar = page.getByRole('progressbar', { name: /^Downloading the fast model/ });
     await bar.waitFor({ timeout: 60_000 });
-    expect(await bar.getAttribute('max')).toBe('44342436');
+    expect(await bar.getAttribute('max')).toBe(String(FAST.bytes));
     const label = (await page.locator('label[for="model-progress"]').textContent())!.replace(/\s+/g, ' ').trim();
-    expect(label).toMatch(/^Downloading the fast model \(once\): [\d.]+ of 44 MB$/);
+    expect(label).toMatch(new RegExp(`^Downloading the fast model \\(once\\): [\\d.]+ of ${formatBytes(FAST.bytes)}$`));
 
-    const fast = page.locator('li[data-model="isnet-quint8-640"]');
+    const fast = page.locator(`li[data-model="${FAST.id}"]`);
     await expect.poll(() => fast.getAttribute('data-offline'), { timeout: 120_000 }).toBe('true');
     const modelResponses = responses.slice(before).filter((r) => new URL(r.url()).pathname.startsWith('/models/'));
-    expect(modelResponses.map((r) => new URL(r.url()).pathname)).toEqual(['/models/isnet-quint8-640.onnx']);
+    expect(modelResponses.map((r) => new URL(r.url()).pathname)).toEqual([`/models/${FAST.file}`]);
     expect(modelResponses[0].fromServiceWorker()).toBe(false);
     expect(await page.locator(`li[aria-label="${PHOTOS.rocket.file}"]`).getAttribute('data-state')).toBe('cancelled');
 
     // Back to the default for the offline run below.
-    await page.getByRole('radio', { name: /Quality/ }).check();
-    expect(await page.evaluate(() => localStorage.getItem('clearcut.model'))).toBe('isnet-fp16');
+    await page.getByRole('radio', { name: new RegExp(`^${DEFAULT.label}\\b`) }).check();
+    expect(await page.evaluate(() => localStorage.getItem('clearcut.model'))).toBe(DEFAULT.id);
   });
 
   it('with the server stopped and the network off, reloads from the service worker, stays cross-origin isolated, and cuts out a photo', async () => {
@@ -229,7 +236,7 @@ describe('offline and installable, in Chromium', () => {
     expect(reloaded?.fromServiceWorker()).toBe(true);
     expect(await page.evaluate(() => navigator.onLine)).toBe(false);
     expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
-    await expect.poll(() => page.locator('li[data-model="isnet-fp16"]').getAttribute('data-offline')).toBe('true');
+    await expect.poll(() => page.locator(`li[data-model="${DEFAULT.id}"]`).getAttribute('data-offline')).toBe('true');
 
     await cutOut(page, 'coffee');
     const engine = page.getByRole('region', { name: 'Engine' });
@@ -240,13 +247,13 @@ describe('offline and installable, in Chromium', () => {
   });
 
   it('removes a cached model from the device when asked, and the list says so', async () => {
-    const quality = page.locator('li[data-model="isnet-fp16"]');
-    await quality.getByRole('button', { name: 'Remove the quality model from this device' }).click();
+    const quality = page.locator(`li[data-model="${DEFAULT.id}"]`);
+    await quality.getByRole('button', { name: `Remove the ${DEFAULT.label.toLowerCase()} model from this device` }).click();
     await expect.poll(() => quality.getAttribute('data-offline')).toBe('false');
     expect(await quality.getByText('Available offline').count()).toBe(0);
     expect(await quality.getByRole('button', { name: /Remove/ }).count()).toBe(0);
-    // Only the quality model went; the fast one is still kept.
-    expect((await cacheContents(page))['clearcut-models-v1']).toEqual([expect.stringMatching(/^\/models\/isnet-quint8-640\.onnx\?v=/)]);
-    expect(await page.locator('li[data-model="isnet-quint8-640"]').getAttribute('data-offline')).toBe('true');
+    // Only the default model went; the fast one is still kept.
+    expect((await cacheContents(page))['clearcut-models-v1']).toEqual([expect.stringMatching(new RegExp(`^/models/${escape(FAST.file)}\\?v=`))]);
+    expect(await page.locator(`li[data-model="${FAST.id}"]`).getAttribute('data-offline')).toBe('true');
   });
 });

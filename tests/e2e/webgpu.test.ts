@@ -8,7 +8,8 @@
  *
  * SwiftShader has no `shader-f16`. On such an adapter onnxruntime-web's run of a float16
  * model never finishes (no error, the page just waits), so the app opens float16 models on
- * WASM there; the test expects exactly that, and WebGPU for every other model.
+ * WASM there. Static int8 models open on WASM whatever the adapter (WASM has the int8
+ * kernels). The test expects exactly that, and WebGPU for every other model.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium
 import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
 import { modelsDir } from '../../scripts/lib/paths.ts';
 import { manifest, modelInfo } from '../../web/src/cutout/model.ts';
-import { hasFloat16Weights } from '../../web/src/cutout/model-precision.ts';
+import { hasFloat16Weights, hasInt8Weights } from '../../web/src/cutout/model-precision.ts';
 import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
 
 /** The smallest fixture photo: SwiftShader's time grows with nothing else we control. */
@@ -115,7 +116,7 @@ describe('onnxruntime-web in Chromium: the build each page loads, and WebGPU aga
     wasmCutouts.set(modelId, cutout);
   });
 
-  it.each(manifest.models.map((m) => m.id))('with a SwiftShader adapter, %s cuts out on WebGPU what it cuts out on WASM (on WASM itself when it needs shader-f16)', async (modelId) => {
+  it.each(manifest.models.map((m) => m.id))('with a SwiftShader adapter, %s cuts out on WebGPU what it cuts out on WASM (on WASM itself when it is static int8 or needs shader-f16)', async (modelId) => {
     const reference = wasmCutouts.get(modelId);
     expect(reference, 'the WASM cutout of the test before').toBeDefined();
     const page = await swiftshader.browser.newPage();
@@ -123,8 +124,8 @@ describe('onnxruntime-web in Chromium: the build each page loads, and WebGPU aga
     const features = await page.evaluate(async () => [...((await (navigator as any).gpu?.requestAdapter())?.features ?? [])] as string[]);
     await page.close();
     expect(features.length, 'SwiftShader offers an adapter').toBeGreaterThan(0);
-    const needsF16 = hasFloat16Weights(new Uint8Array(readFileSync(join(modelsDir, modelInfo(modelId).file))));
-    const expected = needsF16 && !features.includes('shader-f16') ? 'wasm' : 'webgpu';
+    const bytes = new Uint8Array(readFileSync(join(modelsDir, modelInfo(modelId).file)));
+    const expected = hasInt8Weights(bytes) || (hasFloat16Weights(bytes) && !features.includes('shader-f16')) ? 'wasm' : 'webgpu';
     const cutout = await cutOut(swiftshader.browser, server.url, modelId);
     const diff = difference(cutout.alpha, reference!.alpha, 8);
     console.log(

@@ -1,6 +1,6 @@
 /**
  * The cutout engine in Node with the real ISNet models on the fixture photos. Inference
- * takes seconds per photo on a small machine, so this file runs the network four times in
+ * takes seconds per photo on a small machine, so this file runs the network five times in
  * all and shares one session per model (node-engine caches them) between its tests.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,24 +43,27 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
 afterAll(closeNodeSessions);
 
 describe('a cup of coffee seen from above (600×400)', () => {
+  let standard: NodeCutout;
   let quality: NodeCutout;
   let fast: NodeCutout;
 
   beforeAll(async () => {
-    // The two models one after the other, never both at once: each wants every core.
+    // The models one after the other, never two at once: each wants every core.
+    standard = await cutFileNode(readPhoto('coffee'));
     quality = await cutFileNode(readPhoto('coffee'), { modelId: 'isnet-fp16' });
     fast = await cutFileNode(readPhoto('coffee'), { modelId: 'isnet-quint8-640' });
   });
 
-  it("is cut out at the photo's own size by the default model", () => {
-    expect(quality.model.id).toBe('isnet-fp16');
-    expect([quality.alpha.width, quality.alpha.height]).toEqual([600, 400]);
-    expect([quality.cutout.width, quality.cutout.height]).toEqual([600, 400]);
-    expect(quality.cutout.data.length).toBe(600 * 400 * 4);
+  it("is cut out at the photo's own size by the default model, the static int8 graph at 896²", () => {
+    expect(standard.model.id).toBe('isnet-int8-896');
+    expect(standard.model.inputSize).toBe(896);
+    expect([standard.alpha.width, standard.alpha.height]).toEqual([600, 400]);
+    expect([standard.cutout.width, standard.cutout.height]).toEqual([600, 400]);
+    expect(standard.cutout.data.length).toBe(600 * 400 * 4);
   });
 
   it('is transparent at the four corners (the wooden table)', () => {
-    for (const cutout of [quality, fast]) {
+    for (const cutout of [standard, quality, fast]) {
       const { alpha } = cutout;
       expect(maxIn(alpha, 0, 0)).toBeLessThan(16);
       expect(maxIn(alpha, alpha.width - 16, 0)).toBeLessThan(16);
@@ -70,7 +73,7 @@ describe('a cup of coffee seen from above (600×400)', () => {
   });
 
   it('is opaque on the cup and the saucer', () => {
-    for (const cutout of [quality, fast]) {
+    for (const cutout of [standard, quality, fast]) {
       expect(minAround(cutout.alpha, 285, 145)).toBeGreaterThan(240); // the coffee in the cup
       expect(minAround(cutout.alpha, 150, 300)).toBeGreaterThan(240); // the saucer's rim, lower left
       // The cup and saucer fill a good part of the frame, not all of it.
@@ -82,11 +85,12 @@ describe('a cup of coffee seen from above (600×400)', () => {
   it("keeps the photo's colours under the matte", async () => {
     const photo = await decodeNode(readPhoto('coffee'));
     const p = (145 * 600 + 285) * 4;
-    expect(Array.from(quality.cutout.data.subarray(p, p + 3))).toEqual(Array.from(photo.data.subarray(p, p + 3)));
-    expect(quality.cutout.data[p + 3]).toBe(quality.alpha.data[145 * 600 + 285]);
+    expect(Array.from(standard.cutout.data.subarray(p, p + 3))).toEqual(Array.from(photo.data.subarray(p, p + 3)));
+    expect(standard.cutout.data[p + 3]).toBe(standard.alpha.data[145 * 600 + 285]);
   });
 
-  it('is cut out the same way by both models on almost every pixel, the fast one from its 640² rewritten graph', () => {
+  it('is cut out the same way by every model on almost every pixel, the fast one from its 640² rewritten graph', () => {
+    expect(agreement(quality.alpha, standard.alpha)).toBeGreaterThan(0.97);
     expect(fast.model.id).toBe('isnet-quint8-640');
     expect(fast.model.inputSize).toBe(640);
     expect([fast.alpha.width, fast.alpha.height]).toEqual([600, 400]);
@@ -95,7 +99,7 @@ describe('a cup of coffee seen from above (600×400)', () => {
 
   it('reports a time for every stage', () => {
     for (const stage of ['decode', 'preprocess', 'infer', 'refine', 'compose'] as const) {
-      expect(quality.timings[stage]).toBeGreaterThanOrEqual(0);
+      expect(standard.timings[stage]).toBeGreaterThanOrEqual(0);
     }
   });
 });
@@ -130,14 +134,15 @@ describe('bad files, and the engine afterwards', () => {
     }
 
     // The next photo works. It is stored sideways (300×451) with EXIF orientation 6; the
-    // cutout must be upright, at the displayed size.
+    // cutout must be upright, at the displayed size. By the default model (int8 at 896²),
+    // so "clearly" is within 1/8 of the range here, not 1/16 as for the coffee above.
     const { alpha, cutout } = await cutFileNode(await rotatedWithExif('chelsea'));
     expect([alpha.width, alpha.height]).toEqual([PHOTOS.chelsea.width, PHOTOS.chelsea.height]);
     expect([cutout.width, cutout.height]).toEqual([451, 300]);
     expect(minAround(alpha, 225, 150)).toBeGreaterThan(240); // between the cat's eyes and nose
-    expect(minAround(alpha, 170, 110)).toBeGreaterThan(240); // its left eye (as we see it)
-    expect(maxIn(alpha, 0, 0)).toBeLessThan(16); // background, top left
-    expect(maxIn(alpha, 451 - 16, 0)).toBeLessThan(16); // background, top right
-    expect(maxIn(alpha, 451 - 16, 300 - 16)).toBeLessThan(16); // background, bottom right
+    expect(minAround(alpha, 170, 110)).toBeGreaterThan(224); // its left eye (as we see it)
+    expect(maxIn(alpha, 0, 0)).toBeLessThan(32); // background, top left
+    expect(maxIn(alpha, 451 - 16, 0)).toBeLessThan(32); // background, top right
+    expect(maxIn(alpha, 451 - 16, 300 - 16)).toBeLessThan(32); // background, bottom right
   });
 });

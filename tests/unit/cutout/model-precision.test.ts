@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { modelsDir } from '../../../scripts/lib/paths.ts';
 import { DataType, encodeModel } from '../../../scripts/lib/onnx/model-proto.ts';
 import { manifest } from '../../../web/src/cutout/model.ts';
-import { hasFloat16Weights } from '../../../web/src/cutout/model-precision.ts';
+import { hasFloat16Weights, hasInt8Weights } from '../../../web/src/cutout/model-precision.ts';
 
 /** A one-node model (Identity) whose initializers have the given types, encoded by onnx-proto. */
 function model(types: number[]): Uint8Array {
@@ -40,6 +40,22 @@ describe('hasFloat16Weights', () => {
       const path = join(modelsDir, m.file);
       if (!existsSync(path)) continue; // prepare-models makes them at install
       expect(hasFloat16Weights(new Uint8Array(readFileSync(path))), m.id).toBe(/fp16/.test(m.id));
+    }
+  });
+});
+
+describe('hasInt8Weights', () => {
+  it('is true when any initializer is int8 (not uint8, float16 or float32)', () => {
+    expect(hasInt8Weights(model([DataType.FLOAT, DataType.INT8]))).toBe(true);
+    expect(hasInt8Weights(model([DataType.FLOAT, DataType.UINT8, DataType.FLOAT16]))).toBe(false);
+    expect(hasInt8Weights(model([]))).toBe(false);
+  });
+
+  it('reads the shipped models: the static int8 one has int8 weights; the dynamic quint8 and fp16 ones do not', () => {
+    for (const m of manifest.models) {
+      const path = join(modelsDir, m.file);
+      if (!existsSync(path)) continue;
+      expect(hasInt8Weights(new Uint8Array(readFileSync(path))), m.id).toBe(/int8/.test(m.id) && !/quint8/.test(m.id));
     }
   });
 });

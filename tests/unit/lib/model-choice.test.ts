@@ -18,10 +18,10 @@ const refusing: ChoiceStorage = {
 };
 
 describe('the model choice', () => {
-  it('is the manifest default (the quality model) when nothing was chosen', () => {
-    expect(manifest.default).toBe('isnet-fp16');
-    expect(initialModelId(manifest, '', memoryStorage())).toBe('isnet-fp16');
-    expect(initialModelId(manifest, '', undefined)).toBe('isnet-fp16');
+  it('is the manifest default (the static int8 model at 896²) when nothing was chosen', () => {
+    expect(manifest.default).toBe('isnet-int8-896');
+    expect(initialModelId(manifest, '', memoryStorage())).toBe('isnet-int8-896');
+    expect(initialModelId(manifest, '', undefined)).toBe('isnet-int8-896');
   });
 
   it('is what was chosen and kept before', () => {
@@ -32,7 +32,7 @@ describe('the model choice', () => {
   });
 
   it('ignores a kept choice the manifest no longer lists', () => {
-    expect(initialModelId(manifest, '', memoryStorage({ [MODEL_CHOICE_KEY]: 'u2net-old' }))).toBe('isnet-fp16');
+    expect(initialModelId(manifest, '', memoryStorage({ [MODEL_CHOICE_KEY]: 'u2net-old' }))).toBe('isnet-int8-896');
   });
 
   it('takes ?model= over the kept choice, without keeping it, and ignores an unknown one', () => {
@@ -43,7 +43,7 @@ describe('the model choice', () => {
   });
 
   it('falls back to the default when storage refuses, and saving then does not throw', () => {
-    expect(initialModelId(manifest, '', refusing)).toBe('isnet-fp16');
+    expect(initialModelId(manifest, '', refusing)).toBe('isnet-int8-896');
     expect(() => saveModelChoice('isnet-quint8-640', refusing)).not.toThrow();
   });
 });

@@ -53,7 +53,7 @@ describe('options', () => {
 
   it('refuses mistakes as usage errors', () => {
     expect(usageError([])).toMatch(/no photos given/);
-    expect(usageError(['-m', 'huge', 'x'])).toMatch(/unknown model "huge": choose quality \(isnet-fp16\), fast \(isnet-quint8-640\)/);
+    expect(usageError(['-m', 'huge', 'x'])).toMatch(/unknown model "huge": choose standard \(isnet-int8-896\), quality \(isnet-fp16\), fast \(isnet-quint8-640\)/);
     expect(usageError(['--format', 'gif', 'x'])).toMatch(/not png, webp or jpeg/);
     expect(usageError(['-b', 'pink', 'x'])).toMatch(/not transparent, blur or a colour/);
     expect(usageError(['-j', '0', 'x'])).toMatch(/--concurrency "0"/);

@@ -1,11 +1,16 @@
 /**
- * Whether an ONNX model computes in float16, read straight from its protobuf bytes (no
- * ONNX library in the worker): WebGPU runs such a model only when the adapter has the
- * `shader-f16` feature. Without it onnxruntime-web's WebGPU run never finishes (seen on
- * SwiftShader), so the worker must choose WASM before the first run, not after.
+ * What an ONNX model's weights are made of, read straight from its protobuf bytes (no ONNX
+ * library in the worker), for choosing its backend before the first run:
+ * - float16 weights: the model computes in float16, and WebGPU runs it only when the
+ *   adapter has `shader-f16`. Without it onnxruntime-web's WebGPU run never finishes (seen
+ *   on SwiftShader).
+ * - int8 weights: a static int8 model (QuantizeLinear/DequantizeLinear pairs), which
+ *   onnxruntime-web's WASM backend fuses into int8 convolutions; its WebGPU backend does
+ *   not, and ran the default model for over 9 minutes on SwiftShader against 10 s on WASM.
  */
 
 const FLOAT16 = 10; // onnx.TensorProto.DataType.FLOAT16
+const INT8 = 3; // onnx.TensorProto.DataType.INT8
 
 /** Reads a protobuf varint at `pos`; returns the value and the position after it. */
 function varint(b: Uint8Array, pos: number): [number, number] {
@@ -42,12 +47,22 @@ function fields(b: Uint8Array, start: number, end: number, visit: (field: number
   return false;
 }
 
-/** True when any initializer (weight) of the model's graph is float16. */
-export function hasFloat16Weights(model: Uint8Array): boolean {
+/** Whether any initializer (weight) of the model's graph has the ONNX data type `type`. */
+function hasWeightsOf(model: Uint8Array, type: number): boolean {
   // ModelProto.graph = 7; GraphProto.initializer = 5; TensorProto.data_type = 2.
   return fields(model, 0, model.length, (field, wire, from, to) =>
     field === 7 && wire === 2 && fields(model, from, to, (gf, gw, gFrom, gTo) =>
-      gf === 5 && gw === 2 && fields(model, gFrom, gTo, (tf, tw, tFrom) => tf === 2 && tw === 0 && varint(model, tFrom)[0] === FLOAT16),
+      gf === 5 && gw === 2 && fields(model, gFrom, gTo, (tf, tw, tFrom) => tf === 2 && tw === 0 && varint(model, tFrom)[0] === type),
     ),
   );
+}
+
+/** True when any initializer (weight) of the model's graph is float16. */
+export function hasFloat16Weights(model: Uint8Array): boolean {
+  return hasWeightsOf(model, FLOAT16);
+}
+
+/** True when any initializer is int8: the weights of a static int8 (QDQ) model. */
+export function hasInt8Weights(model: Uint8Array): boolean {
+  return hasWeightsOf(model, INT8);
 }

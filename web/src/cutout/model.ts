@@ -31,6 +31,13 @@ export interface ModelInfo {
 /** The rewrites a manifest entry may ask for (see scripts/lib/onnx/derive.ts). */
 export interface ModelDerivation {
   outputs?: string[];
+  /** Static int8 (scripts/lib/onnx/quantize-isnet.ts), with the ranges `npm run calibrate` wrote to models/. */
+  quantize?: {
+    calibration: string;
+    method: 'max' | 'p99.99' | 'p99.999' | 'entropy';
+    keepFloat: string[];
+    activations?: 'uint8' | 'int8';
+  };
   inputSize?: number;
 }
 

@@ -19,7 +19,7 @@ import { abortError } from './errors.ts';
 import { exportInBrowser, type ExportRequest } from './export.ts';
 import { chooseBackend, configureOrt, createSession, runModel, type Backend, type BackendInfo, type OrtModule } from './infer.ts';
 import { fetchModel, modelInfo, type DownloadProgress } from './model.ts';
-import { hasFloat16Weights } from './model-precision.ts';
+import { hasFloat16Weights, hasInt8Weights } from './model-precision.ts';
 import { cutPixels, timed, type CutoutOptions, type Stage, type StageTimings } from './pipeline.ts';
 import type { ModelInput } from './preprocess.ts';
 
@@ -82,11 +82,12 @@ async function hasWebGPUAdapter(): Promise<string | undefined> {
 /** Why WebGPU cannot run these model bytes here, or undefined when it can. */
 function webgpuRefuses(modelId: string, bytes: Uint8Array): string | undefined {
   if (webgpuFailed.has(modelId)) return webgpuFailed.get(modelId);
-  if (shaderF16) return undefined;
   try {
+    if (hasInt8Weights(bytes)) return "this model is static int8, which onnxruntime-web's WASM backend runs with int8 kernels and its WebGPU backend does not";
+    if (shaderF16) return undefined;
     return hasFloat16Weights(bytes) ? 'this model computes in float16 and the WebGPU adapter has no shader-f16' : undefined;
   } catch (err) {
-    return `its precision could not be read (${err}), and the WebGPU adapter has no shader-f16`;
+    return shaderF16 ? undefined : `its precision could not be read (${err}), and the WebGPU adapter has no shader-f16`;
   }
 }
 
