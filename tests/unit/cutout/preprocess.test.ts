@@ -57,10 +57,12 @@ describe('preprocess', () => {
     }
   });
 
-  it('makes the 1×3×1024×1024 tensor the models take', () => {
-    const model = manifest.models[0];
-    const { tensor, size } = preprocess(image(3, 2, Array(6).fill([1, 2, 3])), model);
-    expect(size).toBe(1024);
-    expect(tensor.length).toBe(3 * 1024 * 1024);
+  it('makes the 1×3×N×N tensor each model takes (896², 1024² and 640²)', () => {
+    expect(manifest.models.map((m) => m.inputSize).sort()).toEqual([1024, 640, 896]);
+    for (const model of manifest.models) {
+      const { tensor, size } = preprocess(image(3, 2, Array(6).fill([1, 2, 3])), model);
+      expect(size, model.id).toBe(model.inputSize);
+      expect(tensor.length, model.id).toBe(3 * model.inputSize * model.inputSize);
+    }
   });
 });
