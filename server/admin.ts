@@ -1,6 +1,6 @@
 /** Administration: roles, bans, credit adjustments and visit counts. Used by admin-cli.ts (`npm run admin`). */
 import { eq } from 'drizzle-orm';
-import { generateSecureRandomString } from './auth/random.ts';
+import { generateSecureRandomString } from './lib/secrets.ts';
 import { getOrder, markOrderRefunded } from './billing/orders.ts';
 import { getUserByEmail } from './auth/user.ts';
 import { applyChange } from './credits/ledger.ts';

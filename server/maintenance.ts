@@ -3,6 +3,7 @@ import { purgeExpiredEmailTokens } from './auth/email-tokens.ts';
 import { purgeExpiredOidc } from './auth/oidc-store.ts';
 import { purgeExpiredSessions } from './auth/session.ts';
 import type { Db } from './db/client.ts';
+import { runHourly } from './lib/hourly.ts';
 import { purgeAccessLogs } from './logs/access-log.ts';
 
 /** Deletes what has outlived its purpose; returns how many rows of each went. */
@@ -18,16 +19,5 @@ export function purgeExpired(db: Db, logRetentionDays: number, now: Date) {
 
 /** Purges now and then every hour; returns a function that stops the timer. */
 export function startHourlyPurge(db: Db, logRetentionDays: number, now: () => Date = () => new Date()): () => void {
-  const purge = (): void => {
-    try {
-      purgeExpired(db, logRetentionDays, now());
-    } catch (err) {
-      console.error('[clearcut] hourly purge failed:', err);
-    }
-  };
-  purge();
-  const timer = setInterval(purge, 3_600_000);
-  // The purge must never be what keeps the process alive.
-  timer.unref();
-  return () => clearInterval(timer);
+  return runHourly('hourly purge', () => purgeExpired(db, logRetentionDays, now()));
 }

@@ -2,7 +2,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { accessLogs, apiKeys, creditLedger, emailTokens, memberships, oidcIdentities, oidcPendingLinks, orders, sessions, users } from '../db/schema.ts';
-import { truncateIp } from '../middleware/client-ip.ts';
+import { truncateIp } from '../logs/access-log.ts';
 
 /**
  * In one transaction: access-log rows are unlinked with their IPs truncated; ledger rows,

@@ -4,11 +4,9 @@
  * compared in constant time (the session design, applied to keys).
  */
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import { sha256 } from '@oslojs/crypto/sha2';
-import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import type { Db } from '../db/client.ts';
 import { apiKeys, users, type User } from '../db/schema.ts';
-import { generateSecureRandomString } from './random.ts';
+import { generateSecureRandomString, hashSecret, secretMatches } from '../lib/secrets.ts';
 
 /** A key as lists show it: never the secret or its hash. */
 export interface ApiKeyView {
@@ -24,10 +22,6 @@ export interface ApiKeyView {
 export const maxActiveApiKeys = 20;
 
 const keyPattern = /^(cc_[a-z2-9]{12})_([a-z2-9]{32})$/;
-
-function hashSecret(secret: string): Uint8Array {
-  return sha256(new TextEncoder().encode(secret));
-}
 
 function toView(row: typeof apiKeys.$inferSelect): ApiKeyView {
   return {
@@ -50,7 +44,7 @@ export function createApiKey(db: Db, userId: string, name: string, now: Date): {
       const secret = generateSecureRandomString(32);
       const row = db
         .insert(apiKeys)
-        .values({ id: `key_${generateSecureRandomString(20)}`, userId, name, prefix, secretHash: Buffer.from(hashSecret(secret)), createdAt: now })
+        .values({ id: `key_${generateSecureRandomString(20)}`, userId, name, prefix, secretHash: hashSecret(secret), createdAt: now })
         .returning()
         .get();
       return { apiKey: toView(row), key: `${prefix}_${secret}` };
@@ -83,7 +77,7 @@ export function validateApiKey(db: Db, key: string, now: Date): { keyId: string;
     .where(eq(apiKeys.prefix, prefix))
     .get();
   if (!found) return null;
-  if (!constantTimeEqual(hashSecret(secret), new Uint8Array(found.key.secretHash))) return null;
+  if (!secretMatches(secret, found.key.secretHash)) return null;
   if (found.key.revokedAt) return null;
   db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, found.key.id)).run();
   return { keyId: found.key.id, prefix, user: found.user };

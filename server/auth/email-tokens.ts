@@ -1,9 +1,8 @@
 /** Single-use tokens sent by mail: random, stored only as SHA-256, expiring, consumed at most once. */
 import { and, eq, gt, lt } from 'drizzle-orm';
-import { sha256 } from '@oslojs/crypto/sha2';
 import type { Db } from '../db/client.ts';
 import { emailTokens, type EmailTokenRow } from '../db/schema.ts';
-import { generateSecureRandomString } from './random.ts';
+import { generateSecureRandomString, hashSecret } from '../lib/secrets.ts';
 
 /** What a token lets its holder do. */
 export type EmailTokenPurpose = EmailTokenRow['purpose'];
@@ -18,10 +17,6 @@ export const emailTokenTtlMs: Record<EmailTokenPurpose, number> = {
 /** 32 characters of the session alphabet: 160 bits. */
 const tokenPattern = /^[a-z2-9]{32}$/;
 
-function hashToken(token: string): Buffer {
-  return Buffer.from(sha256(new TextEncoder().encode(token)));
-}
-
 /**
  * Creates a token for one purpose and returns it (to put in a link). Earlier tokens of the same
  * purpose for that person stop working, so only the newest link counts.
@@ -32,7 +27,7 @@ export function createEmailToken(db: Db, userId: string, purpose: EmailTokenPurp
     tx.delete(emailTokens).where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose))).run();
     tx.insert(emailTokens)
       .values({
-        tokenHash: hashToken(token),
+        tokenHash: hashSecret(token),
         userId,
         purpose,
         email,
@@ -51,7 +46,7 @@ export function createEmailToken(db: Db, userId: string, purpose: EmailTokenPurp
  */
 export function consumeEmailToken(db: Db, token: string, purpose: EmailTokenPurpose, now: Date): EmailTokenRow | null {
   if (!tokenPattern.test(token)) return null;
-  const hash = hashToken(token);
+  const hash = hashSecret(token);
   const row = db
     .delete(emailTokens)
     .where(and(eq(emailTokens.tokenHash, hash), eq(emailTokens.purpose, purpose), gt(emailTokens.expiresAt, now)))
@@ -66,7 +61,7 @@ export function peekEmailToken(db: Db, token: string, purpose: EmailTokenPurpose
   const row = db
     .select()
     .from(emailTokens)
-    .where(and(eq(emailTokens.tokenHash, hashToken(token)), eq(emailTokens.purpose, purpose), gt(emailTokens.expiresAt, now)))
+    .where(and(eq(emailTokens.tokenHash, hashSecret(token)), eq(emailTokens.purpose, purpose), gt(emailTokens.expiresAt, now)))
     .get();
   return row ?? null;
 }

@@ -1,10 +1,9 @@
 /** What sign-in through an OpenID Connect provider keeps: flows in progress, linked identities, pending links. */
 import { and, eq, gt, lt } from 'drizzle-orm';
-import { sha256 } from '@oslojs/crypto/sha2';
 import type { Db } from '../db/client.ts';
 import { oidcFlows, oidcIdentities, oidcPendingLinks, type OidcIdentityRow } from '../db/schema.ts';
 import type { PendingAuthorization } from './oidc-client.ts';
-import { generateSecureRandomString } from './random.ts';
+import { generateSecureRandomString, hashSecret } from '../lib/secrets.ts';
 
 /** How long the trip to the provider and back may take. */
 export const flowTtlMs = 10 * 60_000;
@@ -13,10 +12,6 @@ export const pendingLinkTtlMs = 30 * 60_000;
 
 /** Cookie secrets: 32 characters of the session alphabet (160 bits); only their SHA-256 is stored. */
 const secretPattern = /^[a-z2-9]{32}$/;
-
-function hashSecret(secret: string): Buffer {
-  return Buffer.from(sha256(new TextEncoder().encode(secret)));
-}
 
 /** Stores a flow's state, nonce and PKCE verifier; returns the secret for the flow cookie. */
 export function createFlow(db: Db, pending: PendingAuthorization, now: Date): string {

@@ -1,10 +1,8 @@
 /** Cookie sessions in Lucia's single-file design: token `id.secret`, SHA-256(secret) stored, sliding expiry. */
 import { and, eq, lte, ne } from 'drizzle-orm';
-import { sha256 } from '@oslojs/crypto/sha2';
-import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import type { Db } from '../db/client.ts';
 import { sessions, users, type User } from '../db/schema.ts';
-import { generateSecureRandomString } from './random.ts';
+import { generateSecureRandomString, hashSecret, secretMatches } from '../lib/secrets.ts';
 
 /** A session as the rest of the server sees it (never the secret or its hash). */
 export interface Session {
@@ -33,10 +31,6 @@ export interface SessionOptions {
 /** "Last seen" is written at most this often, so validation is usually a read only. */
 const activityCheckIntervalMs = 60_000;
 
-function hashSecret(secret: string): Uint8Array {
-  return sha256(new TextEncoder().encode(secret));
-}
-
 function toSession(row: typeof sessions.$inferSelect): Session {
   const { secretHash: _hash, ...rest } = row;
   return rest;
@@ -54,7 +48,7 @@ export function createSession(
   const secret = generateSecureRandomString();
   const row = {
     id,
-    secretHash: Buffer.from(hashSecret(secret)),
+    secretHash: hashSecret(secret),
     userId,
     expiresAt: new Date(now.getTime() + options.ttlMs),
     lastVerifiedAt: now,
@@ -79,7 +73,7 @@ export function validateSessionToken(db: Db, token: string, options: SessionOpti
     .get();
   if (!found) return null;
   // Separate id and secret plus a constant-time compare: no timing oracle on the secret.
-  if (!constantTimeEqual(hashSecret(secret), new Uint8Array(found.session.secretHash))) return null;
+  if (!secretMatches(secret, found.session.secretHash)) return null;
   const now = options.now();
   if (now.getTime() >= found.session.expiresAt.getTime()) {
     invalidateSession(db, id);

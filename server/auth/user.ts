@@ -3,7 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { users, type User } from '../db/schema.ts';
 import { pendingEmailChange } from './email-tokens.ts';
-import { generateSecureRandomString } from './random.ts';
+import { generateSecureRandomString } from '../lib/secrets.ts';
 
 /** What GET /api/me answers. */
 export interface Profile {

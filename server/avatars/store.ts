@@ -1,7 +1,7 @@
 /** Avatar files under DATA_DIR/avatars, one `<key>.webp` each. */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateSecureRandomString } from '../auth/random.ts';
+import { generateSecureRandomString } from '../lib/secrets.ts';
 
 /** Avatar keys are random, 24 characters of our token alphabet; anything else is not a key. */
 export const avatarKeyPattern = /^[a-z2-9]{24}$/;

@@ -4,9 +4,10 @@
  * until the end of the period already paid for.
  */
 import { and, desc, eq, inArray, lte } from 'drizzle-orm';
-import { generateSecureRandomString } from '../auth/random.ts';
+import { generateSecureRandomString } from '../lib/secrets.ts';
 import { grant, inTransaction } from '../credits/ledger.ts';
 import type { Db } from '../db/client.ts';
+import { runHourly } from '../lib/hourly.ts';
 import { memberships } from '../db/schema.ts';
 import { recordRenewalOrder } from './orders.ts';
 import type { Product } from './products.ts';
@@ -199,16 +200,5 @@ export function settleMemberships(db: Db, input: { now: Date; product: Product; 
 
 /** Settles every membership now and then hourly; returns a function that stops the timer. */
 export function startMembershipSettling(db: Db, product: Product, now: () => Date = () => new Date()): () => void {
-  const settle = (): void => {
-    try {
-      settleMemberships(db, { now: now(), product });
-    } catch (err) {
-      console.error('[clearcut] settling memberships failed:', err);
-    }
-  };
-  settle();
-  const timer = setInterval(settle, 3_600_000);
-  // Never what keeps the process alive.
-  timer.unref();
-  return () => clearInterval(timer);
+  return runHourly('settling memberships', () => settleMemberships(db, { now: now(), product }));
 }

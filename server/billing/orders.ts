@@ -1,6 +1,6 @@
 /** Orders through their life: created, then paid (credits granted in the same transaction), failed or refunded. */
 import { and, desc, eq } from 'drizzle-orm';
-import { generateSecureRandomString } from '../auth/random.ts';
+import { generateSecureRandomString } from '../lib/secrets.ts';
 import { getBalance, grant, inTransaction, spend } from '../credits/ledger.ts';
 import type { Db } from '../db/client.ts';
 import { orders } from '../db/schema.ts';

@@ -269,5 +269,3 @@ export type User = typeof users.$inferSelect;
 export type EmailTokenRow = typeof emailTokens.$inferSelect;
 /** An oidc_identities row as read from the database. */
 export type OidcIdentityRow = typeof oidcIdentities.$inferSelect;
-/** A session row as read from the database. */
-export type SessionRow = typeof sessions.$inferSelect;

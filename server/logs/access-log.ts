@@ -17,20 +17,18 @@ export function purgeAccessLogs(db: Db, retentionDays: number, now: Date): numbe
   return db.delete(accessLogs).where(lt(accessLogs.time, cutoff)).run().changes;
 }
 
-/** Purges now and then every hour; returns a function that stops the timer. */
-export function startAccessLogPurge(db: Db, retentionDays: number, now: () => Date = () => new Date()): () => void {
-  const purge = (): void => {
-    try {
-      purgeAccessLogs(db, retentionDays, now());
-    } catch (err) {
-      console.error('[clearcut] access-log purge failed:', err);
-    }
-  };
-  purge();
-  const timer = setInterval(purge, 3_600_000);
-  // The purge must never be what keeps the process alive.
-  timer.unref();
-  return () => clearInterval(timer);
+/** Truncates an IP to its network part (IPv4 /24, IPv6 /48), for rows that must no longer point at a person. */
+export function truncateIp(ip: string): string {
+  if (ip.includes('.') && !ip.includes(':')) {
+    const parts = ip.split('.');
+    return parts.length === 4 ? `${parts[0]}.${parts[1]}.${parts[2]}.0` : 'unknown';
+  }
+  if (ip.includes(':')) {
+    const [head = ''] = ip.split('::');
+    const groups = head.split(':').filter((g) => g !== '');
+    return groups.length > 0 ? `${groups.slice(0, 3).join(':')}::` : '::';
+  }
+  return 'unknown';
 }
 
 /** A person's own rows as GET /api/me/access-log returns them. */

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { MailConfig } from '../config.ts';
-import { generateSecureRandomString } from '../auth/random.ts';
+import { generateSecureRandomString } from '../lib/secrets.ts';
 
 /** One message: both bodies are always sent; `link` is the action it carries (printed in outbox mode). */
 export interface Mail {

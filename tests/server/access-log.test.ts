@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databasePath } from '../../server/db/client.ts';
 import { accessLogs } from '../../server/db/schema.ts';
-import { purgeAccessLogs, startAccessLogPurge } from '../../server/logs/access-log.ts';
+import { purgeAccessLogs } from '../../server/logs/access-log.ts';
 import { Client, startTestServer, type TestServer } from './helpers.ts';
 
 let t: TestServer;
@@ -67,13 +67,6 @@ describe('purge', () => {
     expect(paths).toContain('/recent');
     expect(paths).not.toContain('/old');
     expect(paths).not.toContain('/just-too-old');
-  });
-
-  it('runs at start and can be stopped', () => {
-    insertAt(t.clock.time - 40 * day, '/ancient');
-    const stop = startAccessLogPurge(t.db, 30, t.clock.now);
-    stop();
-    expect(t.db.select().from(accessLogs).all().map((r) => r.path)).not.toContain('/ancient');
   });
 
   it('honours a shorter configured retention', () => {
