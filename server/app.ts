@@ -25,7 +25,7 @@ import { creditsRoutes } from './routes/credits.ts';
 import { authRoutes } from './routes/auth.ts';
 import { oidcRoutes } from './routes/oidc.ts';
 import { avatarFileRoutes, myAvatarRoutes } from './routes/avatars.ts';
-import type { RouteDeps } from './routes/deps.ts';
+import type { RouteDeps } from './deps.ts';
 import { modelRoutes } from './static/models.ts';
 import { pwaRoutes } from './static/pwa.ts';
 

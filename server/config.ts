@@ -229,6 +229,14 @@ function parseOidc(env: Env, publicOrigin: string | undefined, problems: string[
   return { issuer, clientId, clientSecret, name, redirectUri: `${publicOrigin}/api/auth/oidc/callback` };
 }
 
+/**
+ * The origin people use to reach the app, for links in mails, checkout return pages and the CSRF
+ * check: PUBLIC_ORIGIN (required with SMTP, a provider or behind a proxy), else the request's own.
+ */
+export function appOrigin(config: Config, requestUrl: string): string {
+  return config.publicOrigin ?? new URL(requestUrl).origin;
+}
+
 /** True when people reach the app over https, so cookies get Secure and responses HSTS. */
 export function servesHttps(config: Config, requestUrl: string): boolean {
   if (config.publicOrigin) return config.publicOrigin.startsWith('https:');

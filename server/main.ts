@@ -4,7 +4,7 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { closeDb, databasePath, openDb } from './db/client.ts';
 import { startMembershipSettling } from './billing/memberships.ts';
-import { findProduct } from './billing/products.ts';
+import { membershipProduct } from './billing/products.ts';
 import { startHourlyPurge } from './maintenance.ts';
 
 function readConfig(): Config {
@@ -26,7 +26,7 @@ const app = createApp({ config, db });
 const stopPurge = startHourlyPurge(db, config.logRetentionDays);
 if (!config.mail.smtpUrl) console.log(`clearcut: no SMTP_URL, so mails are saved in ${config.dataDir}/outbox and their links printed here`);
 // Local memberships renew and cancelled ones expire on the hour (and whenever their owner looks).
-const stopSettling = startMembershipSettling(db, findProduct(config.billing, 'membership-monthly')!);
+const stopSettling = startMembershipSettling(db, membershipProduct(config.billing));
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   // Tests and scripts wait for this exact line.

@@ -1,30 +1,32 @@
 /** The mail-backed flows: confirm an address, change it, reset a forgotten password. */
-import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
 import type { User } from '../db/schema.ts';
+import type { Mailer } from '../mail/mailer.ts';
 import { emailChangedNotice, emailChangeMail, passwordResetMail, verifyEmailMail } from '../mail/templates.ts';
-import type { RouteDeps } from '../routes/deps.ts';
 import { consumeEmailToken, createEmailToken } from './email-tokens.ts';
 import { getUserById, markEmailVerified, replaceEmail } from './user.ts';
 
-/** The origin links in mails point at: PUBLIC_ORIGIN (required with SMTP), else the request's own (local outbox only). */
-export function linkOrigin(config: Config, requestUrl: string): string {
-  return config.publicOrigin ?? new URL(requestUrl).origin;
+/** What the mail flows use: the tokens' table, the mailer, the clock. */
+export interface MailFlowDeps {
+  db: Db;
+  mailer: Mailer;
+  now: () => Date;
 }
 
 /** Mails a fresh confirmation link for the account's current address. */
-export function sendVerificationMail(deps: RouteDeps, user: User, origin: string): void {
+export function sendVerificationMail(deps: MailFlowDeps, user: User, origin: string): void {
   const token = createEmailToken(deps.db, user.id, 'verify', user.email, deps.now());
   deps.mailer.send(verifyEmailMail(user.email, `${origin}/api/auth/verify-email?token=${token}`));
 }
 
 /** Mails the new address a link; the account keeps its old address until the link is opened. */
-export function startEmailChange(deps: RouteDeps, user: User, newEmail: string, origin: string): void {
+export function startEmailChange(deps: MailFlowDeps, user: User, newEmail: string, origin: string): void {
   const token = createEmailToken(deps.db, user.id, 'email_change', newEmail, deps.now());
   deps.mailer.send(emailChangeMail(newEmail, `${origin}/api/auth/verify-email?token=${token}`));
 }
 
 /** Mails a one-hour, single-use link to set a new password. */
-export function sendPasswordReset(deps: RouteDeps, user: User, origin: string): void {
+export function sendPasswordReset(deps: MailFlowDeps, user: User, origin: string): void {
   const token = createEmailToken(deps.db, user.id, 'password_reset', user.email, deps.now());
   deps.mailer.send(passwordResetMail(user.email, `${origin}/reset-password?token=${token}`));
 }
@@ -37,7 +39,7 @@ export type ConfirmResult = { user: User; changed: boolean } | 'invalid' | 'emai
  * the account's); an `email_change` token makes its address the account's, confirmed, and tells
  * the old address.
  */
-export function confirmEmailToken(deps: RouteDeps, token: string): ConfirmResult {
+export function confirmEmailToken(deps: MailFlowDeps, token: string): ConfirmResult {
   const now = deps.now();
   const verify = consumeEmailToken(deps.db, token, 'verify', now);
   if (verify) {

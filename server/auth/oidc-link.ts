@@ -1,9 +1,10 @@
 /** Completes a pending provider link when the same browser signs in to that account with its password. */
 import type { Context } from 'hono';
-import { servesHttps } from '../config.ts';
+import { servesHttps, type Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
 import type { User } from '../db/schema.ts';
 import type { AppEnv } from '../env.ts';
-import type { RouteDeps } from '../routes/deps.ts';
+import type { RelyingParty } from './oidc-client.ts';
 import { clearLinkCookie, readLinkCookie } from './oidc-cookies.ts';
 import { consumePendingLink, linkIdentity } from './oidc-store.ts';
 
@@ -12,7 +13,7 @@ import { consumePendingLink, linkIdentity } from './oidc-store.ts';
  * the provider identity is linked now. Any pending link is used up either way (one try).
  * Returns the provider's display name when something was linked.
  */
-export function completePendingLink(c: Context<AppEnv>, deps: RouteDeps, user: User): string | null {
+export function completePendingLink(c: Context<AppEnv>, deps: { db: Db; config: Config; now: () => Date; oidc: RelyingParty | null }, user: User): string | null {
   const secret = readLinkCookie(c);
   if (!secret) return null;
   clearLinkCookie(c, servesHttps(deps.config, c.req.url));

@@ -47,6 +47,11 @@ export function listProducts(billing: BillingConfig): Product[] {
   ];
 }
 
+/** The monthly membership with the configured price and credits (renewals and webhooks grant from it). */
+export function membershipProduct(billing: BillingConfig): Product {
+  return listProducts(billing).find((p) => p.kind === 'membership')!;
+}
+
 /** One product by id, or undefined. */
 export function findProduct(billing: BillingConfig, id: string): Product | undefined {
   return listProducts(billing).find((p) => p.id === id);

@@ -1,10 +1,11 @@
 /** `Authorization: Bearer <API key>`: accepted for the balance and for spending, refused everywhere else. */
 import type { Context, MiddlewareHandler } from 'hono';
 import { validateApiKey } from '../auth/api-key.ts';
+import type { FixedWindowLimiter } from '../auth/rate-limit.ts';
+import type { Db } from '../db/client.ts';
 import type { User } from '../db/schema.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
-import type { RouteDeps } from '../routes/deps.ts';
 
 /** The only requests an API key may make. */
 const keyScope = new Set(['GET /api/credits', 'POST /api/credits/spend']);
@@ -21,7 +22,7 @@ export function apiKeyAllowed(method: string, path: string): boolean {
  * rate limit (429 with Retry-After). The key's owner becomes the request's user and any
  * session cookie is ignored, so the access log records the use under the account.
  */
-export function apiKeyAuth(deps: RouteDeps): MiddlewareHandler<AppEnv> {
+export function apiKeyAuth(deps: { db: Db; now: () => Date; apiKeyLimiter: FixedWindowLimiter }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization');
     if (header === undefined) return next();

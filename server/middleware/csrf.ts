@@ -1,6 +1,6 @@
 /** CSRF: state-changing requests must come from the app's own origin. */
 import type { MiddlewareHandler } from 'hono';
-import type { Config } from '../config.ts';
+import { appOrigin, type Config } from '../config.ts';
 import { ApiError } from '../errors.ts';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -20,7 +20,7 @@ export function csrfProtection(config: Config): MiddlewareHandler {
     // A bearer API-key request without a cookie cannot ride on a browser's ambient credentials;
     // the API-key middleware then allows it only where keys are allowed.
     if (/^Bearer\s/i.test(c.req.header('authorization') ?? '') && c.req.header('cookie') === undefined) return next();
-    const expected = config.publicOrigin ?? new URL(c.req.url).origin;
+    const expected = appOrigin(config, c.req.url);
     const origin = c.req.header('origin');
     const site = c.req.header('sec-fetch-site');
     if (site === 'same-origin' || (origin !== undefined && origin === expected)) return next();

@@ -1,15 +1,15 @@
 /** Resolves the session cookie on /api requests and gives handlers the signed-in person. */
 import type { Context, MiddlewareHandler } from 'hono';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '../auth/cookie.ts';
-import { createSession, validateSessionToken, type Session } from '../auth/session.ts';
+import { validateSessionToken, type Session } from '../auth/session.ts';
+import type { SessionDeps } from '../auth/sign-in.ts';
 import { servesHttps } from '../config.ts';
 import type { User } from '../db/schema.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
-import type { RouteDeps } from '../routes/deps.ts';
 
 /** Sets `user` and `session` from a valid cookie; clears a cookie that no longer names a session. */
-export function loadSession(deps: RouteDeps): MiddlewareHandler<AppEnv> {
+export function loadSession(deps: SessionDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = readSessionCookie(c);
     if (token) {
@@ -43,16 +43,3 @@ export const requireVerifiedEmail: MiddlewareHandler<AppEnv> = async (c, next) =
   }
   await next();
 };
-
-/** Starts a session for a person who just proved who they are, and sets the cookie. */
-export function signIn(c: Context<AppEnv>, deps: RouteDeps, user: User): void {
-  const { session, token } = createSession(
-    deps.db,
-    user.id,
-    { userAgent: c.req.header('user-agent') ?? null, ip: c.get('ip') },
-    deps.sessionOptions,
-  );
-  setSessionCookie(c, token, session.expiresAt, servesHttps(deps.config, c.req.url));
-  c.set('user', user);
-  c.set('session', session);
-}

@@ -5,26 +5,29 @@ import { endMembershipForDeletion } from '../billing/providers.ts';
 import { exportUserData } from '../account/export.ts';
 import { clearSessionCookie } from '../auth/cookie.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../auth/password.ts';
-import { linkOrigin, sendVerificationMail, startEmailChange } from '../auth/email-flows.ts';
+import { sendVerificationMail, startEmailChange } from '../auth/email-flows.ts';
 import { deleteEmailTokens } from '../auth/email-tokens.ts';
 import { listIdentities, unlinkIdentity } from '../auth/oidc-store.ts';
 import { invalidateUserSession, invalidateUserSessions, listUserSessions } from '../auth/session.ts';
 import { accountView, getUserByEmail, setUserPasswordHash, updateUserProfile } from '../auth/user.ts';
 import { removeAvatar } from '../avatars/store.ts';
-import { servesHttps } from '../config.ts';
+import { appOrigin, servesHttps } from '../config.ts';
 import type { User } from '../db/schema.ts';
 import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
 import { listUserAccessLog, truncateIp } from '../logs/access-log.ts';
+import { consumeAttempt, rateLimit } from '../middleware/rate-limit.ts';
 import { requireUser } from '../middleware/session.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import { accountDeletionSchema, passwordAddSchema, passwordChangeSchema, passwordRemoveSchema, profilePatchSchema } from './schemas.ts';
-import { jsonBody, tooManyRequests } from './validate.ts';
+import { jsonBody } from './validate.ts';
 
 /** The account sub-app, mounted at /api/me. */
 export function accountRoutes(deps: RouteDeps) {
   const { db, config, limiters } = deps;
   const me = (user: User) => accountView(db, user, deps.now());
+  // Password changes, additions, removals and account deletion share one allowance per account.
+  const passwordAttempts = rateLimit(limiters.passwordChangesPerAccount, 'account');
   return new Hono<AppEnv>()
     .get('/', (c) => c.json(me(requireUser(c).user), 200))
     .patch('/', jsonBody(profilePatchSchema), (c) => {
@@ -33,27 +36,23 @@ export function accountRoutes(deps: RouteDeps) {
       const changesEmail = email !== undefined && email !== user.email;
       if (changesEmail) {
         if (getUserByEmail(db, email)) return c.json(errorBody('email_taken', 'An account with this email already exists.'), 409);
-        const limit = limiters.mailsPerAccount.consume(user.id);
-        if (!limit.allowed) return tooManyRequests(c, limit.retryAfterSeconds);
+        consumeAttempt(limiters.mailsPerAccount, user.id);
       }
       const updated = updateUserProfile(db, user.id, rest);
       if (updated === 'email_taken') return c.json(errorBody('email_taken', 'An account with this email already exists.'), 409);
       // The new address replaces the old one only once its owner opens the link sent to it.
-      if (changesEmail) startEmailChange(deps, updated, email, linkOrigin(config, c.req.url));
+      if (changesEmail) startEmailChange(deps, updated, email, appOrigin(config, c.req.url));
       return c.json(me(updated), 200);
     })
     .post('/email-verification', (c) => {
       const { user } = requireUser(c);
       if (user.emailVerifiedAt !== null) return c.json(errorBody('already_verified', 'This address is already confirmed.'), 409);
-      const limit = limiters.mailsPerAccount.consume(user.id);
-      if (!limit.allowed) return tooManyRequests(c, limit.retryAfterSeconds);
-      sendVerificationMail(deps, user, linkOrigin(config, c.req.url));
+      consumeAttempt(limiters.mailsPerAccount, user.id);
+      sendVerificationMail(deps, user, appOrigin(config, c.req.url));
       return c.json({ sent: true as const }, 202);
     })
-    .post('/password', jsonBody(passwordChangeSchema), async (c) => {
+    .post('/password', jsonBody(passwordChangeSchema), passwordAttempts, async (c) => {
       const { user, session } = requireUser(c);
-      const limit = limiters.passwordChangesPerAccount.consume(user.id);
-      if (!limit.allowed) return tooManyRequests(c, limit.retryAfterSeconds);
       const { currentPassword, newPassword } = c.req.valid('json');
       if (!user.passwordHash || !(await verifyPassword(currentPassword, user.passwordHash))) {
         return c.json(errorBody('wrong_password', 'The current password is wrong.'), 403);
@@ -67,10 +66,8 @@ export function accountRoutes(deps: RouteDeps) {
       return c.body(null, 204);
     })
     // A first password for an account made through a provider.
-    .put('/password', jsonBody(passwordAddSchema), async (c) => {
+    .put('/password', jsonBody(passwordAddSchema), passwordAttempts, async (c) => {
       const { user } = requireUser(c);
-      const limit = limiters.passwordChangesPerAccount.consume(user.id);
-      if (!limit.allowed) return tooManyRequests(c, limit.retryAfterSeconds);
       if (user.passwordHash) return c.json(errorBody('password_exists', 'This account has a password already; change it instead.'), 409);
       const { newPassword } = c.req.valid('json');
       const problem = checkPasswordPolicy(newPassword, user.email);
@@ -78,10 +75,8 @@ export function accountRoutes(deps: RouteDeps) {
       setUserPasswordHash(db, user.id, await hashPassword(newPassword, config.scryptLogN));
       return c.body(null, 204);
     })
-    .delete('/password', jsonBody(passwordRemoveSchema), async (c) => {
+    .delete('/password', jsonBody(passwordRemoveSchema), passwordAttempts, async (c) => {
       const { user } = requireUser(c);
-      const limit = limiters.passwordChangesPerAccount.consume(user.id);
-      if (!limit.allowed) return tooManyRequests(c, limit.retryAfterSeconds);
       if (!user.passwordHash || !(await verifyPassword(c.req.valid('json').currentPassword, user.passwordHash))) {
         return c.json(errorBody('wrong_password', 'The current password is wrong.'), 403);
       }
@@ -157,10 +152,8 @@ export function accountRoutes(deps: RouteDeps) {
       c.header('Cache-Control', 'no-store');
       return c.json(data, 200);
     })
-    .delete('/', jsonBody(accountDeletionSchema), async (c) => {
+    .delete('/', jsonBody(accountDeletionSchema), passwordAttempts, async (c) => {
       const { user } = requireUser(c);
-      const limit = limiters.passwordChangesPerAccount.consume(user.id);
-      if (!limit.allowed) return tooManyRequests(c, limit.retryAfterSeconds);
       const { password, email } = c.req.valid('json');
       if (user.passwordHash) {
         if (password === undefined || !(await verifyPassword(password, user.passwordHash))) {

@@ -4,7 +4,7 @@ import { createApiKey, listApiKeys, maxActiveApiKeys, revokeApiKey } from '../au
 import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
 import { requireUser, requireVerifiedEmail } from '../middleware/session.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import { apiKeyCreateSchema } from './schemas.ts';
 import { jsonBody } from './validate.ts';
 

@@ -2,17 +2,18 @@
 import { Hono } from 'hono';
 import { clearSessionCookie } from '../auth/cookie.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../auth/password.ts';
-import { confirmEmailToken, linkOrigin, sendPasswordReset, sendVerificationMail } from '../auth/email-flows.ts';
+import { confirmEmailToken, sendPasswordReset, sendVerificationMail } from '../auth/email-flows.ts';
 import { consumeEmailToken, deleteEmailTokens, peekEmailToken } from '../auth/email-tokens.ts';
 import { completePendingLink } from '../auth/oidc-link.ts';
 import { invalidateSession, invalidateUserSessions } from '../auth/session.ts';
 import { createUser, getUserByEmail, getUserById, markEmailVerified, setUserPasswordHash, accountView } from '../auth/user.ts';
-import { servesHttps } from '../config.ts';
+import { appOrigin, servesHttps } from '../config.ts';
 import { grantSignupCredits, inTransaction } from '../credits/ledger.ts';
 import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
-import { signIn } from '../middleware/session.ts';
-import type { RouteDeps } from './deps.ts';
+import { signIn } from '../auth/sign-in.ts';
+import { rateLimit, tooManyAttempts } from '../middleware/rate-limit.ts';
+import type { RouteDeps } from '../deps.ts';
 import {
   loginSchema,
   passwordResetConfirmSchema,
@@ -20,7 +21,7 @@ import {
   signupSchema,
   verifyEmailSchema,
 } from './schemas.ts';
-import { jsonBody, tooManyRequests } from './validate.ts';
+import { jsonBody } from './validate.ts';
 
 /** The auth sub-app. */
 export function authRoutes(deps: RouteDeps) {
@@ -32,12 +33,8 @@ export function authRoutes(deps: RouteDeps) {
   return new Hono<AppEnv>()
     .post(
       '/signup',
-      async (c, next) => {
-        // Counted before validation, so malformed attempts use up the allowance too.
-        const limit = limiters.signupPerIp.consume(c.get('ip'));
-        if (!limit.allowed) return tooManyRequests(c, limit.retryAfterSeconds);
-        await next();
-      },
+      // Counted before validation, so malformed attempts use up the allowance too.
+      rateLimit(limiters.signupPerIp, 'ip'),
       jsonBody(signupSchema),
       async (c) => {
         const body = c.req.valid('json');
@@ -51,7 +48,7 @@ export function authRoutes(deps: RouteDeps) {
           return created;
         });
         if (!user) return c.json(errorBody('email_taken', 'An account with this email already exists.'), 409);
-        sendVerificationMail(deps, user, linkOrigin(config, c.req.url));
+        sendVerificationMail(deps, user, appOrigin(config, c.req.url));
         signIn(c, deps, user);
         return c.json({ user: accountView(db, user, deps.now()) }, 201);
       },
@@ -60,7 +57,7 @@ export function authRoutes(deps: RouteDeps) {
       const { email, password } = c.req.valid('json');
       const ip = c.get('ip');
       for (const limit of [limiters.loginFailuresPerEmail.check(email), limiters.loginFailuresPerIp.check(ip)]) {
-        if (!limit.allowed) return tooManyRequests(c, limit.retryAfterSeconds);
+        if (!limit.allowed) throw tooManyAttempts(limit.retryAfterSeconds);
       }
       const user = getUserByEmail(db, email);
       const valid = await verifyPassword(password, user?.passwordHash ?? (await getDummyHash()));
@@ -100,11 +97,7 @@ export function authRoutes(deps: RouteDeps) {
     })
     .post(
       '/password-reset',
-      async (c, next) => {
-        const limit = limiters.resetsPerIp.consume(c.get('ip'));
-        if (!limit.allowed) return tooManyRequests(c, limit.retryAfterSeconds);
-        await next();
-      },
+      rateLimit(limiters.resetsPerIp, 'ip'),
       jsonBody(passwordResetRequestSchema),
       (c) => {
         const { email } = c.req.valid('json');
@@ -112,7 +105,7 @@ export function authRoutes(deps: RouteDeps) {
         // The same answer, as fast, whether or not the address has an account (the mail goes out in the background);
         // past the per-address limit nothing more is sent, and the answer still does not change.
         if (user && !user.bannedAt && limiters.resetsPerEmail.consume(user.email).allowed) {
-          sendPasswordReset(deps, user, linkOrigin(config, c.req.url));
+          sendPasswordReset(deps, user, appOrigin(config, c.req.url));
         }
         return c.json({ sent: true as const }, 202);
       },

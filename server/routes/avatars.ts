@@ -7,7 +7,7 @@ import { avatarKeyPattern, avatarPath, removeAvatar, saveAvatar } from '../avata
 import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
 import { requireUser } from '../middleware/session.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../deps.ts';
 
 /** PUT and DELETE /api/me/avatar. */
 export function myAvatarRoutes(deps: RouteDeps) {

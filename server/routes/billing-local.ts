@@ -8,11 +8,12 @@ import { html } from 'hono/html';
 import { createLocalProvider } from '../billing/provider.ts';
 import { addMonths, ensureMembership, getCurrentMembership, recordPaidPeriod } from '../billing/memberships.ts';
 import { getUserOrder, markOrderFailed, markOrderPaid, type OrderRow } from '../billing/orders.ts';
-import { findProduct } from '../billing/products.ts';
+import { findProduct, membershipProduct } from '../billing/products.ts';
 import { returnUrl } from '../billing/provider.ts';
 import { inTransaction } from '../credits/ledger.ts';
+import { appOrigin } from '../config.ts';
 import type { AppEnv } from '../env.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../deps.ts';
 
 const money = (amount: number, currency: string) => {
   try {
@@ -52,8 +53,7 @@ ${body}
 export function localBillingRoutes(deps: RouteDeps) {
   const { db, config } = deps;
   const provider = createLocalProvider();
-  const membershipProduct = findProduct(config.billing, 'membership-monthly')!;
-  const origin = (url: string) => config.publicOrigin ?? new URL(url).origin;
+  const plan = membershipProduct(config.billing);
 
   /** The signed-in person's local order, or a response explaining why not. */
   const findOrder = (userId: string | undefined, orderId: string): OrderRow | null => {
@@ -102,7 +102,7 @@ export function localBillingRoutes(deps: RouteDeps) {
       const order = findOrder(user?.id, c.req.param('orderId'));
       if (!user || !order) return c.html(page('No such order', html`<p>This order does not exist or is not yours.</p>`), 404);
       const now = deps.now();
-      if (order.product === membershipProduct.id && order.status === 'created') {
+      if (order.product === plan.id && order.status === 'created') {
         const current = getCurrentMembership(db, user.id);
         if (current && current.status !== 'cancelled') {
           // Two membership orders opened side by side: only the first one confirmed counts.
@@ -112,11 +112,11 @@ export function localBillingRoutes(deps: RouteDeps) {
       }
       inTransaction(db, () => {
         const paid = markOrderPaid(db, order.id, now);
-        if (!paid?.newlyPaid || order.product !== membershipProduct.id) return;
+        if (!paid?.newlyPaid || order.product !== plan.id) return;
         const end = addMonths(now, 1);
         const membership = ensureMembership(db, {
           userId: user.id,
-          plan: membershipProduct.id,
+          plan: plan.id,
           provider: provider.name,
           providerRef: order.id,
           currentPeriodEnd: end,
@@ -124,13 +124,13 @@ export function localBillingRoutes(deps: RouteDeps) {
         });
         recordPaidPeriod(db, membership, { periodStart: now, periodEnd: end, credits: order.credits, now });
       });
-      return c.redirect(returnUrl(origin(c.req.url), order.id, 'done'), 303);
+      return c.redirect(returnUrl(appOrigin(config, c.req.url), order.id, 'done'), 303);
     })
     .post('/:orderId/cancel', (c) => {
       const user = c.get('user');
       const order = findOrder(user?.id, c.req.param('orderId'));
       if (!user || !order) return c.html(page('No such order', html`<p>This order does not exist or is not yours.</p>`), 404);
       markOrderFailed(db, order.id, deps.now());
-      return c.redirect(returnUrl(origin(c.req.url), order.id, 'cancelled'), 303);
+      return c.redirect(returnUrl(appOrigin(config, c.req.url), order.id, 'cancelled'), 303);
     });
 }

@@ -2,13 +2,14 @@
 import { Hono } from 'hono';
 import { getCurrentMembership, getLatestMembership, setMembershipStatus, settleMemberships, toMembershipView } from '../billing/memberships.ts';
 import { createOrder, listUserOrders, markOrderFailed, setOrderProviderRef, toOrderView } from '../billing/orders.ts';
-import { findProduct, listProducts } from '../billing/products.ts';
+import { findProduct, listProducts, membershipProduct } from '../billing/products.ts';
 import { providerNamed } from '../billing/providers.ts';
 import { handleStripeEvent } from '../billing/stripe-webhook.ts';
+import { appOrigin } from '../config.ts';
 import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
 import { requireUser, requireVerifiedEmail } from '../middleware/session.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import { orderSchema } from './schemas.ts';
 import { jsonBody } from './validate.ts';
 
@@ -18,8 +19,7 @@ const webhookToleranceSeconds = 300;
 /** The billing sub-app, mounted at /api/billing. */
 export function billingRoutes(deps: RouteDeps) {
   const { db, config, payments } = deps;
-  const membershipProduct = findProduct(config.billing, 'membership-monthly')!;
-  const origin = (url: string) => config.publicOrigin ?? new URL(url).origin;
+  const membership = membershipProduct(config.billing);
 
   return new Hono<AppEnv>()
     .get('/products', (c) =>
@@ -31,7 +31,7 @@ export function billingRoutes(deps: RouteDeps) {
       if (!product) return c.json(errorBody('invalid', 'No such product.'), 422);
       const now = deps.now();
       if (product.kind === 'membership') {
-        settleMemberships(db, { now, product: membershipProduct, userId: user.id });
+        settleMemberships(db, { now, product: membership, userId: user.id });
         const current = getCurrentMembership(db, user.id);
         if (current && current.status !== 'cancelled') {
           return c.json(errorBody('membership_active', 'You already have a membership.'), 409);
@@ -40,7 +40,7 @@ export function billingRoutes(deps: RouteDeps) {
       const order = createOrder(db, { userId: user.id, product, provider: payments.provider.name, now });
       let checkout;
       try {
-        checkout = await payments.provider.startCheckout({ order, product, user, origin: origin(c.req.url) });
+        checkout = await payments.provider.startCheckout({ order, product, user, origin: appOrigin(config, c.req.url) });
       } catch (err) {
         console.error(`[clearcut] ${payments.provider.name} checkout for ${order.id} failed:`, err);
         markOrderFailed(db, order.id, deps.now());
@@ -55,7 +55,7 @@ export function billingRoutes(deps: RouteDeps) {
     })
     .get('/membership', (c) => {
       const { user } = requireUser(c);
-      settleMemberships(db, { now: deps.now(), product: membershipProduct, userId: user.id });
+      settleMemberships(db, { now: deps.now(), product: membership, userId: user.id });
       const row = getLatestMembership(db, user.id);
       return c.json({ membership: row ? toMembershipView(row) : null }, 200);
     })
@@ -90,7 +90,7 @@ export function billingRoutes(deps: RouteDeps) {
         // Tampered body, wrong secret, or a replay older than the tolerance.
         return c.json(errorBody('bad_signature', 'The webhook signature is not valid.'), 400);
       }
-      const outcome = handleStripeEvent(db, event, { now: deps.now(), membership: membershipProduct });
+      const outcome = handleStripeEvent(db, event, { now: deps.now(), membership });
       return c.json({ received: true as const, outcome }, 200);
     });
 }

@@ -1,25 +1,25 @@
 /** /api/credits: balance, ledger history and spending. The balance and spending also accept an API key. */
 import { Hono } from 'hono';
 import { settleMemberships } from '../billing/memberships.ts';
-import { findProduct } from '../billing/products.ts';
+import { membershipProduct } from '../billing/products.ts';
 import { getBalance, listLedger } from '../credits/ledger.ts';
 import { spendForExport } from '../credits/spend.ts';
 import type { AppEnv } from '../env.ts';
 import { requireAccount } from '../middleware/api-key.ts';
 import { requireUser } from '../middleware/session.ts';
-import type { RouteDeps } from './deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import { ledgerQuerySchema, spendSchema } from './schemas.ts';
 import { jsonBody, queryParams } from './validate.ts';
 
 /** The credits sub-app, mounted at /api/credits. */
 export function creditsRoutes(deps: RouteDeps) {
   const { db, config } = deps;
-  const membershipProduct = findProduct(config.billing, 'membership-monthly')!;
+  const membership = membershipProduct(config.billing);
   return new Hono<AppEnv>()
     .get('/', (c) => {
       const user = requireAccount(c);
       // A local membership whose period ended renews here, so the balance shown is current.
-      settleMemberships(db, { now: deps.now(), product: membershipProduct, userId: user.id });
+      settleMemberships(db, { now: deps.now(), product: membership, userId: user.id });
       return c.json({ balance: getBalance(db, user.id) }, 200);
     })
     .get('/ledger', queryParams(ledgerQuerySchema), (c) => {

@@ -13,8 +13,8 @@ import { grantSignupCredits, inTransaction } from '../credits/ledger.ts';
 import type { User } from '../db/schema.ts';
 import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
-import { signIn } from '../middleware/session.ts';
-import type { RouteDeps } from './deps.ts';
+import { signIn } from '../auth/sign-in.ts';
+import type { RouteDeps } from '../deps.ts';
 import { displayNameSchema } from './schemas.ts';
 
 /**

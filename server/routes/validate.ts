@@ -25,13 +25,3 @@ export function queryParams<T extends z.ZodType>(schema: T) {
     if (!result.success) return c.json(errorBody('invalid', describeIssues(result.error)), 422);
   });
 }
-
-/** Responds 429 with Retry-After. */
-export function tooManyRequests(c: Context, retryAfterSeconds: number) {
-  const minutes = Math.ceil(retryAfterSeconds / 60);
-  return c.json(
-    errorBody('rate_limited', `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`),
-    429,
-    { 'Retry-After': String(retryAfterSeconds) },
-  );
-}
