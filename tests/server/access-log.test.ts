@@ -8,6 +8,7 @@ import { Client, startTestServer, type TestServer } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
+  // Listening: the rows record the client's IP, which only a socket has.
   t = await startTestServer({ listen: true });
 });
 afterAll(() => t.close());

@@ -4,6 +4,7 @@ import { Client, errorCode, json, startTestServer, strongPassword, uniqueEmail, 
 
 let t: TestServer;
 beforeAll(async () => {
+  // Listening: the devices list shows each session's IP, which only a socket has.
   t = await startTestServer({ listen: true });
 });
 afterAll(() => t.close());

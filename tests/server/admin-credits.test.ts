@@ -9,7 +9,7 @@ const run = promisify(execFile);
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer({ listen: true });
+  t = await startTestServer();
 });
 afterAll(() => t.close());
 

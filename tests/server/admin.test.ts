@@ -6,7 +6,7 @@ import { Client, errorCode, startTestServer, strongPassword, uniqueEmail, type T
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer({ listen: true });
+  t = await startTestServer();
 });
 afterAll(() => t.close());
 

@@ -4,7 +4,7 @@ import { Client, errorCode, json, startTestServer, strongPassword, type TestServ
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer({ listen: true, env: { RATE_LIMIT_API_KEY_PER_MINUTE: '5' } });
+  t = await startTestServer({ env: { RATE_LIMIT_API_KEY_PER_MINUTE: '5' } });
 });
 afterAll(() => t.close());
 
@@ -14,7 +14,7 @@ const newKey = () => `cli-file-${++n}-${Math.random().toString(36).slice(2)}`;
 
 /** A request as a script sends it: the key, no cookie, no Origin. */
 function withKey(key: string, method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${t.url}${path}`, {
+  return t.request(`${path}`, {
     method,
     headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), 'User-Agent': 'clearcut-cli/test' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -98,7 +98,7 @@ describe('using a key', () => {
 
   it('refuses a malformed or unknown key with 401', async () => {
     for (const header of ['Bearer nope', 'Bearer cc_aaaaaaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 'Basic abc']) {
-      const res = await fetch(`${t.url}/api/credits`, { headers: { Authorization: header } });
+      const res = await t.request(`/api/credits`, { headers: { Authorization: header } });
       expect(res.status).toBe(401);
       expect(await errorCode(res)).toBe('invalid_api_key');
     }

@@ -4,7 +4,7 @@ import { Client, errorCode, json, startTestServer, strongPassword, uniqueEmail, 
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer({ listen: true });
+  t = await startTestServer();
 });
 afterAll(() => t.close());
 

@@ -8,7 +8,7 @@ import { Client, errorCode, json, startTestServer, type TestServer } from './hel
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer({ listen: true });
+  t = await startTestServer();
 });
 afterAll(() => t.close());
 

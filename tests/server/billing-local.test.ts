@@ -1,4 +1,4 @@
-/** The local (test-mode) provider over HTTP: products, an order confirmed on the TEST MODE page, memberships that renew and cancel. */
+/** The local (test-mode) provider through the app's HTTP interface: products, an order confirmed on the TEST MODE page, memberships that renew and cancel. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../server/db/schema.ts';
 import { Client, errorCode, json, rpcClient, startTestServer, type TestServer } from './helpers.ts';
@@ -6,7 +6,7 @@ import { Client, errorCode, json, rpcClient, startTestServer, type TestServer } 
 let t: TestServer;
 beforeAll(async () => {
   // Sessions outlive the months the membership tests move the clock through.
-  t = await startTestServer({ listen: true, env: { PRICE_PACK_50: '1500', BILLING_CURRENCY: 'EUR', SESSION_DAYS: '365' } });
+  t = await startTestServer({ env: { PRICE_PACK_50: '1500', BILLING_CURRENCY: 'EUR', SESSION_DAYS: '365' } });
 });
 afterAll(() => t.close());
 
@@ -201,7 +201,7 @@ describe('the membership through the local provider', () => {
 
 describe('hc<AppType>', () => {
   it('types products, orders, membership and API keys for the PWA', async () => {
-    const client = rpcClient(t.url);
+    const client = rpcClient(t);
     const email = `hc-billing-${Date.now()}@example.com`;
     await client.api.auth.signup.$post({ json: { email, password: 'correct horse battery staple' } });
     // Buying waits for a confirmed address (tests/server/email.test.ts opens the real link).

@@ -40,7 +40,6 @@ const stripe = new Stripe('sk_test_fake', { httpClient: Stripe.createFetchHttpCl
 let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer({
-    listen: true,
     env: { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_fake', STRIPE_WEBHOOK_SECRET: webhookSecret, SESSION_DAYS: '365' },
     deps: { stripe },
   });
@@ -66,7 +65,7 @@ async function deliver(
   });
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' };
   if (options.signature !== null) headers['Stripe-Signature'] = options.signature ?? header;
-  return fetch(`${t.url}/api/billing/stripe/webhook`, { method: 'POST', headers, body: options.tamper ? options.tamper(raw) : raw });
+  return t.request(`/api/billing/stripe/webhook`, { method: 'POST', headers, body: options.tamper ? options.tamper(raw) : raw });
 }
 
 async function balance(client: Client): Promise<number> {
@@ -208,7 +207,7 @@ describe('webhook signatures', () => {
   });
 
   it('needs no Origin (exempt from the CSRF check) but still refuses unsigned posts', async () => {
-    const res = await fetch(`${t.url}/api/billing/stripe/webhook`, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } });
+    const res = await t.request(`/api/billing/stripe/webhook`, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } });
     expect(res.status).toBe(400);
     expect(await errorCode(res)).toBe('bad_signature');
   });
@@ -237,7 +236,6 @@ describe('order failures', () => {
 
   it('answers 502 and marks the order failed when Stripe cannot start the checkout', async () => {
     const broken = await startTestServer({
-      listen: true,
       env: { PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_fake', STRIPE_WEBHOOK_SECRET: webhookSecret },
       deps: {
         stripe: new Stripe('sk_test_fake', {

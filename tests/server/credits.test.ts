@@ -1,11 +1,11 @@
-/** Credits over real HTTP: the welcome grant, spending with idempotency keys, 402, the paged ledger, and concurrency. */
+/** Credits through the app's HTTP interface (in-process): the welcome grant, spending with idempotency keys, 402, the paged ledger, and concurrency. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adjustCredits } from '../../server/admin.ts';
 import { Client, errorCode, json, rpcClient, startTestServer, type TestServer } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer({ listen: true });
+  t = await startTestServer();
 });
 afterAll(() => t.close());
 
@@ -130,7 +130,7 @@ describe('50 concurrent spends against a balance of 20', () => {
     expect(adjustCredits(t.db, email, 17, 'test top-up', t.clock.now()).ok).toBe(true);
     expect(await json(await client.get('/api/credits'))).toEqual({ balance: 20 });
 
-    // Parallel HTTP requests on separate connections to the listening server.
+    // Fifty requests in flight at once (separate processes racing: credits-processes.test.ts).
     const responses = await Promise.all(
       Array.from({ length: 50 }, () => client.post('/api/credits/spend', { idempotencyKey: newKey(), ...full })),
     );
@@ -215,7 +215,7 @@ describe('GET /api/credits/ledger', () => {
 });
 
 it('types the balance, the 200 and the 402 of spend for hc<AppType>', async () => {
-  const client = rpcClient(t.url);
+  const client = rpcClient(t);
   const email = `rpc-${Date.now()}@example.com`;
   await client.api.auth.signup.$post({ json: { email, password: 'correct horse battery staple' } });
   const balance = await client.api.credits.$get();

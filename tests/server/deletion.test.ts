@@ -7,7 +7,7 @@ import { Client, errorCode, json, startTestServer, strongPassword, type TestServ
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer({ listen: true, env: { TRUST_PROXY: 'true' } });
+  t = await startTestServer({ env: { TRUST_PROXY: 'true' } });
 });
 afterAll(() => t.close());
 

@@ -50,7 +50,6 @@ beforeAll(async () => {
   smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
   mailer = createMailer({ smtpUrl, from: 'clearcut <no-reply@cut.example.test>' }, mailDir, () => {});
   t = await startTestServer({
-    listen: true,
     env: { SMTP_URL: smtpUrl, PUBLIC_ORIGIN: publicOrigin, MAIL_FROM: 'clearcut <no-reply@cut.example.test>' },
     deps: { mailer },
   });
@@ -79,13 +78,13 @@ async function clearInbox(): Promise<void> {
   inbox.length = 0;
 }
 
-/** The one link to PUBLIC_ORIGIN in a mail, rewritten to the test server. */
-function linkIn(mail: Received): { url: string; path: string; token: string } {
+/** The one link to PUBLIC_ORIGIN in a mail: its path (to open on the test server) and token. */
+function linkIn(mail: Received): { path: string; token: string } {
   const found = [...mail.raw.matchAll(/https:\/\/cut\.example\.test(\/[^\s"<]+)/g)].map((m) => m[1]!);
   expect(new Set(found).size).toBe(1);
   const path = found[0]!.replace(/&amp;/g, '&');
   const token = new URL(path, publicOrigin).searchParams.get('token') ?? '';
-  return { url: `${t.url}${path}`, path, token };
+  return { path, token };
 }
 
 describe('address confirmation', () => {
@@ -112,7 +111,7 @@ describe('address confirmation', () => {
     expect(await errorCode(key)).toBe('email_unverified');
 
     // Opening the link needs no session (it may be opened on another device).
-    const opened = await fetch(link.url, { redirect: 'manual' });
+    const opened = await t.request(link.path, { redirect: 'manual' });
     expect(opened.status).toBe(303);
     expect(opened.headers.get('location')).toBe('/account?email=verified');
     expect(await json(await client.get('/api/me'))).toMatchObject({ email, emailVerified: true });
@@ -120,7 +119,7 @@ describe('address confirmation', () => {
     expect((await client.post('/api/billing/orders', { product: 'pack-10' })).status).toBe(201);
 
     // Used once, then refused.
-    const again = await fetch(link.url, { redirect: 'manual' });
+    const again = await t.request(link.path, { redirect: 'manual' });
     expect(again.headers.get('location')).toBe('/account?email=invalid-link');
     const posted = await client.post('/api/auth/verify-email', { token: link.token });
     expect(posted.status).toBe(400);
@@ -174,7 +173,7 @@ describe('address confirmation', () => {
     expect(await mailsTo(email)).toHaveLength(0);
     const [mail] = await mailsTo(newEmail);
     expect(mail!.raw).toMatch(/^Subject: Confirm your new email for clearcut/m);
-    const opened = await fetch(linkIn(mail!).url, { redirect: 'manual' });
+    const opened = await t.request(linkIn(mail!).path, { redirect: 'manual' });
     expect(opened.headers.get('location')).toBe('/account?email=changed');
     expect(await json(await client.get('/api/me'))).toMatchObject({ email: newEmail, pendingEmail: null, emailVerified: true });
     const [notice] = await mailsTo(email);

@@ -1,4 +1,8 @@
-/** Test helpers: a temporary data directory, a config for it, and the app or a real server on a free port. */
+/**
+ * Test helpers: a temporary data directory, a config for it, and the app, called in-process with
+ * `app.request()` or, for tests that need a socket (client IPs, connections, processes), served
+ * on a free loopback port.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,8 +37,10 @@ export interface TestServer {
   clock: TestClock;
   app: ReturnType<typeof createApp>;
   dataDir: string;
-  /** Base URL when started with listen: true. */
+  /** Base URL: the listening server's with listen: true, else http://localhost (what app.request() uses). */
   url: string;
+  /** Sends a request to the app: over HTTP when listening, else in-process through app.request(). */
+  request(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -64,7 +70,7 @@ export async function startTestServer(
   // Mails go to the temporary outbox without a console line each (mail tests pass their own mailer).
   const mailer = createMailer(config.mail, dataDir, () => {});
   const app = createApp({ config, db, now: clock.now, mailer, ...options.deps });
-  let url = '';
+  let url = 'http://localhost';
   let server: ReturnType<typeof serve> | undefined;
   if (options.listen) {
     await new Promise<void>((resolve) => {
@@ -83,6 +89,7 @@ export async function startTestServer(
     get url() {
       return url;
     },
+    request: (path, init) => (server ? fetch(`${url}${path}`, init) : Promise.resolve(app.request(path, init))),
     async close() {
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       closeDb(db);
@@ -100,7 +107,7 @@ export class Client {
     private readonly defaults: { headers?: Record<string, string> } = {},
   ) {}
 
-  /** Sends a request over real HTTP. `origin: null` omits the Origin header. */
+  /** Sends a request (see TestServer.request). `origin: null` omits the Origin header. */
   async request(
     method: string,
     path: string,
@@ -116,7 +123,7 @@ export class Client {
       body = JSON.stringify(options.json);
     }
     Object.assign(headers, options.headers);
-    const res = await fetch(`${this.server.url}${path}`, { method, headers, body, redirect: 'manual' });
+    const res = await this.server.request(path, { method, headers, body, redirect: 'manual' });
     for (const line of res.headers.getSetCookie()) {
       const [pair = ''] = line.split(';');
       const eq = pair.indexOf('=');
@@ -184,17 +191,18 @@ export async function json(res: Response): Promise<any> {
 }
 
 /**
- * The typed RPC client the PWA uses (`hc<AppType>`), against a real server. A browser
+ * The typed RPC client the PWA uses (`hc<AppType>`), against the test server. A browser
  * adds Origin and keeps the session cookie by itself; this does both by hand.
  */
-export function rpcClient(url: string) {
+export function rpcClient(server: TestServer) {
   let cookie = '';
-  return hc<AppType>(url, {
+  return hc<AppType>(server.url, {
     fetch: async (input: string | URL | Request, init?: RequestInit) => {
       const headers = new Headers(init?.headers);
-      headers.set('Origin', url);
+      headers.set('Origin', server.url);
       if (cookie) headers.set('Cookie', cookie);
-      const res = await fetch(input, { ...init, headers, redirect: 'manual' });
+      const url = new URL(input instanceof Request ? input.url : input);
+      const res = await server.request(`${url.pathname}${url.search}`, { ...init, headers, redirect: 'manual' });
       const set = res.headers.getSetCookie()[0];
       if (set) cookie = set.split(';')[0]!;
       return res;

@@ -7,7 +7,7 @@ import { Client, startTestServer, type TestServer } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer({ listen: true, env: { SESSION_DAYS: '2' } });
+  t = await startTestServer({ env: { SESSION_DAYS: '2' } });
 });
 afterAll(() => t.close());
 

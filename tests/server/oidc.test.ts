@@ -28,6 +28,7 @@ beforeAll(async () => {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   provider = await startTestProvider(`${origin}/api/auth/oidc/callback`);
+  // Listening on the port registered with the provider: the browser comes back to it.
   t = await startTestServer({
     listen: true,
     port,
@@ -89,7 +90,7 @@ describe('the button', () => {
   });
 
   it('is not offered, and the routes do not exist, when no provider is configured', async () => {
-    const plain = await startTestServer({ listen: true });
+    const plain = await startTestServer();
     try {
       const browser = new Client(plain);
       expect(await json(await browser.get('/api/auth/oidc'))).toEqual({ enabled: false, name: null });
@@ -505,7 +506,6 @@ describe('what expires', () => {
 describe('rate limits', () => {
   it('limits provider sign-ins started per IP like failed sign-ins, and answers "unavailable" when the provider is down', async () => {
     const down = await startTestServer({
-      listen: true,
       realRateLimits: true,
       env: {
         PUBLIC_ORIGIN: 'http://127.0.0.1:9',

@@ -5,7 +5,7 @@ import { Client, errorCode, startTestServer, strongPassword, uniqueEmail, type T
 let t: TestServer;
 beforeAll(async () => {
   // TRUST_PROXY lets each test act from its own IP via X-Forwarded-For.
-  t = await startTestServer({ listen: true, realRateLimits: true, env: { TRUST_PROXY: 'true' } });
+  t = await startTestServer({ realRateLimits: true, env: { TRUST_PROXY: 'true' } });
 });
 afterAll(() => t.close());
 

@@ -4,12 +4,12 @@ import { rpcClient, startTestServer, strongPassword, uniqueEmail, type TestServe
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer({ listen: true, env: { LOG_RETENTION_DAYS: '14' } });
+  t = await startTestServer({ env: { LOG_RETENTION_DAYS: '14' } });
 });
 afterAll(() => t.close());
 
 it('signs up, reads the profile and the privacy facts through hc<AppType>', async () => {
-  const client = rpcClient(t.url);
+  const client = rpcClient(t);
   const email = uniqueEmail();
   const signup = await client.api.auth.signup.$post({ json: { email, password: strongPassword } });
   expect(signup.status).toBe(201);

@@ -23,6 +23,7 @@ function rawGet(path: string, method = 'GET'): Promise<{ status: number; headers
 }
 
 beforeAll(async () => {
+  // Listening: rawGet needs a socket.
   t = await startTestServer({ listen: true });
   const dist = t.config.distDir;
   mkdirSync(join(dist, 'assets'), { recursive: true });
@@ -51,7 +52,7 @@ function expectSecurityHeaders(headers: Headers): void {
 
 describe('the PWA', () => {
   it('serves index.html at / with security headers and no-cache', async () => {
-    const res = await fetch(`${t.url}/`);
+    const res = await t.request(`/`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(res.headers.get('cache-control')).toBe('no-cache');
@@ -60,33 +61,33 @@ describe('the PWA', () => {
   });
 
   it('falls back to index.html for client routes but not for missing files', async () => {
-    const route = await fetch(`${t.url}/account/devices`);
+    const route = await t.request(`/account/devices`);
     expect(route.status).toBe(200);
     expect(await route.text()).toContain('clearcut');
-    const missing = await fetch(`${t.url}/assets/nope-123.js`);
+    const missing = await t.request(`/assets/nope-123.js`);
     expect(missing.status).toBe(404);
     expectSecurityHeaders(missing.headers);
   });
 
   it('serves hashed assets as immutable with the right types', async () => {
-    const js = await fetch(`${t.url}/assets/index-abc123.js`);
+    const js = await t.request(`/assets/index-abc123.js`);
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-    const mjs = await fetch(`${t.url}/assets/worker-def456.mjs`);
+    const mjs = await t.request(`/assets/worker-def456.mjs`);
     expect(mjs.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    const wasm = await fetch(`${t.url}/assets/ort-wasm-simd-threaded-0a1b.wasm`);
+    const wasm = await t.request(`/assets/ort-wasm-simd-threaded-0a1b.wasm`);
     expect(wasm.headers.get('content-type')).toBe('application/wasm');
     expect(new Uint8Array(await wasm.arrayBuffer())).toHaveLength(8);
-    const manifest = await fetch(`${t.url}/manifest.webmanifest`);
+    const manifest = await t.request(`/manifest.webmanifest`);
     expect(manifest.headers.get('content-type')).toBe('application/manifest+json; charset=utf-8');
-    const sw = await fetch(`${t.url}/sw.js`);
+    const sw = await t.request(`/sw.js`);
     expect(sw.headers.get('cache-control')).toBe('no-cache');
   });
 
   it('answers a matching ETag with 304', async () => {
-    const first = await fetch(`${t.url}/assets/index-abc123.js`);
+    const first = await t.request(`/assets/index-abc123.js`);
     const etag = first.headers.get('etag')!;
-    const again = await fetch(`${t.url}/assets/index-abc123.js`, { headers: { 'If-None-Match': etag } });
+    const again = await t.request(`/assets/index-abc123.js`, { headers: { 'If-None-Match': etag } });
     expect(again.status).toBe(304);
   });
 
@@ -101,7 +102,7 @@ describe('the PWA', () => {
 
 describe('/models', () => {
   it('answers HEAD for a listed model with length, type, immutable caching and security headers', async () => {
-    const res = await fetch(`${t.url}/models/isnet-quint8-640.onnx?v=36b8d22e`, { method: 'HEAD' });
+    const res = await t.request(`/models/isnet-quint8-640.onnx?v=36b8d22e`, { method: 'HEAD' });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
     expect(res.headers.get('content-length')).toBe('44297619');
@@ -111,11 +112,11 @@ describe('/models', () => {
   });
 
   it('serves byte ranges', async () => {
-    const res = await fetch(`${t.url}/models/isnet-quint8-640.onnx`, { headers: { Range: 'bytes=0-15' } });
+    const res = await t.request(`/models/isnet-quint8-640.onnx`, { headers: { Range: 'bytes=0-15' } });
     expect(res.status).toBe(206);
     expect(res.headers.get('content-range')).toBe('bytes 0-15/44297619');
     expect((await res.arrayBuffer()).byteLength).toBe(16);
-    const bad = await fetch(`${t.url}/models/isnet-quint8-640.onnx`, { headers: { Range: 'bytes=99999999999-' } });
+    const bad = await t.request(`/models/isnet-quint8-640.onnx`, { headers: { Range: 'bytes=99999999999-' } });
     expect(bad.status).toBe(416);
     await bad.body?.cancel();
   });
