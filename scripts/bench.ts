@@ -31,9 +31,11 @@ import sharp from 'sharp';
 import { manifest } from '../web/src/cutout/model.ts';
 import { STAGES, type Stage, type StageTimings } from '../web/src/cutout/pipeline.ts';
 import { launchChromium } from './lib/chromium.ts';
+import { median } from './lib/median.ts';
 import { rootDir, sharedTestdata } from './lib/paths.ts';
 import { ownRenderers, peakRssKiB, resetPeak, RssSampler, sumRssKiB } from './lib/proc-memory.ts';
 import { startServer } from './lib/server-process.ts';
+import { table } from './lib/table.ts';
 
 type Env = 'node' | 'chromium';
 type Column = Stage | 'total';
@@ -126,13 +128,6 @@ const mib = (bytes: number) => Math.round((bytes / MiB) * 10) / 10;
 const kibToMib = (kib: number | undefined) => (kib === undefined ? undefined : Math.round((kib / 1024) * 10) / 10);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The median (mean of the two middle values for an even count); NaN for none. */
-export function median(values: number[]): number {
-  if (!values.length) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 function toSample(timings: StageTimings): Sample {
   const sample = {} as Sample;
@@ -582,11 +577,6 @@ const fmtMs = (ms: number) => (Number.isNaN(ms) ? '-' : ms >= 100 ? Math.round(m
 const fmtSample = (s: Sample) => `total ${(s.total / 1000).toFixed(1)} s (infer ${(s.infer / 1000).toFixed(1)} s, refine ${(s.refine / 1000).toFixed(2)} s)`;
 const fmtMiB = (v: number | undefined) => (v === undefined ? '-' : Math.round(v).toString());
 
-function table(header: string[], rows: string[][], rightFrom = 0): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= rightFrom ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
 
 function git(args: string[]): string {
   const r = spawnSync('git', args, { cwd: rootDir, encoding: 'utf8' });

@@ -18,9 +18,11 @@ import { parseArgs } from 'node:util';
 import { manifest, modelInfo, type ModelInfo } from '../web/src/cutout/model.ts';
 import { DEFAULT_REFINE, refineAlpha, upsampleAlpha } from '../web/src/cutout/refine.ts';
 import { defaultGtDir, flipAveragedMap, listPairs, loadPair, modelMap } from './lib/eval-data.ts';
+import { median } from './lib/median.ts';
 import { DEFAULT_BAND, meanScores, scoreMatte, type Scores } from './lib/metrics.ts';
 import { closeNodeSessions, nodeBackend } from './lib/node-engine.ts';
 import { modelInfoFromFile } from './lib/onnx/model-file.ts';
+import { table } from './lib/table.ts';
 
 /**
  * The bars of `--check`, with the app's refinement on. The default must score at least
@@ -58,16 +60,6 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
   return (d.user + d.system) / 1000;
 };
 const f = (x: number | null, digits = 4) => (x === null || Number.isNaN(x) ? '-' : x.toFixed(digits));
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
 
 const scoreCells = (s: Scores) => [f(s.mae), f(s.iou), f(s.edgeMae), f(s.boundaryF, 3)];
 
@@ -169,6 +161,7 @@ async function main(): Promise<number> {
             ...rows.map((r) => [r.name, r.size, ...scoreCells(r.plain), ...scoreCells(r.refined)]),
             ['mean', '', ...scoreCells(meanPlain), ...scoreCells(meanRefined)],
           ].map((cells) => cells.map((c, i) => (i === 6 ? `| ${c}` : c))),
+          1,
         ),
     );
   }
@@ -177,6 +170,7 @@ async function main(): Promise<number> {
   const summaryTable = table(
     ['model', 'refine', 'MAE', 'IoU', 'edge MAE', 'boundary F', 'cpu ms/photo'],
     summaries.map((s) => [s.model, s.refine ? 'on' : 'off', f(s.mae), f(s.iou), f(s.edgeMae), f(s.boundaryF, 3), s.upsampleMs.toFixed(1)]),
+    1,
   );
   console.log(sections.join('\n\n'));
   console.log(

@@ -15,6 +15,7 @@ import { modelInfo, type ModelInfo } from '../web/src/cutout/model.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { decodeNode } from './lib/node-codec.ts';
 import { closeNodeSessions, inferNode } from './lib/node-engine.ts';
+import { median } from './lib/median.ts';
 import { modelInfoFromFile } from './lib/onnx/model-file.ts';
 import { fixturesDir } from './lib/paths.ts';
 
@@ -42,10 +43,6 @@ for (let round = 0; round <= runs; round++) {
   }
 }
 await closeNodeSessions();
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const medians = times.map(median);
 for (const [i, model] of models.entries()) {
   console.log(`${model.id.padEnd(24)} ${String(model.inputSize).padStart(5)}  ${medians[i].toFixed(0).padStart(7)} ms  ${(medians[i] / medians[0]).toFixed(2)}x`);

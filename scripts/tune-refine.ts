@@ -18,6 +18,7 @@ import { refineAlpha, upsampleAlpha, type RefineOptions } from '../web/src/cutou
 import { cachedMap, defaultGtDir, listPairs, loadPair, type Pair } from './lib/eval-data.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { resizePlane } from '../web/src/cutout/resample.ts';
+import { median } from './lib/median.ts';
 import { meanScores, scoreMatte, type Scores } from './lib/metrics.ts';
 
 const { values: args } = parseArgs({
@@ -46,7 +47,6 @@ const cpuMs = (fn: () => void) => {
   const d = process.cpuUsage(c);
   return (d.user + d.system) / 1000;
 };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 for (const model of args.model ? [modelInfo(args.model)] : manifest.models) {
   const maps = [];

@@ -1,7 +1,8 @@
 /**
  * Reading and writing ONNX models in Node with onnx-proto (protobufjs), no Python, and
- * the small helpers the graph rewrites share: constant lookup (initializers and Constant
- * nodes), int64 tensors and the graph's fixed input size.
+ * the small helpers every graph rewrite shares: numbers from protobufjs, copies, tensor
+ * values (int64, float32, float16), constant lookup (initializers and Constant nodes),
+ * producers and the graph's fixed input size.
  */
 import { readFileSync } from 'node:fs';
 import onnxProto from 'onnx-proto';
@@ -34,7 +35,16 @@ export function graphOf(model: onnxProto.onnx.IModelProto): GraphProto {
   return model.graph;
 }
 
-/** A Long or number from protobufjs as a plain number (dims and int64 values fit easily). */
+/** A copy of the model (the rewrites that return a new model never touch their argument). */
+export function cloneModel(model: onnxProto.onnx.IModelProto): ModelProto {
+  return decodeModel(encodeModel(model));
+}
+
+/**
+ * A Long or number from protobufjs as a plain number (dims and int64 values fit easily).
+ * An absent value is NaN, never 0: an unset dim is unknown, not empty, and NaN fails every
+ * comparison and every allocation instead of passing for a real zero.
+ */
 export const toNumber = (x: number | { toNumber(): number } | null | undefined): number =>
   x === null || x === undefined ? NaN : typeof x === 'number' ? x : x.toNumber();
 
@@ -82,14 +92,38 @@ export function setInt64Values(t: TensorProto, values: number[]): void {
   }
 }
 
-/** The float32 values of a tensor, from raw_data or float_data. */
-export function float32Values(t: TensorProto): number[] {
-  if (t.dataType !== DataType.FLOAT) throw new Error(`${t.name || 'tensor'} is not float32`);
-  if (t.rawData && t.rawData.byteLength > 0) {
-    const view = new DataView(t.rawData.buffer, t.rawData.byteOffset, t.rawData.byteLength);
-    return Array.from({ length: t.rawData.byteLength / 4 }, (_, i) => view.getFloat32(i * 4, true));
+/** IEEE half-precision bits to a number. */
+export function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/** The values of a float32 or float16 tensor as float32, from raw_data, float_data or (float16) int32_data. */
+export function tensorFloats(t: TensorProto): Float32Array {
+  const n = (t.dims ?? []).reduce<number>((a, d) => a * toNumber(d), 1);
+  if (t.dataType === DataType.FLOAT) {
+    if (t.rawData && t.rawData.length) {
+      const copy = new Uint8Array(t.rawData);
+      return new Float32Array(copy.buffer, 0, n);
+    }
+    return Float32Array.from(t.floatData ?? []);
   }
-  return [...(t.floatData ?? [])];
+  if (t.dataType === DataType.FLOAT16) {
+    const out = new Float32Array(n);
+    if (t.rawData && t.rawData.length) {
+      const view = new DataView(t.rawData.buffer, t.rawData.byteOffset, t.rawData.byteLength);
+      for (let i = 0; i < n; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
+    } else {
+      const bits = t.int32Data ?? [];
+      for (let i = 0; i < n; i++) out[i] = halfToFloat(bits[i]);
+    }
+    return out;
+  }
+  throw new Error(`tensor ${t.name} is not float (data type ${t.dataType})`);
 }
 
 /**

@@ -9,10 +9,9 @@
  * width doubles (pairs of bins merge), so the result does not depend on the order of the
  * photos beyond where bin edges fall, and memory stays constant.
  */
-import onnxProto from 'onnx-proto';
+import type onnxProto from 'onnx-proto';
+import { cloneModel, onnx, type ModelProto } from './model-proto.ts';
 import type { Range } from './quantize.ts';
-
-const { onnx } = onnxProto;
 
 export const HISTOGRAM_BINS = 4096;
 
@@ -172,8 +171,8 @@ export function rangesOf(h: AbsHistogram): Record<Method, Range & { sqnrDb: numb
 }
 
 /** A copy of the model whose graph also outputs the named tensors (float32, shape left to the runtime). */
-export function exposeTensors(model: onnxProto.onnx.IModelProto, names: readonly string[]): onnxProto.onnx.ModelProto {
-  const out = onnx.ModelProto.decode(onnx.ModelProto.encode(model).finish());
+export function exposeTensors(model: onnxProto.onnx.IModelProto, names: readonly string[]): ModelProto {
+  const out = cloneModel(model);
   const graph = out.graph as onnxProto.onnx.GraphProto;
   const have = new Set(graph.output.map((o) => o.name));
   for (const name of names) {

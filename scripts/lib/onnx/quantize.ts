@@ -22,14 +22,10 @@
  *
  * Everything here is pure and deterministic: the same model and ranges give the same bytes.
  */
-import onnxProto from 'onnx-proto';
+import type onnxProto from 'onnx-proto';
+import { cloneModel, DataType as DT, onnx, tensorFloats, toNumber, type GraphProto as Graph, type ModelProto, type NodeProto as Node, type TensorProto as Tensor } from './model-proto.ts';
 
-const { onnx } = onnxProto;
 type Model = onnxProto.onnx.IModelProto;
-type Graph = onnxProto.onnx.IGraphProto;
-type Node = onnxProto.onnx.INodeProto;
-type Tensor = onnxProto.onnx.ITensorProto;
-const DT = onnx.TensorProto.DataType;
 
 /** A calibrated range of one tensor's values. */
 export interface Range {
@@ -54,43 +50,6 @@ export function roundHalfEven(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-/** IEEE half-precision bits to a number. */
-export function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
-
-const num = (x: number | { toNumber(): number } | null | undefined): number =>
-  x === null || x === undefined ? 0 : typeof x === 'number' ? x : x.toNumber();
-
-/** The values of a float or float16 tensor as float32. */
-export function tensorFloats(t: Tensor): Float32Array {
-  const n = (t.dims ?? []).reduce<number>((a, d) => a * num(d), 1);
-  if (t.dataType === DT.FLOAT) {
-    if (t.rawData && t.rawData.length) {
-      const copy = new Uint8Array(t.rawData);
-      return new Float32Array(copy.buffer, 0, n);
-    }
-    return Float32Array.from(t.floatData ?? []);
-  }
-  if (t.dataType === DT.FLOAT16) {
-    const out = new Float32Array(n);
-    if (t.rawData && t.rawData.length) {
-      const view = new DataView(t.rawData.buffer, t.rawData.byteOffset, t.rawData.byteLength);
-      for (let i = 0; i < n; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
-    } else {
-      const bits = t.int32Data ?? [];
-      for (let i = 0; i < n; i++) out[i] = halfToFloat(bits[i]);
-    }
-    return out;
-  }
-  throw new Error(`tensor ${t.name} is not float (data type ${t.dataType})`);
-}
-
 function rawTensor(name: string, dataType: number, dims: number[], data: ArrayBufferView): Tensor {
   return { name, dataType, dims, rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)) };
 }
@@ -101,24 +60,19 @@ function node(opType: string, inputs: string[], outputs: string[], name: string,
   return { opType, input: inputs, output: outputs, name, attribute };
 }
 
-/** A copy of the model (the rewrites below never touch their argument). */
-export function cloneModel(model: Model): onnxProto.onnx.ModelProto {
-  return onnx.ModelProto.decode(onnx.ModelProto.encode(model).finish());
-}
-
 /**
  * The same network in float32: float16 initializers and Constant values become float32,
  * and every Cast between float types goes (its readers take its input instead; a Cast that
  * makes a graph output hands its name to the tensor it casts).
  */
-export function dequantizeFloat16(model: Model): onnxProto.onnx.ModelProto {
+export function dequantizeFloat16(model: Model): ModelProto {
   const out = cloneModel(model);
   const graph = out.graph as onnxProto.onnx.GraphProto;
-  graph.initializer = graph.initializer.map((t) => (t.dataType === DT.FLOAT16 ? onnx.TensorProto.create(floatTensor(t.name!, (t.dims ?? []).map(num), tensorFloats(t))) : t));
+  graph.initializer = graph.initializer.map((t) => (t.dataType === DT.FLOAT16 ? onnx.TensorProto.create(floatTensor(t.name!, (t.dims ?? []).map(toNumber), tensorFloats(t))) : t));
   for (const n of graph.node) {
     if (n.opType !== 'Constant') continue;
     for (const a of n.attribute ?? []) {
-      if (a.t && a.t.dataType === DT.FLOAT16) a.t = onnx.TensorProto.create(floatTensor(a.t.name ?? '', (a.t.dims ?? []).map(num), tensorFloats(a.t)));
+      if (a.t && a.t.dataType === DT.FLOAT16) a.t = onnx.TensorProto.create(floatTensor(a.t.name ?? '', (a.t.dims ?? []).map(toNumber), tensorFloats(a.t)));
     }
   }
   const floatTypes = new Set<number>([DT.FLOAT, DT.FLOAT16]);
@@ -126,7 +80,7 @@ export function dequantizeFloat16(model: Model): onnxProto.onnx.ModelProto {
   // Cast nodes need not precede their readers in the file (the fp16 converter appends them), so renames are collected first.
   const rename = new Map<string, string>();
   const outputRenames = new Map<string, string>();
-  const isFloatCast = (n: Node) => n.opType === 'Cast' && floatTypes.has(num(n.attribute?.find((a) => a.name === 'to')?.i));
+  const isFloatCast = (n: Node) => n.opType === 'Cast' && floatTypes.has(toNumber(n.attribute?.find((a) => a.name === 'to')?.i));
   for (const n of graph.node) {
     if (!isFloatCast(n)) continue;
     const [src] = n.input!;
@@ -218,7 +172,7 @@ export function tensorsToCalibrate(model: Model, keepFloat: readonly string[] = 
  * The QDQ rewrite. `model` must be float32 (see dequantizeFloat16) with Conv weights and
  * biases as initializers.
  */
-export function quantizeStatic(model: Model, options: QuantizeOptions): onnxProto.onnx.ModelProto {
+export function quantizeStatic(model: Model, options: QuantizeOptions): ModelProto {
   const type = options.activations ?? 'uint8';
   const out = cloneModel(model);
   const graph = out.graph as onnxProto.onnx.GraphProto;
@@ -253,7 +207,7 @@ export function quantizeStatic(model: Model, options: QuantizeOptions): onnxProt
     const [x, wName, bName] = conv.input!;
     const w = inits.get(wName);
     if (!w) throw new Error(`Conv ${conv.name}: its weight ${wName} is not an initializer`);
-    const dims = (w.dims ?? []).map(num);
+    const dims = (w.dims ?? []).map(toNumber);
     const { q, scales } = quantizeWeightsPerChannel(tensorFloats(w), dims[0]);
     const base = conv.name!.replace(/[^A-Za-z0-9_.]/g, '_');
     added.push(rawTensor(`${base}_w_q`, DT.INT8, dims, q));
@@ -298,6 +252,6 @@ export function quantizeStatic(model: Model, options: QuantizeOptions): onnxProt
   const stillRead = new Set(rebuilt.flatMap((n) => n.input ?? []));
   graph.initializer = [...graph.initializer.filter((t) => !replaced.has(t.name!) || stillRead.has(t.name!)), ...added.map((t) => onnx.TensorProto.create(t))];
   // Per-axis DequantizeLinear needs opset 13.
-  for (const o of out.opsetImport) if (!o.domain && num(o.version) < 13) o.version = 13;
+  for (const o of out.opsetImport) if (!o.domain && toNumber(o.version) < 13) o.version = 13;
   return out;
 }

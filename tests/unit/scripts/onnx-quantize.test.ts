@@ -8,13 +8,12 @@ import { describe, expect, it } from 'vitest';
 import {
   activationParams,
   dequantizeFloat16,
-  halfToFloat,
   quantizeStatic,
   quantizeWeightsPerChannel,
   roundHalfEven,
-  tensorFloats,
   tensorsToCalibrate,
 } from '../../../scripts/lib/onnx/quantize.ts';
+import { halfToFloat, tensorFloats } from '../../../scripts/lib/onnx/model-proto.ts';
 import { calibratedRanges, quantizeIsnet, type Calibration } from '../../../scripts/lib/onnx/quantize-isnet.ts';
 
 const { onnx } = onnxProto;
