@@ -2,14 +2,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
-
-const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.bmp', '.avif']);
+import { isImageFileName } from '../../common/image-files.ts';
 
 /** The folder's photos, sorted; true masks (NAME.mask.png, NAME.ignore.png) left out. */
 export function listPhotos(dir: string): string[] {
   if (!existsSync(dir)) throw new Error(`no such folder: ${dir}`);
   const files = readdirSync(dir)
-    .filter((f) => IMAGE_EXT.has(extname(f).toLowerCase()) && !/\.(mask|ignore)\.[a-z]+$/i.test(f))
+    .filter((f) => isImageFileName(f) && !/\.(mask|ignore)\.[a-z]+$/i.test(f))
     .sort()
     .map((f) => join(dir, f));
   if (!files.length) throw new Error(`no photos in ${dir}`);

@@ -3,8 +3,9 @@
  * Parsing is pure (argv and env in, options or a usage error out) so it is unit-tested.
  */
 import { parseArgs } from 'node:util';
-import type { ExportSize } from '../../web/src/lib/export-size.ts';
-import type { OutputFormat } from '../../web/src/cutout/encode.ts';
+import type { ExportSize } from '../../common/export-size.ts';
+import { IMAGE_EXTENSIONS } from '../../common/image-files.ts';
+import type { OutputFormat } from '../../common/output-format.ts';
 import { colorBackground } from '../../web/src/cutout/compose.ts';
 import type { PixelBackground } from '../../web/src/cutout/export.ts';
 import { manifest } from '../../web/src/cutout/model.ts';
@@ -141,8 +142,9 @@ export function helpText(version: string): string {
 
 Usage: clearcut [options] <files|folders|globs...>
 
-  Folders are searched, subfolders too, for .jpg .jpeg .png .webp .gif .avif files
-  (hidden files and earlier results named *-cutout.* are left out). Quote globs
+  Folders are searched, subfolders too, for ${IMAGE_EXTENSIONS.join(' ')}
+  files (hidden files and earlier results named *-cutout.* are left out; a BMP fails
+  with its reason: the browser app reads BMP, this command cannot). Quote globs
   such as 'shoot/**/*.jpg' to let clearcut expand them.
 
 Options:

@@ -5,13 +5,11 @@
  * failures of that argument, and the rest still run.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { globSync, isDynamicPattern } from 'tinyglobby';
-import type { OutputFormat } from '../../web/src/cutout/encode.ts';
-import { cutoutFileName } from '../../web/src/lib/naming.ts';
-
-/** Extensions of the images a folder walk or a glob picks up (what sharp decodes here). */
-export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.jfif', '.png', '.webp', '.gif', '.avif'];
+import { IMAGE_EXTENSIONS, isImageFileName } from '../../common/image-files.ts';
+import { cutoutFileName } from '../../common/naming.ts';
+import type { OutputFormat } from '../../common/output-format.ts';
 
 /** One photo to cut out and where its result goes. */
 export interface PlannedFile {
@@ -36,7 +34,6 @@ export interface Plan {
   earlierResults: number;
 }
 
-const isImageName = (name: string) => IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
 /** A result of an earlier run, by its name; walks and globs leave these out. */
 const looksLikeResult = (name: string) => /-cutout(?:-\d+)?\.(png|webp|jpe?g)$/i.test(name);
 
@@ -55,7 +52,7 @@ function walk(dir: string, skipDir: string | undefined, found: string[], counts:
     // Symlinked folders are not followed (no cycles); symlinked files are read.
     if (entry.isDirectory()) {
       if (path !== skipDir) walk(path, skipDir, found, counts);
-    } else if ((entry.isFile() || entry.isSymbolicLink()) && isImageName(entry.name)) {
+    } else if ((entry.isFile() || entry.isSymbolicLink()) && isImageFileName(entry.name)) {
       if (looksLikeResult(entry.name)) counts.earlierResults++;
       else found.push(path);
     }
@@ -103,7 +100,7 @@ export function planInputs(args: string[], options: { cwd: string; outDir?: stri
       const base = resolve(cwd, globBase(arg));
       const matches = globSync(arg, { cwd, absolute: true, onlyFiles: true, dot: false, expandDirectories: false })
         .map((p) => resolve(p))
-        .filter((p) => isImageName(p) && !(outDir && p.startsWith(outDir + sep)));
+        .filter((p) => isImageFileName(p) && !(outDir && p.startsWith(outDir + sep)));
       const photos = matches.filter((p) => !looksLikeResult(basename(p))).sort();
       counts.earlierResults += matches.length - photos.length;
       if (photos.length === 0) problems.push({ label: arg, problem: 'no images match this pattern' });

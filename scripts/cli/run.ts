@@ -12,7 +12,7 @@ import { isAbortError } from '../../web/src/cutout/errors.ts';
 import { DEFAULT_QUALITY, renderExport } from '../../web/src/cutout/export.ts';
 import { modelInfo, type ModelInfo } from '../../web/src/cutout/model.ts';
 import { cutPixels, type InferFn } from '../../web/src/cutout/pipeline.ts';
-import { exportDimensions } from '../../web/src/lib/export-size.ts';
+import { exportDimensions } from '../../common/export-size.ts';
 import { decodeNode, encodeNode } from '../lib/node-codec.ts';
 import { modelsDir, rootDir } from '../lib/paths.ts';
 import { helpText, parseCli, UsageError, type CliOptions } from './args.ts';

@@ -1,7 +1,7 @@
 /** Decode and encode for Node, with sharp (libvips), behind the same checks as the browser. */
 import sharp from 'sharp';
 import { DEFAULT_MAX_PIXELS, inspectImage } from '../../web/src/cutout/decode.ts';
-import type { OutputFormat } from '../../web/src/cutout/encode.ts';
+import type { OutputFormat } from '../../common/output-format.ts';
 import { UnsupportedImageError } from '../../web/src/cutout/errors.ts';
 import type { RgbaImage } from '../../web/src/cutout/image.ts';
 

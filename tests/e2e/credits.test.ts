@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
 import { rootDir } from '../../scripts/lib/paths.ts';
 import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
-import { exportDimensions } from '../../web/src/lib/export-size.ts';
+import { exportDimensions } from '../../common/export-size.ts';
 import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
 import { carriesImage } from './support/image-bytes.ts';
 

@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
 import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
-import { exportDimensions, STANDARD_MAX_PIXELS } from '../../web/src/lib/export-size.ts';
+import { exportDimensions, STANDARD_MAX_PIXELS } from '../../common/export-size.ts';
 import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
 import { carriesImage } from './support/image-bytes.ts';
 

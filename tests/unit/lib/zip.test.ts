@@ -1,6 +1,6 @@
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { zipEntries } from '../../../web/src/lib/zip.ts';
+import { uniqueNames, zipEntries } from '../../../web/src/lib/zip.ts';
 
 describe('zipEntries', () => {
   it('stores each file as produced, one at a time, under a unique name, and reports progress', async () => {
@@ -32,5 +32,11 @@ describe('zipEntries', () => {
   it('gives an empty archive for no files, and passes on a file that cannot be made', async () => {
     expect(Object.keys(unzipSync(new Uint8Array(await (await zipEntries(0, async () => { throw new Error('unused'); })).arrayBuffer())))).toEqual([]);
     await expect(zipEntries(1, async () => { throw new Error('export failed'); })).rejects.toThrow('export failed');
+  });
+});
+
+describe('uniqueNames', () => {
+  it('numbers repeats within one ZIP, ignoring case, and leaves unique names alone', () => {
+    expect(uniqueNames(['a.png', 'b.png', 'A.png', 'a.png', 'noext', 'noext'])).toEqual(['a.png', 'b.png', 'A (2).png', 'a (3).png', 'noext', 'noext (2)']);
   });
 });

@@ -2,12 +2,10 @@
  * Encode stage: RGBA pixels -> a PNG, WebP or JPEG file. In the browser (and its
  * workers) through OffscreenCanvas; Node uses sharp (scripts/lib/node-codec.ts).
  */
+import type { OutputFormat } from '../../../common/output-format.ts';
 import type { RgbaImage } from './image.ts';
 
-export type OutputFormat = 'png' | 'webp' | 'jpeg';
-
 export const MIME: Record<OutputFormat, string> = { png: 'image/png', webp: 'image/webp', jpeg: 'image/jpeg' };
-export const EXTENSION: Record<OutputFormat, string> = { png: 'png', webp: 'webp', jpeg: 'jpg' };
 
 /** True for formats that keep transparency (JPEG has no alpha channel). */
 export const keepsAlpha = (format: OutputFormat) => format !== 'jpeg';

@@ -3,10 +3,11 @@
  * size and background. `renderExport` is pure and runs anywhere; `exportInBrowser` adds
  * the browser's decoders and encoders and runs in the worker.
  */
-import { exportDimensions, type ExportSize } from '../lib/export-size.ts';
+import { exportDimensions, type ExportSize } from '../../../common/export-size.ts';
+import type { OutputFormat } from '../../../common/output-format.ts';
 import { blurredBackground, colorBackground, compose, coverFit, flatten, resizeRgba, TRANSPARENT, type Background } from './compose.ts';
 import { decodeInBrowser, DEFAULT_MAX_PIXELS } from './decode.ts';
-import { encodeInBrowser, keepsAlpha, type OutputFormat } from './encode.ts';
+import { encodeInBrowser, keepsAlpha } from './encode.ts';
 import { ImageTooLargeError, UnsupportedImageError } from './errors.ts';
 import type { AlphaMatte, RgbaImage } from './image.ts';
 

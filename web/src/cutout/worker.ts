@@ -14,7 +14,8 @@
 import * as Comlink from 'comlink';
 import type { InferenceSession } from 'onnxruntime-web';
 import { decodeInBrowser, DEFAULT_MAX_PIXELS } from './decode.ts';
-import { encodeInBrowser, type OutputFormat } from './encode.ts';
+import type { OutputFormat } from '../../../common/output-format.ts';
+import { encodeInBrowser } from './encode.ts';
 import { abortError } from './errors.ts';
 import { exportInBrowser, type ExportRequest } from './export.ts';
 import { chooseBackend, configureOrt, createSession, runModel, type Backend, type BackendInfo, type OrtModule } from './infer.ts';

@@ -4,7 +4,7 @@
  * that spends a credit. What is free is decided by `exportDimensions` alone.
  */
 import { api, call, errorOf } from './api.ts';
-import type { ExportDimensions } from './export-size.ts';
+import type { ExportDimensions } from '../../../common/export-size.ts';
 import { session, type Session } from './session.svelte.ts';
 
 /** Why a spend did not happen: no credits left, not signed in, or the server out of reach. */

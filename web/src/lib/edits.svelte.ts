@@ -4,10 +4,10 @@
  * job itself, and read by exportJob.
  */
 import type { ExportBackground } from '../cutout/export.ts';
-import type { OutputFormat } from '../cutout/encode.ts';
+import type { OutputFormat } from '../../../common/output-format.ts';
 import type { AlphaMatte } from '../cutout/image.ts';
 import { replaceAlpha, Stroke, type AlphaPatch, type BrushMode, type Rect } from './brush.ts';
-import type { ExportSize } from './export-size.ts';
+import type { ExportSize } from '../../../common/export-size.ts';
 import type { Job } from './jobs.svelte.ts';
 import { UndoStack } from './undo.ts';
 

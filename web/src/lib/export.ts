@@ -3,13 +3,13 @@
  * size, in the export worker. Used by the editor's download link and by "Download all".
  */
 import { CutoutClient } from '../cutout/client.ts';
-import type { OutputFormat } from '../cutout/encode.ts';
+import type { OutputFormat } from '../../../common/output-format.ts';
 import type { ExportBackground } from '../cutout/export.ts';
 import { credits } from './credits.svelte.ts';
 import { existingEdits, TRANSPARENT_BACKGROUND } from './edits.svelte.ts';
-import { exportDimensions, type ExportSize } from './export-size.ts';
+import { exportDimensions, type ExportSize } from '../../../common/export-size.ts';
 import type { Job } from './jobs.svelte.ts';
-import { cutoutFileName } from './naming.ts';
+import { cutoutFileName } from '../../../common/naming.ts';
 
 export interface ExportOptions {
   format?: OutputFormat;

@@ -6,7 +6,7 @@ import type { CutoutClient, CutResult } from '../cutout/client.ts';
 import { isAbortError } from '../cutout/errors.ts';
 import type { Stage } from '../cutout/pipeline.ts';
 import { describeError } from './errors.ts';
-import { cutoutFileName } from './naming.ts';
+import { cutoutFileName } from '../../../common/naming.ts';
 import { jobProgress, summarize, type JobState } from './queue.ts';
 
 export type { JobState } from './queue.ts';

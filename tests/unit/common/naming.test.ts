@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutoutFileName } from '../../../web/src/lib/naming.ts';
-import { uniqueNames } from '../../../web/src/lib/zip.ts';
+import { cutoutFileName } from '../../../common/naming.ts';
 
 describe('cutoutFileName', () => {
   it('follows the photo: photo.jpg gives photo-cutout.png, .webp or .jpg', () => {
@@ -15,11 +14,5 @@ describe('cutoutFileName', () => {
     expect(cutoutFileName('C:\\photos\\cat.bmp')).toBe('cat-cutout.png');
     expect(cutoutFileName('.png')).toBe('photo-cutout.png');
     expect(cutoutFileName('README')).toBe('README-cutout.png');
-  });
-});
-
-describe('uniqueNames', () => {
-  it('numbers repeats within one ZIP, ignoring case, and leaves unique names alone', () => {
-    expect(uniqueNames(['a.png', 'b.png', 'A.png', 'a.png', 'noext', 'noext'])).toEqual(['a.png', 'b.png', 'A (2).png', 'a (3).png', 'noext', 'noext (2)']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exportDimensions, STANDARD_MAX_PIXELS } from '../../web/src/lib/export-size.ts';
+import { exportDimensions, exportIsFree, STANDARD_MAX_PIXELS } from '../../../common/export-size.ts';
 
 describe('exportDimensions', () => {
   it('keeps a photo within one megapixel as it is, at both sizes, and both are free', () => {
@@ -31,5 +31,24 @@ describe('exportDimensions', () => {
 
   it('refuses a photo without pixels', () => {
     expect(() => exportDimensions(0, 10, 'standard')).toThrow(RangeError);
+  });
+});
+
+describe('exportIsFree', () => {
+  it('is free up to one megapixel and not one pixel more, whatever the shape', () => {
+    expect(exportIsFree(1000, 1000)).toBe(true);
+    expect(exportIsFree(1_000_000, 1)).toBe(true);
+    expect(exportIsFree(1000, 1001)).toBe(false);
+    expect(exportIsFree(1_000_001, 1)).toBe(false);
+    expect(exportIsFree(1280, 781)).toBe(true);
+    expect(exportIsFree(1280, 782)).toBe(false);
+  });
+
+  it('is what exportDimensions says of the full size, and every standard export is free', () => {
+    for (const [w, h] of [[640, 480], [1024, 976], [1024, 977], [1920, 1080], [4032, 3024], [12_000, 9_000]]) {
+      expect(exportDimensions(w, h, 'full').free, `${w}×${h}`).toBe(exportIsFree(w, h));
+      const standard = exportDimensions(w, h, 'standard');
+      expect(exportIsFree(standard.width, standard.height), `${w}×${h} standard`).toBe(true);
+    }
   });
 });

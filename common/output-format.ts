@@ -1,0 +1,5 @@
+/** The formats a cutout can be saved in, and each one's file extension. */
+export type OutputFormat = 'png' | 'webp' | 'jpeg';
+
+/** The file extension of each output format, without the dot. */
+export const EXTENSION: Record<OutputFormat, string> = { png: 'png', webp: 'webp', jpeg: 'jpg' };
