@@ -16,6 +16,7 @@ import { clientIp } from './middleware/client-ip.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { securityHeadersMiddleware } from './middleware/security.ts';
 import { loadSession } from './middleware/session.ts';
+import { finishUnreadBody } from './middleware/unread-body.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { accountRoutes } from './routes/account.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
@@ -66,7 +67,9 @@ export function createApp(deps: AppDeps) {
       c.set('apiKey', null);
       await next();
     })
-    // Outermost after the defaults: the log sees the final status, the headers land on every response.
+    // Outermost: whatever answered, a refused body must not leave the keep-alive connection out of step.
+    .use('*', finishUnreadBody())
+    // Then the log sees the final status, and the headers land on every response.
     .use('*', accessLog(db, now))
     .use('*', securityHeadersMiddleware(config))
     .use('*', csrfProtection(config))

@@ -41,6 +41,8 @@ export interface TestServer {
   url: string;
   /** Sends a request to the app: over HTTP when listening, else in-process through app.request(). */
   request(path: string, init?: RequestInit): Promise<Response>;
+  /** How many connections the listening server has accepted so far (0 in-process). */
+  connectionCount(): number;
   close(): Promise<void>;
 }
 
@@ -72,12 +74,14 @@ export async function startTestServer(
   const app = createApp({ config, db, now: clock.now, mailer, ...options.deps });
   let url = 'http://localhost';
   let server: ReturnType<typeof serve> | undefined;
+  let connections = 0;
   if (options.listen) {
     await new Promise<void>((resolve) => {
       server = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
         url = `http://127.0.0.1:${info.port}`;
         resolve();
       });
+      server.on('connection', () => (connections += 1));
     });
   }
   return {
@@ -89,6 +93,7 @@ export async function startTestServer(
     get url() {
       return url;
     },
+    connectionCount: () => connections,
     request: (path, init) => (server ? fetch(`${url}${path}`, init) : Promise.resolve(app.request(path, init))),
     async close() {
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
