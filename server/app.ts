@@ -28,6 +28,7 @@ import { oidcRoutes } from './routes/oidc.ts';
 import { avatarFileRoutes, myAvatarRoutes } from './routes/avatars.ts';
 import type { RouteDeps } from './deps.ts';
 import { modelRoutes } from './static/models.ts';
+import { healthRoutes } from './routes/health.ts';
 import { pwaRoutes } from './static/pwa.ts';
 
 /** What the app needs from outside; `now` lets tests move the clock. */
@@ -39,12 +40,15 @@ export interface AppDeps {
   stripe?: Stripe;
   /** The mailer to use instead of one built from SMTP_URL (tests wait on its flush()). */
   mailer?: Mailer;
+  /** True once main.ts is shutting down: /healthz says not ready and connections are not kept alive. */
+  stopping?: () => boolean;
 }
 
 /** Builds the app: middleware, the API sub-apps, /models and the PWA. */
 export function createApp(deps: AppDeps) {
   const { config, db } = deps;
   const now = deps.now ?? (() => new Date());
+  const stopping = deps.stopping ?? (() => false);
   const stripe = deps.stripe ?? (config.billing.stripeSecretKey ? createStripeClient(config.billing.stripeSecretKey) : null);
   const routeDeps: RouteDeps = {
     config,
@@ -66,6 +70,8 @@ export function createApp(deps: AppDeps) {
       c.set('session', null);
       c.set('apiKey', null);
       await next();
+      // Shutting down: each connection closes after its answer, so the server can finish.
+      if (stopping()) c.res.headers.set('Connection', 'close');
     })
     // Outermost: whatever answered, a refused body must not leave the keep-alive connection out of step.
     .use('*', finishUnreadBody())
@@ -78,6 +84,7 @@ export function createApp(deps: AppDeps) {
     .use('/api/*', apiKeyAuth(routeDeps))
     .use('/billing/*', loadSession(routeDeps))
     .get('/api/health', (c) => c.json({ ok: true as const }, 200))
+    .route('/healthz', healthRoutes({ db, stopping }))
     // The privacy page states these numbers; reading them from here keeps page and server in step.
     .get('/api/privacy', (c) =>
       c.json({ logRetentionDays: config.logRetentionDays, sessionDays: config.sessionDays }, 200),

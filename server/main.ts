@@ -21,7 +21,8 @@ function readConfig(): Config {
 
 const config = readConfig();
 const db = openDb(databasePath(config.dataDir));
-const app = createApp({ config, db });
+let stopping = false;
+const app = createApp({ config, db, stopping: () => stopping });
 // Old access-log rows, expired sessions and expired mailed links go at start and hourly.
 const stopPurge = startHourlyPurge(db, config.logRetentionDays);
 if (!config.mail.smtpUrl) console.log(`clearcut: no SMTP_URL, so mails are saved in ${config.dataDir}/outbox and their links printed here`);
@@ -42,22 +43,33 @@ server.on('error', (err: NodeJS.ErrnoException) => {
   process.exit(1);
 });
 
-let stopping = false;
+/** How long requests in flight may take to finish after SIGTERM before their connections are cut. */
+const shutdownGraceMs = 10_000;
+
+/**
+ * Graceful shutdown: stop accepting connections, let the requests in flight finish (each
+ * connection closes after its answer; idle ones at once), then close the database, which
+ * checkpoints the WAL. A spend in flight either commits and is answered, or never starts.
+ */
 function shutdown(signal: string): void {
   if (stopping) return;
   stopping = true;
-  console.log(`clearcut: ${signal}, shutting down`);
+  console.log(`clearcut: ${signal}, shutting down: no new connections, finishing the requests in flight`);
   stopPurge();
   stopSettling();
   server.close(() => {
     closeDb(db);
+    console.log('clearcut: stopped');
     process.exit(0);
   });
-  // Keep-alive connections can hold close() open; don't wait for them forever.
+  const http = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+  http.closeIdleConnections?.();
   setTimeout(() => {
+    console.error(`clearcut: requests still open after ${shutdownGraceMs / 1000} s; closing their connections`);
+    http.closeAllConnections?.();
     closeDb(db);
-    process.exit(0);
-  }, 3000).unref();
+    process.exit(1);
+  }, shutdownGraceMs).unref();
 }
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));

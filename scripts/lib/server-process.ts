@@ -13,21 +13,29 @@ export interface RunningServer {
   dataDir: string;
   /** Everything the server printed so far. */
   output(): string;
+  /** Sends a signal to the process (SIGKILL for a crash, SIGTERM for a graceful stop). */
+  kill(signal: NodeJS.Signals): void;
+  /** Resolves with the exit code when the process ends (null when a signal ended it). */
+  exited: Promise<number | null>;
   /** The link in the `index`th mail (0: the first) to `to` (without SMTP_URL the server prints it), waiting up to 10 s for it. */
   mailLink(to: string, index?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
-/** Starts the server and resolves once it prints its listening line. */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+/**
+ * Starts the server and resolves once it prints its listening line. With `options.dataDir` it
+ * runs on that folder (a restart on the same database) and stop() leaves the folder in place.
+ */
+export async function startServer(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<RunningServer> {
   if (!existsSync(join(distDir, 'index.html'))) throw new Error('dist/ has no built PWA: run `npm run build` first');
-  const dataDir = mkdtempSync(join(tmpdir(), 'clearcut-data-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'clearcut-data-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: rootDir,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -42,6 +50,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     url,
     dataDir,
     output: () => output,
+    kill: (signal) => child.kill(signal),
+    exited,
     async mailLink(to, index = 0) {
       const find = () => {
         const escaped = to.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -54,12 +64,11 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       return link;
     },
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -38,6 +38,15 @@ export function openDb(file: string): Db {
   return db;
 }
 
+/** True when the connection is open and answers a query (the readiness check). */
+export function databaseReachable(db: Db): boolean {
+  try {
+    return db.$client.open && db.$client.prepare('select 1').pluck().get() === 1;
+  } catch {
+    return false;
+  }
+}
+
 /** Closes the connection (checkpointing the WAL). */
 export function closeDb(db: Db): void {
   if (db.$client.open) db.$client.close();
