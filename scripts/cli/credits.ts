@@ -1,9 +1,12 @@
 /**
  * Spending credits for full-size results: one request per charged photo to the server's
- * `POST /api/credits/spend`, with an API key. No image bytes are ever sent: only the
- * result's width and height and an idempotency key.
+ * `POST /api/credits/spend`, with an API key, through the typed client the PWA uses too
+ * (`hc<AppType>`: the request and the answers' types come from the server's route). No
+ * image bytes are ever sent: only the result's width and height and an idempotency key.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { hc, type InferRequestType } from 'hono/client';
+import type { AppType } from '../../server/app.ts';
 
 /** What decides a result's pixels, so the same photo with the same options is the same export. */
 export interface ExportIdentity {
@@ -41,15 +44,19 @@ export class SpendError extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The server's `{ error: { message } }`, or the status line when the body is something else. */
-async function errorMessage(res: Response): Promise<{ message: string; code?: string; balance?: number }> {
+/** The server's `{ error: { code, message } }` of an answer the route does not type (401, 403, 429, 5xx), or the status line. */
+async function errorMessage(res: { status: number; statusText: string; json(): Promise<unknown> }): Promise<{ message: string; code?: string }> {
   try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string }; balance?: number };
-    return { message: body.error?.message ?? `HTTP ${res.status}`, code: body.error?.code, balance: body.balance };
+    const body = (await res.json()) as { error?: { code?: string; message?: string } };
+    return { message: body.error?.message ?? `HTTP ${res.status}`, code: body.error?.code };
   } catch {
     return { message: `HTTP ${res.status} ${res.statusText}`.trim() };
   }
 }
+
+type SpendEndpoint = ReturnType<typeof hc<AppType>>['api']['credits']['spend'];
+/** What a spend sends: the export's width and height and its idempotency key. */
+export type SpendRequest = InferRequestType<SpendEndpoint['$post']>['json'];
 
 /**
  * Spends for one export. Network failures, 429 and 5xx are retried a few times with the
@@ -58,21 +65,16 @@ async function errorMessage(res: Response): Promise<{ message: string; code?: st
 export async function spendCredit(
   server: string,
   apiKey: string,
-  request: { idempotencyKey: string; width: number; height: number },
+  request: SpendRequest,
   options: { fetch?: typeof fetch; attempts?: number; signal?: AbortSignal } = {},
 ): Promise<Spent> {
-  const doFetch = options.fetch ?? fetch;
   const attempts = options.attempts ?? 4;
+  const spend = hc<AppType>(server, { fetch: options.fetch, headers: { authorization: `Bearer ${apiKey}` } }).api.credits.spend;
   let lastProblem = '';
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    let res: Response;
+    let res;
     try {
-      res = await doFetch(`${server}/api/credits/spend`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify(request),
-        signal: options.signal,
-      });
+      res = await spend.$post({ json: request }, { init: { signal: options.signal } });
     } catch (err) {
       if (options.signal?.aborted) throw err;
       const cause = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
@@ -80,18 +82,21 @@ export async function spendCredit(
       if (attempt < attempts) await sleep(500 * 2 ** (attempt - 1));
       continue;
     }
-    if (res.ok) {
-      const body = (await res.json()) as { balance: number; charged: number };
+    if (res.status === 200) {
+      const body = await res.json();
       return { charged: body.charged, balance: body.balance, replayed: res.headers.get('idempotent-replayed') === 'true' };
     }
-    const { message, code, balance } = await errorMessage(res);
     if (res.status === 402) {
-      throw new SpendError(`not enough credits for full size (balance ${balance ?? 0}); buy more on your account page, or use --size standard (free)`);
+      const { balance } = await res.json();
+      throw new SpendError(`not enough credits for full size (balance ${balance}); buy more on your account page, or use --size standard (free)`);
     }
-    if (res.status === 401) throw new SpendError(`the server refused the API key (${message}); check CLEARCUT_API_KEY`);
-    if (res.status === 403) throw new SpendError(`the server refused the request (${code ?? res.status}: ${message})`);
-    lastProblem = `the credits server answered ${res.status} (${message})`;
-    if (res.status !== 429 && res.status < 500) break;
+    // 401, 403, 429 and 5xx come from the key guard, the rate limit and onError, which the route's types do not list.
+    const status: number = res.status;
+    const { message, code } = await errorMessage(res);
+    if (status === 401) throw new SpendError(`the server refused the API key (${message}); check CLEARCUT_API_KEY`);
+    if (status === 403) throw new SpendError(`the server refused the request (${code ?? status}: ${message})`);
+    lastProblem = `the credits server answered ${status} (${message})`;
+    if (status !== 429 && status < 500) break;
     if (attempt < attempts) {
       const retryAfter = Number(res.headers.get('retry-after'));
       await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 60) * 1000 : 500 * 2 ** (attempt - 1));

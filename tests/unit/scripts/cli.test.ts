@@ -174,7 +174,7 @@ describe('spending a credit', () => {
     expect(spent).toEqual({ balance: 2, charged: 1, replayed: false });
     expect(seen).toHaveLength(1);
     expect(seen[0].url).toBe('http://cc/api/credits/spend');
-    expect((seen[0].init.headers as Record<string, string>).authorization).toBe('Bearer cc_key');
+    expect(new Headers(seen[0].init.headers).get('authorization')).toBe('Bearer cc_key');
     expect(JSON.parse(seen[0].init.body as string)).toEqual(request);
   });
 
