@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { blurredBackground, blurRgba, colorBackground, compose, coverFit, flatten, resizeRgba, TRANSPARENT } from '../../web/src/cutout/compose.ts';
+import { blurredBackground, blurRgba, colorBackground, compose, coverFit, flatten, TRANSPARENT } from '../../web/src/cutout/compose.ts';
 import { renderExport } from '../../web/src/cutout/export.ts';
+import { resizeRgba } from '../../web/src/cutout/resample.ts';
 import type { AlphaMatte, RgbaImage } from '../../web/src/cutout/image.ts';
 
 /** An image from rows of [r, g, b, a] pixels. */
@@ -48,22 +49,6 @@ describe('flatten', () => {
   it('leaves pixels alone on a transparent background', () => {
     const img = compose(photo, alpha);
     expect(flatten(img, TRANSPARENT)).toBe(img);
-  });
-});
-
-describe('resizeRgba', () => {
-  it('weights colours by alpha, so a subject next to transparency keeps its colour (no dark fringe)', () => {
-    const edge = image([[[200, 100, 50, 255], [0, 0, 0, 0]]]);
-    expect(pixels(resizeRgba(edge, 1, 1, true))).toEqual([[200, 100, 50, 128]]);
-    // Filtering the straight values would darken it: what premultiplying avoids.
-    expect(pixels(resizeRgba(edge, 1, 1, false))).toEqual([[100, 50, 25, 128]]);
-  });
-
-  it('averages with the tent filter when shrinking and returns the same image at the same size', () => {
-    const img = image([[[0, 0, 0, 255], [100, 100, 100, 255], [0, 0, 0, 255], [100, 100, 100, 255]]]);
-    // Output centres fall at 0.5 and 2.5: weights 3/7, 3/7, 1/7 over the three nearest.
-    expect(pixels(resizeRgba(img, 2, 1))).toEqual([[43, 43, 43, 255], [57, 57, 57, 255]]);
-    expect(resizeRgba(img, 4, 1)).toBe(img);
   });
 });
 

@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../../web/src/cutout/image.ts';
 import { preprocess } from '../../../web/src/cutout/preprocess.ts';
-import { boxMean, refineAlpha, upsampleAlpha } from '../../../web/src/cutout/refine.ts';
+import { boxMeanInto, refineAlpha, upsampleAlpha } from '../../../web/src/cutout/refine.ts';
 import { randomBytes } from '../../fixtures/files.ts';
 import { createHash } from 'node:crypto';
 import { lcg, noisyRgba } from './support/noisy.ts';
 
 const isnet = { mean: [0.5, 0.5, 0.5], std: [1, 1, 1] } as { mean: [number, number, number]; std: [number, number, number] };
+
+/** boxMeanInto into a new array. */
+function boxMean(src: Float32Array, w: number, h: number, r: number): Float32Array {
+  const out = new Float32Array(w * h);
+  boxMeanInto(src, out, new Float32Array(w * h), w, h, r);
+  return out;
+}
 
 /** The mean over the (2r+1)² box, clamped at the borders, the slow obvious way. */
 function boxMeanReference(src: Float32Array, w: number, h: number, r: number): number[] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resizePlane, resizeRgbaToPlanes, tentTaps } from '../../../web/src/cutout/resample.ts';
+import type { RgbaImage } from '../../../web/src/cutout/image.ts';
+import { resizePlane, resizeRgba, resizeRgbaToPlanes, tentTaps } from '../../../web/src/cutout/resample.ts';
 import { noisyRgba } from './support/noisy.ts';
 
 /** The taps of output `i` as [source index, weight] pairs. */
@@ -159,3 +160,23 @@ function resizeWholeImage(data: Uint8ClampedArray, sw: number, sh: number, dw: n
   }
   return out;
 }
+
+/** An image from rows of [r, g, b, a] pixels. */
+const image = (rows: number[][][]): RgbaImage => ({ width: rows[0].length, height: rows.length, data: Uint8ClampedArray.from(rows.flat(2)) });
+const pixels = (img: RgbaImage) => Array.from({ length: img.width * img.height }, (_, i) => Array.from(img.data.subarray(i * 4, i * 4 + 4)));
+
+describe('resizeRgba', () => {
+  it('weights colours by alpha, so a subject next to transparency keeps its colour (no dark fringe)', () => {
+    const edge = image([[[200, 100, 50, 255], [0, 0, 0, 0]]]);
+    expect(pixels(resizeRgba(edge, 1, 1, true))).toEqual([[200, 100, 50, 128]]);
+    // Filtering the straight values would darken it: what premultiplying avoids.
+    expect(pixels(resizeRgba(edge, 1, 1, false))).toEqual([[100, 50, 25, 128]]);
+  });
+
+  it('averages with the tent filter when shrinking and returns the same image at the same size', () => {
+    const img = image([[[0, 0, 0, 255], [100, 100, 100, 255], [0, 0, 0, 255], [100, 100, 100, 255]]]);
+    // Output centres fall at 0.5 and 2.5: weights 3/7, 3/7, 1/7 over the three nearest.
+    expect(pixels(resizeRgba(img, 2, 1))).toEqual([[43, 43, 43, 255], [57, 57, 57, 255]]);
+    expect(resizeRgba(img, 4, 1)).toBe(img);
+  });
+});

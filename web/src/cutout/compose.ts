@@ -1,10 +1,10 @@
 /**
  * Compose stage: photo + alpha matte -> the cutout's RGBA pixels, on a transparent, a
  * solid-colour or an image background; and the pure pixel helpers exports need around it:
- * resizing without dark fringes, cover-fitting a background image, and a fast blur.
+ * cover-fitting a background image and a fast blur (resizing is resample.ts's).
  */
 import type { AlphaMatte, RgbaImage } from './image.ts';
-import { tentTaps } from './resample.ts';
+import { resizeRgba } from './resample.ts';
 
 /** What goes behind the subject. An image background has the cutout's own size. */
 export type Background =
@@ -88,63 +88,6 @@ export function flatten(image: RgbaImage, background: Background, inPlace = fals
     }
   }
   return { width: image.width, height: image.height, data: out };
-}
-
-/**
- * Resizes RGBA pixels with the tent filter. With `premultiplied` (for pixels with
- * transparency) colours are weighted by their alpha while filtering, so transparent
- * neighbours do not darken the edges; otherwise alpha is filtered like the colours.
- */
-export function resizeRgba(image: RgbaImage, dw: number, dh: number, premultiplied = true): RgbaImage {
-  const { width: sw, height: sh, data } = image;
-  if (sw === dw && sh === dh) return image;
-  const tx = tentTaps(sw, dw);
-  const ty = tentTaps(sh, dh);
-  const tmp = new Float32Array(dw * sh * 4);
-  for (let y = 0; y < sh; y++) {
-    const row = y * sw * 4;
-    for (let x = 0; x < dw; x++) {
-      const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
-      let r = 0, g = 0, b = 0, a = 0;
-      for (let k = 0; k < n; k++) {
-        const p = row + (s0 + k) * 4;
-        const w = tx.weights[wo + k];
-        const wa = premultiplied ? (w * data[p + 3]) / 255 : w;
-        r += data[p] * wa;
-        g += data[p + 1] * wa;
-        b += data[p + 2] * wa;
-        a += data[p + 3] * w;
-      }
-      const t = (y * dw + x) * 4;
-      tmp[t] = r;
-      tmp[t + 1] = g;
-      tmp[t + 2] = b;
-      tmp[t + 3] = a;
-    }
-  }
-  const out = new Uint8ClampedArray(dw * dh * 4);
-  for (let y = 0; y < dh; y++) {
-    const s0 = ty.start[y], n = ty.count[y], wo = y * ty.stride;
-    for (let x = 0; x < dw; x++) {
-      let r = 0, g = 0, b = 0, a = 0;
-      for (let k = 0; k < n; k++) {
-        const w = ty.weights[wo + k];
-        const t = ((s0 + k) * dw + x) * 4;
-        r += tmp[t] * w;
-        g += tmp[t + 1] * w;
-        b += tmp[t + 2] * w;
-        a += tmp[t + 3] * w;
-      }
-      const o = (y * dw + x) * 4;
-      // Back to straight alpha: divide the weighted colour by the weight of alpha.
-      const k = premultiplied ? (a > 0 ? 255 / a : 0) : 1;
-      out[o] = r * k;
-      out[o + 1] = g * k;
-      out[o + 2] = b * k;
-      out[o + 3] = a;
-    }
-  }
-  return { width: dw, height: dh, data: out };
 }
 
 /** A rectangle of the pixels, copied. */

@@ -5,11 +5,12 @@
  */
 import { exportDimensions, type ExportSize } from '../../../common/export-size.ts';
 import type { OutputFormat } from '../../../common/output-format.ts';
-import { blurredBackground, colorBackground, compose, coverFit, flatten, resizeRgba, TRANSPARENT, type Background } from './compose.ts';
+import { blurredBackground, colorBackground, compose, coverFit, flatten, TRANSPARENT, type Background } from './compose.ts';
 import { decodeInBrowser, DEFAULT_MAX_PIXELS } from './decode.ts';
 import { encodeInBrowser, keepsAlpha } from './encode.ts';
 import { ImageTooLargeError, UnsupportedImageError } from './errors.ts';
 import type { AlphaMatte, RgbaImage } from './image.ts';
+import { resizeRgba } from './resample.ts';
 
 /** A background as the UI chooses it: colours as `#rrggbb`, the user's image as its file. */
 export type ExportBackground =

@@ -33,8 +33,8 @@ export interface RefineOptions {
 
 export const DEFAULT_REFINE: RefineOptions = { radius: 1, epsilon: 1e-4, bound: 0 };
 
-/** Writes the mean over a (2r+1)² box of `src` to `out` (clamped at the borders); `tmp` is scratch. */
-function boxMeanInto(src: Float32Array, out: Float32Array, tmp: Float32Array, w: number, h: number, r: number): void {
+/** Writes the mean over a (2r+1)² box of `src` to `out` (clamped at the borders: divides by the pixels inside); `tmp` is scratch. */
+export function boxMeanInto(src: Float32Array, out: Float32Array, tmp: Float32Array, w: number, h: number, r: number): void {
   // 1 / (number of taps inside the image) for each position along x and along y.
   const invX = new Float32Array(w), invY = new Float32Array(h);
   for (let x = 0; x < w; x++) invX[x] = 1 / (Math.min(w - 1, x + r) - Math.max(0, x - r) + 1);
@@ -59,13 +59,6 @@ function boxMeanInto(src: Float32Array, out: Float32Array, tmp: Float32Array, w:
     const k = invY[y];
     for (let x = 0, o = y * w; x < w; x++) out[o + x] = col[x] * k;
   }
-}
-
-/** Mean over a (2r+1)² box, clamped at the borders (divides by the pixels inside). */
-export function boxMean(src: Float32Array, w: number, h: number, r: number): Float32Array {
-  const out = new Float32Array(w * h);
-  boxMeanInto(src, out, new Float32Array(w * h), w, h, r);
-  return out;
 }
 
 /** Lowest (`max` false) or highest value over a (2r+1)² box, clamped at the borders. */

@@ -1,8 +1,11 @@
 /**
  * Separable resampling with a triangle (tent) filter: bilinear when enlarging, and
  * widened to cover every source pixel when shrinking, so a 24-megapixel photo brought
- * down to the network's 1024 pixels is averaged, not aliased.
+ * down to the network's 1024 pixels is averaged, not aliased. Every resizer of the engine
+ * is here: float planes (the network's map), RGBA to the network's input planes, and
+ * RGBA to RGBA (exports and backgrounds).
  */
+import type { RgbaImage } from './image.ts';
 
 /** For each output index: the first source index, how many taps, and their weights. */
 export interface Taps {
@@ -136,4 +139,61 @@ export function resizeRgbaToPlanes(data: Uint8ClampedArray, sw: number, sh: numb
     }
   }
   return out;
+}
+
+/**
+ * Resizes RGBA pixels with the tent filter. With `premultiplied` (for pixels with
+ * transparency) colours are weighted by their alpha while filtering, so transparent
+ * neighbours do not darken the edges; otherwise alpha is filtered like the colours.
+ */
+export function resizeRgba(image: RgbaImage, dw: number, dh: number, premultiplied = true): RgbaImage {
+  const { width: sw, height: sh, data } = image;
+  if (sw === dw && sh === dh) return image;
+  const tx = tentTaps(sw, dw);
+  const ty = tentTaps(sh, dh);
+  const tmp = new Float32Array(dw * sh * 4);
+  for (let y = 0; y < sh; y++) {
+    const row = y * sw * 4;
+    for (let x = 0; x < dw; x++) {
+      const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
+      let r = 0, g = 0, b = 0, a = 0;
+      for (let k = 0; k < n; k++) {
+        const p = row + (s0 + k) * 4;
+        const w = tx.weights[wo + k];
+        const wa = premultiplied ? (w * data[p + 3]) / 255 : w;
+        r += data[p] * wa;
+        g += data[p + 1] * wa;
+        b += data[p + 2] * wa;
+        a += data[p + 3] * w;
+      }
+      const t = (y * dw + x) * 4;
+      tmp[t] = r;
+      tmp[t + 1] = g;
+      tmp[t + 2] = b;
+      tmp[t + 3] = a;
+    }
+  }
+  const out = new Uint8ClampedArray(dw * dh * 4);
+  for (let y = 0; y < dh; y++) {
+    const s0 = ty.start[y], n = ty.count[y], wo = y * ty.stride;
+    for (let x = 0; x < dw; x++) {
+      let r = 0, g = 0, b = 0, a = 0;
+      for (let k = 0; k < n; k++) {
+        const w = ty.weights[wo + k];
+        const t = ((s0 + k) * dw + x) * 4;
+        r += tmp[t] * w;
+        g += tmp[t + 1] * w;
+        b += tmp[t + 2] * w;
+        a += tmp[t + 3] * w;
+      }
+      const o = (y * dw + x) * 4;
+      // Back to straight alpha: divide the weighted colour by the weight of alpha.
+      const k = premultiplied ? (a > 0 ? 255 / a : 0) : 1;
+      out[o] = r * k;
+      out[o + 1] = g * k;
+      out[o + 2] = b * k;
+      out[o + 3] = a;
+    }
+  }
+  return { width: dw, height: dh, data: out };
 }
