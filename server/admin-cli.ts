@@ -1,6 +1,8 @@
-/** `npm run admin -- <command>`: make-admin EMAIL, ban EMAIL, unban EMAIL, grant/deduct EMAIL N REASON, refund ORDER_ID, visits [DAYS]. */
+/** `npm run admin -- <command>`: make-admin, ban, unban, grant/deduct, refund, visits, check, backup. */
 import { adjustCredits, banUser, formatDailyVisits, makeAdmin, refundOrder, unbanUser, type AdminResult } from './admin.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { checkDatabase } from './credits/check.ts';
+import { backupDatabase } from './db/backup.ts';
 import { closeDb, databasePath, openDb } from './db/client.ts';
 
 const usage = `usage: npm run admin -- <command>
@@ -10,9 +12,12 @@ const usage = `usage: npm run admin -- <command>
   grant EMAIL N REASON    add N credits (an "adjust" ledger row with the reason)
   deduct EMAIL N REASON   take N credits (refused if the balance is smaller)
   refund ORDER_ID    mark a paid local-provider order refunded and take its credits back
-  visits [DAYS]      requests and distinct visitors per day (default 30 days)`;
+  visits [DAYS]      requests and distinct visitors per day (default 30 days)
+  check              verify the ledger: balances = sums of ledger rows, no key twice, nothing
+                     negative, SQLite's integrity check (exits 1 on any mismatch)
+  backup FILE        a consistent copy of the live database (SQLite online backup) to a new FILE`;
 
-function run(args: string[]): number {
+async function run(args: string[]): Promise<number> {
   const [command, arg, ...rest] = args;
   if (!command || command === 'help' || command === '--help') {
     console.log(usage);
@@ -31,6 +36,31 @@ function run(args: string[]): number {
   const db = openDb(databasePath(config.dataDir));
   try {
     let result: AdminResult;
+    if (command === 'check') {
+      const report = checkDatabase(db);
+      for (const problem of report.problems) console.error(`mismatch: ${problem}`);
+      const summary = `${report.accounts} accounts, ${report.ledgerRows} ledger rows`;
+      if (report.problems.length > 0) {
+        console.error(`check: ${report.problems.length} problem(s) in ${summary}`);
+        return 1;
+      }
+      console.log(`check: ok (${summary}; balances equal their ledgers, no key twice, nothing negative, integrity ok)`);
+      return 0;
+    }
+    if (command === 'backup') {
+      if (!arg) {
+        console.error(`backup: give the FILE to write\n\n${usage}`);
+        return 1;
+      }
+      try {
+        const { pages } = await backupDatabase(db, arg);
+        console.log(`backup: ${pages} pages written to ${arg}`);
+        return 0;
+      } catch (err) {
+        console.error(`backup: ${err instanceof Error ? err.message : String(err)}`);
+        return 1;
+      }
+    }
     if (command === 'visits') {
       const days = arg === undefined ? 30 : Number(arg);
       if (!Number.isInteger(days) || days < 1) {
@@ -67,4 +97,4 @@ function run(args: string[]): number {
   }
 }
 
-process.exitCode = run(process.argv.slice(2));
+process.exitCode = await run(process.argv.slice(2));
