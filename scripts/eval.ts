@@ -13,11 +13,20 @@
  * of the mirrored photo; models are then named ID+flip). Prints a table per model, a
  * summary, and as its last line one JSON object with the means. `--check` exits 1 when a model, refined, misses its bars
  * (CHECK below). Progress goes to stderr.
+ *
+ * Edge colour (scripts/lib/edge-colour.ts): each photo, composited by its true matte over
+ * the next photo of the list as a known old background, is cut out with the model's matte
+ * and put on black and on white; the colour error within the edge band against the truth,
+ * with the photo's colours kept (`kept`, as before the foreground stage) and with the
+ * app's estimated foreground colours (`est`).
  */
 import { parseArgs } from 'node:util';
 import { manifest, modelInfo, type ModelInfo } from '../web/src/cutout/model.ts';
+import { coverFit } from '../web/src/cutout/compose.ts';
+import { DEFAULT_FOREGROUND } from '../web/src/cutout/foreground.ts';
 import { DEFAULT_REFINE, refineAlpha, upsampleAlpha } from '../web/src/cutout/refine.ts';
-import { defaultGtDir, flipAveragedMap, listPairs, loadPair, modelMap } from './lib/eval-data.ts';
+import { compositeOver, edgeColourError } from './lib/edge-colour.ts';
+import { defaultGtDir, flipAveragedMap, listPairs, loadPair, modelMap, type Pair } from './lib/eval-data.ts';
 import { median } from './lib/median.ts';
 import { DEFAULT_BAND, meanScores, scoreMatte, type Scores } from './lib/metrics.ts';
 import { closeNodeSessions, nodeBackend } from './lib/node-engine.ts';
@@ -28,10 +37,14 @@ import { table } from './lib/table.ts';
  * The bars of `--check`, with the app's refinement on. The default must score at least
  * what fp16 @ 1024 scores plainly (issue #8's first row); every model the app offers
  * must be strictly better than isnet-quint8 @ 1024 refined, the "Fast" choice it replaced.
+ * Edge colour: with the true matte the estimated foreground must beat the photo's own
+ * colours; with each model's matte (where the matte's own errors dominate, and on binary
+ * truths a soft predicted edge is an alpha error the colours cannot fix) it must not be
+ * worse than them by more than `edgeColourSlack`.
  */
 export const CHECK = {
   default: { maxMae: 0.0348, minIou: 0.899 },
-  every: { maeBelow: 0.0478, iouAbove: 0.8574 },
+  every: { maeBelow: 0.0478, iouAbove: 0.8574, edgeColourSlack: 0.0005 },
 };
 
 const usage = 'usage: npm run eval -- [--dir DIR] [--model ID] [--onnx FILE]... [--flip] [--limit N] [--no-cache] [--check]';
@@ -41,6 +54,8 @@ interface Row {
   size: string;
   plain: Scores;
   refined: Scores;
+  /** Edge colour error of the plain and refined mattes: photo's colours kept, and estimated. */
+  colour: { plain: [number | null, number | null]; refined: [number | null, number | null] };
 }
 
 interface Summary {
@@ -51,6 +66,9 @@ interface Summary {
   iou: number;
   edgeMae: number | null;
   boundaryF: number;
+  /** Edge colour error with the photo's colours kept, and with the estimated foreground (null without an edge). */
+  edgeColourKept: number | null;
+  edgeColour: number | null;
   /** Median CPU milliseconds of upsampling (plain) or refinement, per photo. */
   upsampleMs: number;
 }
@@ -122,6 +140,20 @@ async function main(): Promise<number> {
     return 2;
   }
 
+  // Every photo decoded once; each one's test composite has the next photo behind it.
+  const pairs: Pair[] = [];
+  for (const file of files) pairs.push(await loadPair(file));
+  const composites = pairs.map((pair, i) => {
+    const { width, height } = pair.image;
+    return compositeOver(pair.image, pair.truth, coverFit(pairs[(i + 1) % pairs.length].image, width, height));
+  });
+  // The same measure with the true matte itself: the foreground stage alone, whatever the model.
+  const trueMatteColour = pairs.map((pair, i) => [edgeColourError(pair.image, pair.truth, composites[i], pair.truth, null), edgeColourError(pair.image, pair.truth, composites[i], pair.truth, DEFAULT_FOREGROUND)]);
+  const meanOf = (xs: (number | null)[]) => {
+    const v = xs.filter((x): x is number => x !== null);
+    return v.length === 0 ? null : v.reduce((a, b) => a + b, 0) / v.length;
+  };
+
   const summaries: Summary[] = [];
   const sections: string[] = [];
   for (const model of models) {
@@ -129,8 +161,7 @@ async function main(): Promise<number> {
     const rows: Row[] = [];
     const plainMs: number[] = [];
     const refineMs: number[] = [];
-    for (const [i, file] of files.entries()) {
-      const pair = await loadPair(file);
+    for (const [i, pair] of pairs.entries()) {
       const { input, map, cached, inferMs } = await (args.flip ? flipAveragedMap : modelMap)(model, pair, !args['no-cache']);
       const { width, height } = pair.image;
       // CPU time, not wall time: the machine may be shared, and both run synchronously.
@@ -145,21 +176,38 @@ async function main(): Promise<number> {
         size: `${width}x${height}`,
         plain: scoreMatte(plain, pair.truth, pair.ignore),
         refined: scoreMatte(refined, pair.truth, pair.ignore),
+        colour: {
+          plain: [edgeColourError(pair.image, pair.truth, composites[i], plain, null), edgeColourError(pair.image, pair.truth, composites[i], plain, DEFAULT_FOREGROUND)],
+          refined: [edgeColourError(pair.image, pair.truth, composites[i], refined, null), edgeColourError(pair.image, pair.truth, composites[i], refined, DEFAULT_FOREGROUND)],
+        },
       });
       console.error(`[${name}] photo ${i + 1}/${files.length} ${pair.name}: ${cached ? 'cached map' : `inferred in ${(inferMs / 1000).toFixed(1)} s`}`);
     }
     const meanPlain = meanScores(rows.map((r) => r.plain));
     const meanRefined = meanScores(rows.map((r) => r.refined));
     for (const [refine, s, ms] of [[false, meanPlain, plainMs], [true, meanRefined, refineMs]] as const) {
-      summaries.push({ model: name, refine, images: rows.length, mae: s.mae, iou: s.iou, edgeMae: s.edgeMae, boundaryF: s.boundaryF, upsampleMs: median(ms) });
+      const colour = rows.map((r) => r.colour[refine ? 'refined' : 'plain']);
+      summaries.push({
+        model: name,
+        refine,
+        images: rows.length,
+        mae: s.mae,
+        iou: s.iou,
+        edgeMae: s.edgeMae,
+        boundaryF: s.boundaryF,
+        edgeColourKept: meanOf(colour.map((c) => c[0])),
+        edgeColour: meanOf(colour.map((c) => c[1])),
+        upsampleMs: median(ms),
+      });
     }
+    const refinedColour = [meanOf(rows.map((r) => r.colour.refined[0])), meanOf(rows.map((r) => r.colour.refined[1]))];
     sections.push(
       `${name}: plain bilinear (left) vs refined (right)\n` +
         table(
-          ['image', 'size', 'MAE', 'IoU', 'edge MAE', 'BF', '| MAE', 'IoU', 'edge MAE', 'BF'],
+          ['image', 'size', 'MAE', 'IoU', 'edge MAE', 'BF', '| MAE', 'IoU', 'edge MAE', 'BF', 'colour kept', 'est'],
           [
-            ...rows.map((r) => [r.name, r.size, ...scoreCells(r.plain), ...scoreCells(r.refined)]),
-            ['mean', '', ...scoreCells(meanPlain), ...scoreCells(meanRefined)],
+            ...rows.map((r) => [r.name, r.size, ...scoreCells(r.plain), ...scoreCells(r.refined), f(r.colour.refined[0]), f(r.colour.refined[1])]),
+            ['mean', '', ...scoreCells(meanPlain), ...scoreCells(meanRefined), f(refinedColour[0]), f(refinedColour[1])],
           ].map((cells) => cells.map((c, i) => (i === 6 ? `| ${c}` : c))),
           1,
         ),
@@ -168,16 +216,19 @@ async function main(): Promise<number> {
   await closeNodeSessions();
 
   const summaryTable = table(
-    ['model', 'refine', 'MAE', 'IoU', 'edge MAE', 'boundary F', 'cpu ms/photo'],
-    summaries.map((s) => [s.model, s.refine ? 'on' : 'off', f(s.mae), f(s.iou), f(s.edgeMae), f(s.boundaryF, 3), s.upsampleMs.toFixed(1)]),
+    ['model', 'refine', 'MAE', 'IoU', 'edge MAE', 'boundary F', 'edge colour kept', 'est', 'cpu ms/photo'],
+    summaries.map((s) => [s.model, s.refine ? 'on' : 'off', f(s.mae), f(s.iou), f(s.edgeMae), f(s.boundaryF, 3), f(s.edgeColourKept), f(s.edgeColour), s.upsampleMs.toFixed(1)]),
     1,
   );
   console.log(sections.join('\n\n'));
   console.log(
     `\nMeans over ${files.length} photos from ${args.dir}. MAE and edge MAE: alpha in [0, 1]; IoU at 0.5; edge MAE within ${DEFAULT_BAND} px of the true edge;` +
-      ` BF: boundary F, edges matched within ceil(0.008 x diagonal) px. Refinement: ${JSON.stringify(DEFAULT_REFINE)}; cpu ms/photo: median CPU time of the upsampling alone.\n`,
+      ` BF: boundary F, edges matched within ceil(0.008 x diagonal) px. Edge colour: mean |colour error| in [0, 1] within ${DEFAULT_BAND} px of the true edge of each photo composited over the next one and cut out onto black and white, photo's colours kept vs estimated foreground. Refinement: ${JSON.stringify(DEFAULT_REFINE)}; cpu ms/photo: median CPU time of the upsampling alone.\n`,
   );
   console.log(summaryTable);
+  const trueColour = [meanOf(trueMatteColour.map((c) => c[0])), meanOf(trueMatteColour.map((c) => c[1]))];
+  const softer = trueMatteColour.filter((c) => c[0] !== null && c[1] !== null && c[1] < c[0]).length;
+  console.log(`\nEdge colour with the true matte (the foreground stage alone): kept ${f(trueColour[0])}, estimated ${f(trueColour[1])}; estimated better on ${softer} of ${pairs.length} photos.`);
 
   let status = 0;
   let check: { passed: boolean; failures: string[] } | undefined;
@@ -189,6 +240,10 @@ async function main(): Promise<number> {
       const bars: [boolean, string][] = [
         [s.mae < CHECK.every.maeBelow, `MAE ${f(s.mae)} < ${CHECK.every.maeBelow}`],
         [s.iou > CHECK.every.iouAbove, `IoU ${f(s.iou)} > ${CHECK.every.iouAbove}`],
+        [
+          s.edgeColour !== null && s.edgeColourKept !== null && s.edgeColour <= s.edgeColourKept + CHECK.every.edgeColourSlack,
+          `edge colour ${f(s.edgeColour)} <= ${f(s.edgeColourKept)} (photo's colours kept) + ${CHECK.every.edgeColourSlack}`,
+        ],
       ];
       if (model.id === manifest.default) {
         bars.push([s.mae <= CHECK.default.maxMae, `MAE ${f(s.mae)} <= ${CHECK.default.maxMae}`]);
@@ -196,6 +251,9 @@ async function main(): Promise<number> {
       }
       for (const [ok, bar] of bars) (ok ? passes : failures).push(`${model.id}${model.id === manifest.default ? ' (default)' : ''} refined: ${ok ? '' : 'not '}${bar}`);
     }
+    const [kept, estimated] = trueColour;
+    const foregroundOk = kept !== null && estimated !== null && estimated < kept;
+    (foregroundOk ? passes : failures).push(`true matte: edge colour ${foregroundOk ? '' : 'not '}${f(estimated)} < ${f(kept)} (photo's colours kept)`);
     check = { passed: failures.length === 0, failures };
     if (failures.length > 0) {
       console.error(`eval --check FAILED on ${files.length} photos: ${failures.join('; ')}`);
@@ -212,7 +270,8 @@ async function main(): Promise<number> {
       band: DEFAULT_BAND,
       refineOptions: DEFAULT_REFINE,
       backend: nodeBackend,
-      results: summaries.map((s) => ({ ...s, mae: round(s.mae), iou: round(s.iou), edgeMae: round(s.edgeMae), boundaryF: round(s.boundaryF), upsampleMs: Math.round(s.upsampleMs * 10) / 10 })),
+      results: summaries.map((s) => ({ ...s, mae: round(s.mae), iou: round(s.iou), edgeMae: round(s.edgeMae), boundaryF: round(s.boundaryF), edgeColourKept: round(s.edgeColourKept), edgeColour: round(s.edgeColour), upsampleMs: Math.round(s.upsampleMs * 10) / 10 })),
+      edgeColourTrueMatte: { kept: round(trueColour[0]), estimated: round(trueColour[1]) },
       ...(check ? { check } : {}),
     }),
   );

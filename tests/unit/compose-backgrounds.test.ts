@@ -96,6 +96,27 @@ describe('blurredBackground', () => {
     expect([out.width, out.height]).toEqual([300, 200]);
     expect(pixels(out).every((p) => p.join() === '50,60,70,255')).toBe(true);
   });
+
+  it("given the cutout's matte, leaves the subject out: no halo of its colours around it", () => {
+    // A white square subject on a dark background; the matte is the square.
+    const W = 400, H = 300;
+    const photo = solid(W, H, [20, 30, 40, 255]);
+    const matte: AlphaMatte = { width: W, height: H, data: new Uint8Array(W * H) };
+    for (let y = 100; y < 200; y++) {
+      for (let x = 150; x < 250; x++) {
+        photo.data.set([255, 255, 255, 255], (y * W + x) * 4);
+        matte.data[y * W + x] = 255;
+      }
+    }
+    const at = (img: RgbaImage, x: number, y: number) => Array.from(img.data.subarray((y * W + x) * 4, (y * W + x) * 4 + 3));
+    // 4 px outside the subject's left edge, where the halo shows.
+    const plain = at(blurredBackground(photo, W, H), 146, 150);
+    const behind = at(blurredBackground(photo, W, H, 0.02, matte), 146, 150);
+    expect(plain[0]).toBeGreaterThan(100);
+    expect(behind).toEqual([20, 30, 40]);
+    // Far from the subject both are the background.
+    expect(at(blurredBackground(photo, W, H, 0.02, matte), 10, 10)).toEqual([20, 30, 40]);
+  });
 });
 
 describe('renderExport', () => {

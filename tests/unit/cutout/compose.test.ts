@@ -11,9 +11,9 @@ const matte = (...a: number[]): AlphaMatte => ({ width: a.length, height: 1, dat
 const pixels = (image: RgbaImage) => Array.from({ length: image.width * image.height }, (_, i) => Array.from(image.data.subarray(i * 4, i * 4 + 4)));
 
 describe('compose on a transparent background', () => {
-  it("keeps the photo's colours and takes the matte as alpha", () => {
+  it("keeps the photo's colours and takes the matte as alpha, with the foreground estimate off", () => {
     const photo = row([10, 20, 30, 255], [200, 100, 0, 255], [1, 2, 3, 255], [255, 255, 255, 255]);
-    const out = compose(photo, matte(0, 64, 200, 255), TRANSPARENT);
+    const out = compose(photo, matte(0, 64, 200, 255), TRANSPARENT, false, null);
     expect(pixels(out).map((p) => p[3])).toEqual([0, 64, 200, 255]);
     expect(pixels(out).slice(1)).toEqual([[200, 100, 0, 64], [1, 2, 3, 200], [255, 255, 255, 255]]);
     expect([out.width, out.height]).toEqual([4, 1]);

@@ -53,7 +53,7 @@ export function renderExport(photo: RgbaImage, alpha: AlphaMatte, size: ExportSi
   if (wanted.kind === 'transparent') behind = TRANSPARENT;
   else if (wanted.kind === 'color') behind = colorBackground(wanted.color);
   else if (wanted.kind === 'image') behind = { kind: 'image', image: coverFit(wanted.image, width, height) };
-  else behind = { kind: 'image', image: blurredBackground(photo, width, height, wanted.strength) };
+  else behind = { kind: 'image', image: blurredBackground(photo, width, height, wanted.strength, alpha) };
   const cutout = resizeRgba(compose(photo, alpha, TRANSPARENT), width, height, true);
   return flatten(cutout, behind);
 }
