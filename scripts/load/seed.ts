@@ -1,0 +1,45 @@
+/**
+ * Seeds a fresh data directory for `npm run load` through the server's own functions: many
+ * accounts (one password hash, computed once, shared by all: the hashing cost is measured at
+ * sign-in, not here), each with its welcome credits, one account rich enough to spend for the
+ * whole run, and an API key.
+ */
+import { createApiKey } from '../../server/auth/api-key.ts';
+import { hashPassword } from '../../server/auth/password.ts';
+import { createUser, markEmailVerified } from '../../server/auth/user.ts';
+import { grant, grantSignupCredits, inTransaction } from '../../server/credits/ledger.ts';
+import { closeDb, databasePath, openDb } from '../../server/db/client.ts';
+
+/** The password of every seeded account. */
+export const seedPassword = 'load test password, not a real one';
+
+/** What the scenarios need from the seeded database. */
+export interface Seeded {
+  emails: string[];
+  /** The account that spends (a million credits) and owns the API key. */
+  spender: string;
+  apiKey: string;
+}
+
+/** Creates `accounts` accounts in DATA_DIR's database, hashing with the server's scrypt cost. */
+export async function seed(dataDir: string, accounts: number, scryptLogN: number): Promise<Seeded> {
+  const db = openDb(databasePath(dataDir));
+  try {
+    const passwordHash = await hashPassword(seedPassword, scryptLogN);
+    const now = new Date();
+    const emails = Array.from({ length: accounts }, (_, i) => `load-${i}@example.com`);
+    const ids = inTransaction(db, () =>
+      emails.map((email) => {
+        const user = createUser(db, { email, passwordHash, displayName: `Load ${email}` }, now)!;
+        grantSignupCredits(db, user.id, 3, now);
+        markEmailVerified(db, user.id, email, now);
+        return user.id;
+      }),
+    );
+    grant(db, { userId: ids[0]!, amount: 1_000_000, kind: 'adjust', reference: 'load test', idempotencyKey: 'load-test', now });
+    const { key } = createApiKey(db, ids[0]!, 'load test', now)!;
+    return { emails, spender: emails[0]!, apiKey: key };
+  } finally {
+    closeDb(db);
+  }
+}
