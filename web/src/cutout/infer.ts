@@ -29,9 +29,9 @@ export interface Capabilities {
  * WebGPU when there is an adapter; otherwise WASM with a thread per core (up to 8) when
  * SharedArrayBuffer is allowed, else one thread.
  */
-export function chooseBackend(caps: Capabilities, prefer?: Backend): BackendInfo {
+export function chooseBackend(caps: Capabilities): BackendInfo {
   const threads = caps.crossOriginIsolated ? Math.max(1, Math.min(8, caps.hardwareConcurrency || 1)) : 1;
-  const backend: Backend = prefer === 'wasm' || !caps.webgpu ? 'wasm' : 'webgpu';
+  const backend: Backend = caps.webgpu ? 'webgpu' : 'wasm';
   return { backend, threads };
 }
 

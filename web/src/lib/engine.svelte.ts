@@ -2,7 +2,7 @@
  * The engine's state for the UI: which backend runs, which model is chosen, its download's
  * progress, and which models are kept in Cache Storage (available offline).
  */
-import { CutoutClient, type EngineInfo } from '../cutout/client.ts';
+import { CutoutBridge, type EngineInfo } from '../cutout/bridge.ts';
 import { cachedModelIds, manifest, modelInfo, removeCachedModel, type DownloadProgress, type ModelInfo } from '../cutout/model.ts';
 import { describeError } from './errors.ts';
 import { initialModelId, saveModelChoice } from './model-choice.ts';
@@ -17,7 +17,8 @@ function storage(): Storage | undefined {
 }
 
 export class EngineState {
-  readonly client = new CutoutClient();
+  /** The engine's workers: this state is their one owner. */
+  readonly bridge = new CutoutBridge();
   readonly models: readonly ModelInfo[] = manifest.models;
   info = $state<EngineInfo | undefined>();
   /** The chosen model: `?model=`, else the stored choice, else the manifest's default. */
@@ -34,7 +35,7 @@ export class EngineState {
   #opened = new Set<string>();
 
   constructor() {
-    this.client.onEngine = (info) => (this.info = info);
+    this.bridge.onEngine = (info) => (this.info = info);
   }
 
   /** The chosen model's manifest entry. */
@@ -45,7 +46,7 @@ export class EngineState {
   /** Picks the backend, and opens the chosen model now if it is already cached, so the first photo starts at once. */
   async warmUp(): Promise<void> {
     await this.refreshCached();
-    this.info = await this.client.init();
+    this.info = await this.bridge.init();
     if (this.cached?.includes(this.modelId)) void this.load();
   }
 
@@ -57,7 +58,7 @@ export class EngineState {
       loading = (async () => {
         try {
           if (this.modelId === id) this.error = undefined;
-          const info = await this.client.loadModel(undefined, id, (p) => {
+          const info = await this.bridge.loadModel(undefined, id, (p) => {
             if (this.modelId === id) this.download = p;
           });
           this.info = info;
@@ -108,3 +109,6 @@ export class EngineState {
     }
   }
 }
+
+/** The page's engine. */
+export const engine = new EngineState();

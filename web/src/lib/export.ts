@@ -1,11 +1,11 @@
 /**
  * Exporting a finished job as a file, with its current touch-ups, background, format and
- * size, in the export worker. Used by the editor's download link and by "Download all".
+ * size, in the engine's export worker. Used by the editor's download link and by "Download all".
  */
-import { CutoutClient } from '../cutout/client.ts';
 import type { OutputFormat } from '../../../common/output-format.ts';
 import type { ExportBackground } from '../cutout/export.ts';
 import { credits } from './credits.svelte.ts';
+import { engine } from './engine.svelte.ts';
 import { existingEdits, TRANSPARENT_BACKGROUND } from './edits.svelte.ts';
 import { exportDimensions, type ExportSize } from '../../../common/export-size.ts';
 import type { Job } from './jobs.svelte.ts';
@@ -18,13 +18,6 @@ export interface ExportOptions {
   /** Encoder quality for WebP and JPEG, 0..1. */
   quality?: number;
   signal?: AbortSignal;
-}
-
-let client: CutoutClient | undefined;
-
-/** The client whose export worker runs exports (lazily made; the page may share its own). */
-export function useExportClient(c: CutoutClient): void {
-  client = c;
 }
 
 /** Tells background images apart in an export's settings (a Blob has no id of its own). */
@@ -62,8 +55,7 @@ export async function exportJob(job: Job, options: ExportOptions = {}): Promise<
     options.signal?.throwIfAborted();
   }
   const alpha = (edits?.currentAlpha ?? result.alpha).slice();
-  client ??= new CutoutClient();
-  const blob = await client.exportCutout(options.signal, job.file, alpha, result.width, result.height, {
+  const blob = await engine.bridge.export(options.signal, job.file, alpha, result.width, result.height, {
     format,
     size,
     background,

@@ -2,7 +2,7 @@
  * The batch of photos being cut out, as Svelte state. Each job goes queued -> cutting ->
  * done, failed (with the reason) or cancelled; the engine runs them one at a time.
  */
-import type { CutoutClient, CutResult } from '../cutout/client.ts';
+import type { CutoutBridge, CutResult } from '../cutout/bridge.ts';
 import { isAbortError } from '../cutout/errors.ts';
 import type { Stage } from '../cutout/pipeline.ts';
 import { describeError } from './errors.ts';
@@ -57,11 +57,11 @@ export class JobList {
   #jobMs: number[] = $state([]);
   #nextId = 1;
   #timer: ReturnType<typeof setInterval> | undefined;
-  readonly #client: CutoutClient;
+  readonly #bridge: CutoutBridge;
   readonly #options: JobListOptions;
 
-  constructor(client: CutoutClient, options: JobListOptions = {}) {
-    this.#client = client;
+  constructor(bridge: CutoutBridge, options: JobListOptions = {}) {
+    this.#bridge = bridge;
     this.#options = options;
   }
 
@@ -91,7 +91,7 @@ export class JobList {
     job.error = undefined;
     this.#tick(true);
     try {
-      const result = await this.#client.cut(job.controller.signal, job.file, { format: 'png', ...this.#options.request?.() }, (stage) => {
+      const result = await this.#bridge.cut(job.controller.signal, job.file, { format: 'png', ...this.#options.request?.() }, (stage) => {
         job.state = 'cutting';
         job.stage = stage;
         job.stageStarted = performance.now();

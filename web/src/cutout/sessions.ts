@@ -1,0 +1,168 @@
+/**
+ * The session policy of the browser engine: which onnxruntime-web build and backend to use
+ * (chosen once), and the one model session kept open. The WebGPU build is loaded only when
+ * the browser offers an adapter; otherwise the smaller WASM-only build. A model WebGPU
+ * cannot run (static int8, float16 without `shader-f16`, or a run that fails) opens on WASM.
+ *
+ * Loading marks are left as User Timing measures (`clearcut:ort`, `clearcut:fetch <id>`,
+ * `clearcut:session <id>`) in the worker's own performance timeline, for `npm run bench`.
+ *
+ * Debug switch, for the bench only: a build made with `VITE_ORT_BUILD=default` imports
+ * the package's default entry (`onnxruntime-web`, whose JSEP .wasm is ~28 MB) instead,
+ * to time what an app that imports it plainly pays for its first photo. Normal builds
+ * fold the test away and never contain that entry.
+ */
+import type { InferenceSession } from 'onnxruntime-web';
+import { chooseBackend, configureOrt, createSession, type Backend, type BackendInfo, type OrtModule } from './infer.ts';
+import { fetchModel, modelInfo, type DownloadProgress } from './model.ts';
+import { hasFloat16Weights, hasInt8Weights } from './model-precision.ts';
+
+/** What the engine runs on. */
+export interface EngineInfo extends BackendInfo {
+  crossOriginIsolated: boolean;
+  /** Why WebGPU is not used, when it is not. */
+  webgpuUnavailable?: string;
+}
+
+/** A model's open session, and the backend it really runs on. */
+export interface Opened {
+  session: InferenceSession;
+  backend: Backend;
+  /** Why this model is not on WebGPU although the engine is. */
+  webgpuUnavailable?: string;
+}
+
+/** The onnxruntime-web module the engine loaded, and what it runs on. */
+export interface Runtime {
+  ort: OrtModule;
+  info: EngineInfo;
+}
+
+/** Why the browser offers no WebGPU adapter, or undefined when it does (with whether it has `shader-f16`). */
+async function webgpuAdapter(): Promise<{ unavailable?: string; shaderF16: boolean }> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ features: ReadonlySet<string> } | null> } }).gpu;
+  if (!gpu) return { unavailable: 'this browser has no WebGPU', shaderF16: false };
+  try {
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return { unavailable: 'no WebGPU adapter', shaderF16: false };
+    return { shaderF16: adapter.features.has('shader-f16') };
+  } catch (err) {
+    return { unavailable: `WebGPU adapter request failed: ${err}`, shaderF16: false };
+  }
+}
+
+/** The open model sessions of one worker (one at a time), on the backend chosen once. */
+export class ModelSessions {
+  #runtime?: Promise<Runtime>;
+  /** Whether the WebGPU adapter has `shader-f16`, once the runtime has looked. */
+  #shaderF16 = false;
+  readonly #sessions = new Map<string, Promise<Opened>>();
+  /** Models WebGPU failed to run in this worker, and why: they open on WASM from then on. */
+  readonly #webgpuFailed = new Map<string, string>();
+  /** Resolves once no cut is running: a session is released only then. */
+  readonly #idle: () => Promise<void>;
+
+  constructor(idle: () => Promise<void>) {
+    this.#idle = idle;
+  }
+
+  /** Picks the backend and loads its onnxruntime-web build, once. */
+  runtime(): Promise<Runtime> {
+    this.#runtime ??= (async () => {
+      const adapter = await webgpuAdapter();
+      this.#shaderF16 = adapter.shaderF16;
+      const webgpuUnavailable = adapter.unavailable;
+      const choice = chooseBackend({
+        webgpu: !webgpuUnavailable,
+        crossOriginIsolated: self.crossOriginIsolated,
+        hardwareConcurrency: navigator.hardwareConcurrency,
+      });
+      const started = performance.now();
+      const ort: OrtModule =
+        import.meta.env.VITE_ORT_BUILD === 'default'
+          ? await import('onnxruntime-web')
+          : choice.backend === 'webgpu'
+            ? await import('onnxruntime-web/webgpu')
+            : await import('onnxruntime-web/wasm');
+      performance.measure('clearcut:ort', { start: started });
+      configureOrt(ort, choice);
+      return { ort, info: { ...choice, crossOriginIsolated: self.crossOriginIsolated, webgpuUnavailable } };
+    })();
+    return this.#runtime;
+  }
+
+  /**
+   * The model's open session, downloading (or reading from Cache Storage) and opening it
+   * when it is not open. Opening one closes the others (see releaseOthers).
+   */
+  open(modelId: string, onProgress?: (p: DownloadProgress) => void): Promise<Opened> {
+    let s = this.#sessions.get(modelId);
+    if (!s) {
+      this.#releaseOthers(modelId);
+      s = (async () => {
+        const { ort, info } = await this.runtime();
+        let started = performance.now();
+        const bytes = await fetchModel(modelInfo(modelId), onProgress);
+        performance.measure(`clearcut:fetch ${modelId}`, { start: started });
+        started = performance.now();
+        const refused = info.backend === 'webgpu' ? this.#webgpuRefuses(modelId, bytes) : undefined;
+        const backend: Backend = info.backend === 'webgpu' && !refused ? 'webgpu' : 'wasm';
+        const opened = await createSession(ort, bytes, backend);
+        performance.measure(`clearcut:session ${modelId}`, { start: started });
+        return { session: opened, backend, webgpuUnavailable: refused };
+      })();
+      this.#sessions.set(modelId, s);
+      // A failed load must not stick: the next call tries again (for example once back online).
+      s.catch(() => {
+        if (this.#sessions.get(modelId) === s) this.#sessions.delete(modelId);
+      });
+    }
+    return s;
+  }
+
+  /**
+   * WebGPU failed to run the model (a failure onnxruntime reports; the float16 case it does
+   * not report is caught before, by #webgpuRefuses). Reopens it on WASM, which every
+   * onnxruntime-web build has, for good.
+   */
+  reopenOnWasm(modelId: string, failed: Opened, err: unknown): Promise<Opened> {
+    this.#webgpuFailed.set(modelId, `WebGPU could not run this model: ${err instanceof Error ? err.message : String(err)}`);
+    void failed.session.release().catch(() => {});
+    if (this.#sessions.get(modelId)) this.#sessions.delete(modelId);
+    return this.open(modelId);
+  }
+
+  /** Why WebGPU cannot run these model bytes here, or undefined when it can. */
+  #webgpuRefuses(modelId: string, bytes: Uint8Array): string | undefined {
+    if (this.#webgpuFailed.has(modelId)) return this.#webgpuFailed.get(modelId);
+    try {
+      if (hasInt8Weights(bytes)) return "this model is static int8, which onnxruntime-web's WASM backend runs with int8 kernels and its WebGPU backend does not";
+      if (this.#shaderF16) return undefined;
+      return hasFloat16Weights(bytes) ? 'this model computes in float16 and the WebGPU adapter has no shader-f16' : undefined;
+    } catch (err) {
+      return this.#shaderF16 ? undefined : `its precision could not be read (${err}), and the WebGPU adapter has no shader-f16`;
+    }
+  }
+
+  /**
+   * Closes every session but `keep`'s once the cuts running now are done. A session holds
+   * its weights and arena in the WASM heap, which never shrinks: keeping the last model's
+   * as well would add its size to the worker's peak for good, while switching back only
+   * costs opening it again from Cache Storage.
+   */
+  #releaseOthers(keep: string): void {
+    for (const [id, s] of this.#sessions) {
+      if (id === keep) continue;
+      this.#sessions.delete(id);
+      void this.#idle()
+        .then(() => s)
+        .then((old) => old.session.release())
+        .catch(() => {});
+    }
+  }
+}
+
+/** What the engine runs this model on. */
+export function engineInfo(info: EngineInfo, opened: Opened): EngineInfo {
+  return { ...info, backend: opened.backend, webgpuUnavailable: opened.webgpuUnavailable ?? info.webgpuUnavailable };
+}
