@@ -29,7 +29,7 @@ function serveModels(): Plugin {
 
 /**
  * The web app manifest and the Workbox service worker (generateSW). Registered by
- * web/src/lib/pwa.ts with workbox-window: a new version waits until the person says
+ * web/src/shell/pwa.ts with workbox-window: a new version waits until the person says
  * "Reload" (registerType 'prompt': no skipWaiting in the worker, a SKIP_WAITING message
  * listener instead).
  */

@@ -16,7 +16,7 @@ import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium
 import { distDir } from '../../scripts/lib/paths.ts';
 import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
 import { manifest, modelInfo } from '../../web/src/cutout/model.ts';
-import { formatBytes } from '../../web/src/lib/model-choice.ts';
+import { formatBytes } from '../../web/src/workbench/model-choice.ts';
 import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
 
 /** The model a first visit uses, and the one labelled Fast: the tests follow the manifest. */

@@ -1,0 +1,87 @@
+/**
+ * Exporting a finished job as a file, with its current touch-ups, background, format and
+ * size, in the engine's export worker. Used by the editor's download link and by "Download all".
+ */
+import type { OutputFormat } from '../../../common/output-format.ts';
+import type { ExportBackground } from '../cutout/export.ts';
+import { credits } from '../account/credits.svelte.ts';
+import { engine } from './engine.svelte.ts';
+import { existingEdits, TRANSPARENT_BACKGROUND } from './edits.svelte.ts';
+import { exportDimensions, type ExportSize } from '../../../common/export-size.ts';
+import type { Job } from './jobs.svelte.ts';
+import { cutoutFileName } from '../../../common/naming.ts';
+import { saveBlob } from './save-file.ts';
+
+export interface ExportOptions {
+  format?: OutputFormat;
+  size?: ExportSize;
+  background?: ExportBackground;
+  /** Encoder quality for WebP and JPEG, 0..1. */
+  quality?: number;
+  signal?: AbortSignal;
+}
+
+/** Tells background images apart in an export's settings (a Blob has no id of its own). */
+const blobIds = new WeakMap<Blob, number>();
+let nextBlobId = 1;
+
+/** One string for everything that makes two exports of a job the same file. */
+function exportSettings(size: ExportSize, format: OutputFormat, background: ExportBackground, version: number, quality?: number): string {
+  let bg: string;
+  if (background.kind === 'image') {
+    if (!blobIds.has(background.file)) blobIds.set(background.file, nextBlobId++);
+    bg = `image:${blobIds.get(background.file)}`;
+  } else bg = JSON.stringify(background);
+  return [size, format, bg, version, quality ?? ''].join('|');
+}
+
+/**
+ * Exports a finished job with its current edits (or, for what they do not set, PNG,
+ * transparent, standard size); options override. Resolves with the file and its name.
+ * An export that is not free (see exportDimensions) is paid for first, through
+ * `credits.chargeExport`, under one idempotency key per job and settings: it throws
+ * CreditsError when it cannot be paid, and a retry of the same export is not charged again.
+ */
+export async function exportJob(job: Job, options: ExportOptions = {}): Promise<{ blob: Blob; name: string }> {
+  const result = job.result;
+  if (!result) throw new Error(`${job.name} has no cutout to export`);
+  const edits = existingEdits(job);
+  const format = options.format ?? edits?.format ?? 'png';
+  const size = options.size ?? edits?.size ?? 'standard';
+  const background = options.background ?? edits?.background ?? TRANSPARENT_BACKGROUND;
+  // The matte's buffer is transferred to the worker: send a copy, the page keeps its own.
+  const dims = exportDimensions(result.width, result.height, size);
+  if (!dims.free) {
+    await credits.chargeExport(dims, credits.exportKey(job, exportSettings(size, format, background, edits?.version ?? 0, options.quality)));
+    options.signal?.throwIfAborted();
+  }
+  const alpha = (edits?.currentAlpha ?? result.alpha).slice();
+  const blob = await engine.bridge.export(options.signal, job.file, alpha, result.width, result.height, {
+    format,
+    size,
+    background,
+    quality: options.quality,
+  });
+  return { blob, name: cutoutFileName(job.name, format) };
+}
+
+/**
+ * Whether exporting a job now, with its current edits, is a paid (full-resolution) export.
+ * "Download all" says how many of its files are, before it spends anything.
+ */
+export function isPaidExport(job: Job): boolean {
+  const result = job.result;
+  if (!result) return false;
+  return !exportDimensions(result.width, result.height, existingEdits(job)?.size ?? 'standard').free;
+}
+
+/** The file name `exportJob` gives a job now (its chosen format, PNG by default). */
+export function exportName(job: Job): string {
+  return cutoutFileName(job.name, existingEdits(job)?.format ?? 'png');
+}
+
+/** Exports a job with its current edits and saves the file, as a click on a download link would. */
+export async function downloadJob(job: Job, options: ExportOptions = {}): Promise<void> {
+  const { blob, name } = await exportJob(job, options);
+  saveBlob(blob, name);
+}
