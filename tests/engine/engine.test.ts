@@ -10,6 +10,7 @@ import { decodeNode } from '../../scripts/lib/node-codec.ts';
 import { closeNodeSessions, cutFileNode, type NodeCutout } from '../../scripts/lib/node-engine.ts';
 import { pngHeaderOnly, textFile, truncate } from '../fixtures/files.ts';
 import { PHOTOS, readPhoto, rotatedWithExif } from '../fixtures/photos.ts';
+import { rejection } from '../support/errors.ts';
 
 /** The largest alpha in a `size`×`size` square at (x0, y0). */
 function maxIn(alpha: AlphaMatte, x0: number, y0: number, size = 16): number {
@@ -34,11 +35,6 @@ function agreement(a: AlphaMatte, b: AlphaMatte): number {
 
 /** The share of pixels that are clearly foreground. */
 const opaqueShare = (alpha: AlphaMatte) => alpha.data.filter((a) => a >= 128).length / alpha.data.length;
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try { await p; } catch (err) { return err as Error; }
-  throw new Error('expected a rejection, but the promise resolved');
-}
 
 afterAll(closeNodeSessions);
 

@@ -4,6 +4,7 @@ import { checkPixelLimit, DEFAULT_MAX_PIXELS, inspectImage, readImageHeader, typ
 import { ImageTooLargeError, UnsupportedImageError } from '../../../web/src/cutout/errors.ts';
 import { bmp, pngHeaderOnly, randomBytes, textFile, truncate } from '../../fixtures/files.ts';
 import { readPhoto } from '../../fixtures/photos.ts';
+import { thrown } from '../../support/errors.ts';
 
 /** A small gradient photo of `width`×`height` (RGBA), for sharp to encode in any format. */
 function gradient(width: number, height: number) {
@@ -27,12 +28,6 @@ beforeAll(async () => {
   await make('gif', (s) => s.gif());
   await make('avif', (s) => s.avif({ quality: 50 }));
 });
-
-/** Calls `f` and returns what it threw. */
-function thrown(f: () => unknown): Error {
-  try { f(); } catch (err) { return err as Error; }
-  throw new Error('expected an error, but nothing was thrown');
-}
 
 describe('readImageHeader', () => {
   it.each<[string, ImageFormat]>([

@@ -4,6 +4,7 @@ import { isAbortError } from '../../../web/src/cutout/errors.ts';
 import type { RgbaImage } from '../../../web/src/cutout/image.ts';
 import { modelInfo } from '../../../web/src/cutout/model.ts';
 import { cutPixels, type Stage } from '../../../web/src/cutout/pipeline.ts';
+import { rejection } from '../../support/errors.ts';
 
 // A tiny model: the manifest's normalisation on an 8×8 input, so no real network is needed.
 const model = { ...modelInfo(), inputSize: 8 };
@@ -49,7 +50,7 @@ describe('cutPixels', () => {
     const controller = new AbortController();
     controller.abort();
     const infer = constantInfer(1);
-    const err = await cutPixels(flat(3, 3, [0, 0, 0]), model, infer, {}, { signal: controller.signal }).catch((e: unknown) => e);
+    const err = await rejection(cutPixels(flat(3, 3, [0, 0, 0]), model, infer, {}, { signal: controller.signal }));
     expect(isAbortError(err)).toBe(true);
     expect(infer).not.toHaveBeenCalled();
   });
@@ -61,7 +62,7 @@ describe('cutPixels', () => {
       controller.abort();
       return new Float32Array(input.size * input.size);
     });
-    const err = await cutPixels(flat(3, 3, [0, 0, 0]), model, infer, {}, { signal: controller.signal, onStage: (s) => stages.push(s) }).catch((e: unknown) => e);
+    const err = await rejection(cutPixels(flat(3, 3, [0, 0, 0]), model, infer, {}, { signal: controller.signal, onStage: (s) => stages.push(s) }));
     expect(isAbortError(err)).toBe(true);
     expect(stages).toEqual(['preprocess', 'infer']);
   });

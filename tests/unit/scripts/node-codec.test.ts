@@ -5,6 +5,7 @@ import type { RgbaImage } from '../../../web/src/cutout/image.ts';
 import { decodeNode, encodeNode } from '../../../scripts/lib/node-codec.ts';
 import { bmp, pngHeaderOnly, textFile, truncate } from '../../fixtures/files.ts';
 import { PHOTOS, readPhoto, rotatedWithExif } from '../../fixtures/photos.ts';
+import { rejection } from '../../support/errors.ts';
 
 /** A 4×2 cutout: opaque, half-transparent and fully transparent pixels. */
 const cutout: RgbaImage = {
@@ -15,11 +16,6 @@ const cutout: RgbaImage = {
     1, 2, 3, 255, 200, 100, 50, 64, 90, 90, 90, 192, 0, 0, 0, 255,
   ]),
 };
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try { await p; } catch (err) { return err as Error; }
-  throw new Error('expected a rejection, but the promise resolved');
-}
 
 describe('encodeNode', () => {
   it('writes a PNG that keeps every RGBA value, alpha included', async () => {
