@@ -6,19 +6,16 @@
  * is cut out.
  */
 import { readFileSync } from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
-import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
+import { openApp, type App } from './support/app.ts';
 
 const email = `ada.${Date.now()}@example.com`;
 const password = 'correct horse battery staple';
 
 describe('account pages in Chromium', () => {
-  let server: RunningServer;
-  let chromium: LaunchedBrowser;
-  let context: BrowserContext;
+  let app: App;
   let page: Page;
 
   const nav = () => page.getByRole('navigation', { name: 'Site' });
@@ -37,24 +34,21 @@ describe('account pages in Chromium', () => {
   }
 
   beforeAll(async () => {
-    server = await startServer({ LOG_RETENTION_DAYS: '17' });
-    chromium = await launchChromium();
-    context = await chromium.browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true });
-    page = await context.newPage();
+    app = await openApp({ env: { LOG_RETENTION_DAYS: '17' }, context: { viewport: { width: 390, height: 844 } }, path: null });
+    page = app.page;
   });
 
   afterAll(async () => {
-    await chromium?.close();
-    await server?.stop();
+    await app?.close();
   });
 
   it('shows the cutout tool signed out, with "Sign in" and Privacy in the header', async () => {
-    await page.goto(server.url);
+    await page.goto(app.url);
     await expect.poll(() => nav().getByRole('link', { name: 'Sign in' }).isVisible()).toBe(true);
     expect(await nav().getByRole('link', { name: 'Privacy' }).getAttribute('href')).toBe('/privacy');
     expect(await page.getByText('Choose photos').isVisible()).toBe(true);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('clearcut');
-    expect(await context.cookies()).toEqual([]);
+    expect(await app.context.cookies()).toEqual([]);
   });
 
   it('signs up through real links without reloading the page, and lands on the account page', async () => {
@@ -80,7 +74,7 @@ describe('account pages in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/account');
     expect(await sameDocument()).toBe(true);
     expect(await nav().getByRole('link', { name: /your account/ }).textContent()).toContain('Ada Lovelace');
-    const [cookie] = await context.cookies();
+    const [cookie] = await app.context.cookies();
     expect([cookie?.name, cookie?.httpOnly, cookie?.sameSite]).toEqual(['clearcut_session', true, 'Lax']);
     // Every section is there, and nothing is wider than the phone's screen.
     for (const name of ['Profile', 'Your devices', 'Change password', 'Emails', 'Your data', 'Delete my account']) {
@@ -102,7 +96,7 @@ describe('account pages in Chromium', () => {
     // The browser really shows it: the server's 256x256 crop, decoded.
     await expect.poll(() => headerAvatar().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(256);
     expect(await page.getByRole('img', { name: 'Your current avatar' }).getAttribute('src')).toBe(src);
-    const res = await fetch(server.url + src);
+    const res = await fetch(app.url + src);
     expect(res.headers.get('content-type')).toBe('image/webp');
   });
 
@@ -126,9 +120,9 @@ describe('account pages in Chromium', () => {
 
   it('lists the devices, and signs out every other one', async () => {
     // A second browser (its own cookie jar) signs in to the same account.
-    const other = await chromium.browser.newContext();
+    const other = await app.browser.newContext();
     const otherPage = await other.newPage();
-    await otherPage.goto(`${server.url}/signin`);
+    await otherPage.goto(`${app.url}/signin`);
     await otherPage.getByLabel('Email').fill(email);
     await otherPage.getByLabel('Password').fill(password);
     await otherPage.getByRole('button', { name: 'Sign in' }).click();
@@ -168,7 +162,7 @@ describe('account pages in Chromium', () => {
     await expect.poll(() => page.getByText('You are signed out.').isVisible()).toBe(true);
     expect(await nav().getByRole('link', { name: 'Sign in' }).isVisible()).toBe(true);
     expect(await headerAvatar().count()).toBe(0);
-    expect(await context.cookies()).toEqual([]);
+    expect(await app.context.cookies()).toEqual([]);
     // The tool is there as before.
     expect(await page.getByText('Choose photos').isVisible()).toBe(true);
 
@@ -201,7 +195,7 @@ describe('account pages in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 
     // Reached directly too (the server answers /privacy with the app).
-    await page.goto(`${server.url}/privacy`);
+    await page.goto(`${app.url}/privacy`);
     await expect.poll(() => page.getByTestId('log-retention').textContent()).toBe('17 days');
   });
 
@@ -219,14 +213,14 @@ describe('account pages in Chromium', () => {
     await expect.poll(() => new URL(page.url()).pathname).toBe('/');
     await expect.poll(() => page.getByText(/Your account was deleted/).isVisible()).toBe(true);
     expect(await nav().getByRole('link', { name: 'Sign in' }).isVisible()).toBe(true);
-    expect(await context.cookies()).toEqual([]);
+    expect(await app.context.cookies()).toEqual([]);
 
     await nav().getByRole('link', { name: 'Sign in' }).click();
     await signIn(password);
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('Wrong email or password.');
 
     // A signed-out visit to the account page goes to sign-in.
-    await page.goto(`${server.url}/account`);
+    await page.goto(`${app.url}/account`);
     await expect.poll(() => new URL(page.url()).pathname + new URL(page.url()).search).toBe('/signin?next=/account');
   });
 });

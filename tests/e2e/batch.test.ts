@@ -6,13 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import type { BrowserContext, Page, Request } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
-import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
 import { fixturesDir, PHOTOS, type PhotoName } from '../fixtures/photos.ts';
 import { carriesImage } from './support/image-bytes.ts';
+import { openApp, type App } from './support/app.ts';
 
 interface FileSpec {
   name: string;
@@ -71,24 +70,16 @@ async function historyCount(page: Page): Promise<number> {
 }
 
 describe('batches in Chromium', () => {
-  let server: RunningServer;
-  let chromium: LaunchedBrowser;
-  let context: BrowserContext;
+  let app: App;
   let page: Page;
-  const requests: Request[] = [];
 
   beforeAll(async () => {
-    server = await startServer();
-    chromium = await launchChromium();
-    context = await chromium.browser.newContext({ acceptDownloads: true });
-    context.on('request', (r) => requests.push(r));
-    page = await context.newPage();
-    await page.goto(server.url);
+    app = await openApp();
+    page = app.page;
   });
 
   afterAll(async () => {
-    await chromium?.close();
-    await server?.stop();
+    await app?.close();
   });
 
   it('cuts out a pasted photo, and keeps nothing while history is off', async () => {
@@ -139,8 +130,8 @@ describe('batches in Chromium', () => {
   });
 
   it('sent no image bytes in any request', () => {
-    expect(requests.length).toBeGreaterThan(0);
-    for (const r of requests) {
+    expect(app.requests.length).toBeGreaterThan(0);
+    for (const r of app.requests) {
       expect(carriesImage(r.postDataBuffer()), `${r.method()} ${r.url()}`).toBe(false);
     }
   });

@@ -11,15 +11,14 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page, Request } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
 import { rootDir } from '../../scripts/lib/paths.ts';
-import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
 import { exportDimensions } from '../../common/export-size.ts';
 import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
 import { carriesImage } from './support/image-bytes.ts';
+import { openApp, type App } from './support/app.ts';
 
 /** The astronaut enlarged to 1.6 megapixels: its full resolution is not free. */
 const SIDE = 1280;
@@ -41,14 +40,10 @@ function admin(dataDir: string, ...args: string[]): Promise<string> {
 }
 
 describe('credits in Chromium', () => {
-  let server: RunningServer;
-  let chromium: LaunchedBrowser;
-  let context: BrowserContext;
+  let app: App;
   let page: Page;
   let dir: string;
   let photo: Buffer;
-  const requests: Request[] = [];
-  const pageErrors: string[] = [];
   const email = `buyer-${Date.now()}@example.com`;
   const password = 'a long and unusual passphrase';
 
@@ -85,18 +80,12 @@ describe('credits in Chromium', () => {
     dir = mkdtempSync(join(tmpdir(), 'clearcut-credits-'));
     photo = await sharp(join(fixturesDir, PHOTOS.astronaut.file)).resize(SIDE, SIDE).jpeg({ quality: 92 }).toBuffer();
     writeFileSync(join(dir, NAME), photo);
-    server = await startServer();
-    chromium = await launchChromium();
-    context = await chromium.browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
-    context.on('request', (r) => requests.push(r));
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(server.url + '/signup');
+    app = await openApp({ context: { viewport: { width: 1280, height: 900 } }, path: '/signup' });
+    page = app.page;
   }, 120_000);
 
   afterAll(async () => {
-    await chromium?.close();
-    await server?.stop();
+    await app?.close();
   });
 
   it('signs up with 3 credits, shown in the header', async () => {
@@ -107,7 +96,7 @@ describe('credits in Chromium', () => {
     await expect.poll(async () => headerBalance().getAttribute('data-balance'), { timeout: 20_000 }).toBe('3');
     expect(await headerBalance().textContent()).toContain('3 credits');
     // Buying waits for a confirmed address: open the link the server's outbox mailer prints.
-    expect((await fetch(await server.mailLink(email), { redirect: 'manual' })).status).toBe(303);
+    expect((await fetch(await app.server.mailLink(email), { redirect: 'manual' })).status).toBe(303);
   });
 
   it('buys a pack of 10 on the local provider\'s TEST MODE page and comes back to the dashboard with 13', async () => {
@@ -195,7 +184,7 @@ describe('credits in Chromium', () => {
   });
 
   it('with no credits left, says so with the balance and a link to the pricing page', async () => {
-    await admin(server.dataDir, 'deduct', email, '12', 'e2e: spend it all');
+    await admin(app.server.dataDir, 'deduct', email, '12', 'e2e: spend it all');
     await openEditor();
     await fullRadio().check();
     // A new export (another format): a new spend, refused.
@@ -212,7 +201,7 @@ describe('credits in Chromium', () => {
   });
 
   it('offline, the full-resolution choice is disabled with its reason; standard still works', async () => {
-    await context.setOffline(true);
+    await app.context.setOffline(true);
     await openEditor();
     await expect.poll(async () => fullRadio().isDisabled(), { timeout: 20_000 }).toBe(true);
     expect(await dialog().getByText('Full resolution needs a connection; standard size works offline').isVisible()).toBe(true);
@@ -220,7 +209,7 @@ describe('credits in Chromium', () => {
     const link = dialog().getByRole('link', { name: 'Download astronaut-cutout.png' });
     await link.waitFor({ timeout: 60_000 });
     await closeEditor();
-    await context.setOffline(false);
+    await app.context.setOffline(false);
   });
 
   it('signed out, the full-resolution choice is disabled with its reason; standard still works', async () => {
@@ -266,7 +255,7 @@ describe('credits in Chromium', () => {
   });
 
   it('creates an API key shown once with a copy button, sees its last use, and revokes it', async () => {
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await app.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
     await nav().getByRole('link', { name: /your account/ }).click();
     const section = page.getByRole('region', { name: 'API keys' });
     await section.getByLabel('Name of a new key').fill('laptop script');
@@ -286,7 +275,7 @@ describe('credits in Chromium', () => {
     expect(await row.textContent()).toContain('never used');
     // A script uses it (Node's fetch, no cookie): it reads the balance.
     const bearer = { Authorization: `Bearer ${key}` };
-    const res = await fetch(`${server.url}/api/credits`, { headers: bearer });
+    const res = await fetch(`${app.url}/api/credits`, { headers: bearer });
     expect([res.status, await res.json()]).toEqual([200, { balance: 100 }]);
     // Back to the account page (client-side, so the cutout stays on the tool page) reads the list again.
     await nav().getByRole('link', { name: 'Pricing' }).click();
@@ -296,7 +285,7 @@ describe('credits in Chromium', () => {
     await section.getByRole('button', { name: 'Revoke laptop script' }).click();
     await expect.poll(async () => section.getByRole('status').textContent(), { timeout: 20_000 }).toContain('was revoked');
     await expect.poll(async () => section.getByRole('listitem', { name: 'laptop script' }).count(), { timeout: 20_000 }).toBe(0);
-    expect((await fetch(`${server.url}/api/credits`, { headers: bearer })).status).toBe(401);
+    expect((await fetch(`${app.url}/api/credits`, { headers: bearer })).status).toBe(401);
   });
 
   it('pages the history 20 rows at a time, newest first', async () => {
@@ -329,8 +318,8 @@ describe('credits in Chromium', () => {
   });
 
   it('sent no image bytes in any request', () => {
-    const offenders = requests.filter((r) => carriesImage(r.postDataBuffer(), photo)).map((r) => `${r.method()} ${r.url()}`);
+    const offenders = app.requests.filter((r) => carriesImage(r.postDataBuffer(), photo)).map((r) => `${r.method()} ${r.url()}`);
     expect(offenders).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 });

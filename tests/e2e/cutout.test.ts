@@ -6,33 +6,24 @@ import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page, Request } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
-import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
 import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
 import { carriesImage } from './support/image-bytes.ts';
+import { openApp, type App } from './support/app.ts';
 
 describe('the first page in Chromium', () => {
-  let server: RunningServer;
-  let chromium: LaunchedBrowser;
-  let context: BrowserContext;
+  let app: App;
   let page: Page;
-  const requests: Request[] = [];
 
   beforeAll(async () => {
-    server = await startServer();
-    chromium = await launchChromium();
-    context = await chromium.browser.newContext({ acceptDownloads: true });
-    context.on('request', (r) => requests.push(r));
-    page = await context.newPage();
-    await page.goto(server.url);
+    app = await openApp();
+    page = app.page;
   });
 
   afterAll(async () => {
-    await chromium?.close();
-    await server?.stop();
+    await app?.close();
   });
 
   it('is cross-origin isolated, so WASM can use threads', async () => {
@@ -42,7 +33,7 @@ describe('the first page in Chromium', () => {
   it('cuts out a chosen photo, downloads it as PNG at the photo\'s size, and sends no image bytes anywhere', async () => {
     const photo = PHOTOS.astronaut;
     const photoPath = join(fixturesDir, photo.file);
-    const before = requests.length;
+    const before = app.requests.length;
 
     await page.getByLabel('Choose photos').setInputFiles(photoPath);
     const link = page.getByRole('link', { name: /^Download/ });
@@ -66,7 +57,7 @@ describe('the first page in Chromium', () => {
     expect(alphaAt(info.width >> 1, Math.round(info.height * 0.35))).toBeGreaterThan(240); // the astronaut's face
 
     const photoBytes = readFileSync(photoPath);
-    const during = requests.slice(before);
+    const during = app.requests.slice(before);
     expect(during.length).toBeGreaterThan(0); // the model download, at least
     for (const r of during) {
       expect(new URL(r.url()).origin, r.url()).toMatch(/^(http:\/\/127\.0\.0\.1:\d+|null)$/);

@@ -8,14 +8,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, ElementHandle, Page, Request } from 'playwright-core';
+import type { ElementHandle, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
-import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
 import { exportDimensions, STANDARD_MAX_PIXELS } from '../../common/export-size.ts';
 import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
 import { carriesImage } from './support/image-bytes.ts';
+import { openApp, type App } from './support/app.ts';
 
 /** The astronaut enlarged to 1.6 megapixels, so standard and full exports differ. */
 const SIDE = 1280;
@@ -33,15 +32,11 @@ interface Decoded {
 }
 
 describe('the editor in Chromium', () => {
-  let server: RunningServer;
-  let chromium: LaunchedBrowser;
-  let context: BrowserContext;
+  let app: App;
   let page: Page;
   let dir: string;
   let photoPath: string;
   let backgroundPath: string;
-  const requests: Request[] = [];
-  const pageErrors: string[] = [];
 
   const dialog = () => page.getByRole('dialog', { name: `Edit ${NAME}` });
   const viewport = () => dialog().getByRole('application');
@@ -96,13 +91,8 @@ describe('the editor in Chromium', () => {
     backgroundPath = join(dir, 'backdrop.png');
     writeFileSync(backgroundPath, await sharp({ create: { width: 300, height: 120, channels: 3, background: { r: 10, g: 120, b: 200 } } }).png().toBuffer());
 
-    server = await startServer();
-    chromium = await launchChromium();
-    context = await chromium.browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, hasTouch: true });
-    context.on('request', (r) => requests.push(r));
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(server.url);
+    app = await openApp({ context: { viewport: { width: 1280, height: 900 }, hasTouch: true } });
+    page = app.page;
 
     // The one inference of this file.
     await page.getByLabel('Choose photos').setInputFiles(photoPath);
@@ -114,8 +104,7 @@ describe('the editor in Chromium', () => {
   });
 
   afterAll(async () => {
-    await chromium?.close();
-    await server?.stop();
+    await app?.close();
   });
 
   it('opens the cutout large at the photo\'s size, with a keyboard-operable before/after slider', async () => {
@@ -164,7 +153,7 @@ describe('the editor in Chromium', () => {
     await choose('Tool', 'Erase');
     const box = (await v.boundingBox())!;
     const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
-    const cdp = await context.newCDPSession(page);
+    const cdp = await app.context.newCDPSession(page);
     const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', spread: number) =>
       cdp.send('Input.dispatchTouchEvent', {
         type,
@@ -300,13 +289,13 @@ describe('the editor in Chromium', () => {
   });
 
   it('threw no uncaught errors in the page', () => {
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 
   it('sent no image bytes anywhere', () => {
     const photos = [readFileSync(photoPath), readFileSync(backgroundPath)];
-    expect(requests.length).toBeGreaterThan(0);
-    for (const r of requests) {
+    expect(app.requests.length).toBeGreaterThan(0);
+    for (const r of app.requests) {
       expect(new URL(r.url()).origin, r.url()).toMatch(/^(http:\/\/127\.0\.0\.1:\d+|null)$/);
       expect(carriesImage(r.postDataBuffer(), photos), `${r.method()} ${r.url()}`).toBe(false);
     }

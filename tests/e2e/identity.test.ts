@@ -3,52 +3,46 @@
  * going to the outbox (no SMTP_URL): the links are read from what the server prints, as a
  * person running the README's two commands would. No photo is cut out.
  */
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
-import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
+import { openApp, type App } from './support/app.ts';
 
 const email = `grace.${Date.now()}@example.com`;
 const password = 'correct horse battery staple';
 const newPassword = 'a completely different passphrase';
 
 describe('confirming the address and resetting the password in Chromium', () => {
-  let server: RunningServer;
-  let chromium: LaunchedBrowser;
-  let context: BrowserContext;
+  let app: App;
   let page: Page;
 
   const heading = () => page.getByRole('heading', { level: 1 });
   const bodyText = () => page.locator('main').textContent();
 
   beforeAll(async () => {
-    server = await startServer();
-    chromium = await launchChromium();
-    context = await chromium.browser.newContext({ viewport: { width: 390, height: 844 } });
-    page = await context.newPage();
+    app = await openApp({ context: { viewport: { width: 390, height: 844 } }, path: null });
+    page = app.page;
   });
 
   afterAll(async () => {
-    await chromium?.close();
-    await server?.stop();
+    await app?.close();
   });
 
   it('signs up, sees the address unconfirmed, and sends the link again', async () => {
-    await page.goto(server.url + '/signup');
+    await page.goto(app.url + '/signup');
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Create account' }).click();
     await expect.poll(() => heading().textContent(), { timeout: 20_000 }).toBe('Your account');
     await expect.poll(bodyText).toContain('(not confirmed yet)');
     expect(await page.getByTestId('email-unverified').textContent()).toContain('cannot buy credits');
-    await server.mailLink(email);
+    await app.server.mailLink(email);
     await page.getByRole('button', { name: 'Send the link again' }).click();
     await expect.poll(bodyText).toContain('A new link is on its way');
   });
 
   it('opens the link from the captured mail and sees the account confirmed', async () => {
-    const first = await server.mailLink(email);
-    const latest = await server.mailLink(email, 1);
+    const first = await app.server.mailLink(email);
+    const latest = await app.server.mailLink(email, 1);
     expect(latest).not.toBe(first);
     expect(new URL(latest).pathname).toBe('/api/auth/verify-email');
     await page.goto(latest);
@@ -60,7 +54,7 @@ describe('confirming the address and resetting the password in Chromium', () => 
     // The superseded first link says so, also in a browser that is not signed in (there on the sign-in page).
     await page.goto(first);
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('does not work any more');
-    const elsewhere = await chromium.browser.newContext();
+    const elsewhere = await app.browser.newContext();
     try {
       const other = await elsewhere.newPage();
       await other.goto(first);
@@ -82,7 +76,7 @@ describe('confirming the address and resetting the password in Chromium', () => 
     await page.getByRole('button', { name: 'Send the link' }).click();
     await expect.poll(bodyText).toContain(`If an account uses ${email}, a link is on its way`);
 
-    const link = await server.mailLink(email, 2);
+    const link = await app.server.mailLink(email, 2);
     expect(new URL(link).pathname).toBe('/reset-password');
     await page.goto(link);
     await expect.poll(() => heading().textContent()).toBe('Choose a new password');
@@ -99,10 +93,10 @@ describe('confirming the address and resetting the password in Chromium', () => 
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('not valid any more');
 
     // Signed out, the old password fails and the new one works.
-    await page.goto(server.url + '/account');
+    await page.goto(app.url + '/account');
     await expect.poll(() => heading().textContent()).toBe('Your account');
     await page.locator('main').getByRole('button', { name: 'Sign out', exact: true }).click();
-    await page.goto(server.url + '/signin');
+    await page.goto(app.url + '/signin');
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -9,15 +9,14 @@
 import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page, Response } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
 import { distDir } from '../../scripts/lib/paths.ts';
-import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
 import { manifest, modelInfo } from '../../web/src/cutout/model.ts';
 import { formatBytes } from '../../web/src/workbench/model-choice.ts';
 import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
+import { openApp, type App } from './support/app.ts';
 
 /** The model a first visit uses, and the one labelled Fast: the tests follow the manifest. */
 const DEFAULT = modelInfo(manifest.default);
@@ -63,34 +62,26 @@ async function cutOut(page: Page, photo: keyof typeof PHOTOS): Promise<void> {
 
 describe('offline and installable, in Chromium', () => {
   let dist: string;
-  let server: RunningServer | undefined;
-  let chromium: LaunchedBrowser;
-  let context: BrowserContext;
+  let app: App;
   let page: Page;
-  const responses: Response[] = [];
 
   beforeAll(async () => {
     // A copy of dist/: this test edits sw.js to deploy a "new version", and others may rebuild dist/ meanwhile.
     dist = mkdtempSync(join(tmpdir(), 'clearcut-dist-'));
     cpSync(distDir, dist, { recursive: true });
-    server = await startServer({ DIST_DIR: dist });
-    chromium = await launchChromium();
-    context = await chromium.browser.newContext({ acceptDownloads: true });
-    context.on('response', (r) => responses.push(r));
-    page = await context.newPage();
-    await page.goto(server.url);
+    app = await openApp({ env: { DIST_DIR: dist } });
+    page = app.page;
   });
 
   afterAll(async () => {
-    await chromium?.close();
-    await server?.stop();
+    await app?.close();
     if (dist) rmSync(dist, { recursive: true, force: true });
   });
 
   it('links a web app manifest that parses, with 192 and 512 PNG icons and a maskable one', async () => {
     const href = await page.locator('link[rel="manifest"]').getAttribute('href');
     expect(href).toBe('/manifest.webmanifest');
-    const res = await page.request.get(new URL(href!, server!.url).href);
+    const res = await page.request.get(new URL(href!, app.url).href);
     expect(res.status()).toBe(200);
     expect(res.headers()['content-type']).toMatch(/^application\/manifest\+json/);
     const manifest = JSON.parse(await res.text()) as WebManifest;
@@ -103,7 +94,7 @@ describe('offline and installable, in Chromium', () => {
     for (const [size, purpose] of [[192, 'any'], [512, 'any'], [512, 'maskable']] as const) {
       const icon = png(size, purpose);
       expect(icon, `${size} ${purpose}`).toBeDefined();
-      const file = await page.request.get(new URL(icon!.src, server!.url).href);
+      const file = await page.request.get(new URL(icon!.src, app.url).href);
       expect(file.status()).toBe(200);
       expect(file.headers()['content-type']).toBe('image/png');
       const meta = await sharp(await file.body()).metadata();
@@ -112,7 +103,7 @@ describe('offline and installable, in Chromium', () => {
   });
 
   it('serves the service worker for revalidation on every load, under the same security headers', async () => {
-    const res = await page.request.get(new URL('/sw.js', server!.url).href);
+    const res = await page.request.get(new URL('/sw.js', app.url).href);
     expect(res.status()).toBe(200);
     expect(res.headers()['content-type']).toMatch(/^text\/javascript/);
     expect(res.headers()['cache-control']).toBe('no-cache');
@@ -136,9 +127,9 @@ describe('offline and installable, in Chromium', () => {
   });
 
   it('is installable as Chromium judges it (bar the throwaway profile, which it treats as incognito)', async () => {
-    const cdp = await context.newCDPSession(page);
+    const cdp = await app.context.newCDPSession(page);
     const manifest = await cdp.send('Page.getAppManifest');
-    expect(manifest.url).toBe(new URL('/manifest.webmanifest', server!.url).href);
+    expect(manifest.url).toBe(new URL('/manifest.webmanifest', app.url).href);
     expect(manifest.errors).toEqual([]);
     const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
     expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
@@ -153,9 +144,9 @@ describe('offline and installable, in Chromium', () => {
     const size = await fetchIt();
     expect(size).toBeGreaterThan(1_000_000);
     expect((await cacheContents(page))['clearcut-ort-webgpu']).toEqual([url]);
-    const before = responses.length;
+    const before = app.responses.length;
     expect(await fetchIt()).toBe(size);
-    const again = responses.slice(before).find((r) => new URL(r.url()).pathname === url);
+    const again = app.responses.slice(before).find((r) => new URL(r.url()).pathname === url);
     expect(again?.fromServiceWorker()).toBe(true);
   });
 
@@ -170,7 +161,7 @@ describe('offline and installable, in Chromium', () => {
     await cutOut(page, 'astronaut');
 
     // The model came from the server, not through the service worker.
-    const modelResponses = responses.filter((r) => new URL(r.url()).pathname === `/models/${DEFAULT.file}`);
+    const modelResponses = app.responses.filter((r) => new URL(r.url()).pathname === `/models/${DEFAULT.file}`);
     expect(modelResponses.length).toBeGreaterThan(0);
     for (const r of modelResponses) expect(r.fromServiceWorker(), r.url()).toBe(false);
 
@@ -206,7 +197,7 @@ describe('offline and installable, in Chromium', () => {
     expect(await page.getByRole('radio', { name: /Fast/ }).isChecked()).toBe(true);
 
     // A photo starts the fast model's download; the photo is cancelled at once, so no inference runs.
-    const before = responses.length;
+    const before = app.responses.length;
     await page.getByLabel('Choose photos').setInputFiles(join(fixturesDir, PHOTOS.rocket.file));
     await page.getByRole('button', { name: `Cancel ${PHOTOS.rocket.file}` }).click();
     const bar = page.getByRole('progressbar', { name: /^Downloading the fast model/ });
@@ -217,7 +208,7 @@ describe('offline and installable, in Chromium', () => {
 
     const fast = page.locator(`li[data-model="${FAST.id}"]`);
     await expect.poll(() => fast.getAttribute('data-offline'), { timeout: 120_000 }).toBe('true');
-    const modelResponses = responses.slice(before).filter((r) => new URL(r.url()).pathname.startsWith('/models/'));
+    const modelResponses = app.responses.slice(before).filter((r) => new URL(r.url()).pathname.startsWith('/models/'));
     expect(modelResponses.map((r) => new URL(r.url()).pathname)).toEqual([`/models/${FAST.file}`]);
     expect(modelResponses[0].fromServiceWorker()).toBe(false);
     expect(await page.locator(`li[aria-label="${PHOTOS.rocket.file}"]`).getAttribute('data-state')).toBe('cancelled');
@@ -228,9 +219,8 @@ describe('offline and installable, in Chromium', () => {
   });
 
   it('with the server stopped and the network off, reloads from the service worker, stays cross-origin isolated, and cuts out a photo', async () => {
-    await server!.stop();
-    server = undefined;
-    await context.setOffline(true);
+    await app.server.stop();
+    await app.context.setOffline(true);
 
     const reloaded = await page.reload();
     expect(reloaded?.fromServiceWorker()).toBe(true);

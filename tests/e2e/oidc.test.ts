@@ -3,20 +3,17 @@
  * (oidc-provider, in this process): a first sign-in creates the account with the picture as
  * avatar; an address that already has an account links only after its password is given.
  */
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
-import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
 import { freePort, startPictureServer, startTestProvider, testClient, type TestProvider } from '../server/oidc-provider.ts';
+import { openApp, type App } from './support/app.ts';
 
 const password = 'correct horse battery staple';
 
 describe('signing in with an OpenID Connect provider in Chromium', () => {
-  let server: RunningServer;
   let provider: TestProvider;
   let pictures: Awaited<ReturnType<typeof startPictureServer>>;
-  let chromium: LaunchedBrowser;
-  let context: BrowserContext;
+  let app: App;
   let page: Page;
 
   const heading = () => page.getByRole('heading', { level: 1 });
@@ -27,22 +24,23 @@ describe('signing in with an OpenID Connect provider in Chromium', () => {
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
     provider = await startTestProvider(`${origin}/api/auth/oidc/callback`);
-    server = await startServer({
-      PORT: String(port),
-      PUBLIC_ORIGIN: origin,
-      OIDC_ISSUER: provider.issuer,
-      OIDC_CLIENT_ID: testClient.id,
-      OIDC_CLIENT_SECRET: testClient.secret,
-      OIDC_NAME: 'Test ID',
+    app = await openApp({
+      env: {
+        PORT: String(port),
+        PUBLIC_ORIGIN: origin,
+        OIDC_ISSUER: provider.issuer,
+        OIDC_CLIENT_ID: testClient.id,
+        OIDC_CLIENT_SECRET: testClient.secret,
+        OIDC_NAME: 'Test ID',
+      },
+      context: { viewport: { width: 390, height: 844 } },
+      path: null,
     });
-    chromium = await launchChromium();
-    context = await chromium.browser.newContext({ viewport: { width: 390, height: 844 } });
-    page = await context.newPage();
+    page = app.page;
   });
 
   afterAll(async () => {
-    await chromium?.close();
-    await server?.stop();
+    await app?.close();
     await provider?.close();
     await pictures?.close();
   });
@@ -51,7 +49,7 @@ describe('signing in with an OpenID Connect provider in Chromium', () => {
     const email = `ada.${Date.now()}@example.com`;
     provider.accounts.set('ada', { email, email_verified: true, name: 'Ada', picture: `${pictures.url}/face.png` });
     provider.nextLogin = 'ada';
-    await page.goto(server.url + '/signin');
+    await page.goto(app.url + '/signin');
     await page.getByRole('link', { name: 'Continue with Test ID' }).click();
     await expect.poll(() => heading().textContent(), { timeout: 20_000 }).toBe('Your account');
     await expect.poll(bodyText).toContain(`Signed in as ${email} (confirmed)`);
@@ -64,19 +62,19 @@ describe('signing in with an OpenID Connect provider in Chromium', () => {
 
     await page.locator('main').getByRole('button', { name: 'Sign out', exact: true }).click();
     await expect.poll(() => page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Sign in' }).isVisible()).toBe(true);
-    await page.goto(server.url + '/signup');
+    await page.goto(app.url + '/signup');
     await page.getByRole('link', { name: 'Continue with Test ID' }).click();
-    await page.waitForURL(server.url + '/');
-    await page.goto(server.url + '/account');
+    await page.waitForURL(app.url + '/');
+    await page.goto(app.url + '/account');
     await expect.poll(bodyText).toContain(`Signed in as ${email}`);
   });
 
   it('explains a pending link on the sign-in page, and links once the password is given', async () => {
-    const fresh = await chromium.browser.newContext();
+    const fresh = await app.browser.newContext();
     try {
       page = await fresh.newPage();
       const email = `grace.${Date.now()}@example.com`;
-      await page.goto(server.url + '/signup');
+      await page.goto(app.url + '/signup');
       await page.getByLabel('Email').fill(email);
       await page.getByLabel('Password').fill(password);
       await page.getByRole('button', { name: 'Create account' }).click();
@@ -86,7 +84,7 @@ describe('signing in with an OpenID Connect provider in Chromium', () => {
 
       provider.accounts.set('grace', { email, email_verified: true });
       provider.nextLogin = 'grace';
-      await page.goto(server.url + '/signin');
+      await page.goto(app.url + '/signin');
       await page.getByRole('link', { name: 'Continue with Test ID' }).click();
       await expect.poll(() => page.getByRole('heading', { name: 'One more step to link Test ID' }).isVisible(), { timeout: 20_000 }).toBe(true);
       const words = async () => (await bodyText())?.replace(/\s+/g, ' ');
@@ -96,7 +94,7 @@ describe('signing in with an OpenID Connect provider in Chromium', () => {
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Test ID is now linked');
 
-      await page.goto(server.url + '/account');
+      await page.goto(app.url + '/account');
       await expect.poll(() => page.getByRole('button', { name: 'Unlink Test ID' }).isVisible()).toBe(true);
       await expect.poll(() => page.getByRole('heading', { name: 'Remove the password' }).isVisible()).toBe(true);
     } finally {
