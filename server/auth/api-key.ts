@@ -3,8 +3,9 @@
  * stored as-is to find the row and to show in lists; only SHA-256 of the secret is kept,
  * compared in constant time (the session design, applied to keys).
  */
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { preparedOnce } from '../db/prepared.ts';
 import { apiKeys, users, type User } from '../db/schema.ts';
 import { generateSecureRandomString, hashSecret, secretMatches } from '../lib/secrets.ts';
 
@@ -22,6 +23,17 @@ export interface ApiKeyView {
 export const maxActiveApiKeys = 20;
 
 const keyPattern = /^(cc_[a-z2-9]{12})_([a-z2-9]{32})$/;
+
+/** The read behind every API-key request: the key and its owner, by prefix. */
+const keyWithOwner = preparedOnce((db) =>
+  db
+    .select({ key: apiKeys, user: users })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(eq(apiKeys.prefix, sql.placeholder('prefix')))
+    .prepare(),
+);
+const touchKey = preparedOnce((db) => db.$client.prepare('update api_keys set last_used_at = @now where id = @id'));
 
 function toView(row: typeof apiKeys.$inferSelect): ApiKeyView {
   return {
@@ -70,15 +82,10 @@ export function validateApiKey(db: Db, key: string, now: Date): { keyId: string;
   const match = keyPattern.exec(key);
   if (!match) return null;
   const [, prefix, secret] = match as unknown as [string, string, string];
-  const found = db
-    .select({ key: apiKeys, user: users })
-    .from(apiKeys)
-    .innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(eq(apiKeys.prefix, prefix))
-    .get();
+  const found = keyWithOwner(db).get({ prefix });
   if (!found) return null;
   if (!secretMatches(secret, found.key.secretHash)) return null;
   if (found.key.revokedAt) return null;
-  db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, found.key.id)).run();
+  touchKey(db).run({ id: found.key.id, now: now.getTime() });
   return { keyId: found.key.id, prefix, user: found.user };
 }

@@ -1,6 +1,7 @@
 /** Single-use tokens sent by mail: random, stored only as SHA-256, expiring, consumed at most once. */
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { preparedOnce } from '../db/prepared.ts';
 import { emailTokens, type EmailTokenRow } from '../db/schema.ts';
 import { generateSecureRandomString, hashSecret } from '../lib/secrets.ts';
 
@@ -71,14 +72,18 @@ export function deleteEmailTokens(db: Db, userId: string, purpose: EmailTokenPur
   db.delete(emailTokens).where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose))).run();
 }
 
-/** The address waiting for confirmation after an email change, if any. */
-export function pendingEmailChange(db: Db, userId: string, now: Date): { email: string; expiresAt: Date } | null {
-  const row = db
+// Read by every GET /api/me, so prepared once.
+const pendingChange = preparedOnce((db) =>
+  db
     .select({ email: emailTokens.email, expiresAt: emailTokens.expiresAt })
     .from(emailTokens)
-    .where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, 'email_change'), gt(emailTokens.expiresAt, now)))
-    .get();
-  return row ?? null;
+    .where(and(eq(emailTokens.userId, sql.placeholder('userId')), eq(emailTokens.purpose, 'email_change'), gt(emailTokens.expiresAt, sql.placeholder('now'))))
+    .prepare(),
+);
+
+/** The address waiting for confirmation after an email change, if any. */
+export function pendingEmailChange(db: Db, userId: string, now: Date): { email: string; expiresAt: Date } | null {
+  return pendingChange(db).get({ userId, now: now.getTime() }) ?? null;
 }
 
 /** A person's unexpired tokens without the hashes, for the data export. */

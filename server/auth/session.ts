@@ -1,6 +1,7 @@
 /** Cookie sessions in Lucia's single-file design: token `id.secret`, SHA-256(secret) stored, sliding expiry. */
-import { and, eq, lte, ne } from 'drizzle-orm';
+import { and, eq, lte, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { preparedOnce } from '../db/prepared.ts';
 import { sessions, users, type User } from '../db/schema.ts';
 import { generateSecureRandomString, hashSecret, secretMatches } from '../lib/secrets.ts';
 
@@ -30,6 +31,16 @@ export interface SessionOptions {
 
 /** "Last seen" is written at most this often, so validation is usually a read only. */
 const activityCheckIntervalMs = 60_000;
+
+/** The one read behind every signed-in request: the session and its user, by session id. */
+const sessionWithUser = preparedOnce((db) =>
+  db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, sql.placeholder('id')))
+    .prepare(),
+);
 
 function toSession(row: typeof sessions.$inferSelect): Session {
   const { secretHash: _hash, ...rest } = row;
@@ -65,12 +76,7 @@ export function validateSessionToken(db: Db, token: string, options: SessionOpti
   const parts = token.split('.');
   if (parts.length !== 2 || !/^[a-z2-9]{24}$/.test(parts[0]!) || !/^[a-z2-9]{24}$/.test(parts[1]!)) return null;
   const [id, secret] = parts as [string, string];
-  const found = db
-    .select({ session: sessions, user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.id, id))
-    .get();
+  const found = sessionWithUser(db).get({ id });
   if (!found) return null;
   // Separate id and secret plus a constant-time compare: no timing oracle on the secret.
   if (!secretMatches(secret, found.session.secretHash)) return null;

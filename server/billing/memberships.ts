@@ -3,10 +3,11 @@
  * ledger key names the membership and the period's start); cancelling keeps the membership
  * until the end of the period already paid for.
  */
-import { and, desc, eq, inArray, lte } from 'drizzle-orm';
+import { and, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { generateSecureRandomString } from '../lib/secrets.ts';
 import { grant, inTransaction } from '../credits/ledger.ts';
 import type { Db } from '../db/client.ts';
+import { preparedOnce } from '../db/prepared.ts';
 import { runHourly } from '../lib/hourly.ts';
 import { memberships } from '../db/schema.ts';
 import { recordRenewalOrder } from './orders.ts';
@@ -152,6 +153,21 @@ export function setMembershipPeriodEnd(db: Db, membershipId: string, periodEnd: 
   db.update(memberships).set({ currentPeriodEnd: periodEnd, updatedAt: now }).where(eq(memberships.id, membershipId)).run();
 }
 
+const anythingDue = preparedOnce((db) =>
+  db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(
+      and(
+        eq(memberships.userId, sql.placeholder('userId')),
+        lte(memberships.currentPeriodEnd, sql.placeholder('now')),
+        inArray(memberships.status, ['active', 'cancelled']),
+      ),
+    )
+    .limit(1)
+    .prepare(),
+);
+
 /**
  * The local provider's clock work (run hourly and before showing a person's credits):
  * cancelled memberships past their period end expire; active local memberships renew for
@@ -160,6 +176,9 @@ export function setMembershipPeriodEnd(db: Db, membershipId: string, periodEnd: 
  */
 export function settleMemberships(db: Db, input: { now: Date; product: Product; userId?: string }): void {
   const { now, product } = input;
+  // Every balance read comes here: when nothing of this person's is due (nearly always), a
+  // prepared read answers and no write transaction is taken.
+  if (input.userId !== undefined && !anythingDue(db).get({ userId: input.userId, now: now.getTime() })) return;
   inTransaction(db, () => {
     const due = db
       .select()

@@ -4,8 +4,9 @@
  * and the write). The balance never goes below zero: the check is here, and the
  * `CHECK (balance >= 0)` constraints are the backstop.
  */
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { preparedOnce } from '../db/prepared.ts';
 import { creditBalances, creditLedger } from '../db/schema.ts';
 
 /** Why the balance changed. */
@@ -61,8 +62,12 @@ export function inTransaction<T>(db: Db, fn: () => T): T {
 
 /** The current balance (0 for someone who never had a change). */
 export function getBalance(db: Db, userId: string): number {
-  return db.select({ balance: creditBalances.balance }).from(creditBalances).where(eq(creditBalances.userId, userId)).get()?.balance ?? 0;
+  return balanceOf(db).get({ userId })?.balance ?? 0;
 }
+
+const balanceOf = preparedOnce((db) =>
+  db.select({ balance: creditBalances.balance }).from(creditBalances).where(eq(creditBalances.userId, sql.placeholder('userId'))).prepare(),
+);
 
 /** Applies one change in one transaction: replay by key, check the balance, append the row, set the balance. */
 export function applyChange(db: Db, change: LedgerChange): LedgerResult {

@@ -1,14 +1,33 @@
 /** The access log table: writing rows, reading a person's own rows, and purging by age. */
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { preparedOnce } from '../db/prepared.ts';
 import { accessLogs } from '../db/schema.ts';
 
 /** One access-log row as written; nothing beyond these fields is ever recorded. */
 export type AccessLogEntry = Omit<typeof accessLogs.$inferInsert, 'id'>;
 
+// One row per request: prepared once.
+const insertRow = preparedOnce((db) =>
+  db.$client.prepare(
+    `insert into access_logs (time, ip, user_agent, method, path, status, user_id, duration_ms, api_key_prefix)
+     values (@time, @ip, @userAgent, @method, @path, @status, @userId, @durationMs, @apiKeyPrefix)`,
+  ),
+);
+
 /** Appends one row. */
 export function recordAccess(db: Db, entry: AccessLogEntry): void {
-  db.insert(accessLogs).values(entry).run();
+  insertRow(db).run({
+    time: entry.time.getTime(),
+    ip: entry.ip,
+    userAgent: entry.userAgent ?? null,
+    method: entry.method,
+    path: entry.path,
+    status: entry.status,
+    userId: entry.userId ?? null,
+    durationMs: entry.durationMs,
+    apiKeyPrefix: entry.apiKeyPrefix ?? null,
+  });
 }
 
 /** Deletes rows older than the retention period; returns how many went. */

@@ -51,9 +51,10 @@ describe('GET /healthz', () => {
 
 describe('SIGTERM', () => {
   let server: RunningServer;
+  // Starting a process with tsx can take a while on a busy machine.
   beforeAll(async () => {
     server = await startServer({ SCRYPT_LOG_N: '10' });
-  });
+  }, 60_000);
   afterAll(() => server.stop());
 
   it('stops accepting, answers the spend in flight (committed), closes the database and exits 0', async () => {
