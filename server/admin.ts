@@ -6,13 +6,46 @@ import { getUserByEmail } from './auth/user.ts';
 import { applyChange } from './credits/ledger.ts';
 import type { Db } from './db/client.ts';
 import { sessions, users } from './db/schema.ts';
-import { dailyVisits } from './logs/access-log.ts';
+import { dailyVisits } from './logs/daily-visits.ts';
 
 /** Expected failures are values: the account was not found. */
 export type AdminResult = { ok: true; message: string } | { ok: false; message: string };
 
 function findUser(db: Db, email: string) {
   return getUserByEmail(db, email);
+}
+
+/** Suspends an account by id: every session ends now and sign-in answers `suspended`. */
+export function suspendAccount(db: Db, userId: string, now: Date): void {
+  db.transaction((tx) => {
+    tx.update(users).set({ bannedAt: now }).where(eq(users.id, userId)).run();
+    tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+  });
+}
+
+/** Lifts an account's suspension by id. */
+export function liftSuspension(db: Db, userId: string): void {
+  db.update(users).set({ bannedAt: null }).where(eq(users.id, userId)).run();
+}
+
+/** An `adjust` ledger row of `delta` credits with `reference` (the reason, and who gave it); refused past the balance. */
+export function adjustBalance(db: Db, userId: string, delta: number, reference: string, now: Date) {
+  return applyChange(db, {
+    userId,
+    delta,
+    kind: 'adjust',
+    reference: reference.slice(0, 300),
+    idempotencyKey: `adjust:${generateSecureRandomString()}`,
+    now,
+  });
+}
+
+/** Refunds a paid order of the local provider (Stripe's are refunded in Stripe, whose webhook does the same). */
+export function refundLocalOrder(db: Db, orderId: string, now: Date) {
+  const order = getOrder(db, orderId);
+  if (!order) return 'not_found' as const;
+  if (order.provider !== 'local') return 'not_local' as const;
+  return markOrderRefunded(db, orderId, now) ?? ('not_paid' as const);
 }
 
 /** Gives an account the admin role. */
@@ -27,10 +60,7 @@ export function makeAdmin(db: Db, email: string): AdminResult {
 export function banUser(db: Db, email: string, now: Date = new Date()): AdminResult {
   const user = findUser(db, email);
   if (!user) return { ok: false, message: `No account with email ${email}.` };
-  db.transaction((tx) => {
-    tx.update(users).set({ bannedAt: now }).where(eq(users.id, user.id)).run();
-    tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
-  });
+  suspendAccount(db, user.id, now);
   return { ok: true, message: `${user.email} is suspended and signed out everywhere.` };
 }
 
@@ -38,7 +68,7 @@ export function banUser(db: Db, email: string, now: Date = new Date()): AdminRes
 export function unbanUser(db: Db, email: string): AdminResult {
   const user = findUser(db, email);
   if (!user) return { ok: false, message: `No account with email ${email}.` };
-  db.update(users).set({ bannedAt: null }).where(eq(users.id, user.id)).run();
+  liftSuspension(db, user.id);
   return { ok: true, message: `${user.email} may sign in again.` };
 }
 
@@ -63,14 +93,7 @@ export function adjustCredits(db: Db, email: string, delta: number, reason: stri
   if (!Number.isSafeInteger(delta) || delta === 0) return { ok: false, message: 'The number of credits must be a whole number above 0.' };
   const cleanReason = reason.trim();
   if (!cleanReason) return { ok: false, message: 'Give a reason; it is kept in the ledger.' };
-  const result = applyChange(db, {
-    userId: user.id,
-    delta,
-    kind: 'adjust',
-    reference: `admin: ${cleanReason.slice(0, 200)}`,
-    idempotencyKey: `adjust:${generateSecureRandomString()}`,
-    now,
-  });
+  const result = adjustBalance(db, user.id, delta, `admin: ${cleanReason.slice(0, 200)}`, now);
   if (!result.ok) {
     return { ok: false, message: `${user.email} has only ${result.balance} credits; cannot deduct ${-delta}.` };
   }
@@ -83,12 +106,11 @@ export function adjustCredits(db: Db, email: string, delta: number, reason: stri
  * far as the balance allows. Stripe orders are refunded in Stripe, whose webhook does the same.
  */
 export function refundOrder(db: Db, orderId: string, now: Date = new Date()): AdminResult {
-  const order = getOrder(db, orderId);
-  if (!order) return { ok: false, message: `No order ${orderId}.` };
-  if (order.provider !== 'local') {
-    return { ok: false, message: `${orderId} was paid through ${order.provider}; refund it there (its webhook updates the order).` };
+  const result = refundLocalOrder(db, orderId, now);
+  if (result === 'not_found') return { ok: false, message: `No order ${orderId}.` };
+  if (result === 'not_local') {
+    return { ok: false, message: `${orderId} was paid through ${getOrder(db, orderId)!.provider}; refund it there (its webhook updates the order).` };
   }
-  const result = markOrderRefunded(db, orderId, now);
-  if (!result) return { ok: false, message: `${orderId} is ${order.status}, not paid; nothing to refund.` };
+  if (result === 'not_paid') return { ok: false, message: `${orderId} is ${getOrder(db, orderId)!.status}, not paid; nothing to refund.` };
   return { ok: true, message: `${orderId} refunded; ${result.creditsTaken} credits taken back.` };
 }

@@ -27,6 +27,10 @@ import { authRoutes } from './routes/auth.ts';
 import { oidcRoutes } from './routes/oidc.ts';
 import { avatarFileRoutes, myAvatarRoutes } from './routes/avatars.ts';
 import type { RouteDeps } from './deps.ts';
+import { loadPolicies, type PolicySet } from './policies/documents.ts';
+import { policyRoutes } from './routes/policies.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { supportRoutes } from './routes/support.ts';
 import { modelRoutes } from './static/models.ts';
 import { healthRoutes } from './routes/health.ts';
 import { pwaRoutes } from './static/pwa.ts';
@@ -42,6 +46,8 @@ export interface AppDeps {
   mailer?: Mailer;
   /** True once main.ts is shutting down: /healthz says not ready and connections are not kept alive. */
   stopping?: () => boolean;
+  /** The documents' current versions instead of legal/*.md (tests stage a new version). */
+  policies?: PolicySet;
 }
 
 /** Builds the app: middleware, the API sub-apps, /models and the PWA. */
@@ -60,6 +66,7 @@ export function createApp(deps: AppDeps) {
     apiKeyLimiter: new FixedWindowLimiter(config.credits.apiKeyRequestsPerMinute, 60_000, now),
     mailer: deps.mailer ?? createMailer(config.mail, config.dataDir),
     oidc: config.oidc ? createRelyingParty(config.oidc) : null,
+    policies: deps.policies ?? loadPolicies(),
   };
   if (config.billing.provider === 'stripe' && stripe) routeDeps.payments.provider = createStripeProvider(stripe);
 
@@ -89,6 +96,9 @@ export function createApp(deps: AppDeps) {
     .get('/api/privacy', (c) =>
       c.json({ logRetentionDays: config.logRetentionDays, sessionDays: config.sessionDays }, 200),
     )
+    .route('/api/policies', policyRoutes(routeDeps))
+    .route('/api/support', supportRoutes(routeDeps))
+    .route('/api/admin', adminRoutes(routeDeps))
     .route('/api/auth/oidc', oidcRoutes(routeDeps))
     .route('/api/auth', authRoutes(routeDeps))
     .route('/api/me/avatar', myAvatarRoutes(routeDeps))

@@ -7,6 +7,7 @@ import type { PaymentProvider } from './billing/provider.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import type { Mailer } from './mail/mailer.ts';
+import type { PolicySet } from './policies/documents.ts';
 
 /**
  * Shared by every sub-app of one app instance. Only routes take all of it; the layers below
@@ -25,4 +26,6 @@ export interface RouteDeps {
   mailer: Mailer;
   /** The OpenID Connect provider people may sign in with, or null when none is configured. */
   oidc: RelyingParty | null;
+  /** The current version of the terms and the privacy policy (legal/*.md). */
+  policies: PolicySet;
 }

@@ -36,6 +36,9 @@ export type ErrorCode =
   | 'last_sign_in_method'
   | 'password_exists'
   | 'confirmation_mismatch'
+  | 'policy_acceptance_required'
+  | 'guardian_consent_required'
+  | 'admin_only'
   | 'internal';
 
 /** The JSON body of every error response. */

@@ -1,14 +1,17 @@
-/** The hourly clean-up: old access-log rows, expired sessions, expired mailed links, provider sign-ins never finished and pending links never completed. */
+/** The hourly clean-up: daily visit counts rolled up, then old access-log rows, expired sessions, expired mailed links, provider sign-ins never finished and pending links never completed. */
 import { purgeExpiredEmailTokens } from './auth/email-tokens.ts';
 import { purgeExpiredOidc } from './auth/oidc-store.ts';
 import { purgeExpiredSessions } from './auth/session.ts';
 import type { Db } from './db/client.ts';
 import { runHourly } from './lib/hourly.ts';
 import { purgeAccessLogs } from './logs/access-log.ts';
+import { rollUpDailyVisits } from './logs/daily-visits.ts';
 
-/** Deletes what has outlived its purpose; returns how many rows of each went. */
+/** Deletes what has outlived its purpose; returns how many rows of each went (and how many days of counts were stored). */
 export function purgeExpired(db: Db, logRetentionDays: number, now: Date) {
   return {
+    // First, so no access-log row goes before its day is counted.
+    dailyVisitDays: rollUpDailyVisits(db, now),
     accessLogs: purgeAccessLogs(db, logRetentionDays, now),
     // A session that is never presented again would otherwise stay (user agent and IP included) forever.
     sessions: purgeExpiredSessions(db, now),

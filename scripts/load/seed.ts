@@ -9,6 +9,8 @@ import { hashPassword } from '../../server/auth/password.ts';
 import { createUser, markEmailVerified } from '../../server/auth/user.ts';
 import { grant, grantSignupCredits, inTransaction } from '../../server/credits/ledger.ts';
 import { closeDb, databasePath, openDb } from '../../server/db/client.ts';
+import { recordAcceptances } from '../../server/policies/acceptances.ts';
+import { loadPolicies } from '../../server/policies/documents.ts';
 
 /** The password of every seeded account. */
 export const seedPassword = 'load test password, not a real one';
@@ -28,9 +30,12 @@ export async function seed(dataDir: string, accounts: number, scryptLogN: number
     const passwordHash = await hashPassword(seedPassword, scryptLogN);
     const now = new Date();
     const emails = Array.from({ length: accounts }, (_, i) => `load-${i}@example.com`);
+    const policies = loadPolicies();
     const ids = inTransaction(db, () =>
       emails.map((email) => {
-        const user = createUser(db, { email, passwordHash, displayName: `Load ${email}` }, now)!;
+        // As a sign-up makes them: the age choice and the current terms accepted (paid spends wait for them).
+        const user = createUser(db, { email, passwordHash, displayName: `Load ${email}`, ageConfirmation: 'adult' }, now)!;
+        recordAcceptances(db, user.id, policies, 'signup', now);
         grantSignupCredits(db, user.id, 3, now);
         markEmailVerified(db, user.id, email, now);
         return user.id;

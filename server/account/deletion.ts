@@ -8,7 +8,9 @@ import { truncateIp } from '../logs/access-log.ts';
  * In one transaction: access-log rows are unlinked with their IPs truncated; ledger rows,
  * orders and memberships are unlinked and kept; sessions, API keys, pending mailed links, linked
  * providers and pending provider links, the
- * balance row and the user row are erased. Returns the avatar key so the caller can remove the file.
+ * balance row and the user row are erased; with the user row go its policy acceptances (ON DELETE
+ * CASCADE) and its support requests are unlinked (ON DELETE SET NULL). Returns the avatar key so the
+ * caller can remove the file.
  */
 export function deleteAccount(db: Db, userId: string): { avatarKey: string | null } | null {
   return db.transaction((tx) => {

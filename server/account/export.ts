@@ -7,10 +7,12 @@ import { listIdentities, listPendingLinks } from '../auth/oidc-store.ts';
 import { listUserSessions } from '../auth/session.ts';
 import { toProfile } from '../auth/user.ts';
 import { listUserAccessLog } from '../logs/access-log.ts';
+import { listAcceptances } from '../policies/acceptances.ts';
+import { listUserSupportRequests, toSupportView } from '../support/requests.ts';
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
-/** Collects the person's profile (with when the email was confirmed), linked providers and pending links, pending mailed links (never the tokens), sessions, credits, orders, memberships, API keys (no secrets) and access log. */
+/** Collects the person's profile (with when the email was confirmed and the age choice), policy acceptances, support requests, linked providers and pending links, pending mailed links (never the tokens), sessions, credits, orders, memberships, API keys (no secrets) and access log. */
 export function exportUserData(db: Db, userId: string, now: Date) {
   const user = db.select().from(users).where(eq(users.id, userId)).get();
   if (!user) return null;
@@ -22,7 +24,10 @@ export function exportUserData(db: Db, userId: string, now: Date) {
       hasPassword: user.passwordHash !== null,
       role: user.role,
       bannedAt: iso(user.bannedAt),
+      ageConfirmation: user.ageConfirmation,
     },
+    /** Every version of the terms and the privacy policy accepted: at sign-up (`signup`) or after a material change (`notice`). */
+    policyAcceptances: listAcceptances(db, userId),
     linkedProviders: listIdentities(db, userId).map((i) => ({
       issuer: i.issuer,
       subject: i.subject,
@@ -98,6 +103,8 @@ export function exportUserData(db: Db, userId: string, now: Date) {
       .where(eq(apiKeys.userId, userId))
       .all()
       .map((k) => ({ ...k, createdAt: k.createdAt.toISOString(), lastUsedAt: iso(k.lastUsedAt), revokedAt: iso(k.revokedAt) })),
+    /** Contact and support requests sent while signed in, with their answers. */
+    supportRequests: listUserSupportRequests(db, userId).map((row) => ({ ...toSupportView(row), email: row.email })),
     accessLog: listUserAccessLog(db, userId, 100_000),
   };
 }

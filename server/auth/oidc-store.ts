@@ -13,24 +13,27 @@ export const pendingLinkTtlMs = 30 * 60_000;
 /** Cookie secrets: 32 characters of the session alphabet (160 bits); only their SHA-256 is stored. */
 const secretPattern = /^[a-z2-9]{32}$/;
 
-/** Stores a flow's state, nonce and PKCE verifier; returns the secret for the flow cookie. */
-export function createFlow(db: Db, pending: PendingAuthorization, now: Date): string {
+/** The sign-up page's answers carried through a flow: the age choice, given with the terms accepted; null from the sign-in page. */
+export type SignupAge = 'adult' | 'guardian' | null;
+
+/** Stores a flow's state, nonce and PKCE verifier (and the sign-up page's age choice); returns the secret for the flow cookie. */
+export function createFlow(db: Db, pending: PendingAuthorization, now: Date, signupAge: SignupAge = null): string {
   const secret = generateSecureRandomString(32);
   db.insert(oidcFlows)
-    .values({ secretHash: hashSecret(secret), ...pending, expiresAt: new Date(now.getTime() + flowTtlMs), createdAt: now })
+    .values({ secretHash: hashSecret(secret), ...pending, signupAge, expiresAt: new Date(now.getTime() + flowTtlMs), createdAt: now })
     .run();
   return secret;
 }
 
 /** Takes a flow out (single use): its checks when the secret names one that has not expired, else null. */
-export function consumeFlow(db: Db, secret: string, now: Date): PendingAuthorization | null {
+export function consumeFlow(db: Db, secret: string, now: Date): (PendingAuthorization & { signupAge: SignupAge }) | null {
   if (!secretPattern.test(secret)) return null;
   const row = db
     .delete(oidcFlows)
     .where(and(eq(oidcFlows.secretHash, hashSecret(secret)), gt(oidcFlows.expiresAt, now)))
     .returning()
     .get();
-  return row ? { state: row.state, nonce: row.nonce, codeVerifier: row.codeVerifier } : null;
+  return row ? { state: row.state, nonce: row.nonce, codeVerifier: row.codeVerifier, signupAge: row.signupAge } : null;
 }
 
 /** The account a provider identity signs in to, if it is linked. */

@@ -65,6 +65,9 @@ export interface RateLimiters {
   resetsPerIp: FixedWindowLimiter;
   /** Provider sign-ins started per IP (each stores a flow row until it expires); as many as sign-in failures allowed. */
   oidcStartsPerIp: FixedWindowLimiter;
+  /** Contact requests per IP (as many as sign-ups) and confirmation mails per address (as many as other mails). */
+  supportPerIp: FixedWindowLimiter;
+  supportPerEmail: FixedWindowLimiter;
 }
 
 const minute = 60_000;
@@ -89,5 +92,7 @@ export function createRateLimiters(
     resetsPerEmail: new FixedWindowLimiter(limits.mailsPerHour, 60 * minute, now),
     resetsPerIp: new FixedWindowLimiter(limits.mailsPerHour * 10, 60 * minute, now),
     oidcStartsPerIp: new FixedWindowLimiter(limits.loginFailuresPerIpPer15Min, 15 * minute, now),
+    supportPerIp: new FixedWindowLimiter(limits.signupsPerIpPerHour, 60 * minute, now),
+    supportPerEmail: new FixedWindowLimiter(limits.mailsPerHour, 60 * minute, now),
   };
 }

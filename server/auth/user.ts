@@ -40,9 +40,13 @@ export function toProfile(user: User): Profile {
   };
 }
 
-/** The profile plus the address waiting to be confirmed after an email change: what every route answers about the person. */
-export function accountView(db: Db, user: User, now: Date): Profile & { pendingEmail: string | null } {
-  return { ...toProfile(user), pendingEmail: pendingEmailChange(db, user.id, now)?.email ?? null };
+/**
+ * The profile plus the address waiting to be confirmed after an email change, and whether the
+ * person is an admin (the PWA offers /admin then; the server checks the role on every admin route):
+ * what every route answers about the person to that person.
+ */
+export function accountView(db: Db, user: User, now: Date): Profile & { pendingEmail: string | null; admin: boolean } {
+  return { ...toProfile(user), pendingEmail: pendingEmailChange(db, user.id, now)?.email ?? null, admin: user.role === 'admin' };
 }
 
 /** Finds a user by email (any case), or undefined. */
@@ -62,7 +66,7 @@ function isUniqueViolation(err: unknown): boolean {
 /** Creates a user; null when the email is already taken. */
 export function createUser(
   db: Db,
-  input: { email: string; passwordHash: string | null; displayName: string | null },
+  input: { email: string; passwordHash: string | null; displayName: string | null; ageConfirmation: 'adult' | 'guardian' },
   now: Date,
 ): User | null {
   try {
@@ -73,6 +77,7 @@ export function createUser(
         email: normaliseEmail(input.email),
         passwordHash: input.passwordHash,
         displayName: input.displayName,
+        ageConfirmation: input.ageConfirmation,
         createdAt: now,
       })
       .returning()

@@ -21,6 +21,11 @@ export const users = sqliteTable('users', {
   createdAt: timestamp('created_at'),
   /** When the person proved they receive mail at `email`; null until then. */
   emailVerifiedAt: integer('email_verified_at', { mode: 'timestamp_ms' }),
+  /**
+   * The choice made at sign-up: `adult` (18 or older) or `guardian` (a parent or guardian consents).
+   * Null only for accounts made before it was asked.
+   */
+  ageConfirmation: text('age_confirmation', { enum: ['adult', 'guardian'] }),
 });
 
 /**
@@ -102,6 +107,11 @@ export const oidcFlows = sqliteTable(
     state: text('state').notNull(),
     nonce: text('nonce').notNull(),
     codeVerifier: text('code_verifier').notNull(),
+    /**
+     * Set when the flow started on the sign-up page with the terms accepted and the age choice made:
+     * the choice, recorded if the callback creates an account. Null from the sign-in page.
+     */
+    signupAge: text('signup_age', { enum: ['adult', 'guardian'] }),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
     createdAt: timestamp('created_at'),
   },
@@ -262,6 +272,89 @@ export const accessLogs = sqliteTable(
   },
   (t) => [index('access_logs_time_idx').on(t.time), index('access_logs_user_idx').on(t.userId, t.time)],
 );
+
+/** Each acceptance of a version of the privacy policy or the terms: at sign-up, or acknowledging a material change. */
+export const policyAcceptances = sqliteTable(
+  'policy_acceptances',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    document: text('document', { enum: ['privacy', 'terms'] }).notNull(),
+    version: integer('version').notNull(),
+    /** `signup`, or `notice`: acknowledged after a material change. */
+    via: text('via', { enum: ['signup', 'notice'] }).notNull(),
+    acceptedAt: timestamp('accepted_at'),
+  },
+  (t) => [
+    index('policy_acceptances_user_idx').on(t.userId, t.document),
+    check('policy_acceptances_document_check', sql`${t.document} in ('privacy', 'terms')`),
+  ],
+);
+
+/**
+ * Addresses of accounts an admin closed because they belonged to a child, as SHA-256 of the
+ * lower-cased address only: such an address can sign up again only with a guardian's consent.
+ */
+export const childEmailHashes = sqliteTable('child_email_hashes', {
+  emailHash: blob('email_hash', { mode: 'buffer' }).primaryKey(),
+  createdAt: timestamp('created_at'),
+});
+
+/** Contact and support requests; kept (unlinked) after the sender's account is deleted, like other records of what was asked. */
+export const supportRequests = sqliteTable(
+  'support_requests',
+  {
+    id: text('id').primaryKey(),
+    /** What the sender quotes, e.g. `REQ-7K2M-9QXA`. */
+    reference: text('reference').notNull().unique(),
+    userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Where the confirmation and the answer go. */
+    email: text('email').notNull(),
+    kind: text('kind', {
+      enum: ['question', 'billing', 'complaint', 'privacy_access', 'privacy_correction', 'privacy_deletion', 'privacy_restriction', 'privacy_objection'],
+    }).notNull(),
+    message: text('message').notNull(),
+    status: text('status', { enum: ['open', 'answered', 'closed'] }).notNull().default('open'),
+    answer: text('answer'),
+    answeredBy: text('answered_by'),
+    answeredAt: integer('answered_at', { mode: 'timestamp_ms' }),
+    createdAt: timestamp('created_at'),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    index('support_requests_user_idx').on(t.userId, t.createdAt),
+    index('support_requests_status_idx').on(t.status, t.createdAt),
+    check('support_requests_status_check', sql`${t.status} in ('open', 'answered', 'closed')`),
+  ],
+);
+
+/** Every action an admin took through the API; append-only (triggers refuse UPDATE and DELETE). */
+export const adminAuditLog = sqliteTable(
+  'admin_audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Plain ids and address, no foreign key: the record outlives both accounts. */
+    adminId: text('admin_id').notNull(),
+    adminEmail: text('admin_email').notNull(),
+    action: text('action').notNull(),
+    /** The account, order or request acted on. */
+    target: text('target'),
+    /** What was done, as JSON (amounts, reasons); never a password or a message body. */
+    detail: text('detail'),
+    createdAt: timestamp('created_at'),
+  },
+  (t) => [index('admin_audit_log_time_idx').on(t.createdAt)],
+);
+
+/** Requests and distinct visitors per finished UTC day, rolled up from the access log before its rows expire. */
+export const dailyVisitCounts = sqliteTable('daily_visit_counts', {
+  /** `YYYY-MM-DD`, UTC. */
+  day: text('day').primaryKey(),
+  requests: integer('requests').notNull(),
+  visitors: integer('visitors').notNull(),
+});
 
 /** A user row as read from the database. */
 export type User = typeof users.$inferSelect;

@@ -83,20 +83,3 @@ export function listUserAccessLog(db: Db, userId: string, limit = 200): AccessLo
       apiKey: row.apiKeyPrefix,
     }));
 }
-
-/** Requests and distinct visitors (IP + user agent) per UTC day, oldest first. */
-export function dailyVisits(db: Db, days = 30, now: Date = new Date()): { day: string; requests: number; visitors: number }[] {
-  const since = new Date(now.getTime() - days * 86_400_000);
-  const day = sql<string>`strftime('%Y-%m-%d', ${accessLogs.time} / 1000, 'unixepoch')`;
-  return db
-    .select({
-      day,
-      requests: sql<number>`count(*)`,
-      visitors: sql<number>`count(distinct ${accessLogs.ip} || '|' || coalesce(${accessLogs.userAgent}, ''))`,
-    })
-    .from(accessLogs)
-    .where(and(sql`${accessLogs.time} >= ${since.getTime()}`))
-    .groupBy(day)
-    .orderBy(day)
-    .all();
-}

@@ -70,3 +70,27 @@ export function passwordResetMail(to: string, url: string): Mail {
     { label: 'Choose a new password', url },
   );
 }
+
+/** Sent when a contact or support request is stored: its reference, and what happens next. */
+export function supportReceivedMail(to: string, reference: string, kindLabel: string, url: string): Mail {
+  return compose(
+    to,
+    `We received your request ${reference}`,
+    [
+      `Thank you for writing to ${product}. Your request (${kindLabel}) is stored under the reference ${reference}; quote it if you write again.`,
+      'We answer by mail to this address. If you have an account, you can also follow the request on your account page.',
+      'If you did not send this, you can ignore this mail.',
+    ],
+    { label: 'Your account page', url },
+  );
+}
+
+/** Sent when an admin answers a request; the answer is in the mail itself. */
+export function supportAnsweredMail(to: string, reference: string, answer: string, url: string): Mail {
+  return compose(
+    to,
+    `Answer to your request ${reference}`,
+    [`Here is our answer to your request ${reference}:`, answer, 'To follow up, reply through the contact page and quote the reference.'],
+    { label: 'Contact page', url },
+  );
+}

@@ -1,7 +1,6 @@
 /** /api/me: profile (email changes confirmed by mail), password, devices, access log, export and account deletion. */
 import { Hono } from 'hono';
-import { deleteAccount } from '../account/deletion.ts';
-import { endMembershipForDeletion } from '../billing/providers.ts';
+import { closeAccount } from '../account/close.ts';
 import { exportUserData } from '../account/export.ts';
 import { clearSessionCookie } from '../auth/cookie.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../auth/password.ts';
@@ -10,7 +9,6 @@ import { deleteEmailTokens } from '../auth/email-tokens.ts';
 import { listIdentities, unlinkIdentity } from '../auth/oidc-store.ts';
 import { invalidateUserSession, invalidateUserSessions, listUserSessions } from '../auth/session.ts';
 import { accountView, getUserByEmail, setUserPasswordHash, updateUserProfile } from '../auth/user.ts';
-import { removeAvatar } from '../avatars/store.ts';
 import { appOrigin, servesHttps } from '../config.ts';
 import type { User } from '../db/schema.ts';
 import type { AppEnv } from '../env.ts';
@@ -163,11 +161,10 @@ export function accountRoutes(deps: RouteDeps) {
         // Without a password, typing the address again is the deliberate step that stands for it.
         return c.json(errorBody('confirmation_mismatch', "Type this account's email address to confirm."), 403);
       }
-      if (!(await endMembershipForDeletion(db, deps.payments, user.id, deps.now()))) {
+      // The same steps as an admin's closing of a child's account (account/close.ts).
+      if ((await closeAccount(deps, user.id)) === 'payment_provider') {
         return c.json(errorBody('payment_provider', 'Your membership could not be cancelled with the payment provider, so the account was kept. Try again later.'), 502);
       }
-      const deleted = deleteAccount(db, user.id);
-      await removeAvatar(config.dataDir, deleted?.avatarKey ?? null);
       clearSessionCookie(c, servesHttps(config, c.req.url));
       // This request's own access-log row is treated like the person's other rows: unlinked, IP truncated.
       c.set('user', null);

@@ -9,6 +9,8 @@ import { invalidateSession, invalidateUserSessions } from '../auth/session.ts';
 import { createUser, getUserByEmail, getUserById, markEmailVerified, setUserPasswordHash, accountView } from '../auth/user.ts';
 import { appOrigin, servesHttps } from '../config.ts';
 import { grantSignupCredits, inTransaction } from '../credits/ledger.ts';
+import { recordAcceptances } from '../policies/acceptances.ts';
+import { guardianConsentMissing } from '../policies/child-emails.ts';
 import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
 import { signIn } from '../auth/sign-in.ts';
@@ -22,6 +24,10 @@ import {
   verifyEmailSchema,
 } from './schemas.ts';
 import { jsonBody } from './validate.ts';
+
+/** Why an address closed as a child's cannot sign up as an adult. */
+export const guardianConsentMessage =
+  "An account with this address was closed because it belonged to a child. It can be created again only with a parent's or guardian's consent: choose that option.";
 
 /** The auth sub-app. */
 export function authRoutes(deps: RouteDeps) {
@@ -40,11 +46,21 @@ export function authRoutes(deps: RouteDeps) {
         const body = c.req.valid('json');
         const problem = checkPasswordPolicy(body.password, body.email);
         if (problem) return c.json(errorBody('invalid', problem), 422);
+        if (guardianConsentMissing(db, body.email, body.ageConfirmation)) {
+          return c.json(errorBody('guardian_consent_required', guardianConsentMessage), 403);
+        }
         const passwordHash = await hashPassword(body.password, config.scryptLogN);
-        // The account and its welcome credits are created together or not at all.
+        // The account, its acceptances and its welcome credits are created together or not at all.
         const user = inTransaction(db, () => {
-          const created = createUser(db, { email: body.email, passwordHash, displayName: body.displayName ?? null }, deps.now());
-          if (created) grantSignupCredits(db, created.id, config.credits.signupCredits, deps.now());
+          const created = createUser(
+            db,
+            { email: body.email, passwordHash, displayName: body.displayName ?? null, ageConfirmation: body.ageConfirmation },
+            deps.now(),
+          );
+          if (created) {
+            recordAcceptances(db, created.id, deps.policies, 'signup', deps.now());
+            grantSignupCredits(db, created.id, config.credits.signupCredits, deps.now());
+          }
           return created;
         });
         if (!user) return c.json(errorBody('email_taken', 'An account with this email already exists.'), 409);

@@ -9,6 +9,7 @@ import { appOrigin } from '../config.ts';
 import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
 import { requireUser, requireVerifiedEmail } from '../middleware/session.ts';
+import { requirePoliciesAccepted } from '../policies/gate.ts';
 import type { RouteDeps } from '../deps.ts';
 import { orderSchema } from './schemas.ts';
 import { jsonBody } from './validate.ts';
@@ -27,6 +28,7 @@ export function billingRoutes(deps: RouteDeps) {
     )
     .post('/orders', requireVerifiedEmail, jsonBody(orderSchema), async (c) => {
       const { user } = requireUser(c);
+      requirePoliciesAccepted(db, user.id, deps.policies);
       const product = findProduct(config.billing, c.req.valid('json').product);
       if (!product) return c.json(errorBody('invalid', 'No such product.'), 422);
       const now = deps.now();

@@ -3,7 +3,9 @@ import { Hono } from 'hono';
 import { settleMemberships } from '../billing/memberships.ts';
 import { membershipProduct } from '../billing/products.ts';
 import { getBalance, listLedger } from '../credits/ledger.ts';
+import { exportCost } from '../credits/pricing.ts';
 import { spendForExport } from '../credits/spend.ts';
+import { requirePoliciesAccepted } from '../policies/gate.ts';
 import type { AppEnv } from '../env.ts';
 import { requireAccount } from '../middleware/api-key.ts';
 import { requireUser } from '../middleware/session.ts';
@@ -30,6 +32,8 @@ export function creditsRoutes(deps: RouteDeps) {
     .post('/spend', jsonBody(spendSchema), (c) => {
       const user = requireAccount(c);
       const body = c.req.valid('json');
+      // Free exports go on regardless; a charge waits for the current terms (the CLI's API key included).
+      if (exportCost(body.width, body.height) > 0) requirePoliciesAccepted(db, user.id, deps.policies);
       const result = spendForExport(db, { userId: user.id, ...body, now: deps.now() });
       if (!result.ok) {
         return c.json(

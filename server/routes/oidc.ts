@@ -10,12 +10,15 @@ import { consumeFlow, createFlow, createPendingLink, findIdentity, linkIdentity,
 import { createUser, getUserByEmail, getUserById, markEmailVerified } from '../auth/user.ts';
 import { servesHttps } from '../config.ts';
 import { grantSignupCredits, inTransaction } from '../credits/ledger.ts';
+import { recordAcceptances } from '../policies/acceptances.ts';
+import { guardianConsentMissing } from '../policies/child-emails.ts';
+import type { SignupAge } from '../auth/oidc-store.ts';
 import type { User } from '../db/schema.ts';
 import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
 import { signIn } from '../auth/sign-in.ts';
 import type { RouteDeps } from '../deps.ts';
-import { displayNameSchema } from './schemas.ts';
+import { displayNameSchema, oidcStartQuerySchema } from './schemas.ts';
 
 /**
  * What the sign-in page is told after a callback (`/signin?oidc=...`); it has a message for each.
@@ -24,6 +27,13 @@ import { displayNameSchema } from './schemas.ts';
  */
 export type OidcOutcome = 'cancelled' | 'failed' | 'expired' | 'unavailable' | 'email-unverified' | 'suspended' | 'rate-limited' | 'link-pending';
 
+/**
+ * What the sign-up page is told when a provider sign-in would create an account but cannot yet:
+ * `consent-needed` (started without the age choice and the terms, e.g. from the sign-in page),
+ * `guardian-required` (the address was closed as a child's and "18 or older" was chosen).
+ */
+export type OidcSignupOutcome = 'consent-needed' | 'guardian-required';
+
 /** The provider sub-app, mounted at /api/auth/oidc. */
 export function oidcRoutes(deps: RouteDeps) {
   const { db, config, oidc: rp, limiters } = deps;
@@ -31,7 +41,8 @@ export function oidcRoutes(deps: RouteDeps) {
   const toSignIn = (c: Context, outcome: OidcOutcome) => c.redirect(`/signin?oidc=${outcome}`, 303);
 
   /** A provider identity that is not linked yet: a new account, or a pending link to the account with that address. */
-  const firstSignIn = async (c: Context<AppEnv>, identity: ProviderIdentity) => {
+  const toSignUp = (c: Context, outcome: OidcSignupOutcome) => c.redirect(`/signup?oidc=${outcome}`, 303);
+  const firstSignIn = async (c: Context<AppEnv>, identity: ProviderIdentity, signupAge: SignupAge) => {
     // Only an address the provider has verified may create or claim an account.
     if (!identity.email || !identity.emailVerified) return toSignIn(c, 'email-unverified');
     const existing = getUserByEmail(db, identity.email);
@@ -41,13 +52,21 @@ export function oidcRoutes(deps: RouteDeps) {
       setLinkCookie(c, secret, secure(c));
       return toSignIn(c, 'link-pending');
     }
+    // A new account needs the sign-up page's answers, like a password sign-up: the terms accepted and the age choice.
+    if (!signupAge) return toSignUp(c, 'consent-needed');
+    if (guardianConsentMissing(db, identity.email, signupAge)) return toSignUp(c, 'guardian-required');
     const limit = limiters.signupPerIp.consume(c.get('ip'));
     if (!limit.allowed) return toSignIn(c, 'rate-limited');
     const name = displayNameSchema.safeParse(identity.name ?? '');
     const now = deps.now();
     const user = inTransaction(db, (): User | null => {
-      const created = createUser(db, { email: identity.email!, passwordHash: null, displayName: name.success ? name.data : null }, now);
+      const created = createUser(
+        db,
+        { email: identity.email!, passwordHash: null, displayName: name.success ? name.data : null, ageConfirmation: signupAge },
+        now,
+      );
       if (!created) return null;
+      recordAcceptances(db, created.id, deps.policies, 'signup', now);
       grantSignupCredits(db, created.id, config.credits.signupCredits, now);
       if (linkIdentity(db, created.id, { issuer: identity.issuer, subject: identity.subject, email: identity.email! }, now) === 'taken') {
         throw new Error('a new account cannot have a linked identity already');
@@ -78,7 +97,10 @@ export function oidcRoutes(deps: RouteDeps) {
         console.warn(`[clearcut] provider sign-in could not start: ${err instanceof Error ? err.message : err}`);
         return toSignIn(c, 'unavailable');
       }
-      setFlowCookie(c, createFlow(db, begun.pending, deps.now()), secure(c));
+      // From the sign-up page: the age choice counts only together with the terms accepted.
+      const query = oidcStartQuerySchema.safeParse(c.req.query());
+      const signupAge = query.success && query.data.accept === 'policies' ? (query.data.age ?? null) : null;
+      setFlowCookie(c, createFlow(db, begun.pending, deps.now(), signupAge), secure(c));
       return c.redirect(begun.url.href, 303);
     })
     .get('/callback', async (c) => {
@@ -108,7 +130,7 @@ export function oidcRoutes(deps: RouteDeps) {
         const added = linkIdentity(db, current.id, { issuer: identity.issuer, subject: identity.subject, email }, deps.now());
         return c.redirect(added === 'taken' ? '/account?oidc=link-taken' : '/account?oidc=linked', 303);
       }
-      if (!linked) return firstSignIn(c, identity);
+      if (!linked) return firstSignIn(c, identity, pending.signupAge);
       const user = getUserById(db, linked.userId);
       if (!user) return toSignIn(c, 'failed');
       if (user.bannedAt) return toSignIn(c, 'suspended');

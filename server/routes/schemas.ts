@@ -25,10 +25,34 @@ export const displayNameSchema = z
 /** A password as typed (the policy is checked separately, with a specific message). */
 export const passwordSchema = z.string().min(1, 'Enter a password.').max(passwordLength.max * 4, 'Password is too long.');
 
+/** The age choice at sign-up: 18 or older, or a parent or guardian consents. */
+export const ageConfirmationSchema = z.enum(['adult', 'guardian'], {
+  error: 'Choose whether you are 18 or older, or a parent or guardian consents.',
+});
+
+/** Sign-up accepts the current terms and privacy policy; there is no account without it. */
+export const acceptPoliciesSchema = z.literal(true, {
+  error: 'Accept the terms of service and the privacy policy to create an account.',
+});
+
 export const signupSchema = z.object({
   email: emailSchema,
   password: passwordSchema,
   displayName: displayNameSchema.optional(),
+  ageConfirmation: ageConfirmationSchema,
+  acceptPolicies: acceptPoliciesSchema,
+});
+
+/** GET /api/auth/oidc/start from the sign-up page: the same two answers, as query parameters. */
+export const oidcStartQuerySchema = z.object({
+  age: ageConfirmationSchema.optional(),
+  accept: z.literal('policies').optional(),
+});
+
+/** POST /api/me/policies: the versions the notice showed (a newer one since must be shown first). */
+export const policyAcknowledgeSchema = z.object({
+  terms: z.number().int().positive(),
+  privacy: z.number().int().positive(),
 });
 
 export const loginSchema = z.object({ email: emailSchema, password: passwordSchema });
@@ -102,3 +126,48 @@ export const passwordResetRequestSchema = z.object({ email: emailSchema });
 
 /** POST /api/auth/password-reset/confirm: the link's token and the new password. */
 export const passwordResetConfirmSchema = z.object({ token: mailTokenSchema, password: passwordSchema });
+
+/** The longest message a support request may carry, in characters. */
+export const supportMessageMaxLength = 5000;
+
+/** POST /api/support/requests: what it is about, the message, and (without an account) where to answer. */
+export const supportRequestSchema = z.object({
+  kind: z.enum(
+    ['question', 'billing', 'complaint', 'privacy_access', 'privacy_correction', 'privacy_deletion', 'privacy_restriction', 'privacy_objection'],
+    { error: 'kind: Choose what the request is about.' },
+  ),
+  message: z
+    .string()
+    .trim()
+    .min(1, 'Write a message.')
+    .refine((s) => [...s].length <= supportMessageMaxLength, `Messages can be at most ${supportMessageMaxLength.toLocaleString('en')} characters.`),
+  email: emailSchema.optional(),
+});
+
+/** POST /api/admin/support/:id/answer. */
+export const supportAnswerSchema = z.object({
+  answer: z
+    .string()
+    .trim()
+    .min(1, 'Write an answer.')
+    .refine((s) => [...s].length <= supportMessageMaxLength, `Answers can be at most ${supportMessageMaxLength.toLocaleString('en')} characters.`),
+});
+
+/** POST /api/admin/users/:id/credits: a grant (positive) or deduction (negative) with its reason. */
+export const creditAdjustSchema = z.object({
+  delta: z.number().int('Credits are whole numbers.').refine((n) => n !== 0, 'The number of credits cannot be 0.').refine((n) => Math.abs(n) <= 1_000_000, 'At most a million credits at once.'),
+  reason: z.string().trim().min(1, 'Give a reason; it is kept in the ledger.').max(200, 'Reasons can be at most 200 characters.'),
+});
+
+/** GET /api/admin/users?q= : part of an email address, or an account id. */
+export const userSearchSchema = z.object({ q: z.string().trim().max(254).optional() });
+
+/** GET /api/admin/visits?days= */
+export const visitsQuerySchema = z.object({
+  days: z
+    .string()
+    .regex(/^\d{1,4}$/, 'days must be a whole number from 1 to 3660.')
+    .transform(Number)
+    .pipe(z.number().min(1).max(3660))
+    .optional(),
+});

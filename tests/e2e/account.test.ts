@@ -64,6 +64,11 @@ describe('account pages in Chromium', () => {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Display name').fill('Ada Lovelace');
     await page.getByLabel('Password').fill('password1234');
+    // The form cannot be sent before the age choice and the terms: the browser itself holds it back.
+    await page.getByRole('button', { name: 'Create account' }).click();
+    expect(await page.getByLabel('I am 18 or older').evaluate((input: HTMLInputElement) => input.validity.valid)).toBe(false);
+    await page.getByLabel('I am 18 or older').check();
+    await page.getByLabel(/I accept the terms of service/).check();
     await page.getByRole('button', { name: 'Create account' }).click();
     // The server's own words, next to the form.
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('This password is one of the most common ones; choose another.');
@@ -73,6 +78,10 @@ describe('account pages in Chromium', () => {
     await expect.poll(() => heading().textContent()).toBe('Your account');
     expect(new URL(page.url()).pathname).toBe('/account');
     expect(await sameDocument()).toBe(true);
+    // The age choice and the acceptance of both documents are on record.
+    const exported = await page.evaluate(async () => (await fetch('/api/me/export')).json());
+    expect(exported.profile.ageConfirmation).toBe('adult');
+    expect(exported.policyAcceptances.map((a: { document: string; via: string }) => `${a.document} ${a.via}`)).toEqual(['terms signup', 'privacy signup']);
     expect(await nav().getByRole('link', { name: /your account/ }).textContent()).toContain('Ada Lovelace');
     const [cookie] = await app.context.cookies();
     expect([cookie?.name, cookie?.httpOnly, cookie?.sameSite]).toEqual(['clearcut_session', true, 'Lax']);

@@ -166,7 +166,7 @@ describe('clearcut --size full', () => {
       const signup = await fetch(`${server.url}/api/auth/signup`, {
         method: 'POST',
         headers: origin,
-        body: JSON.stringify({ email: 'cli@example.com', password: 'a long enough password 42' }),
+        body: JSON.stringify({ email: 'cli@example.com', password: 'a long enough password 42', ageConfirmation: 'adult', acceptPolicies: true }),
       });
       expect(signup.status).toBe(201);
       const cookie = signup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');

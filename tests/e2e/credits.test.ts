@@ -91,6 +91,8 @@ describe('credits in Chromium', () => {
   it('signs up with 3 credits, shown in the header', async () => {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(password);
+    await page.getByLabel('I am 18 or older').check();
+    await page.getByLabel(/I accept the terms of service/).check();
     await page.getByRole('button', { name: 'Create account' }).click();
     await expect.poll(async () => heading().textContent(), { timeout: 20_000 }).toBe('Your account');
     await expect.poll(async () => headerBalance().getAttribute('data-balance'), { timeout: 20_000 }).toBe('3');

@@ -31,6 +31,8 @@ describe('confirming the address and resetting the password in Chromium', () => 
     await page.goto(app.url + '/signup');
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(password);
+    await page.getByLabel('I am 18 or older').check();
+    await page.getByLabel(/I accept the terms of service/).check();
     await page.getByRole('button', { name: 'Create account' }).click();
     await expect.poll(() => heading().textContent(), { timeout: 20_000 }).toBe('Your account');
     await expect.poll(bodyText).toContain('(not confirmed yet)');

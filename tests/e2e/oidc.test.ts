@@ -45,13 +45,27 @@ describe('signing in with an OpenID Connect provider in Chromium', () => {
     await pictures?.close();
   });
 
-  it('creates the account on the first "Continue with", with the picture as avatar, and signs in again later', async () => {
+  it('creates the account on "Continue with" from the sign-up page, with the age choice and the picture as avatar, and signs in again later', async () => {
     const email = `ada.${Date.now()}@example.com`;
     provider.accounts.set('ada', { email, email_verified: true, name: 'Ada', picture: `${pictures.url}/face.png` });
     provider.nextLogin = 'ada';
+    // From the sign-in page there are no answers to the sign-up questions: no account, the sign-up page asks them.
     await page.goto(app.url + '/signin');
     await page.getByRole('link', { name: 'Continue with Test ID' }).click();
+    await expect.poll(() => heading().textContent(), { timeout: 20_000 }).toBe('Create an account');
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('There is no clearcut account for that Test ID account yet');
+    // The button waits for both answers.
+    await page.getByRole('link', { name: 'Continue with Test ID' }).click();
+    await expect.poll(() => page.getByRole('alert').last().textContent()).toBe('Choose your age and accept the terms above first.');
+    expect(new URL(page.url()).pathname).toBe('/signup');
+    await page.getByLabel(/a parent or guardian agrees/).check();
+    await page.getByLabel(/I accept the terms of service/).check();
+    provider.nextLogin = 'ada';
+    await page.getByRole('link', { name: 'Continue with Test ID' }).click();
     await expect.poll(() => heading().textContent(), { timeout: 20_000 }).toBe('Your account');
+    const exported = await page.evaluate(async () => (await fetch('/api/me/export')).json());
+    expect(exported.profile.ageConfirmation).toBe('guardian');
+    expect(exported.policyAcceptances.map((a: { document: string; via: string }) => `${a.document} ${a.via}`)).toEqual(['terms signup', 'privacy signup']);
     await expect.poll(bodyText).toContain(`Signed in as ${email} (confirmed)`);
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Your account was created with Test ID');
     // No password yet: the section offers to add one, and the provider cannot be unlinked.
@@ -62,7 +76,8 @@ describe('signing in with an OpenID Connect provider in Chromium', () => {
 
     await page.locator('main').getByRole('button', { name: 'Sign out', exact: true }).click();
     await expect.poll(() => page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Sign in' }).isVisible()).toBe(true);
-    await page.goto(app.url + '/signup');
+    // Later sign-ins go from the sign-in page: no questions for an account that exists.
+    await page.goto(app.url + '/signin');
     await page.getByRole('link', { name: 'Continue with Test ID' }).click();
     await page.waitForURL(app.url + '/');
     await page.goto(app.url + '/account');
@@ -77,6 +92,8 @@ describe('signing in with an OpenID Connect provider in Chromium', () => {
       await page.goto(app.url + '/signup');
       await page.getByLabel('Email').fill(email);
       await page.getByLabel('Password').fill(password);
+      await page.getByLabel('I am 18 or older').check();
+      await page.getByLabel(/I accept the terms of service/).check();
       await page.getByRole('button', { name: 'Create account' }).click();
       await expect.poll(() => heading().textContent(), { timeout: 20_000 }).toBe('Your account');
       await page.locator('main').getByRole('button', { name: 'Sign out', exact: true }).click();

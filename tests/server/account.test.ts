@@ -21,6 +21,7 @@ describe('profile', () => {
     const { email } = await client.signUp();
     const me = await json(await client.get('/api/me'));
     expect(Object.keys(me).sort()).toEqual([
+      'admin',
       'avatarUrl',
       'createdAt',
       'displayName',
@@ -189,8 +190,10 @@ describe('my access log and my data', () => {
       'orders',
       'pendingLinks',
       'pendingVerifications',
+      'policyAcceptances',
       'profile',
       'sessions',
+      'supportRequests',
     ]);
     expect(data.profile).toMatchObject({ id: userId, email, marketingConsent: false });
     expect(data.sessions).toHaveLength(1);

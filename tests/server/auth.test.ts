@@ -1,6 +1,6 @@
 /** Sign-up, sign-in, sign-out and the session cookie. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, errorCode, json, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
+import { Client, errorCode, json, signupConsent, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -14,7 +14,7 @@ describe('sign-up', () => {
   it('creates the account, answers 201 with the user and sets an HttpOnly SameSite=Lax cookie', async () => {
     const client = new Client(t);
     const email = uniqueEmail();
-    const res = await client.post('/api/auth/signup', { email, password: strongPassword, displayName: 'Ada' });
+    const res = await client.post('/api/auth/signup', { email, password: strongPassword, displayName: 'Ada', ...signupConsent });
     expect(res.status).toBe(201);
     const body = await json(res);
     expect(body).toEqual({
@@ -27,6 +27,7 @@ describe('sign-up', () => {
         emailVerified: false,
         createdAt: expect.any(String),
         pendingEmail: null,
+        admin: false,
       },
     });
     const cookie = res.headers.getSetCookie().join('\n');
@@ -42,17 +43,17 @@ describe('sign-up', () => {
 
   it('stores the email lower-cased and refuses the same email in another case with 409', async () => {
     const email = uniqueEmail();
-    const first = await new Client(t).post('/api/auth/signup', { email: `  ${email.toUpperCase()} `, password: strongPassword });
+    const first = await new Client(t).post('/api/auth/signup', { email: `  ${email.toUpperCase()} `, password: strongPassword, ...signupConsent });
     expect(first.status).toBe(201);
     expect((await json(first)).user.email).toBe(email);
-    const again = await new Client(t).post('/api/auth/signup', { email, password: strongPassword });
+    const again = await new Client(t).post('/api/auth/signup', { email, password: strongPassword, ...signupConsent });
     expect(again.status).toBe(409);
     expect(await errorCode(again)).toBe('email_taken');
   });
 
   it('refuses short and common passwords with 422', async () => {
     for (const password of ['short', 'abcdefghi', 'password123', 'qwertyuiop', '1234567890', 'Sunshine2024!', 'aaaaaaaaaaaa']) {
-      const res = await new Client(t).post('/api/auth/signup', { email: uniqueEmail(), password });
+      const res = await new Client(t).post('/api/auth/signup', { email: uniqueEmail(), password, ...signupConsent });
       expect(res.status, password).toBe(422);
       expect(await errorCode(res)).toBe('invalid');
     }
@@ -77,7 +78,7 @@ describe('sign-up', () => {
   });
 
   it('takes display names in any script', async () => {
-    const res = await new Client(t).post('/api/auth/signup', { email: uniqueEmail(), password: strongPassword, displayName: '  Zoë 李小龍 مرحبا 👩‍🎨 ' });
+    const res = await new Client(t).post('/api/auth/signup', { email: uniqueEmail(), ...signupConsent, password: strongPassword, displayName: '  Zoë 李小龍 مرحبا 👩‍🎨 ' });
     expect(res.status).toBe(201);
     expect((await json(res)).user.displayName).toBe('Zoë 李小龍 مرحبا 👩‍🎨');
   });
@@ -155,7 +156,7 @@ describe('session cookies', () => {
       const res = await https.app.request('/api/auth/signup', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Origin: 'https://cut.example.com' },
-        body: JSON.stringify({ email: uniqueEmail(), password: strongPassword }),
+        body: JSON.stringify({ email: uniqueEmail(), password: strongPassword, ...signupConsent }),
       });
       expect(res.status).toBe(201);
       expect(res.headers.getSetCookie().join()).toContain('Secure');

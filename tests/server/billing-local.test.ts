@@ -1,7 +1,7 @@
 /** The local (test-mode) provider through the app's HTTP interface: products, an order confirmed on the TEST MODE page, memberships that renew and cancel. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../server/db/schema.ts';
-import { Client, errorCode, json, rpcClient, startTestServer, type TestServer } from './helpers.ts';
+import { Client, errorCode, json, rpcClient, signupConsent, startTestServer, type TestServer } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -203,7 +203,7 @@ describe('hc<AppType>', () => {
   it('types products, orders, membership and API keys for the PWA', async () => {
     const client = rpcClient(t);
     const email = `hc-billing-${Date.now()}@example.com`;
-    await client.api.auth.signup.$post({ json: { email, password: 'correct horse battery staple' } });
+    await client.api.auth.signup.$post({ json: { email, password: 'correct horse battery staple', ...signupConsent } });
     // Buying waits for a confirmed address (tests/server/email.test.ts opens the real link).
     t.db.update(users).set({ emailVerifiedAt: new Date() }).run();
     const products = await (await client.api.billing.products.$get()).json();

@@ -8,7 +8,7 @@ import { startServer, type RunningServer } from '../../scripts/lib/server-proces
 import { adjustCredits } from '../../server/admin.ts';
 import { checkDatabase } from '../../server/credits/check.ts';
 import { closeDb, databasePath, openDb } from '../../server/db/client.ts';
-import { strongPassword, uniqueEmail } from './helpers.ts';
+import { signupConsent, strongPassword, uniqueEmail } from './helpers.ts';
 
 const env = { SCRYPT_LOG_N: '10' };
 const servers: RunningServer[] = [];
@@ -22,7 +22,7 @@ async function signUp(url: string): Promise<{ cookie: string; email: string }> {
   const res = await fetch(`${url}/api/auth/signup`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Origin: url },
-    body: JSON.stringify({ email, password: strongPassword }),
+    body: JSON.stringify({ email, password: strongPassword, ...signupConsent }),
   });
   expect(res.status).toBe(201);
   return { cookie: res.headers.getSetCookie()[0]!.split(';')[0]!, email };

@@ -1,7 +1,7 @@
 /** Credits through the app's HTTP interface (in-process): the welcome grant, spending with idempotency keys, 402, the paged ledger, and concurrency. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adjustCredits } from '../../server/admin.ts';
-import { Client, errorCode, json, rpcClient, startTestServer, type TestServer } from './helpers.ts';
+import { Client, errorCode, json, rpcClient, signupConsent, startTestServer, type TestServer } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -217,7 +217,7 @@ describe('GET /api/credits/ledger', () => {
 it('types the balance, the 200 and the 402 of spend for hc<AppType>', async () => {
   const client = rpcClient(t);
   const email = `rpc-${Date.now()}@example.com`;
-  await client.api.auth.signup.$post({ json: { email, password: 'correct horse battery staple' } });
+  await client.api.auth.signup.$post({ json: { email, password: 'correct horse battery staple', ...signupConsent } });
   const balance = await client.api.credits.$get();
   if (balance.status === 200) expect((await balance.json()).balance).toBe(3);
   else expect.unreachable();

@@ -26,8 +26,20 @@ it('has every table of the design after migrating (and migrating twice is harmle
   const tables = (db.$client.prepare("select name from sqlite_master where type = 'table' and name not like '\\_\\_%' escape '\\' and name != 'sqlite_sequence'").all() as { name: string }[])
     .map((r) => r.name)
     .sort();
-  expect(tables).toEqual(['access_logs', 'api_keys', 'credit_balances', 'credit_ledger', 'email_tokens', 'memberships', 'oidc_flows', 'oidc_identities', 'oidc_pending_links', 'orders', 'sessions', 'users', 'webhook_events']);
+  expect(tables).toEqual([
+    'access_logs', 'admin_audit_log', 'api_keys', 'child_email_hashes', 'credit_balances', 'credit_ledger', 'daily_visit_counts', 'email_tokens',
+    'memberships', 'oidc_flows', 'oidc_identities', 'oidc_pending_links', 'orders', 'policy_acceptances', 'sessions', 'support_requests',
+    'users', 'webhook_events',
+  ]);
   closeDb(openDb(join(dir, 'nested', 'clearcut.sqlite')));
+});
+
+it('keeps the admin audit log append-only: SQLite itself refuses to change or delete a row', () => {
+  const raw = db.$client;
+  raw.prepare("insert into admin_audit_log (admin_id, admin_email, action, created_at) values ('a1', 'admin@example.com', 'ban', 0)").run();
+  expect(() => raw.prepare("update admin_audit_log set action = 'nothing'").run()).toThrow(/append-only/);
+  expect(() => raw.prepare('delete from admin_audit_log').run()).toThrow(/append-only/);
+  expect(raw.prepare('select action from admin_audit_log').all()).toEqual([{ action: 'ban' }]);
 });
 
 it('never lets a balance go below zero, and keeps idempotency keys unique per user', () => {

@@ -1,7 +1,7 @@
 /** The HTTP edge: CSRF, malformed and oversize bodies, content types, error shape. */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, errorCode, json, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
+import { Client, errorCode, json, signupConsent, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -15,7 +15,7 @@ describe('CSRF', () => {
     await client.signUp();
     for (const origin of [null, 'https://evil.example', 'null', `${t.url}.evil.example`]) {
       for (const [method, path, body] of [
-        ['POST', '/api/auth/signup', { email: uniqueEmail(), password: strongPassword }],
+        ['POST', '/api/auth/signup', { email: uniqueEmail(), password: strongPassword, ...signupConsent }],
         ['PATCH', '/api/me', { displayName: 'pwned' }],
         ['DELETE', '/api/me/sessions', undefined],
         ['POST', '/api/auth/logout', undefined],
@@ -39,7 +39,7 @@ describe('CSRF', () => {
 
   it('accepts Sec-Fetch-Site: same-origin when no Origin is sent', async () => {
     const res = await new Client(t).request('POST', '/api/auth/signup', {
-      json: { email: uniqueEmail(), password: strongPassword },
+      json: { email: uniqueEmail(), password: strongPassword, ...signupConsent },
       origin: null,
       headers: { 'Sec-Fetch-Site': 'same-origin' },
     });

@@ -162,7 +162,7 @@ export class Client {
     password = strongPassword,
     options: { verified?: boolean } = {},
   ): Promise<{ email: string; password: string; userId: string }> {
-    const res = await this.post('/api/auth/signup', { email, password });
+    const res = await this.post('/api/auth/signup', { email, password, ...signupConsent });
     if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
     const { user } = (await res.json()) as { user: { id: string } };
     if (options.verified !== false) {
@@ -171,6 +171,9 @@ export class Client {
     return { email, password, userId: user.id };
   }
 }
+
+/** What the sign-up form adds to every sign-up: the terms and privacy policy accepted, and the age choice. */
+export const signupConsent = { ageConfirmation: 'adult', acceptPolicies: true } as const;
 
 /** A password that passes the policy. */
 export const strongPassword = 'correct horse battery staple';

@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { accessLogs, oidcFlows, oidcIdentities, oidcPendingLinks, users } from '../../server/db/schema.ts';
+import { rememberChildEmail } from '../../server/policies/child-emails.ts';
 import { Client, errorCode, json, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
 import {
   freePort,
@@ -57,9 +58,12 @@ function providerPerson(account: Partial<ProviderAccount> = {}): { sub: string; 
   return { sub, email };
 }
 
-/** Presses "Continue with ...": the app's redirect to the provider. */
-async function start(browser: Client): Promise<string> {
-  const res = await browser.get('/api/auth/oidc/start');
+/**
+ * Presses "Continue with ...": the app's redirect to the provider. By default from the sign-up
+ * page with the terms accepted and "18 or older" chosen; `''` is the sign-in page's button.
+ */
+async function start(browser: Client, from = '?age=adult&accept=policies'): Promise<string> {
+  const res = await browser.get(`/api/auth/oidc/start${from}`);
   expect(res.status).toBe(303);
   return res.headers.get('location')!;
 }
@@ -121,6 +125,51 @@ describe('the button', () => {
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).toMatch(/Max-Age=600/);
     expect(res.headers.get('location')).not.toContain(t.db.select().from(oidcFlows).all().at(-1)!.codeVerifier);
+  });
+});
+
+describe("the sign-up page's answers", () => {
+  it('records the age choice and the acceptance of the current terms for an account the provider creates', async () => {
+    const { sub, email } = providerPerson();
+    const browser = new Client(t);
+    const res = await callback(browser, await atProvider(await start(browser, '?age=guardian&accept=policies'), sub));
+    expect(res.headers.get('location')).toBe('/account?oidc=welcome');
+    expect(t.db.select().from(users).where(eq(users.email, email)).get()!.ageConfirmation).toBe('guardian');
+    const data = await json(await browser.get('/api/me/export'));
+    expect(data.policyAcceptances.map((a: { document: string; via: string }) => `${a.document} ${a.via}`)).toEqual(['terms signup', 'privacy signup']);
+    expect(await json(await browser.get('/api/policies/pending'))).toEqual({ pending: [] });
+  });
+
+  it('creates no account from the sign-in page (no answers) or without the terms accepted: the sign-up page asks for them', async () => {
+    for (const from of ['', '?age=adult', '?accept=policies', '?age=someone&accept=policies']) {
+      const { sub, email } = providerPerson();
+      const browser = new Client(t);
+      const res = await callback(browser, await atProvider(await start(browser, from), sub));
+      expect(res.headers.get('location'), from).toBe('/signup?oidc=consent-needed');
+      expect(browser.cookies.has('clearcut_session')).toBe(false);
+      expect(t.db.select().from(users).where(eq(users.email, email)).get()).toBeUndefined();
+    }
+  });
+
+  it("creates an account for an address closed as a child's only with a guardian's consent", async () => {
+    const { sub, email } = providerPerson();
+    rememberChildEmail(t.db, email, t.clock.now());
+    const refused = await signInWithProvider(new Client(t), sub);
+    expect(refused.headers.get('location')).toBe('/signup?oidc=guardian-required');
+    expect(t.db.select().from(users).where(eq(users.email, email)).get()).toBeUndefined();
+    const browser = new Client(t);
+    const res = await callback(browser, await atProvider(await start(browser, '?age=guardian&accept=policies'), sub));
+    expect(res.headers.get('location')).toBe('/account?oidc=welcome');
+    expect(t.db.select().from(users).where(eq(users.email, email)).get()!.ageConfirmation).toBe('guardian');
+  });
+
+  it('still signs in an account that exists, from either page', async () => {
+    const { sub } = providerPerson();
+    await signInWithProvider(new Client(t), sub);
+    const browser = new Client(t);
+    const res = await callback(browser, await atProvider(await start(browser, ''), sub));
+    expect(res.headers.get('location')).toBe('/');
+    expect(browser.cookies.has('clearcut_session')).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
 /** Rate limits with the defaults: 429 with Retry-After, windows that reset. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, errorCode, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
+import { Client, errorCode, signupConsent, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -22,12 +22,12 @@ async function expect429(res: Response, maxSeconds: number): Promise<void> {
 
 describe('sign-up', () => {
   it('allows 10 per IP per hour, then 429 until the hour is over', async () => {
-    for (let i = 0; i < 10; i++) expect((await from('192.0.2.10').post('/api/auth/signup', { email: uniqueEmail(), password: strongPassword })).status).toBe(201);
-    await expect429(await from('192.0.2.10').post('/api/auth/signup', { email: uniqueEmail(), password: strongPassword }), 3600);
+    for (let i = 0; i < 10; i++) expect((await from('192.0.2.10').post('/api/auth/signup', { email: uniqueEmail(), password: strongPassword, ...signupConsent })).status).toBe(201);
+    await expect429(await from('192.0.2.10').post('/api/auth/signup', { email: uniqueEmail(), password: strongPassword, ...signupConsent }), 3600);
     // Another IP is unaffected.
-    expect((await from('192.0.2.11').post('/api/auth/signup', { email: uniqueEmail(), password: strongPassword })).status).toBe(201);
+    expect((await from('192.0.2.11').post('/api/auth/signup', { email: uniqueEmail(), password: strongPassword, ...signupConsent })).status).toBe(201);
     t.clock.advance(61 * minute);
-    expect((await from('192.0.2.10').post('/api/auth/signup', { email: uniqueEmail(), password: strongPassword })).status).toBe(201);
+    expect((await from('192.0.2.10').post('/api/auth/signup', { email: uniqueEmail(), password: strongPassword, ...signupConsent })).status).toBe(201);
   });
 });
 

@@ -1,6 +1,6 @@
 /** The typed RPC client the PWA uses (`hc<AppType>`) works against the real server. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { rpcClient, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
+import { rpcClient, signupConsent, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -11,7 +11,7 @@ afterAll(() => t.close());
 it('signs up, reads the profile and the privacy facts through hc<AppType>', async () => {
   const client = rpcClient(t);
   const email = uniqueEmail();
-  const signup = await client.api.auth.signup.$post({ json: { email, password: strongPassword } });
+  const signup = await client.api.auth.signup.$post({ json: { email, password: strongPassword, ...signupConsent } });
   expect(signup.status).toBe(201);
   if (signup.status === 201) expect((await signup.json()).user.email).toBe(email);
 

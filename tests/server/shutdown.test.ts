@@ -7,7 +7,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
 import { closeDb, databasePath, openDb } from '../../server/db/client.ts';
-import { json, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
+import { json, signupConsent, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
 
 describe('GET /healthz', () => {
   let t: TestServer;
@@ -62,7 +62,7 @@ describe('SIGTERM', () => {
     const signUp = await fetch(`${origin}/api/auth/signup`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Origin: origin },
-      body: JSON.stringify({ email: uniqueEmail(), password: strongPassword }),
+      body: JSON.stringify({ email: uniqueEmail(), password: strongPassword, ...signupConsent }),
     });
     expect(signUp.status).toBe(201);
     const cookie = signUp.headers.getSetCookie()[0]!.split(';')[0]!;

@@ -44,8 +44,9 @@ export class Session {
   }
 
   /** Creates the account and signs in. */
-  async signUp(email: string, password: string, displayName: string): Promise<Result<Profile>> {
-    const json = displayName.trim() ? { email, password, displayName } : { email, password };
+  async signUp(email: string, password: string, displayName: string, ageConfirmation: 'adult' | 'guardian'): Promise<Result<Profile>> {
+    const answers = { email, password, ageConfirmation, acceptPolicies: true as const };
+    const json = displayName.trim() ? { ...answers, displayName } : answers;
     return this.#adopt(await call(api.auth.signup.$post({ json })));
   }
 

@@ -35,6 +35,13 @@ export const providerOutcomes: Record<string, string> = {
   'rate-limited': 'Too many sign-ins or new accounts from this network. Please try again later.',
 };
 
+/** What `/signup?oidc=…` means: a provider sign-in that would have created an account without the sign-up page's answers. */
+export const providerSignupOutcomes: Record<string, string> = {
+  'consent-needed': 'There is no clearcut account for that {name} account yet. To create one, choose your age and accept the terms below, then continue with {name} again.',
+  'guardian-required':
+    "An account with that address was closed because it belonged to a child. It can be created again only with a parent's or guardian's consent: choose that option below.",
+};
+
 /** The sentence for `?oidc=` in a query string, or undefined. */
 export function providerOutcome(search: string, name: string): string | undefined {
   const outcome = new URLSearchParams(search).get('oidc');

@@ -1,0 +1,56 @@
+/** The admin audit log: one row per admin action, append-only (the table's triggers refuse UPDATE and DELETE). */
+import { desc, lt } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { adminAuditLog } from '../db/schema.ts';
+
+/** What admins can do; each is one audit row. */
+export type AdminAction =
+  | 'ban'
+  | 'unban'
+  | 'adjust_credits'
+  | 'refund_order'
+  | 'close_child_account'
+  | 'answer_support'
+  | 'close_support';
+
+/** Appends one row: who (id and address at the time), what, on what, and the details (never a secret or a message). */
+export function writeAudit(
+  db: Db,
+  entry: { admin: { id: string; email: string }; action: AdminAction; target: string | null; detail?: Record<string, unknown> },
+  now: Date,
+): void {
+  db.insert(adminAuditLog)
+    .values({
+      adminId: entry.admin.id,
+      adminEmail: entry.admin.email,
+      action: entry.action,
+      target: entry.target,
+      detail: entry.detail ? JSON.stringify(entry.detail) : null,
+      createdAt: now,
+    })
+    .run();
+}
+
+/** A page of the log, newest first; `before` is the previous page's last id. */
+export function listAudit(db: Db, options: { before?: number; limit: number }) {
+  const rows = db
+    .select()
+    .from(adminAuditLog)
+    .where(options.before ? lt(adminAuditLog.id, options.before) : undefined)
+    .orderBy(desc(adminAuditLog.id))
+    .limit(options.limit + 1)
+    .all();
+  const page = rows.slice(0, options.limit);
+  return {
+    entries: page.map((row) => ({
+      id: row.id,
+      adminId: row.adminId,
+      adminEmail: row.adminEmail,
+      action: row.action,
+      target: row.target,
+      detail: row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : null,
+      createdAt: row.createdAt.toISOString(),
+    })),
+    nextCursor: rows.length > options.limit ? String(page.at(-1)!.id) : null,
+  };
+}

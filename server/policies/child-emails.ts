@@ -1,0 +1,25 @@
+/** Addresses of accounts closed because they belonged to a child, kept only as SHA-256 of the lower-cased address. */
+import { eq } from 'drizzle-orm';
+import { normaliseEmail } from '../auth/user.ts';
+import type { Db } from '../db/client.ts';
+import { childEmailHashes } from '../db/schema.ts';
+import { hashSecret } from '../lib/secrets.ts';
+
+function hashEmail(email: string): Buffer {
+  return hashSecret(normaliseEmail(email));
+}
+
+/** Remembers the address's hash (once). */
+export function rememberChildEmail(db: Db, email: string, now: Date): void {
+  db.insert(childEmailHashes).values({ emailHash: hashEmail(email), createdAt: now }).onConflictDoNothing().run();
+}
+
+/** Whether an account with this address was closed as a child's: it may sign up again only with a guardian's consent. */
+export function isChildEmail(db: Db, email: string): boolean {
+  return db.select().from(childEmailHashes).where(eq(childEmailHashes.emailHash, hashEmail(email))).get() !== undefined;
+}
+
+/** True when the address was closed as a child's and the sign-up did not come with a guardian's consent. */
+export function guardianConsentMissing(db: Db, email: string, age: 'adult' | 'guardian'): boolean {
+  return age !== 'guardian' && isChildEmail(db, email);
+}

@@ -1,0 +1,194 @@
+/**
+ * The admin console's API over real HTTP: refused to everyone but admins on every route, each
+ * action written to an append-only audit log, a child's account closed like a self-deletion, and
+ * daily visit counts that outlive the access-log rows they were counted from.
+ */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeAdmin } from '../../server/admin.ts';
+import { accessLogs, creditLedger, sessions, users } from '../../server/db/schema.ts';
+import { purgeExpired } from '../../server/maintenance.ts';
+import { Client, errorCode, json, startTestServer, strongPassword, type TestServer } from './helpers.ts';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer({ listen: true });
+});
+afterAll(() => t.close());
+
+async function newAdmin(): Promise<{ admin: Client; email: string; userId: string }> {
+  const admin = new Client(t);
+  const { email, userId } = await admin.signUp();
+  makeAdmin(t.db, email);
+  return { admin, email, userId };
+}
+
+/** Every route of the admin API, as the app itself lists them (so a route added later is covered too). */
+function adminRoutes(): { method: string; path: string }[] {
+  const seen = new Set<string>();
+  return t.app.routes
+    .filter((r) => r.path.startsWith('/api/admin') && r.method !== 'ALL')
+    .filter((r) => !seen.has(`${r.method} ${r.path}`) && seen.add(`${r.method} ${r.path}`))
+    .map((r) => ({ method: r.method, path: r.path.replace(/:id\b/g, 'x') }));
+}
+
+const auditActions = () => t.db.$client.prepare('select action, target, admin_email from admin_audit_log order by id').all() as { action: string; target: string; admin_email: string }[];
+
+describe('the role check', () => {
+  it('refuses a signed-in non-admin with 403 on every admin route, and anyone signed out with 401', async () => {
+    const routes = adminRoutes();
+    expect(routes.length).toBeGreaterThanOrEqual(13);
+    const person = new Client(t);
+    await person.signUp();
+    const before = auditActions().length;
+    for (const { method, path } of routes) {
+      const res = await person.request(method, path, { json: method === 'GET' ? undefined : { delta: 5, reason: 'x', answer: 'x' } });
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect(await errorCode(res)).toBe('admin_only');
+      const anonymous = await new Client(t).request(method, path, { json: method === 'GET' ? undefined : {} });
+      expect(anonymous.status, `${method} ${path}`).toBe(401);
+    }
+    expect(auditActions().length).toBe(before);
+  });
+
+  it('has no route that changes or deletes the audit log', async () => {
+    const { admin } = await newAdmin();
+    for (const method of ['PUT', 'PATCH', 'DELETE', 'POST']) {
+      expect((await admin.request(method, '/api/admin/audit', { json: {} })).status, method).toBe(404);
+      expect((await admin.request(method, '/api/admin/audit/1', { json: {} })).status, method).toBe(404);
+    }
+  });
+});
+
+describe('accounts', () => {
+  it('finds accounts by part of the address and shows one: profile, balance, ledger, orders, sessions and flags', async () => {
+    const { admin } = await newAdmin();
+    const person = new Client(t);
+    const { email, userId } = await person.signUp();
+    await new Client(t).post('/api/auth/login', { email, password: strongPassword });
+    const found = await json(await admin.get(`/api/admin/users?q=${encodeURIComponent(email.slice(0, 12).toUpperCase())}`));
+    expect(found.users.map((u: { id: string }) => u.id)).toContain(userId);
+    const detail = await json(await admin.get(`/api/admin/users/${userId}`));
+    expect(detail.profile).toMatchObject({ id: userId, email, role: 'user', ageConfirmation: 'adult' });
+    expect(detail.balance).toBe(3);
+    expect(detail.ledger).toEqual([expect.objectContaining({ kind: 'signup', delta: 3 })]);
+    expect(detail.orders).toEqual([]);
+    expect(detail.sessionsCount).toBe(2);
+    expect(detail.flags).toMatchObject({ admin: false, banned: false, emailVerified: true, hasPassword: true });
+    expect((await admin.get('/api/admin/users/no-such-id')).status).toBe(404);
+  });
+});
+
+describe('every admin action is audited', () => {
+  it('ban, unban, credits with a reason, refund, answer and close: one audit row each, naming the admin', async () => {
+    const { admin, email: adminEmail } = await newAdmin();
+    const person = new Client(t);
+    const { email, userId } = await person.signUp();
+    const before = auditActions().length;
+
+    expect((await admin.post(`/api/admin/users/${userId}/ban`)).status).toBe(200);
+    expect((await person.get('/api/me')).status).toBe(401);
+    expect(await errorCode(await new Client(t).post('/api/auth/login', { email, password: strongPassword }))).toBe('suspended');
+    expect((await admin.post(`/api/admin/users/${userId}/unban`)).status).toBe(200);
+    await person.post('/api/auth/login', { email, password: strongPassword });
+
+    expect(await json(await admin.post(`/api/admin/users/${userId}/credits`, { delta: 7, reason: 'made up for an outage' }))).toEqual({ balance: 10 });
+    expect(await json(await admin.post(`/api/admin/users/${userId}/credits`, { delta: -2, reason: 'granted twice' }))).toEqual({ balance: 8 });
+    const refused = await admin.post(`/api/admin/users/${userId}/credits`, { delta: -100, reason: 'too much' });
+    expect(refused.status).toBe(409);
+    const ledger = t.db.select().from(creditLedger).where(eq(creditLedger.userId, userId)).orderBy(creditLedger.id).all();
+    expect(ledger.filter((row) => row.kind === 'adjust').map((row) => row.reference)).toEqual([
+      `admin ${adminEmail}: made up for an outage`,
+      `admin ${adminEmail}: granted twice`,
+    ]);
+
+    // A paid local order, refunded.
+    const { order } = await json(await person.post('/api/billing/orders', { product: 'pack-10' }));
+    await person.request('POST', `/billing/local/${order.id}/confirm`, { body: '', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const refund = await json(await admin.post(`/api/admin/orders/${order.id}/refund`));
+    expect(refund).toEqual({ order: { id: order.id, status: 'refunded' }, creditsTaken: 10 });
+
+    const { request } = await json(await person.post('/api/support/requests', { kind: 'billing', message: 'Why was I refunded?' }));
+    await admin.post(`/api/admin/support/${request.id}/answer`, { answer: 'It was charged twice.' });
+    await admin.post(`/api/admin/support/${request.id}/close`);
+
+    const added = auditActions().slice(before);
+    expect(added.map((row) => `${row.action} ${row.target}`)).toEqual([
+      `ban ${userId}`,
+      `unban ${userId}`,
+      `adjust_credits ${userId}`,
+      `adjust_credits ${userId}`,
+      `refund_order ${order.id}`,
+      `answer_support ${request.id}`,
+      `close_support ${request.id}`,
+    ]);
+    expect(new Set(added.map((row) => row.admin_email))).toEqual(new Set([adminEmail]));
+
+    // Admins read the log through the API, newest first, with the details.
+    const audit = await json(await admin.get('/api/admin/audit?limit=7'));
+    expect(audit.entries.map((e: { action: string }) => e.action)).toEqual(added.map((row) => row.action).reverse());
+    expect(audit.entries.find((e: { action: string }) => e.action === 'adjust_credits').detail).toMatchObject({ delta: -2, reason: 'granted twice' });
+  });
+});
+
+describe("a child's account", () => {
+  it('is deleted exactly like a self-deletion; the address, kept as a hash, signs up again only with a guardian\'s consent', async () => {
+    const { admin } = await newAdmin();
+    const child = new Client(t);
+    const { email, userId } = await child.signUp();
+    await child.post('/api/support/requests', { kind: 'question', message: 'hi' });
+    await child.get('/api/me');
+    const ledgerIds = t.db.select().from(creditLedger).where(eq(creditLedger.userId, userId)).all().map((row) => row.id);
+    expect(ledgerIds).toHaveLength(1);
+
+    expect((await admin.post(`/api/admin/users/${userId}/child`)).status).toBe(204);
+    expect(t.db.select().from(users).where(eq(users.id, userId)).get()).toBeUndefined();
+    expect(t.db.select().from(sessions).where(eq(sessions.userId, userId)).all()).toEqual([]);
+    expect((await child.get('/api/me')).status).toBe(401);
+    // As after a self-deletion: the ledger kept for accounting and the log rows, unlinked, IPs truncated.
+    expect(ledgerIds.map((id) => t.db.select().from(creditLedger).where(eq(creditLedger.id, id)).get()?.userId)).toEqual(ledgerIds.map(() => null));
+    expect(t.db.select().from(accessLogs).where(eq(accessLogs.userId, userId)).all()).toEqual([]);
+    expect((t.db.$client.prepare("select count(*) as n from access_logs where ip = '127.0.0.0' and user_id is null").get() as { n: number }).n).toBeGreaterThanOrEqual(3);
+    // The address itself is nowhere; only its hash.
+    const dump = JSON.stringify(t.db.$client.prepare('select * from child_email_hashes').all()) + JSON.stringify(auditActions());
+    expect(dump).not.toContain(email);
+    expect(auditActions().at(-1)).toMatchObject({ action: 'close_child_account', target: userId });
+
+    const asAdult = await new Client(t).post('/api/auth/signup', { email: email.toUpperCase(), password: strongPassword, ageConfirmation: 'adult', acceptPolicies: true });
+    expect(asAdult.status).toBe(403);
+    expect((await json(asAdult)).error).toMatchObject({ code: 'guardian_consent_required', message: expect.stringMatching(/parent's or guardian's consent/) });
+    const withConsent = await new Client(t).post('/api/auth/signup', { email, password: strongPassword, ageConfirmation: 'guardian', acceptPolicies: true });
+    expect(withConsent.status).toBe(201);
+    expect(t.db.select().from(users).where(eq(users.email, email)).get()!.ageConfirmation).toBe('guardian');
+  });
+});
+
+describe('daily visit counts', () => {
+  it('are rolled up before the purge, so the chart covers days whose access-log rows are gone', async () => {
+    const { admin } = await newAdmin();
+    const start = t.clock.time;
+    const day = (offset: number) => new Date(start + offset * 86_400_000).toISOString().slice(0, 10);
+    // Three visitors on day 0 (one of them twice), one on day 1.
+    for (const agent of ['A', 'B', 'C', 'A']) await new Client(t, { headers: { 'User-Agent': `Visitor ${agent}` } }).get('/api/health');
+    t.clock.advance(86_400_000);
+    await new Client(t, { headers: { 'User-Agent': 'Visitor D' } }).get('/api/health');
+    const live = (await json(await admin.get('/api/admin/visits?days=5'))).days;
+    expect(live.find((d: { day: string }) => d.day === day(1))).toMatchObject({ requests: expect.any(Number), visitors: expect.any(Number) });
+    const before = live.find((d: { day: string }) => d.day === day(0));
+
+    // The hourly job runs every day for 40 days: rows past 30 days go, their days' counts stay.
+    for (let i = 0; i < 40; i++) {
+      t.clock.advance(86_400_000);
+      purgeExpired(t.db, 30, t.clock.now());
+    }
+    const rows = t.db.$client.prepare('select count(*) as n from access_logs where time < ?').get(start + 2 * 86_400_000) as { n: number };
+    expect(rows.n).toBe(0);
+    // (Forty days on, the admin's session has expired: a new admin reads the chart.)
+    const later = (await json(await (await newAdmin()).admin.get('/api/admin/visits?days=60'))).days;
+    expect(later.find((d: { day: string }) => d.day === day(0))).toEqual(before);
+    expect(before.visitors).toBeGreaterThanOrEqual(3);
+    expect(before.requests).toBeGreaterThanOrEqual(3);
+    // Only the two numbers per day are kept: no IP, no user agent.
+    expect(Object.keys(t.db.$client.prepare('select * from daily_visit_counts limit 1').get() as object)).toEqual(['day', 'requests', 'visitors']);
+  });
+});
