@@ -10,6 +10,7 @@
 import type onnxProto from 'onnx-proto';
 import type { Method } from './quantize-calibration.ts';
 import { dequantizeFloat16, quantizeStatic, type ActivationType, type Range } from './quantize.ts';
+import type { GlueOptions } from './quantize-glue.ts';
 
 /** models/calibration.json: per tensor and method, [min, max, SQNR dB]. */
 export interface Calibration {
@@ -28,6 +29,8 @@ export interface QuantizeStep {
   /** Conv node names kept in float. */
   keepFloat: string[];
   activations?: ActivationType;
+  /** Glue between the Convs quantized too (quantize-glue.ts). */
+  glue?: GlueOptions;
 }
 
 /** The ranges of one method. */
@@ -48,5 +51,6 @@ export function quantizeIsnet(model: onnxProto.onnx.IModelProto, calibration: Ca
     ranges: calibratedRanges(calibration, step.method),
     keepFloat: step.keepFloat,
     activations: step.activations,
+    glue: step.glue,
   });
 }

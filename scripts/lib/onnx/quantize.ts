@@ -24,6 +24,7 @@
  */
 import type onnxProto from 'onnx-proto';
 import { cloneModel, DataType as DT, onnx, tensorFloats, toNumber, type GraphProto as Graph, type ModelProto, type NodeProto as Node, type TensorProto as Tensor } from './model-proto.ts';
+import { planGlue, type GlueOptions } from './quantize-glue.ts';
 
 type Model = onnxProto.onnx.IModelProto;
 
@@ -42,6 +43,8 @@ export interface QuantizeOptions {
   keepFloat?: readonly string[];
   /** How activations are stored; weights are always int8. Default uint8. */
   activations?: ActivationType;
+  /** Glue between the quantized Convs to run in uint8 as well (quantize-glue.ts). */
+  glue?: GlueOptions;
 }
 
 /** Rounds half to even, as QuantizeLinear does (std::nearbyint). */
@@ -180,12 +183,14 @@ export function quantizeStatic(model: Model, options: QuantizeOptions): ModelPro
   const convs = convNodes(out);
   for (const name of keep) if (!convs.some((c) => c.name === name)) throw new Error(`keepFloat names ${name}, which is no Conv of the graph`);
   const quantized = convs.filter((c) => !keep.has(c.name!));
-  const tensors = new Set(tensorsToCalibrate(out, [...keep]));
+  const convTensors = new Set(tensorsToCalibrate(out, [...keep]));
+  const glue = planGlue(graph, convTensors, options.ranges, options.glue ?? {});
+  const tensors = new Set([...convTensors, ...glue.tensors]);
   const inits = new Map(graph.initializer.map((t) => [t.name!, t]));
   const added: Tensor[] = [];
   const activation = new Map<string, { scale: number; zeroPoint: number }>();
   for (const t of tensors) {
-    const range = options.ranges[t];
+    const range = glue.ranges[t];
     if (!range) throw new Error(`no calibrated range for tensor ${t}`);
     activation.set(t, activationParams(range, type));
   }

@@ -37,6 +37,8 @@ export interface ModelDerivation {
     method: 'max' | 'p99.99' | 'p99.999' | 'entropy';
     keepFloat: string[];
     activations?: 'uint8' | 'int8';
+    /** MaxPools, residual Adds and Resize → Concat run in uint8 too (scripts/lib/onnx/quantize-glue.ts). */
+    glue?: { pools?: boolean; adds?: boolean; resizes?: boolean };
   };
   inputSize?: number;
 }
