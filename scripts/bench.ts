@@ -77,16 +77,26 @@ async function main(): Promise<void> {
         throw new Error(`${dist} has no index.html`);
       }
       const server = await startServer({ DIST_DIR: dist });
+      const oldServer = opts.oldDist ? await startServer({ DIST_DIR: opts.oldDist, ...(opts.oldModels ? { MODELS_DIR: opts.oldModels } : {}) }) : undefined;
       try {
         for (const model of opts.models) {
+          // Old and new one after the other for each model, so a change in the machine's load hits both alike.
+          if (oldServer) {
+            log(`chromium (old) ${model}: starting a fresh browser on ${oldServer.url}`);
+            runs.push(await runChromiumModel(oldServer.url, model, opts.runs, sets, { variant: 'old', batch: opts.batch }));
+          }
           log(`chromium ${model}: starting a fresh browser on ${server.url}`);
-          runs.push(await runChromiumModel(server.url, model, opts.runs, sets));
+          runs.push(await runChromiumModel(server.url, model, opts.runs, sets, { batch: opts.batch }));
         }
-        if (opts.firstPhoto) firstPhoto.push(await runFirstPhoto(server.url, 'wasm', photos[0], opts.firstPhoto));
+        if (opts.firstPhoto) {
+          if (oldServer) firstPhoto.push({ ...(await runFirstPhoto(oldServer.url, 'wasm', photos[0], opts.firstPhoto)), variant: 'old' });
+          firstPhoto.push(await runFirstPhoto(server.url, 'wasm', photos[0], opts.firstPhoto));
+        }
       } finally {
         await server.stop();
+        await oldServer?.stop();
       }
-      if (opts.firstPhoto) {
+      if (opts.firstPhoto && opts.defaultBundle) {
         let distDefault = opts.distDefault;
         if (!distDefault) {
           distDefault = join(tmp, 'dist-default');

@@ -11,27 +11,67 @@ import { launchChromium } from '../lib/chromium.ts';
 import { ownRenderers, peakRssKiB, resetPeak, RssSampler, sumRssKiB } from '../lib/proc-memory.ts';
 import { fmtSample, kibToMib, log, mib, PHOTO_TIMEOUT_MS, sleep, toSample, type ModelRun, type PhotoSet } from './samples.ts';
 
-/** Queues one photo on the page and waits for its card to finish; the card's stage times. */
-export async function cutOnPage(page: Page, file: string): Promise<{ state: string; timings?: StageTimings; error?: string }> {
+/**
+ * A clock in the page itself: the time of the last file input change, and on each card,
+ * as `data-bench-done`, the ms from that change to the card reaching a final state
+ * (recorded by a MutationObserver the moment the page sets it, not when the bench polls).
+ */
+export async function installPageClock(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __benchChanged?: number };
+    if (w.__benchChanged !== undefined) return;
+    w.__benchChanged = NaN;
+    document.addEventListener('change', (e) => {
+      if ((e.target as Element).matches?.('input[type=file]')) w.__benchChanged = performance.now();
+    }, true);
+    const final = new Set(['done', 'failed', 'cancelled']);
+    new MutationObserver((records) => {
+      const now = performance.now();
+      for (const r of records) {
+        const card = r.target as HTMLElement;
+        if (card.matches('li.card') && final.has(card.dataset.state ?? '') && !card.dataset.benchDone) card.dataset.benchDone = String(now - w.__benchChanged!);
+      }
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
+  });
+}
+
+export interface CardResult {
+  state: string;
+  timings?: StageTimings;
+  /** ms from choosing the file(s) to this card done, by the page's clock. */
+  wall?: number;
+  error?: string;
+}
+
+/** Chooses files on the page and waits for their cards to finish; each card's state, stage times and page-clock time. */
+export async function cutFilesOnPage(page: Page, files: string[]): Promise<CardResult[]> {
   const cards = page.locator('li.card');
-  const index = await cards.count();
-  await page.getByLabel('Choose photos').setInputFiles(file);
-  const state = await (
-    await page.waitForFunction(
-      (i) => {
-        const s = document.querySelectorAll('li.card')[i]?.getAttribute('data-state');
-        return s === 'done' || s === 'failed' || s === 'cancelled' ? s : false;
-      },
-      index,
-      { timeout: PHOTO_TIMEOUT_MS, polling: 250 },
-    )
-  ).jsonValue();
-  const card = cards.nth(index);
-  if (state !== 'done') return { state: String(state), error: (await card.locator('.status').textContent())?.trim() };
-  const timings = JSON.parse((await card.getAttribute('data-timings')) ?? '{}') as StageTimings;
-  // Drop the card (and its object URLs) so finished photos do not pile up in the page's memory.
-  await card.getByRole('button', { name: /^Remove/ }).click({ timeout: 5000 }).catch(() => {});
-  return { state: 'done', timings };
+  const first = await cards.count();
+  await page.getByLabel('Choose photos').setInputFiles(files);
+  await page.waitForFunction(
+    ([from, n]) => {
+      const all = [...document.querySelectorAll('li.card')].slice(from, from + n);
+      return all.length === n && all.every((c) => ['done', 'failed', 'cancelled'].includes(c.getAttribute('data-state') ?? ''));
+    },
+    [first, files.length] as const,
+    { timeout: PHOTO_TIMEOUT_MS * files.length, polling: 250 },
+  );
+  const results: CardResult[] = [];
+  for (let i = 0; i < files.length; i++) {
+    const card = cards.nth(first + i);
+    const state = (await card.getAttribute('data-state')) ?? '?';
+    const wall = Number(await card.getAttribute('data-bench-done'));
+    if (state !== 'done') results.push({ state, error: (await card.locator('.status').textContent())?.trim() });
+    else results.push({ state, wall: Number.isFinite(wall) ? wall : undefined, timings: JSON.parse((await card.getAttribute('data-timings')) ?? '{}') as StageTimings });
+  }
+  // Drop the cards (and their object URLs) so finished photos do not pile up in the page's memory.
+  for (let i = files.length - 1; i >= 0; i--) await cards.nth(first + i).getByRole('button', { name: /^Remove/ }).click({ timeout: 5000 }).catch(() => {});
+  return results;
+}
+
+/** Queues one photo on the page and waits for its card to finish. */
+export async function cutOnPage(page: Page, file: string): Promise<CardResult> {
+  return (await cutFilesOnPage(page, [file]))[0];
 }
 
 /** performance.measureUserAgentSpecificMemory() split into the worker's and the page's bytes. */
@@ -57,8 +97,8 @@ async function measurePageMemory(page: Page): Promise<{ worker: number; page: nu
 }
 
 /** Every photo set through one fresh browser on `baseUrl` with `model`; memory figures around the large photo. */
-export async function runChromiumModel(baseUrl: string, model: string, runs: number, sets: PhotoSet[]): Promise<ModelRun> {
-  const tag = `chromium ${model}`;
+export async function runChromiumModel(baseUrl: string, model: string, runs: number, sets: PhotoSet[], options: { variant?: string; batch?: boolean } = {}): Promise<ModelRun> {
+  const tag = `chromium${options.variant ? ` (${options.variant})` : ''} ${model}`;
   // Without this switch the measurement waits for the next garbage collection (up to a minute).
   const chromium = await launchChromium({ args: ['--enable-blink-features=ForceEagerMeasureMemory'] });
   try {
@@ -77,6 +117,7 @@ export async function runChromiumModel(baseUrl: string, model: string, runs: num
       if (waited > 120_000) throw new Error('the page never reported its backend');
       await sleep(100);
     }
+    await installPageClock(page);
     await sleep(1500); // let the fresh page settle before reading its idle memory
     const idle = sumRssKiB(ownRenderers());
 
@@ -86,6 +127,7 @@ export async function runChromiumModel(baseUrl: string, model: string, runs: num
     if (warm.state !== 'done') throw new Error(`warm-up photo ${warm.state}: ${warm.error}`);
     const run: ModelRun = {
       env: 'chromium',
+      variant: options.variant,
       model,
       backend: (await engine.getAttribute('data-backend')) ?? '?',
       threads: Number(await engine.getAttribute('data-threads')),
@@ -113,7 +155,7 @@ export async function runChromiumModel(baseUrl: string, model: string, runs: num
         for (const file of set.files) {
           const r = await cutOnPage(page, file);
           if (r.state === 'done' && r.timings) {
-            const sample = toSample(r.timings);
+            const sample = { ...toSample(r.timings), wall: r.wall };
             run.samples[set.name].push(sample);
             log(`${tag} ${set.label} pass ${pass}/${runs} ${basename(file)}: ${fmtSample(sample)}`);
           } else {
@@ -128,6 +170,17 @@ export async function runChromiumModel(baseUrl: string, model: string, runs: num
         const measured = await measurePageMemory(page);
         if (typeof measured === 'string') run.memory.note = [run.memory.note, measured].filter(Boolean).join('; ');
         else (run.memory.workerNow = mib(measured.worker)), (run.memory.pageNow = mib(measured.page));
+      }
+    }
+    if (options.batch && photos.files.length > 1) {
+      const results = await cutFilesOnPage(page, photos.files);
+      const done = results.map((r) => r.wall).filter((w): w is number => w !== undefined);
+      if (done.length === results.length) {
+        const firstDone = Math.min(...done), lastDone = Math.max(...done);
+        run.batch = { photos: done.length, firstDone, lastDone, perPhoto: (lastDone - firstDone) / (done.length - 1) };
+        log(`${tag} batch of ${done.length}: first done after ${(firstDone / 1000).toFixed(1)} s, last after ${(lastDone / 1000).toFixed(1)} s; ${(run.batch.perPhoto / 1000).toFixed(2)} s per photo`);
+      } else {
+        log(`${tag} batch: ${results.length - done.length} photo(s) failed: ${results.filter((r) => r.state !== 'done').map((r) => r.error).join('; ')}`);
       }
     }
     const file = manifest.models.find((m) => m.id === model)!.file;

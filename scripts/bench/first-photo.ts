@@ -30,6 +30,8 @@ export interface FirstPhotoSample {
 
 export interface FirstPhotoRun {
   build: OrtBuild;
+  /** "old" for --old-dist's build. */
+  variant?: string;
   model: string;
   photo: string;
   samples: FirstPhotoSample[];

@@ -13,6 +13,10 @@ export const USAGE = `Usage: npm run bench -- [options]
   --dist DIR       serve this built PWA instead of building the working tree into a temporary folder
   --first-photo N fresh page loads per onnxruntime build for the first-photo table (default 3; 0 skips it)
   --dist-default DIR  a build made with VITE_ORT_BUILD=default, instead of building one
+  --no-default-bundle  time the first photo with the app's own build only
+  --old-dist DIR   also run Chromium on this build (an older commit's), interleaved model by model, for old vs new in one run
+  --old-models DIR the models the old build is served with (default: models/)
+  --no-batch       skip the batch pass (every photo chosen at once) in Chromium
   --no-node        skip Node
   --no-browser     skip Chromium (and the first-photo table)`;
 
@@ -25,6 +29,11 @@ export interface Options {
   dist?: string;
   distDefault?: string;
   firstPhoto: number;
+  /** Another build to run side by side ("old"), and the models folder it is served with. */
+  oldDist?: string;
+  oldModels?: string;
+  batch: boolean;
+  defaultBundle: boolean;
   node: boolean;
   browser: boolean;
 }
@@ -42,6 +51,10 @@ export function parseOptions(argv: string[]): Options | 'help' {
       dist: { type: 'string' },
       'dist-default': { type: 'string' },
       'first-photo': { type: 'string' },
+      'old-dist': { type: 'string' },
+      'old-models': { type: 'string' },
+      'no-batch': { type: 'boolean' },
+      'no-default-bundle': { type: 'boolean' },
       'no-node': { type: 'boolean' },
       'no-browser': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -64,6 +77,10 @@ export function parseOptions(argv: string[]): Options | 'help' {
     dist: values.dist && resolve(values.dist),
     distDefault: values['dist-default'] && resolve(values['dist-default']),
     firstPhoto: Number(values['first-photo'] ?? 3),
+    oldDist: values['old-dist'] && resolve(values['old-dist']),
+    oldModels: values['old-models'] && resolve(values['old-models']),
+    batch: !values['no-batch'],
+    defaultBundle: !values['no-default-bundle'],
     node: !values['no-node'],
     browser: !values['no-browser'],
   };

@@ -26,9 +26,10 @@ export interface BenchRun {
 
 /** The run's tables as text, and every figure as one JSON object. */
 export function report({ opts, photos, large, sets, runs, firstPhoto, started, load, git }: BenchRun): { text: string; json: object } {
+  const envLabel = (r: { env: string; variant?: string }) => (r.variant ? `${r.env} (${r.variant})` : r.env);
   const results = runs.flatMap((r) =>
     sets.map((set) => ({
-      env: r.env,
+      env: envLabel(r),
       model: r.model,
       set: set.name,
       backend: r.backend,
@@ -47,7 +48,7 @@ export function report({ opts, photos, large, sets, runs, firstPhoto, started, l
       return [{ env: row.env, set: row.set, model: row.model, baseline: opts.baseline, total: ratio('total'), infer: ratio('infer') }];
     });
   const memory = runs.map((r) => ({
-    env: r.env,
+    env: envLabel(r),
     model: r.model,
     photo: `${large.width}x${large.height}`,
     mib: r.memory,
@@ -82,6 +83,62 @@ export function report({ opts, photos, large, sets, runs, firstPhoto, started, l
     out.push('', `Time as a ratio of ${opts.baseline}'s (median / median, same run):`);
     out.push(table(['env', 'photos', 'model', 'total', 'infer'], ratios.map((r) => [r.env, setLabel(r.set), r.model, r.total.toFixed(2), r.infer.toFixed(2)]), 3));
   }
+  const pageClock = runs
+    .filter((r) => r.env === 'chromium')
+    .flatMap((r) =>
+      sets.map((set) => {
+        const samples = r.samples[set.name].filter((x) => x.wall !== undefined);
+        const med = (pick: (x: (typeof samples)[number]) => number) => (samples.length ? Math.round(median(samples.map(pick))) : NaN);
+        return {
+          env: envLabel(r),
+          model: r.model,
+          set: set.name,
+          samples: samples.length,
+          wallMs: med((x) => x.wall!),
+          inferMs: med((x) => x.infer),
+          otherStagesMs: med((x) => x.total - x.infer),
+          betweenStagesMs: med((x) => x.wall! - x.total),
+          outsideShare: samples.length ? Math.round(median(samples.map((x) => (x.wall! - x.infer) / x.wall!)) * 1000) / 1000 : NaN,
+        };
+      }),
+    );
+  if (pageClock.length) {
+    out.push(
+      '',
+      `Chromium, where a photo's time goes (medians, ms): wall = the page's clock from choosing the file to its card done; infer = the network;`,
+      `other stages = decode, preprocess, refine, compose, encode in the worker; between = wall − the worker's stages (queue, transfers to and from the worker, the page's work);`,
+      `outside = the median share of each photo's wall time not spent in inference.`,
+    );
+    out.push(
+      table(
+        ['env', 'model', 'photos', 'n', 'wall', 'infer', 'other stages', 'between', 'outside'],
+        pageClock.map((r) => [r.env, r.model, setLabel(r.set), String(r.samples), fmtMs(r.wallMs), fmtMs(r.inferMs), fmtMs(r.otherStagesMs), fmtMs(r.betweenStagesMs), `${(r.outsideShare * 100).toFixed(1)}%`]),
+        3,
+      ),
+    );
+  }
+  const batches = runs.filter((r) => r.batch).map((r) => ({ env: envLabel(r), model: r.model, ...r.batch! }));
+  if (batches.length) {
+    out.push('', `Chromium batch: every photo of the folder chosen at once; ms from choosing them to the first and the last card done; steady = (last − first) / (n − 1) per photo.`);
+    out.push(table(['env', 'model', 'n', 'first', 'last', 'steady per photo'], batches.map((b) => [b.env, b.model, String(b.photos), fmtMs(b.firstDone), fmtMs(b.lastDone), fmtMs(b.perPhoto)]), 2));
+  }
+  const oldVsNew = runs
+    .filter((r) => r.env === 'chromium' && !r.variant)
+    .flatMap((r) => {
+      const old = runs.find((o) => o.env === 'chromium' && o.variant === 'old' && o.model === r.model);
+      if (!old) return [];
+      const rows = sets.map((set) => {
+        const wall = (run: ModelRun) => median(run.samples[set.name].map((x) => x.wall ?? NaN).filter(Number.isFinite));
+        const infer = (run: ModelRun) => median(run.samples[set.name].map((x) => x.infer));
+        return { model: r.model, what: `${setLabel(set.name)}, one at a time`, old: wall(old), new: wall(r), oldInfer: infer(old), newInfer: infer(r) };
+      });
+      if (r.batch && old.batch) rows.push({ model: r.model, what: 'batch, steady per photo', old: old.batch.perPhoto, new: r.batch.perPhoto, oldInfer: NaN, newInfer: NaN });
+      return rows.map((x) => ({ ...x, ratio: Math.round((x.new / x.old) * 1000) / 1000, inferRatio: Math.round((x.newInfer / x.oldInfer) * 1000) / 1000 }));
+    });
+  if (oldVsNew.length) {
+    out.push('', `Old (--old-dist) and new side by side, same run, Chromium, page clock (ms, medians):`);
+    out.push(table(['model', 'what', 'old', 'new', 'new/old', 'infer new/old'], oldVsNew.map((x) => [x.model, x.what, fmtMs(x.old), fmtMs(x.new), x.ratio.toFixed(3), Number.isFinite(x.inferRatio) ? x.inferRatio.toFixed(3) : '-']), 2));
+  }
   out.push(
     '',
     `Memory on the large photo, MiB (Node: the process's RSS; Chromium: the RSS summed over its renderer processes, which hold the page and its worker).`,
@@ -113,9 +170,15 @@ export function report({ opts, photos, large, sets, runs, firstPhoto, started, l
     const sizes = new Map<string, number>();
     for (const w of r.samples.flatMap((s) => s.wasm)) sizes.set(w.file, Math.max(sizes.get(w.file) ?? 0, w.bytes || 0));
     const files = [...sizes].map(([file, bytes]) => `${file} (${(bytes / 1e6).toFixed(1)} MB)`);
+    // The goal of issue 18: no more than the download plus twice the steady time per photo (same build, same run).
+    const steadyRun = runs.find((x) => x.env === 'chromium' && x.model === r.model && x.variant === r.variant);
+    const steady = steadyRun?.batch?.perPhoto ?? (steadyRun ? median(steadyRun.samples.photos.map((x) => x.wall ?? NaN).filter(Number.isFinite)) : NaN);
+    const fetchMs = med((s) => s.fetch);
     return {
-      build: r.build,
+      build: r.variant ? `${r.build} (${r.variant})` : r.build,
       model: r.model,
+      steadyMs: Math.round(steady),
+      budgetMs: Math.round(fetchMs + 2 * steady),
       photo: r.photo,
       loads: r.samples.length,
       failed: r.failures.length,
@@ -128,15 +191,18 @@ export function report({ opts, photos, large, sets, runs, firstPhoto, started, l
     out.push(
       '',
       `First photo: fresh browser (empty cache) -> app -> ${first[0].photo} chosen at once -> cutout shown, model ${first[0].model}, medians in ms over n loads.`,
-      `import = onnxruntime-web's JS; fetch = the model's download; session = opening it (includes compiling the .wasm); photo = the photo's stages (infer alone too).`,
+      `import = onnxruntime-web's JS; fetch = the model's download; session = opening it (includes compiling the .wasm); photo = the photo's stages (infer alone too);`,
+      `steady = the same build's steady time per photo in this run (its batch pass, else its median page-clock time).`,
     );
     out.push(
       table(
-        ['onnxruntime build', 'n', 'total', 'import', 'fetch', 'session', 'photo', 'infer', '.wasm fetched'],
+        ['onnxruntime build', 'n', 'total', 'import', 'fetch', 'session', 'photo', 'infer', 'fetch + 2 steady', 'total / that', '.wasm fetched'],
         first.map((f) => [
-          f.build === 'wasm' ? 'wasm (the app)' : 'default bundle',
+          f.build.startsWith('wasm') ? f.build.replace('wasm', 'wasm (the app)') : 'default bundle',
           String(f.loads) + (f.failed ? ` (${f.failed} failed)` : ''),
           ...(['total', 'ort', 'fetch', 'session', 'stages', 'infer'] as const).map((k) => fmtMs(f.medianMs[k])),
+          fmtMs(f.budgetMs),
+          Number.isFinite(f.budgetMs) ? (f.medianMs.total / f.budgetMs).toFixed(2) : '-',
           f.wasm.join(', '),
         ]),
         1,
@@ -156,6 +222,9 @@ export function report({ opts, photos, large, sets, runs, firstPhoto, started, l
     results,
     ratios,
     memory,
+    pageClock,
+    batches,
+    oldVsNew,
     firstPhoto: first,
   };
   return { text: out.join('\n'), json };

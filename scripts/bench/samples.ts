@@ -9,8 +9,22 @@ export const COLUMNS: readonly Column[] = [...STAGES, 'total'];
 /** How long one photo may take in a browser before the bench gives up on it. */
 export const PHOTO_TIMEOUT_MS = 15 * 60_000;
 
-/** One photo's stage times, in ms. */
-export type Sample = Record<Column, number>;
+/**
+ * One photo's stage times, in ms; in Chromium also `wall`: the page's own clock from the
+ * file input's change event to the card showing the cutout (queue, transfers, the worker's
+ * stages and the page's work).
+ */
+export type Sample = Record<Column, number> & { wall?: number };
+
+/** Chromium's batch pass: every photo chosen at once, the page's clock from the change event to each card done. */
+export interface BatchFigures {
+  photos: number;
+  /** ms from the change event to the first and to the last card done. */
+  firstDone: number;
+  lastDone: number;
+  /** Steady time per photo: (last − first) / (photos − 1). */
+  perPhoto: number;
+}
 
 export interface PhotoSet {
   /** "photos" (the folder) or "large". */
@@ -22,6 +36,8 @@ export interface PhotoSet {
 /** What one environment measured for one model. */
 export interface ModelRun {
   env: Env;
+  /** Which build ran ("old" for --old-dist); undefined for the working tree's. */
+  variant?: string;
   model: string;
   backend: string;
   threads: number;
@@ -32,6 +48,8 @@ export interface ModelRun {
   modelRequests?: string[];
   /** Chromium only: the browser's version. */
   browserVersion?: string;
+  /** Chromium only: the batch pass. */
+  batch?: BatchFigures;
 }
 
 /**

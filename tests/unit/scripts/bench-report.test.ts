@@ -1,0 +1,73 @@
+/**
+ * The bench's report on Chromium runs: where a photo's time goes by the page's clock, the
+ * batch pass, old and new side by side, and the first photo against its budget.
+ */
+import { describe, expect, it } from 'vitest';
+import type { FirstPhotoRun } from '../../../scripts/bench/first-photo.ts';
+import { parseOptions, type Options } from '../../../scripts/bench/options.ts';
+import { report } from '../../../scripts/bench/report.ts';
+import type { ModelRun, PhotoSet, Sample } from '../../../scripts/bench/samples.ts';
+
+const sample = (infer: number, others: number, wall: number): Sample => ({ decode: others / 5, preprocess: others / 5, infer, refine: others / 5, compose: others / 5, encode: others / 5, total: infer + others, wall });
+const sets: PhotoSet[] = [
+  { name: 'photos', label: 'photos', files: ['/p/a.jpg', '/p/b.jpg', '/p/c.jpg'] },
+  { name: 'large', label: 'large 24 MP', files: ['/tmp/large.jpg'] },
+];
+const run = (variant: string | undefined, inferMs: number, perPhoto: number): ModelRun => ({
+  env: 'chromium',
+  variant,
+  model: 'isnet-int8-896',
+  backend: 'wasm',
+  threads: 2,
+  // Each photo: inference, 100 ms of other stages, 300 ms between them (queue, transfers, page).
+  samples: { photos: [sample(inferMs, 100, inferMs + 400), sample(inferMs + 10, 100, inferMs + 410), sample(inferMs + 20, 100, inferMs + 420)], large: [sample(inferMs, 1000, inferMs + 1500)] },
+  failures: [],
+  memory: {},
+  batch: { photos: 3, firstDone: inferMs + 400, lastDone: inferMs + 400 + 2 * perPhoto, perPhoto },
+});
+const first = (variant: string | undefined): FirstPhotoRun => ({
+  build: 'wasm',
+  variant,
+  model: 'isnet-int8-896',
+  photo: 'a.jpg',
+  samples: [{ total: 9000, ort: 100, fetch: 2000, session: 800, infer: 3000, stages: 3400, wasm: [] }],
+  failures: [],
+});
+const opts = parseOptions(['--no-node']) as Options;
+const bench = () =>
+  report({
+    opts,
+    photos: sets[0].files,
+    large: { source: 'a.jpg', width: 6000, height: 4000, megapixels: 24, file: '/tmp/large.jpg' },
+    sets,
+    runs: [run('old', 4000, 4400), run(undefined, 3000, 3200)],
+    firstPhoto: [first('old'), first(undefined)],
+    started: new Date(0),
+    load: { start: [1], end: [1] },
+  });
+
+describe('bench report, Chromium', () => {
+  it("splits each photo's page-clock time into inference, the other stages and what lies between them, with the share outside inference", () => {
+    const { text, json } = bench();
+    const rows = (json as { pageClock: { env: string; set: string; wallMs: number; inferMs: number; otherStagesMs: number; betweenStagesMs: number; outsideShare: number }[] }).pageClock;
+    const photos = rows.find((r) => r.env === 'chromium' && r.set === 'photos')!;
+    expect(photos).toMatchObject({ wallMs: 3410, inferMs: 3010, otherStagesMs: 100, betweenStagesMs: 300 });
+    expect(photos.outsideShare).toBeCloseTo(400 / 3410, 3);
+    expect(rows.find((r) => r.env === 'chromium' && r.set === 'large')).toMatchObject({ wallMs: 4500, betweenStagesMs: 500 });
+    expect(text).toMatch(/chromium \(old\)/);
+  });
+
+  it('puts old and new side by side: one photo at a time, and the steady time per photo of the batch', () => {
+    const { json } = bench();
+    const rows = (json as { oldVsNew: { what: string; ratio: number; inferRatio: number }[] }).oldVsNew;
+    expect(rows.find((r) => r.what.startsWith('photos'))).toMatchObject({ ratio: Math.round((3410 / 4410) * 1000) / 1000, inferRatio: Math.round((3010 / 4010) * 1000) / 1000 });
+    expect(rows.find((r) => r.what.startsWith('batch'))!.ratio).toBe(Math.round((3200 / 4400) * 1000) / 1000);
+  });
+
+  it('measures the first photo against the download plus twice the same build’s steady time', () => {
+    const { json } = bench();
+    const rows = (json as { firstPhoto: { build: string; budgetMs: number; steadyMs: number }[] }).firstPhoto;
+    expect(rows.find((r) => r.build === 'wasm')).toMatchObject({ steadyMs: 3200, budgetMs: 2000 + 2 * 3200 });
+    expect(rows.find((r) => r.build === 'wasm (old)')).toMatchObject({ steadyMs: 4400, budgetMs: 2000 + 2 * 4400 });
+  });
+});
