@@ -27,7 +27,9 @@ export interface RunningServer {
  * runs on that folder (a restart on the same database) and stop() leaves the folder in place.
  */
 export async function startServer(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<RunningServer> {
-  if (!existsSync(join(distDir, 'index.html'))) throw new Error('dist/ has no built PWA: run `npm run build` first');
+  // The build the server will serve: DIST_DIR given to this server, else this process's.
+  const dist = env.DIST_DIR ?? distDir;
+  if (!existsSync(join(dist, 'index.html'))) throw new Error(`${dist} has no built PWA: run \`npm run build\` first`);
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'clearcut-data-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: rootDir,
