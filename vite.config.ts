@@ -1,11 +1,13 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { manifest } from './web/src/cutout/model.ts';
 import { securityHeaders } from './server/middleware/security-headers.ts';
+import { sourceStamp, stampFile } from './scripts/lib/build-stamp.ts';
+import { precompressDir } from './scripts/lib/precompress.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -95,10 +97,40 @@ function pwa(): Plugin[] {
   });
 }
 
+/**
+ * Runs last, once the service worker is written: a .br and a .gz beside each JS, CSS and
+ * .wasm file (the server sends them), then the build stamp that lets `npm start` skip a
+ * build of unchanged sources (scripts/lib/build-stamp.ts). The stamp is hashed when the
+ * build starts, so an edit made during the build leaves the next start rebuilding.
+ */
+function finishBuild(): Plugin {
+  let stamp = '';
+  let outDir = '';
+  return {
+    name: 'clearcut-finish-build',
+    apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    buildStart() {
+      stamp = sourceStamp(root);
+    },
+    closeBundle: {
+      sequential: true,
+      order: 'post',
+      async handler(error?: Error) {
+        if (error) return;
+        await precompressDir(outDir);
+        writeFileSync(join(outDir, stampFile), `${stamp}\n`);
+      },
+    },
+  };
+}
+
 export default defineConfig({
   root: 'web',
   publicDir: 'public',
-  plugins: [svelte(), serveModels(), pwa()],
+  plugins: [svelte(), serveModels(), pwa(), finishBuild()],
   build: {
     outDir: '../dist',
     emptyOutDir: true,

@@ -43,6 +43,12 @@ export async function statFile(path: string): Promise<Stats | null> {
 
 interface SendOptions {
   cacheControl: string;
+  /** The type of the file this one stands for (a precompressed `.br` is sent as its original's type). */
+  contentType?: string;
+  /** Sets Content-Encoding: the file on disk is already compressed so (`br`, `gzip`). */
+  contentEncoding?: string;
+  /** Adds `Vary: Accept-Encoding`: the same URL has compressed variants. */
+  varyEncoding?: boolean;
   /** Honour `Range: bytes=a-b` (single ranges only). */
   ranges?: boolean;
 }
@@ -51,12 +57,14 @@ interface SendOptions {
 export function sendFile(request: Request, path: string, info: Stats, options: SendOptions): Response {
   const etag = `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
   const headers = new Headers({
-    'Content-Type': contentTypeFor(path),
+    'Content-Type': options.contentType ?? contentTypeFor(path),
     'Cache-Control': options.cacheControl,
     ETag: etag,
     'Last-Modified': info.mtime.toUTCString(),
   });
   if (options.ranges) headers.set('Accept-Ranges', 'bytes');
+  if (options.contentEncoding) headers.set('Content-Encoding', options.contentEncoding);
+  if (options.varyEncoding) headers.set('Vary', 'Accept-Encoding');
 
   if (request.headers.get('if-none-match') === etag) {
     return new Response(null, { status: 304, headers });

@@ -2,20 +2,30 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers.ts';
 
 let t: TestServer;
 
 /** Sends a raw path over HTTP, so `..` and odd encodings reach the server exactly as written. */
-function rawGet(path: string, method = 'GET'): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+async function rawGet(path: string, method = 'GET'): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  const res = await rawRequest(path, method);
+  return { ...res, body: res.bytes.toString('utf8') };
+}
+
+/** A raw HTTP request whose body stays as sent (fetch would decompress it), with the headers given. */
+function rawRequest(
+  path: string,
+  method = 'GET',
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: Buffer }> {
   const url = new URL(t.url);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, path, method }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    const req = httpRequest({ host: url.hostname, port: url.port, path, method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes: Buffer.concat(chunks) }));
     });
     req.on('error', reject);
     req.end();
@@ -33,7 +43,17 @@ beforeAll(async () => {
   writeFileSync(join(dist, 'assets', 'worker-def456.mjs'), 'export {};');
   writeFileSync(join(dist, 'assets', 'ort-wasm-simd-threaded-0a1b.wasm'), Buffer.from([0, 97, 115, 109, 1, 0, 0, 0]));
   writeFileSync(join(dist, 'manifest.webmanifest'), '{"name":"clearcut"}');
+  // As the build leaves them (scripts/lib/precompress.ts): variants beside the file.
+  writeFileSync(join(dist, 'assets', 'app-9f8e7d.js'), appJs);
+  writeFileSync(join(dist, 'assets', 'app-9f8e7d.js.br'), brotliCompressSync(appJs));
+  writeFileSync(join(dist, 'assets', 'app-9f8e7d.js.gz'), gzipSync(appJs));
+  writeFileSync(join(dist, 'assets', 'only-gzip-1a2b.css'), 'body{color:red}');
+  writeFileSync(join(dist, 'assets', 'only-gzip-1a2b.css.gz'), gzipSync('body{color:red}'));
+  writeFileSync(join(dist, 'workbox-835c8c05.js'), 'self.workbox = 1;');
+  writeFileSync(join(dist, 'icon-192.png'), Buffer.from([137, 80, 78, 71]));
 });
+
+const appJs = Buffer.from(`export const app = ${JSON.stringify('clearcut '.repeat(500))};\n`);
 afterAll(() => t.close());
 
 function expectSecurityHeaders(headers: Headers): void {
@@ -97,6 +117,55 @@ describe('the PWA', () => {
       expect(res.status, path).toBe(404);
       expect(res.body, path).not.toContain('"name": "clearcut"');
     }
+  });
+});
+
+describe('precompressed files', () => {
+  it('sends the brotli variant to a browser that accepts br, as the original type, varying on Accept-Encoding', async () => {
+    const res = await rawRequest('/assets/app-9f8e7d.js', 'GET', { 'Accept-Encoding': 'gzip, deflate, br, zstd' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-encoding']).toBe('br');
+    expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(res.headers['vary']).toBe('Accept-Encoding');
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(Number(res.headers['content-length'])).toBe(res.bytes.length);
+    expect(res.bytes.length).toBeLessThan(appJs.length / 10);
+    expect(brotliDecompressSync(res.bytes).equals(appJs)).toBe(true);
+  });
+
+  it('sends gzip when brotli is not accepted, and the file itself when neither is', async () => {
+    const gz = await rawRequest('/assets/app-9f8e7d.js', 'GET', { 'Accept-Encoding': 'gzip, br;q=0' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.bytes).equals(appJs)).toBe(true);
+    const plain = await rawRequest('/assets/app-9f8e7d.js', 'GET', {});
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers['vary']).toBe('Accept-Encoding');
+    expect(plain.bytes.equals(appJs)).toBe(true);
+  });
+
+  it('falls back to the variant the build made (gzip only) and validates each variant by its own ETag', async () => {
+    const css = await rawRequest('/assets/only-gzip-1a2b.css', 'GET', { 'Accept-Encoding': 'br, gzip' });
+    expect(css.headers['content-encoding']).toBe('gzip');
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(gunzipSync(css.bytes).toString()).toBe('body{color:red}');
+    const plain = await rawRequest('/assets/only-gzip-1a2b.css', 'GET', {});
+    expect(plain.headers['etag']).not.toBe(css.headers['etag']);
+    const again = await rawRequest('/assets/only-gzip-1a2b.css', 'GET', { 'Accept-Encoding': 'gzip', 'If-None-Match': String(css.headers['etag']) });
+    expect(again.status).toBe(304);
+  });
+
+  it('sends a file without variants as it is, with no Vary', async () => {
+    const js = await rawRequest('/assets/index-abc123.js', 'GET', { 'Accept-Encoding': 'br, gzip' });
+    expect(js.headers['content-encoding']).toBeUndefined();
+    expect(js.headers['vary']).toBeUndefined();
+    expect(js.bytes.toString()).toBe('console.log(1);');
+  });
+
+  it("caches Workbox's hashed runtime for a year, icons for an hour", async () => {
+    const workbox = await fetch(`${t.url}/workbox-835c8c05.js`);
+    expect(workbox.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const icon = await fetch(`${t.url}/icon-192.png`);
+    expect(icon.headers.get('cache-control')).toBe('public, max-age=3600, must-revalidate');
   });
 });
 
