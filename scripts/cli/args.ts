@@ -7,6 +7,7 @@ import type { ExportSize } from '../../common/export-size.ts';
 import { IMAGE_EXTENSIONS } from '../../common/image-files.ts';
 import type { OutputFormat } from '../../common/output-format.ts';
 import { colorBackground } from '../../web/src/cutout/compose.ts';
+import { cssColor } from '../../web/src/cutout/css-colors.ts';
 import type { PixelBackground } from '../../web/src/cutout/export.ts';
 import { manifest } from '../../web/src/cutout/model.ts';
 
@@ -15,7 +16,7 @@ export interface CliOptions {
   inputs: string[];
   modelId: string;
   format: OutputFormat;
-  /** As written (`transparent`, `blur` or `#rrggbb`), and as the export takes it. */
+  /** As written (`transparent`, `blur` or `#rrggbb`; a colour name becomes its `#rrggbb`), and as the export takes it. */
   backgroundName: string;
   background: PixelBackground;
   size: ExportSize;
@@ -53,38 +54,77 @@ function parseBackground(value: string): PixelBackground {
   const v = value.trim().toLowerCase();
   if (v === 'transparent' || v === 'none') return { kind: 'transparent' };
   if (v === 'blur') return { kind: 'blur' };
+  const named = cssColor(v);
+  if (named) return { kind: 'color', color: named };
   try {
     colorBackground(v);
   } catch {
-    throw new UsageError(`--background "${value}" is not transparent, blur or a colour like '#ffffff'`);
+    throw new UsageError(`--background "${value}" is not transparent, blur, a colour name like navy or a colour like '#ffffff'`);
   }
   return { kind: 'color', color: v.startsWith('#') ? v : `#${v}` };
+}
+
+/** The options parseArgs knows; their long names are what "did you mean" suggests. */
+const OPTIONS = {
+  model: { type: 'string', short: 'm' },
+  format: { type: 'string', short: 'f' },
+  background: { type: 'string', short: 'b' },
+  size: { type: 'string', short: 's' },
+  out: { type: 'string', short: 'o' },
+  force: { type: 'boolean' },
+  concurrency: { type: 'string', short: 'j' },
+  server: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
+/** Edit distance (insertions, deletions, substitutions, and swaps of neighbours). */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The known option closest to a mistyped one (`--backgroud` → `--background`), if one is close. */
+export function suggestOption(typed: string, known: readonly string[] = Object.keys(OPTIONS)): string | undefined {
+  const name = typed.replace(/^-+/, '').split('=')[0].toLowerCase();
+  if (!name) return undefined;
+  const prefixed = known.filter((k) => k.startsWith(name) || name.startsWith(`${k}-`));
+  if (prefixed.length === 1 && name.length >= 2) return `--${prefixed[0]}`;
+  let best: { option: string; distance: number } | undefined;
+  for (const option of known) {
+    const distance = editDistance(name, option);
+    if (!best || distance < best.distance) best = { option, distance };
+  }
+  // Up to one mistake in four letters: `--modle` is a slip, `--xyz` is not an option.
+  return best && best.distance <= Math.max(1, Math.floor(best.option.length / 4)) ? `--${best.option}` : undefined;
+}
+
+/** parseArgs' own message, shortened, with a suggestion for an unknown option. */
+function usageFromParseError(err: unknown): UsageError {
+  const message = err instanceof Error ? err.message : String(err);
+  const unknown = /^Unknown option '([^']+)'/.exec(message);
+  if (!unknown) return new UsageError(message);
+  const suggestion = suggestOption(unknown[1]);
+  return new UsageError(`unknown option '${unknown[1]}'${suggestion ? `: did you mean ${suggestion}?` : ''}`);
 }
 
 /** Reads argv (without `node` and the script) and the environment into options. */
 export function parseCli(argv: string[], env: Record<string, string | undefined> = process.env): ParsedArgs {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        model: { type: 'string', short: 'm' },
-        format: { type: 'string', short: 'f' },
-        background: { type: 'string', short: 'b' },
-        size: { type: 'string', short: 's' },
-        out: { type: 'string', short: 'o' },
-        force: { type: 'boolean' },
-        concurrency: { type: 'string', short: 'j' },
-        server: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'V' },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
   } catch (err) {
-    // parseArgs explains unknown options and missing values well; drop its error code.
-    throw new UsageError(err instanceof Error ? err.message : String(err));
+    // Someone asking for help gets it, whatever else is on the line.
+    if (argv.some((a) => a === '--help' || a === '-h')) return { kind: 'help' };
+    throw usageFromParseError(err);
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
@@ -98,6 +138,8 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
   if (!FORMATS.includes(format)) throw new UsageError(`--format "${values.format}" is not png, webp or jpeg`);
   let backgroundName = values.background ?? 'transparent';
   let background = parseBackground(backgroundName);
+  // One spelling per colour (navy, #000080), so the idempotency key follows the result.
+  if (background.kind === 'color') backgroundName = background.color;
   if (format === 'jpeg' && background.kind === 'transparent') {
     backgroundName = '#ffffff';
     background = { kind: 'color', color: '#ffffff' };
@@ -140,19 +182,25 @@ export function helpText(version: string): string {
     .join('; ');
   return `clearcut ${version}: remove the background from photos, on this computer.
 
+Examples:
+  clearcut photo.jpg                     photo-cutout.png beside it, transparent
+  clearcut -b white -f jpeg shoot/       every photo in shoot/ on white, as JPEG
+  clearcut 'shoot/**/*.jpg' -o cutouts   a glob, results into cutouts/
+  clearcut --size full photo.jpg         at the photo's own size (1 credit when over 1 MP)
+
 Usage: clearcut [options] <files|folders|globs...>
 
-  Folders are searched, subfolders too, for ${IMAGE_EXTENSIONS.join(' ')}
-  files (hidden files and earlier results named *-cutout.* are left out; a BMP fails
-  with its reason: the browser app reads BMP, this command cannot). Quote globs
+  Folders are searched, subfolders too, for ${IMAGE_EXTENSIONS.join(' ')} files
+  (hidden files and earlier results named *-cutout.* are left out). Quote globs
   such as 'shoot/**/*.jpg' to let clearcut expand them.
 
 Options:
-  -m, --model NAME        quality or fast, or a model id
+  -m, --model NAME        standard, quality or fast, or a model id
                           (${models})
   -f, --format FORMAT     png (default), webp or jpeg
-  -b, --background BG     transparent (default), blur, or a colour like '#ffffff';
-                          jpeg has no transparency and gets white unless told otherwise
+  -b, --background BG     transparent (default), blur, a CSS colour name (white, navy,
+                          rebeccapurple...) or a colour like '#ffffff'; jpeg has no
+                          transparency and gets white unless told otherwise
   -s, --size SIZE         standard (default): fits within 1 megapixel, free;
                           full: the photo's own size, 1 credit per photo larger than
                           1 megapixel (needs CLEARCUT_API_KEY)

@@ -54,11 +54,18 @@ export function cliVersion(): string {
   return (JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
+/** An InferFn that also reports how long its call waited for the one before it. */
+type QueuedInfer = (input: Parameters<InferFn>[0], onWaited: (ms: number) => void) => ReturnType<InferFn>;
+
 /** Runs `infer` calls one after another: one session, and it already uses every core. */
-function serialized(infer: InferFn): InferFn {
+function serialized(infer: InferFn): QueuedInfer {
   let queue: Promise<unknown> = Promise.resolve();
-  return (input) => {
-    const run = queue.then(() => infer(input));
+  return (input, onWaited) => {
+    const queued = performance.now();
+    const run = queue.then(() => {
+      onWaited(performance.now() - queued);
+      return infer(input);
+    });
     queue = run.catch(() => undefined);
     return run;
   };
@@ -80,7 +87,7 @@ async function writeResult(path: string, bytes: Uint8Array): Promise<void> {
 interface RunContext {
   options: CliOptions;
   model: ModelInfo;
-  infer: InferFn;
+  infer: QueuedInfer;
   cwd: string;
   signal?: AbortSignal;
 }
@@ -94,6 +101,9 @@ async function cutOne(file: PlannedFile, ctx: RunContext): Promise<Outcome> {
     return { kind: 'skipped', line: `skipped ${file.label}: ${shownOut} exists (--force overwrites it)` };
   }
   const started = performance.now();
+  // The time a photo spends waiting for another's inference is not its own: left out.
+  let waited = 0;
+  const infer: InferFn = (input) => ctx.infer(input, (ms) => (waited += ms));
   try {
     const bytes = new Uint8Array(await readFile(file.path));
     const photo = await decodeNode(bytes, DEFAULT_MAX_PIXELS);
@@ -111,11 +121,11 @@ async function cutOne(file: PlannedFile, ctx: RunContext): Promise<Outcome> {
       const spent = await spendCredit(options.server, options.apiKey, { idempotencyKey, width: size.width, height: size.height }, { signal: ctx.signal });
       paid = spent.replayed ? ', paid before' : `, ${spent.charged} credit${spent.charged === 1 ? '' : 's'}, balance ${spent.balance}`;
     }
-    const { alpha } = await cutPixels(photo, model, ctx.infer, { background: TRANSPARENT }, { signal: ctx.signal });
+    const { alpha } = await cutPixels(photo, model, infer, { background: TRANSPARENT }, { signal: ctx.signal });
     const pixels = renderExport(photo, alpha, options.size, options.background, options.format);
     const encoded = await encodeNode(pixels, options.format, Math.round(DEFAULT_QUALITY[options.format] * 100));
     await writeResult(file.output, encoded);
-    const took = formatDuration(performance.now() - started);
+    const took = formatDuration(performance.now() - started - waited);
     return { kind: 'ok', line: `ok ${file.label} -> ${shownOut} (${pixels.width}x${pixels.height}, ${took}${paid})` };
   } catch (err) {
     if (isAbortError(err)) throw err;
@@ -159,9 +169,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   for (const problem of plan.problems) reporter.line(`failed ${problem.label}: ${problem.problem}`);
 
   // Loaded here, not at the top: --help and usage errors should not start onnxruntime.
-  const { inferNode, closeNodeSessions } = await import('../lib/node-engine.ts');
-  const ctx: RunContext = { options, model, infer: serialized((input) => inferNode(model, input)), cwd: io.cwd, signal: io.signal };
+  const { inferNode, nodeSession, closeNodeSessions } = await import('../lib/node-engine.ts');
   const started = performance.now();
+  // Opening the model takes seconds with nothing else to show: say so, unless nothing needs it.
+  if (plan.files.some((f) => !f.problem && (options.force || !existsSync(f.output)))) {
+    reporter.notice(`loading the ${model.label.toLowerCase()} model (${Math.round(model.bytes / 1e6)} MB)…`);
+    const loading = performance.now();
+    try {
+      await nodeSession(model);
+    } catch (err) {
+      reporter.end();
+      io.stderr.write(`clearcut: could not load models/${model.file}: ${failureReason(err)} (npm run prepare-models rebuilds it)\n`);
+      return 1;
+    }
+    reporter.notice(`model ready in ${formatDuration(performance.now() - loading)}`);
+  }
+  const ctx: RunContext = { options, model, infer: serialized((input) => inferNode(model, input)), cwd: io.cwd, signal: io.signal };
   let next = 0;
   let interrupted = false;
   const worker = async () => {

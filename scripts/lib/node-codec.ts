@@ -4,10 +4,13 @@ import { DEFAULT_MAX_PIXELS, inspectImage } from '../../web/src/cutout/decode.ts
 import type { OutputFormat } from '../../common/output-format.ts';
 import { UnsupportedImageError } from '../../web/src/cutout/errors.ts';
 import type { RgbaImage } from '../../web/src/cutout/image.ts';
+import { decodeBmp } from './bmp.ts';
 
 /** Bytes -> RGBA at the photo's own size, EXIF orientation applied; the first frame of a GIF. */
 export async function decodeNode(bytes: Uint8Array, maxPixels = DEFAULT_MAX_PIXELS): Promise<RgbaImage> {
   const header = inspectImage(bytes, maxPixels);
+  // libvips has no BMP loader; the header check above has already bounded its size.
+  if (header.format === 'bmp') return decodeBmp(bytes);
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' })
       .rotate()

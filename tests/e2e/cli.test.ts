@@ -13,6 +13,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rootDir, sharedTestdata } from '../../scripts/lib/paths.ts';
 import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
+import { bmp } from '../fixtures/files.ts';
 
 const photosDir = join(sharedTestdata, 'photos');
 const PHOTOS = ['animal-1', 'animal-2', 'anime-girl-1', 'car-1', 'cloth-1', 'girl-1', 'girl-2', 'plants-1'];
@@ -128,11 +129,37 @@ describe('clearcut on the test photos (standard size, default model, piped)', ()
     expect(run.stdout + run.stderr).not.toMatch(/[\r\x1b]/);
   });
 
+  it('says it is loading the model before the first photo, and when it is ready', () => {
+    expect(run.stderr).toMatch(/^clearcut: loading the standard model \(\d+ MB\)…\nclearcut: model ready in [\d.]+ s$/m);
+  });
+
   it('skips results that exist unless --force, without running the model', async () => {
     const again = await clearcut(['--model', 'fast', '--out', out(), join(photosDir, 'car-1.jpg')]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('skipped');
     expect(again.stdout).toMatch(/^0 cut out, 1 skipped, 0 failed/m);
+    expect(again.stderr).not.toContain('loading');
+  });
+});
+
+describe('clearcut on a BMP, with a CSS colour name', () => {
+  it('cuts out a 24-bit BMP on navy, as the app reads BMP too', async () => {
+    const { data, info } = await sharp(join(photosDir, 'car-1.jpg')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const dir = join(tmp, 'bmp');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'car.bmp'), bmp(info.width, info.height, (x, y) => {
+      const p = (y * info.width + x) * 3;
+      return [data[p], data[p + 1], data[p + 2]];
+    }));
+    const run = await clearcut(['--model', 'fast', '-b', 'navy', dir]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const result = await sharp(join(dir, 'car-cutout.png')).raw().toBuffer({ resolveWithObject: true });
+    expect([result.info.width, result.info.height]).toEqual([info.width, info.height]);
+    // The top-left corner is background (alpha under 16 there): navy, give or take that much.
+    const [r, g, b] = result.data.subarray(0, 3);
+    for (const [got, want] of [[r, 0], [g, 0], [b, 128]]) expect(Math.abs(got - want)).toBeLessThan(16);
+    expect(result.info.channels).toBe(4);
+    expect(result.data[3]).toBe(255);
   });
 });
 

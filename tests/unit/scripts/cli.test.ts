@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCli, UsageError, type CliOptions } from '../../../scripts/cli/args.ts';
+import { helpText, parseCli, UsageError, type CliOptions } from '../../../scripts/cli/args.ts';
 import { exportIdempotencyKey, spendCredit, SpendError } from '../../../scripts/cli/credits.ts';
 import { planInputs } from '../../../scripts/cli/inputs.ts';
 import { progressLine } from '../../../scripts/cli/progress.ts';
@@ -55,15 +55,43 @@ describe('options', () => {
     expect(usageError([])).toMatch(/no photos given/);
     expect(usageError(['-m', 'huge', 'x'])).toMatch(/unknown model "huge": choose standard \(isnet-int8-896\), quality \(isnet-fp16\), fast \(isnet-quint8-640\)/);
     expect(usageError(['--format', 'gif', 'x'])).toMatch(/not png, webp or jpeg/);
-    expect(usageError(['-b', 'pink', 'x'])).toMatch(/not transparent, blur or a colour/);
+    expect(usageError(['-b', 'pinkish', 'x'])).toMatch(/"pinkish" is not transparent, blur, a colour name like navy or a colour like '#ffffff'/);
     expect(usageError(['-j', '0', 'x'])).toMatch(/--concurrency "0"/);
     expect(usageError(['--server', 'localhost:8787', 'x'])).toMatch(/not an http\(s\) URL/);
-    expect(usageError(['--nope', 'x'])).toMatch(/Unknown option '--nope'/);
+    expect(usageError(['--nope', 'x'])).toBe("unknown option '--nope'");
+  });
+
+  it('suggests the option meant by a slip of the keyboard, and nothing for a word far from any', () => {
+    expect(usageError(['--backgroud', 'navy', 'x'])).toBe("unknown option '--backgroud': did you mean --background?");
+    expect(usageError(['--modle', 'fast', 'x'])).toMatch(/did you mean --model\?$/);
+    expect(usageError(['--formt=png', 'x'])).toMatch(/did you mean --format\?$/);
+    expect(usageError(['--concurency', '2', 'x'])).toMatch(/did you mean --concurrency\?$/);
+    expect(usageError(['--out-dir', 'cut', 'x'])).toMatch(/did you mean --out\?$/);
+    expect(usageError(['--colour', 'red', 'x'])).toBe("unknown option '--colour'");
+    expect(usageError(['-z', 'x'])).toBe("unknown option '-z'");
+  });
+
+  it('takes CSS colour names for the background, as their #rrggbb', () => {
+    expect(options(['-b', 'navy', 'x'])).toMatchObject({ background: { kind: 'color', color: '#000080' }, backgroundName: '#000080' });
+    expect(options(['-b', 'RebeccaPurple', 'x']).background).toEqual({ kind: 'color', color: '#663399' });
+    expect(options(['-b', 'white', 'x']).backgroundName).toBe(options(['-b', '#ffffff', 'x']).backgroundName);
   });
 
   it('answers --help and --version before anything else', () => {
     expect(parseCli(['--help'], {}).kind).toBe('help');
+    expect(parseCli(['--help', '--backgroud', 'x'], {}).kind).toBe('help');
     expect(parseCli(['x', '-V'], {}).kind).toBe('version');
+  });
+});
+
+describe('--help', () => {
+  it('opens with examples, before the usage line, and lists the same extensions as the app (BMP too)', () => {
+    const help = helpText('1.2.3');
+    const examples = help.indexOf('Examples:');
+    expect(examples).toBeGreaterThan(0);
+    expect(examples).toBeLessThan(help.indexOf('Usage:'));
+    expect(help).toMatch(/^ {2}clearcut photo\.jpg +photo-cutout\.png beside it/m);
+    expect(help).toContain('.jpg .jpeg .jfif .png .webp .avif .gif .bmp');
   });
 });
 
@@ -84,6 +112,7 @@ describe('planning inputs and outputs', () => {
     touch('shoot', 'day2', 'c.webp');
     touch('other', 'b.jpeg');
     touch('empty', 'readme.md');
+    touch('scans', 'e.bmp');
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -97,6 +126,7 @@ describe('planning inputs and outputs', () => {
     ]);
     expect(plan.earlierResults).toBe(1);
     expect(plan.problems).toEqual([]);
+    expect(planInputs(['scans'], { cwd: dir, format: 'png' }).files.map((f) => f.label)).toEqual(['scans/e.bmp']);
   });
 
   it('keeps subfolders below --out, and puts named files straight into it', () => {

@@ -112,9 +112,68 @@ describe('decodeNode', () => {
     expect(small).toBeInstanceOf(ImageTooLargeError);
   });
 
-  it('refuses a BMP with a clear error (sharp has no BMP decoder; browsers read BMP)', async () => {
-    const err = await rejection(decodeNode(bmp(5, 3, () => [1, 2, 3])));
+  it('reads a 24-bit BMP, bottom-up or top-down, to the exact pixels (libvips has no BMP loader: clearcut reads it)', async () => {
+    const colour = (x: number, y: number): [number, number, number] => [x * 40, y * 70, 200 - x * 10];
+    for (const topDown of [false, true]) {
+      const image = await decodeNode(bmp(5, 3, colour, topDown));
+      expect([image.width, image.height]).toEqual([5, 3]);
+      for (let y = 0; y < 3; y++) {
+        for (let x = 0; x < 5; x++) expect(Array.from(image.data.subarray((y * 5 + x) * 4, (y * 5 + x) * 4 + 4))).toEqual([...colour(x, y), 255]);
+      }
+    }
+  });
+
+  it('reads 32-bit BMPs with alpha bit fields, an 8-bit palette, and 32 bits with alpha left at 0 as opaque', async () => {
+    // BITMAPV4-style alpha: 2×1, a half-transparent red and an opaque blue.
+    const withAlpha = bmpFile(32, 2, 1, [0x800000ff, 0xffff0000], { masks: [0xff0000, 0xff00, 0xff, 0xff000000] });
+    expect(Array.from((await decodeNode(withAlpha)).data)).toEqual([0, 0, 255, 128, 255, 0, 0, 255]);
+    const noAlpha = bmpFile(32, 2, 1, [0x00112233, 0x00445566]);
+    expect(Array.from((await decodeNode(noAlpha)).data)).toEqual([0x11, 0x22, 0x33, 255, 0x44, 0x55, 0x66, 255]);
+    const paletted = bmpFile(8, 3, 1, [2, 0, 1], { palette: [[10, 20, 30], [40, 50, 60], [70, 80, 90]] });
+    expect(Array.from((await decodeNode(paletted)).data)).toEqual([70, 80, 90, 255, 10, 20, 30, 255, 40, 50, 60, 255]);
+  });
+
+  it('refuses an RLE-compressed BMP with a clear error', async () => {
+    const rle = bmpFile(8, 2, 1, [0, 0], { palette: [[0, 0, 0]], compression: 1 });
+    const err = await rejection(decodeNode(rle));
     expect(err).toBeInstanceOf(UnsupportedImageError);
-    expect(err.message).toMatch(/BMP/);
+    expect(err.message).toMatch(/BMP file is compressed/);
   });
 });
+
+/** A bottom-up BMP with a BITMAPINFOHEADER: pixel values (palette indices or 32-bit BGRA words), bit fields or a palette. */
+function bmpFile(
+  bpp: 8 | 32,
+  width: number,
+  height: number,
+  values: number[],
+  extra: { masks?: number[]; palette?: [number, number, number][]; compression?: number } = {},
+): Uint8Array {
+  const masks = extra.masks ?? [];
+  const palette = extra.palette ?? [];
+  const stride = Math.ceil((width * bpp) / 32) * 4;
+  const offset = 54 + masks.length * 4 + palette.length * 4;
+  const out = new Uint8Array(offset + stride * height);
+  const view = new DataView(out.buffer);
+  out.set([0x42, 0x4d], 0);
+  view.setUint32(2, out.length, true);
+  view.setUint32(10, offset, true);
+  view.setUint32(14, 40, true);
+  view.setInt32(18, width, true);
+  view.setInt32(22, height, true);
+  view.setUint16(26, 1, true);
+  view.setUint16(28, bpp, true);
+  view.setUint32(30, extra.compression ?? (masks.length === 4 ? 6 : masks.length ? 3 : 0), true);
+  view.setUint32(46, palette.length, true);
+  masks.forEach((m, i) => view.setUint32(54 + i * 4, m, true));
+  palette.forEach(([r, g, b], i) => out.set([b, g, r, 0], 54 + i * 4));
+  for (let y = 0; y < height; y++) {
+    const row = offset + (height - 1 - y) * stride;
+    for (let x = 0; x < width; x++) {
+      const v = values[y * width + x];
+      if (bpp === 8) out[row + x] = v;
+      else view.setUint32(row + x * 4, v >>> 0, true);
+    }
+  }
+  return out;
+}
