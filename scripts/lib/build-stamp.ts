@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 /** The folders and files the build reads, relative to the repository root. */
 export const buildInputs = [
   'web',
+  'common',
   'vite.config.ts',
   'tsconfig.json',
   'package.json',
