@@ -37,6 +37,12 @@ export function authRoutes(deps: RouteDeps) {
   const getDummyHash = () => (dummyHash ??= hashPassword('not-a-real-password', config.scryptLogN));
 
   return new Hono<AppEnv>()
+    // Who is signed in, 200 either way (null when no one is): a signed-out page asking this
+    // logs no failed request in the browser's console, as a 401 from /api/me would.
+    .get('/session', (c) => {
+      const user = c.get('user');
+      return c.json({ user: user ? accountView(db, user, deps.now()) : null }, 200);
+    })
     .post(
       '/signup',
       // Counted before validation, so malformed attempts use up the allowance too.

@@ -16,6 +16,18 @@ describe('profile', () => {
     expect(await errorCode(res)).toBe('unauthorized');
   });
 
+  it('is asked for by the page as GET /api/auth/session: 200 with null signed out, the same profile signed in', async () => {
+    const signedOut = await new Client(t).get('/api/auth/session');
+    expect(signedOut.status).toBe(200);
+    expect(await signedOut.json()).toEqual({ user: null });
+    const client = new Client(t);
+    await client.signUp();
+    const session = await json(await client.get('/api/auth/session'));
+    expect(session.user).toEqual(await json(await client.get('/api/me')));
+    await client.post('/api/auth/logout');
+    expect(await json(await client.get('/api/auth/session'))).toEqual({ user: null });
+  });
+
   it('returns exactly the documented fields, with marketing consent off by default', async () => {
     const client = new Client(t);
     const { email } = await client.signUp();

@@ -1,5 +1,5 @@
 /**
- * Who is signed in: the profile from `GET /api/me`, kept in one place so the header and the
+ * Who is signed in: the profile from `GET /api/auth/session`, kept in one place so the header and the
  * account pages agree. The session itself is an HttpOnly cookie this code never sees.
  */
 import { api, call, type ApiError, type Profile, type Result } from './api.ts';
@@ -26,10 +26,9 @@ export class Session {
 
   /** Asks the server who is signed in; a network failure leaves the state as it was. */
   async refresh(): Promise<void> {
-    const result = await call(api.me.$get());
+    const result = await call(api.auth.session.$get());
     this.reachable = result.ok || result.error.code !== 'network';
-    if (result.ok) this.#set(result.data);
-    else if (result.error.status === 401) this.#set(null);
+    if (result.ok) this.#set(result.data.user);
   }
 
   /**
