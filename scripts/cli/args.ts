@@ -8,7 +8,9 @@ import { IMAGE_EXTENSIONS } from '../../common/image-files.ts';
 import type { OutputFormat } from '../../common/output-format.ts';
 import { colorBackground } from '../../web/src/cutout/compose.ts';
 import { cssColor } from '../../web/src/cutout/css-colors.ts';
-import type { PixelBackground } from '../../web/src/cutout/export.ts';
+import { BUILT_IN_BACKGROUNDS } from '../../web/src/cutout/backgrounds.ts';
+import { builtInExportBackground, DEFAULT_QUALITY, type ExportLayout, type PixelBackground } from '../../web/src/cutout/export.ts';
+import { parsePreset } from '../../web/src/cutout/frame.ts';
 import { manifest } from '../../web/src/cutout/model.ts';
 
 /** What the options ask for, checked and with the defaults filled in. */
@@ -26,6 +28,10 @@ export interface CliOptions {
   concurrency: number;
   server: string;
   apiKey?: string;
+  /** Crop, padding, preset and shadow, as the app's export takes them. */
+  layout: ExportLayout;
+  /** Encoder quality for WebP and JPEG, 1..100. */
+  quality: number;
 }
 
 export type ParsedArgs = { kind: 'run'; options: CliOptions; notices: string[] } | { kind: 'help' } | { kind: 'version' };
@@ -54,12 +60,17 @@ function parseBackground(value: string): PixelBackground {
   const v = value.trim().toLowerCase();
   if (v === 'transparent' || v === 'none') return { kind: 'transparent' };
   if (v === 'blur') return { kind: 'blur' };
+  // blur:N, N the blur's radius in percent of the photo's longer side (the app's slider).
+  const blur = /^blur:(\d+(?:\.\d+)?)$/.exec(v);
+  if (blur && Number(blur[1]) > 0 && Number(blur[1]) <= 20) return { kind: 'blur', strength: Number(blur[1]) / 100 };
+  const builtIn = builtInExportBackground(v);
+  if (builtIn) return builtIn;
   const named = cssColor(v);
   if (named) return { kind: 'color', color: named };
   try {
     colorBackground(v);
   } catch {
-    throw new UsageError(`--background "${value}" is not transparent, blur, a colour name like navy or a colour like '#ffffff'`);
+    throw new UsageError(`--background "${value}" is not transparent, blur, blur:N, a built-in background (${BUILT_IN_BACKGROUNDS.map((b) => b.id).join(', ')}), a colour name like navy or a colour like '#ffffff'`);
   }
   return { kind: 'color', color: v.startsWith('#') ? v : `#${v}` };
 }
@@ -74,6 +85,11 @@ const OPTIONS = {
   force: { type: 'boolean' },
   concurrency: { type: 'string', short: 'j' },
   server: { type: 'string' },
+  crop: { type: 'boolean' },
+  padding: { type: 'string' },
+  preset: { type: 'string' },
+  shadow: { type: 'boolean' },
+  quality: { type: 'string', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -156,6 +172,17 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
   const server = (values.server ?? env.CLEARCUT_SERVER ?? DEFAULT_SERVER).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(server)) throw new UsageError(`--server "${server}" is not an http(s) URL`);
   const apiKey = env.CLEARCUT_API_KEY?.trim() || undefined;
+  const padding = values.padding === undefined ? 10 : Number(values.padding);
+  if (!Number.isFinite(padding) || padding < 0 || padding > 100) throw new UsageError(`--padding "${values.padding}" is not a percentage from 0 to 100`);
+  let preset;
+  try {
+    preset = parsePreset(values.preset ?? 'original');
+  } catch (err) {
+    throw new UsageError(`--preset ${(err as Error).message}`);
+  }
+  const quality = values.quality === undefined ? Math.round(DEFAULT_QUALITY[format] * 100) : Number(values.quality);
+  if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw new UsageError(`--quality "${values.quality}" is not a whole number from 1 to 100`);
+  if (values.quality !== undefined && format === 'png') notices.push('--quality is for webp and jpeg; PNG is lossless');
   return {
     kind: 'run',
     notices,
@@ -171,6 +198,8 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       concurrency,
       server,
       apiKey,
+      layout: { frame: { crop: values.crop ?? false, padding: padding / 100, preset }, shadow: values.shadow ?? false },
+      quality,
     },
   };
 }
@@ -187,6 +216,8 @@ Examples:
   clearcut -b white -f jpeg shoot/       every photo in shoot/ on white, as JPEG
   clearcut 'shoot/**/*.jpg' -o cutouts   a glob, results into cutouts/
   clearcut --size full photo.jpg         at the photo's own size (1 credit when over 1 MP)
+  clearcut --preset 1:1 --shadow -b studio shoot/
+                                         square product shots, subject centred, soft shadow
 
 Usage: clearcut [options] <files|folders|globs...>
 
@@ -198,9 +229,18 @@ Options:
   -m, --model NAME        standard, quality or fast, or a model id
                           (${models})
   -f, --format FORMAT     png (default), webp or jpeg
-  -b, --background BG     transparent (default), blur, a CSS colour name (white, navy,
-                          rebeccapurple...) or a colour like '#ffffff'; jpeg has no
+  -b, --background BG     transparent (default); blur, or blur:N for a blur of N% of the
+                          photo's longer side (default 2); a built-in background
+                          (${BUILT_IN_BACKGROUNDS.map((b) => b.id).join(', ')}); a CSS colour name
+                          (navy, rebeccapurple...) or a colour like '#ffffff'; jpeg has no
                           transparency and gets white unless told otherwise
+      --crop              crop to the subject, with --padding around it
+      --padding PCT       space around the subject, in percent of its longer side
+                          (default 10), for --crop and --preset
+      --preset P          the picture's shape, the subject centred in it: original
+                          (default), 1:1, 4:5, 16:9, or a size like 1080x1350
+      --shadow            a soft drop shadow under the subject
+  -q, --quality N         webp and jpeg quality, 1 to 100 (default 90 and 92)
   -s, --size SIZE         standard (default): fits within 1 megapixel, free;
                           full: the photo's own size, 1 credit per photo larger than
                           1 megapixel (needs CLEARCUT_API_KEY)

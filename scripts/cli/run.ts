@@ -9,10 +9,10 @@ import { dirname, join } from 'node:path';
 import { TRANSPARENT } from '../../web/src/cutout/compose.ts';
 import { DEFAULT_MAX_PIXELS } from '../../web/src/cutout/decode.ts';
 import { isAbortError } from '../../web/src/cutout/errors.ts';
-import { DEFAULT_QUALITY, renderExport } from '../../web/src/cutout/export.ts';
+import { exportSizeFor, renderExport, type ExportLayout } from '../../web/src/cutout/export.ts';
 import { modelInfo, type ModelInfo } from '../../web/src/cutout/model.ts';
 import { cutPixels, type InferFn } from '../../web/src/cutout/pipeline.ts';
-import { exportDimensions } from '../../common/export-size.ts';
+import { exportDimensions, type ExportDimensions } from '../../common/export-size.ts';
 import { decodeNode, encodeNode } from '../lib/node-codec.ts';
 import { modelsDir, rootDir } from '../lib/paths.ts';
 import { helpText, parseCli, UsageError, type CliOptions } from './args.ts';
@@ -71,6 +71,17 @@ function serialized(infer: InferFn): QueuedInfer {
   };
 }
 
+/**
+ * The layout's part of an idempotency key: empty for the photo's own frame (so the keys of
+ * plain exports are what they always were), else crop, padding, preset and shadow.
+ */
+export function layoutTag(layout: ExportLayout): string {
+  const { crop, padding, preset } = layout.frame;
+  if (!crop && preset === 'original' && !layout.shadow) return '';
+  const shape = typeof preset === 'object' ? `${preset.width}x${preset.height}` : preset;
+  return ` layout:${crop ? 'crop' : 'nocrop'}/${padding}/${shape}/${layout.shadow ? 'shadow' : 'flat'}`;
+}
+
 /** Writes through a temporary file, so an interrupted run never leaves half a result. */
 async function writeResult(path: string, bytes: Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
@@ -107,23 +118,28 @@ async function cutOne(file: PlannedFile, ctx: RunContext): Promise<Outcome> {
   try {
     const bytes = new Uint8Array(await readFile(file.path));
     const photo = await decodeNode(bytes, DEFAULT_MAX_PIXELS);
-    const size = exportDimensions(photo.width, photo.height, options.size);
     let paid = '';
-    if (!size.free) {
-      // Spent before the model runs: a refusal costs no inference, and should writing
-      // fail later, the rerun's spend has the same idempotency key and is not charged.
+    /** Spends the credit an export of this size costs (nothing when it is free). */
+    const pay = async (size: ExportDimensions) => {
+      if (size.free) return;
       if (!options.apiKey) throw new FileError('full size needs an API key: set CLEARCUT_API_KEY; standard size is free');
       const idempotencyKey = exportIdempotencyKey(
         bytes,
-        { modelId: model.id, format: options.format, background: options.backgroundName, width: size.width, height: size.height },
+        { modelId: model.id, format: options.format, background: options.backgroundName + layoutTag(options.layout), width: size.width, height: size.height },
         options.apiKey,
       );
       const spent = await spendCredit(options.server, options.apiKey, { idempotencyKey, width: size.width, height: size.height }, { signal: ctx.signal });
       paid = spent.replayed ? ', paid before' : `, ${spent.charged} credit${spent.charged === 1 ? '' : 's'}, balance ${spent.balance}`;
-    }
+    };
+    // The photo's own frame: spent before the model runs, so a refusal costs no inference,
+    // and should writing fail later, the rerun's spend has the same idempotency key and is
+    // not charged. A crop's size comes from the matte: spent after the model then.
+    const framed = options.layout.frame.crop || options.layout.frame.preset !== 'original';
+    if (!framed) await pay(exportDimensions(photo.width, photo.height, options.size));
     const { alpha } = await cutPixels(photo, model, infer, { background: TRANSPARENT }, { signal: ctx.signal });
-    const pixels = renderExport(photo, alpha, options.size, options.background, options.format);
-    const encoded = await encodeNode(pixels, options.format, Math.round(DEFAULT_QUALITY[options.format] * 100));
+    if (framed) await pay(exportSizeFor(alpha, options.size, options.layout));
+    const pixels = renderExport(photo, alpha, options.size, options.background, options.format, options.layout);
+    const encoded = await encodeNode(pixels, options.format, options.quality);
     await writeResult(file.output, encoded);
     const took = formatDuration(performance.now() - started - waited);
     return { kind: 'ok', line: `ok ${file.label} -> ${shownOut} (${pixels.width}x${pixels.height}, ${took}${paid})` };

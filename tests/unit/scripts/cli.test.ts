@@ -55,7 +55,7 @@ describe('options', () => {
     expect(usageError([])).toMatch(/no photos given/);
     expect(usageError(['-m', 'huge', 'x'])).toMatch(/unknown model "huge": choose standard \(isnet-int8-896\), quality \(isnet-fp16\), fast \(isnet-quint8-640\)/);
     expect(usageError(['--format', 'gif', 'x'])).toMatch(/not png, webp or jpeg/);
-    expect(usageError(['-b', 'pinkish', 'x'])).toMatch(/"pinkish" is not transparent, blur, a colour name like navy or a colour like '#ffffff'/);
+    expect(usageError(['-b', 'pinkish', 'x'])).toMatch(/"pinkish" is not transparent, blur, blur:N, a built-in background \(white, .*\), a colour name like navy or a colour like '#ffffff'/);
     expect(usageError(['-j', '0', 'x'])).toMatch(/--concurrency "0"/);
     expect(usageError(['--server', 'localhost:8787', 'x'])).toMatch(/not an http\(s\) URL/);
     expect(usageError(['--nope', 'x'])).toBe("unknown option '--nope'");
@@ -69,6 +69,25 @@ describe('options', () => {
     expect(usageError(['--out-dir', 'cut', 'x'])).toMatch(/did you mean --out\?$/);
     expect(usageError(['--colour', 'red', 'x'])).toBe("unknown option '--colour'");
     expect(usageError(['-z', 'x'])).toBe("unknown option '-z'");
+  });
+
+  it('takes crop, padding, preset, shadow and quality, as the export layout the app uses', () => {
+    expect(options(['x'])).toMatchObject({ layout: { frame: { crop: false, padding: 0.1, preset: 'original' }, shadow: false } });
+    expect(options(['-f', 'jpeg', 'x']).quality).toBe(92);
+    expect(options(['-f', 'webp', 'x']).quality).toBe(90);
+    const o = options(['--crop', '--padding', '5', '--preset', '1080x1350', '--shadow', '-q', '75', '-f', 'jpeg', 'x']);
+    expect(o).toMatchObject({ layout: { frame: { crop: true, padding: 0.05, preset: { width: 1080, height: 1350 } }, shadow: true }, quality: 75 });
+    expect(options(['--preset', '16:9', 'x']).layout.frame.preset).toBe('16:9');
+    expect(usageError(['--preset', '3:2', 'x'])).toMatch(/--preset "3:2" is not original, 1:1, 4:5, 16:9 or a size/);
+    expect(usageError(['--padding=150', 'x'])).toMatch(/--padding "150" is not a percentage/);
+    expect(usageError(['-q', '0', 'x'])).toMatch(/--quality "0" is not a whole number from 1 to 100/);
+    expect(usageError(['--shaddow', 'x'])).toMatch(/did you mean --shadow\?$/);
+  });
+
+  it('takes the built-in backgrounds by name and blur:N as a blur strength', () => {
+    expect(options(['-b', 'studio', 'x']).background).toEqual({ kind: 'gradient', from: '#f8fafc', to: '#cbd5e1', angle: 180 });
+    expect(options(['-b', 'blur:5', 'x']).background).toEqual({ kind: 'blur', strength: 0.05 });
+    expect(usageError(['-b', 'blur:50', 'x'])).toMatch(/not transparent, blur, blur:N/);
   });
 
   it('takes CSS colour names for the background, as their #rrggbb', () => {
