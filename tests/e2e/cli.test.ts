@@ -269,6 +269,27 @@ describe('clearcut on a folder without --out', () => {
   });
 });
 
+describe('clearcut --preset 1:1 --shadow', () => {
+  it('writes a square picture with the subject centred, on the background, its shadow below it', async () => {
+    const out = join(tmp, 'square');
+    const run = await clearcut(['--model', 'fast', '--preset', '1:1', '--padding', '10', '--shadow', '-b', 'white', '--out', out, join(photosDir, 'car-1.jpg')]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const { data, info } = await sharp(join(out, 'car-1-cutout.png')).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect(info.width).toBe(info.height);
+    // The non-white part (subject and shadow) is centred left to right within a few pixels.
+    let x0 = info.width, x1 = -1;
+    for (let y = 0; y < info.height; y++) {
+      for (let x = 0; x < info.width; x++) {
+        const p = (y * info.width + x) * 4;
+        if (data[p] < 200 || data[p + 1] < 200 || data[p + 2] < 200) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); }
+      }
+    }
+    expect(x1).toBeGreaterThan(x0);
+    expect(Math.abs(x0 - (info.width - 1 - x1))).toBeLessThanOrEqual(Math.ceil(info.width * 0.03));
+    expect(Array.from(data.subarray(0, 4))).toEqual([255, 255, 255, 255]);
+  });
+});
+
 describe('clearcut usage errors', () => {
   it('exits 2 with a pointer to --help', async () => {
     const run = await clearcut(['--size', 'huge', 'photo.jpg']);
