@@ -173,9 +173,13 @@ export async function runChromiumModel(baseUrl: string, model: string, runs: num
       }
     }
     if (options.batch && photos.files.length > 1) {
-      const results = await cutFilesOnPage(page, photos.files);
+      // A failed batch pass costs its table, not the run's other figures.
+      const results = await cutFilesOnPage(page, photos.files).catch((err: unknown) => {
+        log(`${tag} batch FAILED: ${err instanceof Error ? err.message : err}`);
+        return [];
+      });
       const done = results.map((r) => r.wall).filter((w): w is number => w !== undefined);
-      if (done.length === results.length) {
+      if (results.length && done.length === results.length) {
         const firstDone = Math.min(...done), lastDone = Math.max(...done);
         run.batch = { photos: done.length, firstDone, lastDone, perPhoto: (lastDone - firstDone) / (done.length - 1) };
         log(`${tag} batch of ${done.length}: first done after ${(firstDone / 1000).toFixed(1)} s, last after ${(lastDone / 1000).toFixed(1)} s; ${(run.batch.perPhoto / 1000).toFixed(2)} s per photo`);
