@@ -16,6 +16,7 @@ import type { InferenceSession } from 'onnxruntime-web';
 import { chooseBackend, configureOrt, createSession, type Backend, type BackendInfo, type OrtModule } from './infer.ts';
 import { fetchModel, modelInfo, type DownloadProgress } from './model.ts';
 import { hasFloat16Weights, hasInt8Weights } from './model-precision.ts';
+import { warmUpRuntime } from './warm-up.ts';
 
 /** What the engine runs on. */
 export interface EngineInfo extends BackendInfo {
@@ -54,6 +55,8 @@ async function webgpuAdapter(): Promise<{ unavailable?: string; shaderF16: boole
 /** The open model sessions of one worker (one at a time), on the backend chosen once. */
 export class ModelSessions {
   #runtime?: Promise<Runtime>;
+  /** The WASM runtime's warm-up (see warm-up.ts), started with the runtime. */
+  #warmUp?: Promise<void>;
   /** Whether the WebGPU adapter has `shader-f16`, once the runtime has looked. */
   #shaderF16 = false;
   readonly #sessions = new Map<string, Promise<Opened>>();
@@ -86,6 +89,14 @@ export class ModelSessions {
             : await import('onnxruntime-web/wasm');
       performance.measure('clearcut:ort', { start: started });
       configureOrt(ort, choice);
+      // Compiles the .wasm and starts its threads now, while the page loads and the model downloads,
+      // not in front of the first photo. A failure here is not fatal: opening the model reports its own.
+      if (choice.backend === 'wasm') {
+        const warmUpStarted = performance.now();
+        this.#warmUp = warmUpRuntime(ort)
+          .then(() => void performance.measure('clearcut:warm-up', { start: warmUpStarted }))
+          .catch(() => {});
+      }
       return { ort, info: { ...choice, crossOriginIsolated: self.crossOriginIsolated, webgpuUnavailable } };
     })();
     return this.#runtime;
@@ -100,10 +111,14 @@ export class ModelSessions {
     if (!s) {
       this.#releaseOthers(modelId);
       s = (async () => {
-        const { ort, info } = await this.runtime();
+        // The download and the runtime's start (import, .wasm compile, threads) overlap.
         let started = performance.now();
-        const bytes = await fetchModel(modelInfo(modelId), onProgress);
-        performance.measure(`clearcut:fetch ${modelId}`, { start: started });
+        const fetched = fetchModel(modelInfo(modelId), onProgress).then((bytes) => {
+          performance.measure(`clearcut:fetch ${modelId}`, { start: started });
+          return bytes;
+        });
+        const [{ ort, info }, bytes] = await Promise.all([this.runtime(), fetched]);
+        await this.#warmUp;
         started = performance.now();
         const refused = info.backend === 'webgpu' ? this.#webgpuRefuses(modelId, bytes) : undefined;
         const backend: Backend = info.backend === 'webgpu' && !refused ? 'webgpu' : 'wasm';
