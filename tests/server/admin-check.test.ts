@@ -54,7 +54,8 @@ describe('check', () => {
     const copy = openDb(file);
     try {
       const sqlite = copy.$client;
-      const [first, second] = sqlite.prepare('select user_id as id from credit_balances order by user_id').all() as { id: string }[];
+      // The two accounts with credits left (2 and 1): a copied welcome row then breaks the running balance.
+      const [first, second] = sqlite.prepare('select user_id as id from credit_balances where balance > 0 order by balance desc').all() as { id: string }[];
       sqlite.prepare('update credit_balances set balance = balance + 1 where user_id = ?').run(first!.id);
       // Only a tampered file can hold a key twice: the unique index forbids it.
       sqlite.exec('drop index credit_ledger_user_key_idx');
