@@ -191,7 +191,7 @@ describe('account pages in Chromium', () => {
     await markDocument();
     await nav().getByRole('link', { name: 'Privacy' }).focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => heading().textContent()).toBe('Privacy');
+    await expect.poll(() => heading().textContent()).toBe('Privacy policy');
     expect(await sameDocument()).toBe(true);
     await expect.poll(() => page.getByTestId('log-retention').textContent()).toBe('17 days');
     expect(await page.getByTestId('session-days').textContent()).toBe('30 days');

@@ -1,6 +1,8 @@
 /** The app's pages: path, document title and component. A new page is one line here. */
 import type { Component } from 'svelte';
 import Account from './pages/Account.svelte';
+import Admin from './pages/Admin.svelte';
+import Contact from './pages/Contact.svelte';
 import Credits from './pages/Credits.svelte';
 import ForgotPassword from './pages/ForgotPassword.svelte';
 import Home from './pages/Home.svelte';
@@ -9,6 +11,7 @@ import Privacy from './pages/Privacy.svelte';
 import ResetPassword from './pages/ResetPassword.svelte';
 import SignIn from './pages/SignIn.svelte';
 import SignUp from './pages/SignUp.svelte';
+import Terms from './pages/Terms.svelte';
 
 export interface Page {
   path: string;
@@ -24,6 +27,9 @@ export const routes: readonly Page[] = [
   { path: '/reset-password', title: 'New password · clearcut', component: ResetPassword },
   { path: '/account', title: 'Your account · clearcut', component: Account },
   { path: '/privacy', title: 'Privacy · clearcut', component: Privacy },
+  { path: '/terms', title: 'Terms of service · clearcut', component: Terms },
+  { path: '/contact', title: 'Contact · clearcut', component: Contact },
+  { path: '/admin', title: 'Admin · clearcut', component: Admin },
   { path: '/pricing', title: 'Pricing · clearcut', component: Pricing },
   { path: '/credits', title: 'Your credits · clearcut', component: Credits },
 ];

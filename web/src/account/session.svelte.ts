@@ -2,6 +2,7 @@
  * Who is signed in: the profile from `GET /api/auth/session`, kept in one place so the header and the
  * account pages agree. The session itself is an HttpOnly cookie this code never sees.
  */
+import { policyNotice } from '../legal/policy-notice.svelte.ts';
 import { api, call, type ApiError, type Profile, type Result } from './api.ts';
 
 /** 'unknown' until the first answer (or when the server cannot be reached: offline, the tool still works). */
@@ -68,6 +69,8 @@ export class Session {
 
   /** After any failed call: a 401 means this session has ended (elsewhere, or it expired), so forget the person. */
   noteFailure(error: ApiError): void {
+    // A paid action refused for a material change not yet accepted: the notice comes back.
+    policyNotice.noteFailure(error);
     if (error.status !== 401 || !this.user) return;
     this.announce('Your session has ended. Please sign in again.', '/signin');
     this.clear();
