@@ -1,10 +1,11 @@
-import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { manifest } from './web/src/cutout/model.ts';
+import { IMAGE_EXTENSIONS } from './common/image-files.ts';
 import { securityHeaders } from './server/middleware/security-headers.ts';
 import { sourceStamp, stampFile } from './scripts/lib/build-stamp.ts';
 import { precompressDir } from './scripts/lib/precompress.ts';
@@ -27,6 +28,12 @@ function serveModels(): Plugin {
       });
     },
   };
+}
+
+/** A PNG's `WxH` from its header (bytes 16-23 of the IHDR chunk), as the manifest's `sizes` writes it. */
+function pngSize(path: string): string {
+  const header = readFileSync(path).subarray(16, 24);
+  return `${header.readUInt32BE(0)}x${header.readUInt32BE(4)}`;
 }
 
 /**
@@ -57,6 +64,34 @@ function pwa(): Plugin[] {
         { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
         { src: '/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
       ],
+      // "Share → clearcut" on a phone: the service worker takes the POST
+      // (web/public/share-target-sw.js) and the photos go into the batch.
+      share_target: {
+        action: '/share-target',
+        method: 'POST',
+        enctype: 'multipart/form-data',
+        params: { files: [{ name: 'photos', accept: ['image/*', ...IMAGE_EXTENSIONS] }] },
+      },
+      // "Open with → clearcut" on a desktop: files arrive through window.launchQueue (web/src/lib/incoming.ts).
+      file_handlers: [
+        {
+          action: '/',
+          accept: {
+            'image/jpeg': IMAGE_EXTENSIONS.filter((e) => ['.jpg', '.jpeg', '.jfif'].includes(e)),
+            'image/png': ['.png'],
+            'image/webp': ['.webp'],
+            'image/avif': ['.avif'],
+            'image/gif': ['.gif'],
+            'image/bmp': ['.bmp'],
+          },
+        },
+      ],
+      launch_handler: { client_mode: 'focus-existing' },
+      // The richer install dialog (screenshots of the real app, by scripts/screenshots.ts).
+      screenshots: [
+        { src: '/screenshots/wide.png', sizes: pngSize(join(root, 'web/public/screenshots/wide.png')), type: 'image/png', form_factor: 'wide', label: 'Three photos cut out in a batch' },
+        { src: '/screenshots/narrow.png', sizes: pngSize(join(root, 'web/public/screenshots/narrow.png')), type: 'image/png', form_factor: 'narrow', label: 'clearcut on a phone' },
+      ],
     },
     workbox: {
       // The app shell, the worker, and the WASM build of onnxruntime-web (its .wasm is
@@ -67,7 +102,10 @@ function pwa(): Plugin[] {
       // WebGPU adapter: precaching it would cost every visitor 27 MB for a path most
       // never take. It is cached on first use instead (runtimeCaching below).
       // (The JSEP .wasm exists only in the bench's VITE_ORT_BUILD=default builds: never precached either.)
-      globIgnores: ['**/*.asyncify-*.wasm', '**/*.jsep-*.wasm', '**/*.map'],
+      // The manifest's screenshots are only for the install dialog: not worth precaching either.
+      globIgnores: ['**/*.asyncify-*.wasm', '**/*.jsep-*.wasm', '**/*.map', 'screenshots/**'],
+      // The share target's POST handler, before Workbox's own routes (GET only).
+      importScripts: ['share-target-sw.js'],
       maximumFileSizeToCacheInBytes: 20 * 1024 * 1024,
       // Client-side routes get the cached index.html; the API, the models and the server's
       // own pages (the local provider's TEST MODE checkout under /billing/) never do.

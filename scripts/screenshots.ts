@@ -1,10 +1,11 @@
 /**
  * Screenshots of the real app for the README: the built PWA served by the real server,
- * driven in Chromium with the public-domain fixture photos. Writes docs/screenshot-*.png.
+ * driven in Chromium with the public-domain fixture photos. Writes docs/screenshot-*.png
+ * and the manifest's two screenshots in web/public/screenshots/.
  *
  *   npm run build && tsx scripts/screenshots.ts
  */
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium } from './lib/chromium.ts';
 import { fixturesDir, rootDir } from './lib/paths.ts';
@@ -38,6 +39,13 @@ try {
   await small.goto(server.url);
   await small.screenshot({ path: join(out, 'screenshot-phone.png') });
   console.log('docs/screenshot-phone.png');
+
+  // The same two for the manifest's install dialog (vite.config.ts reads their sizes).
+  const manifestShots = join(rootDir, 'web', 'public', 'screenshots');
+  mkdirSync(manifestShots, { recursive: true });
+  copyFileSync(join(out, 'screenshot-batch.png'), join(manifestShots, 'wide.png'));
+  copyFileSync(join(out, 'screenshot-phone.png'), join(manifestShots, 'narrow.png'));
+  console.log('web/public/screenshots/wide.png, narrow.png');
 } finally {
   await chromium.close();
   await server.stop();

@@ -64,22 +64,27 @@ async function sendBest(request: Request, path: string, info: Stats, cacheContro
 /** The catch-all sub-app for the PWA; mounted last so the API and /models win. */
 export function pwaRoutes(distDir: string) {
   const root = resolve(distDir);
-  return new Hono().get('*', async (c) => {
-    // Unknown API paths get the API's JSON 404, never the app shell.
-    if (c.req.path === '/api' || c.req.path.startsWith('/api/')) return handleNotFound(c);
-    // Nothing under /models is a client route; the models sub-app has already answered what exists.
-    if (c.req.path.startsWith('/models/')) return c.text('Not found', 404);
-    const path = resolveInside(root, c.req.path);
-    if (path === null) return c.text('Not found', 404);
-    const info = await statFile(path);
-    if (info) {
-      return sendBest(c.req.raw, path, info, cacheControlFor(c.req.path));
-    }
-    // A path with a file extension is a missing file; anything else is a client route.
-    if (basename(c.req.path).includes('.')) return c.text('Not found', 404);
-    const index = join(root, 'index.html');
-    const indexInfo = await statFile(index);
-    if (!indexInfo) return c.text('The PWA is not built yet: run `npm run build`.', 404);
-    return sendBest(c.req.raw, index, indexInfo, 'no-cache');
-  });
+  return new Hono()
+    // The installed app's share target is answered by its service worker, which keeps the
+    // photos on the device. Without one (never opened, or unregistered) the POST lands here:
+    // its body is never read, and the page is told the share could not be taken.
+    .post('/share-target', (c) => c.redirect('/?shared=unavailable', 303))
+    .get('*', async (c) => {
+      // Unknown API paths get the API's JSON 404, never the app shell.
+      if (c.req.path === '/api' || c.req.path.startsWith('/api/')) return handleNotFound(c);
+      // Nothing under /models is a client route; the models sub-app has already answered what exists.
+      if (c.req.path.startsWith('/models/')) return c.text('Not found', 404);
+      const path = resolveInside(root, c.req.path);
+      if (path === null) return c.text('Not found', 404);
+      const info = await statFile(path);
+      if (info) {
+        return sendBest(c.req.raw, path, info, cacheControlFor(c.req.path));
+      }
+      // A path with a file extension is a missing file; anything else is a client route.
+      if (basename(c.req.path).includes('.')) return c.text('Not found', 404);
+      const index = join(root, 'index.html');
+      const indexInfo = await statFile(index);
+      if (!indexInfo) return c.text('The PWA is not built yet: run `npm run build`.', 404);
+      return sendBest(c.req.raw, index, indexInfo, 'no-cache');
+    });
 }
