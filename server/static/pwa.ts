@@ -51,7 +51,8 @@ async function sendBest(request: Request, path: string, info: Stats, cacheContro
   for (const encoding of accepted) {
     const variant = path + suffix[encoding];
     const variantInfo = await statFile(variant);
-    if (variantInfo) {
+    // A variant older than its file is stale (the file was replaced after the build): never sent.
+    if (variantInfo && variantInfo.mtimeMs >= info.mtimeMs) {
       const contentType = contentTypeFor(path);
       return sendFile(request, variant, variantInfo, { cacheControl, contentType, contentEncoding: encoding, varyEncoding: true });
     }

@@ -1,5 +1,5 @@
 /** Serving the built PWA and the models: headers, content types, caching, and refusals. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
@@ -152,6 +152,18 @@ describe('precompressed files', () => {
     expect(plain.headers['etag']).not.toBe(css.headers['etag']);
     const again = await rawRequest('/assets/only-gzip-1a2b.css', 'GET', { 'Accept-Encoding': 'gzip', 'If-None-Match': String(css.headers['etag']) });
     expect(again.status).toBe(304);
+  });
+
+  it('never sends a variant older than its file (the file was replaced after the build)', async () => {
+    const dist = t.config.distDir;
+    writeFileSync(join(dist, 'assets', 'replaced-5e6f.js'), appJs);
+    writeFileSync(join(dist, 'assets', 'replaced-5e6f.js.br'), brotliCompressSync(appJs));
+    const later = new Date(Date.now() + 60_000);
+    writeFileSync(join(dist, 'assets', 'replaced-5e6f.js'), 'export const fresh = 1;');
+    utimesSync(join(dist, 'assets', 'replaced-5e6f.js'), later, later);
+    const res = await rawRequest('/assets/replaced-5e6f.js', 'GET', { 'Accept-Encoding': 'br' });
+    expect(res.headers['content-encoding']).toBeUndefined();
+    expect(res.bytes.toString()).toBe('export const fresh = 1;');
   });
 
   it('sends a file without variants as it is, with no Vary', async () => {
