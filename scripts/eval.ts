@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { manifest, modelInfo, type ModelInfo } from '../web/src/cutout/model.ts';
 import { coverFit } from '../web/src/cutout/compose.ts';
 import { DEFAULT_FOREGROUND } from '../web/src/cutout/foreground.ts';
+import { cleanMap } from '../web/src/cutout/mask-cleanup.ts';
 import { DEFAULT_REFINE, refineAlpha, upsampleAlpha } from '../web/src/cutout/refine.ts';
 import { compositeOver, edgeColourError } from './lib/edge-colour.ts';
 import { defaultGtDir, flipAveragedMap, listPairs, loadPair, modelMap, type Pair } from './lib/eval-data.ts';
@@ -162,7 +163,9 @@ async function main(): Promise<number> {
     const plainMs: number[] = [];
     const refineMs: number[] = [];
     for (const [i, pair] of pairs.entries()) {
-      const { input, map, cached, inferMs } = await (args.flip ? flipAveragedMap : modelMap)(model, pair, !args['no-cache']);
+      const { input, map: raw, cached, inferMs } = await (args.flip ? flipAveragedMap : modelMap)(model, pair, !args['no-cache']);
+      // As the app runs the model: with its mask cleanup, when it has one.
+      const map = model.cleanup ? cleanMap(raw, input.size, model.cleanup) : raw;
       const { width, height } = pair.image;
       // CPU time, not wall time: the machine may be shared, and both run synchronously.
       let t = process.cpuUsage();

@@ -3,6 +3,7 @@
  * with progress and keeping them in Cache Storage so the app works offline.
  */
 import manifestJson from '../../../models/manifest.json' with { type: 'json' };
+import type { CleanupOptions } from './mask-cleanup.ts';
 
 /** One entry of models/manifest.json. */
 export interface ModelInfo {
@@ -24,6 +25,8 @@ export interface ModelInfo {
    * side. Absent: the package's model as it is.
    */
   derive?: ModelDerivation;
+  /** Mask cleanup (mask-cleanup.ts) run on this model's map before refinement; absent: none. */
+  cleanup?: CleanupOptions;
   description: string;
   licence: string;
 }

@@ -6,6 +6,7 @@
 import { compose, type Background, TRANSPARENT } from './compose.ts';
 import { throwIfAborted } from './errors.ts';
 import type { AlphaMatte, RgbaImage } from './image.ts';
+import { cleanMap } from './mask-cleanup.ts';
 import type { ModelInfo } from './model.ts';
 import { preprocess, type ModelInput } from './preprocess.ts';
 import { DEFAULT_REFINE, refineAlpha, upsampleAlpha, type RefineOptions } from './refine.ts';
@@ -63,11 +64,13 @@ export async function cutPixels(
   const input = await timed('preprocess', timings, hooks, () => preprocess(image, model));
   const map = await timed('infer', timings, hooks, () => infer(input));
   const refine = options.refine ?? true;
-  const alpha = await timed('refine', timings, hooks, () =>
-    refine === false
-      ? upsampleAlpha(map, input.size, image.width, image.height)
-      : refineAlpha(map, input, image, refine === true ? DEFAULT_REFINE : refine),
-  );
+  const alpha = await timed('refine', timings, hooks, () => {
+    // The model's own mask cleanup (Fast's haze), at the map's resolution, before upsampling.
+    const clean = model.cleanup ? cleanMap(map, input.size, model.cleanup) : map;
+    return refine === false
+      ? upsampleAlpha(clean, input.size, image.width, image.height)
+      : refineAlpha(clean, input, image, refine === true ? DEFAULT_REFINE : refine);
+  });
   const cutout = await timed('compose', timings, hooks, () => compose(image, alpha, options.background ?? TRANSPARENT, consumeImage));
   return { alpha, cutout, timings };
 }
