@@ -1,6 +1,7 @@
 /**
  * The test suites: unit (pure stages, exact), server (the Hono app in-process), engine
- * (the real model in Node) and e2e (the built PWA in real Chromium). `npx vitest run` runs
+ * (the real model in Node) and e2e (the built PWA in real browsers: Chromium, and the
+ * cross-engine suite in tests/e2e/engines/ also in Firefox ESR and WebKitGTK where installed). `npx vitest run` runs
  * them all; `npx vitest run --project unit` one of them.
  *
  * Files run one at a time: model inference and Chromium each want every core, and the
@@ -21,7 +22,14 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 600_000, hookTimeout: 600_000 },
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          // Says which browser engines are not installed and so skipped.
+          globalSetup: ['tests/e2e/support/announce-engines.ts'],
+        },
       },
     ],
   },

@@ -1,0 +1,4 @@
+/** The cross-engine scenarios (scenarios.ts) in Chromium. */
+import { describeEngine } from './scenarios.ts';
+
+describeEngine('chromium');
