@@ -17,7 +17,7 @@ import { decodeNode } from './node-codec.ts';
 import { modelsDir } from './paths.ts';
 
 /** The backend Node runs: WASM with a thread per core (onnxruntime-web caps it itself). */
-export const nodeBackend: BackendInfo = chooseBackend({ webgpu: false, crossOriginIsolated: true, hardwareConcurrency: availableParallelism() });
+export const nodeBackend: BackendInfo = chooseBackend({ webgpu: false, crossOriginIsolated: true, sharedArrayBuffer: true, hardwareConcurrency: availableParallelism() });
 configureOrt(ort, nodeBackend);
 
 const sessions = new Map<string, Promise<InferenceSession>>();

@@ -49,7 +49,7 @@ export class BrowserEngine {
   /** Downloads (or reads from Cache Storage) and opens a model, reporting bytes. */
   async loadModel(modelId?: string, onProgress?: (p: DownloadProgress) => void): Promise<EngineInfo> {
     const opened = await this.#sessions.open(modelInfo(modelId).id, onProgress);
-    return engineInfo((await this.#sessions.runtime()).info, opened);
+    return engineInfo(await this.#sessions.runtime(), opened);
   }
 
   /** Cuts one photo out. Stage names are reported as they start; `cancel(jobId)` stops it. */
@@ -60,7 +60,8 @@ export class BrowserEngine {
     const hooks = { signal: controller.signal, onStage };
     try {
       const model = modelInfo(request.modelId);
-      const { ort, info } = await this.#sessions.runtime();
+      const runtime = await this.#sessions.runtime();
+      const { ort } = runtime;
       let opened = await this.#sessions.open(model.id);
       const infer = async (input: ModelInput) => {
         try {
@@ -85,7 +86,7 @@ export class BrowserEngine {
         height: image.height,
         modelId: model.id,
         timings,
-        engine: engineInfo(info, opened),
+        engine: engineInfo(runtime, opened),
       };
     } finally {
       this.#running.delete(jobId);

@@ -22,17 +22,32 @@ export interface BackendInfo {
 export interface Capabilities {
   webgpu: boolean;
   crossOriginIsolated: boolean;
+  /** Whether SharedArrayBuffer exists: WebKit hides it by default even on an isolated page. */
+  sharedArrayBuffer: boolean;
   hardwareConcurrency: number;
+  /** The thread count measured on this device (threads.ts), when there is one. */
+  measuredThreads?: number;
 }
 
 /**
- * WebGPU when there is an adapter; otherwise WASM with a thread per core (up to 8) when
- * SharedArrayBuffer is allowed, else one thread.
+ * WebGPU when there is an adapter; otherwise WASM, threaded only where threads can exist
+ * (cross-origin isolated, with SharedArrayBuffer): the measured count, else a thread per
+ * reported core (up to 8).
  */
 export function chooseBackend(caps: Capabilities): BackendInfo {
-  const threads = caps.crossOriginIsolated ? Math.max(1, Math.min(8, caps.hardwareConcurrency || 1)) : 1;
+  const canThread = caps.crossOriginIsolated && caps.sharedArrayBuffer;
+  const wanted = caps.measuredThreads ?? caps.hardwareConcurrency;
+  const threads = canThread ? Math.max(1, Math.min(8, Math.floor(wanted) || 1)) : 1;
   const backend: Backend = caps.webgpu ? 'webgpu' : 'wasm';
   return { backend, threads };
+}
+
+/**
+ * How many threads onnxruntime-web really runs: it falls back to one, quietly, where it
+ * cannot thread, and says so only in `env.wasm.numThreads` once a session is open.
+ */
+export function threadsInUse(ort: OrtModule): number {
+  return Math.max(1, Number(ort.env.wasm.numThreads) || 1);
 }
 
 /** Sets the process-wide WASM options; call before the first session. */

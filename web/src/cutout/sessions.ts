@@ -13,9 +13,10 @@
  * fold the test away and never contain that entry.
  */
 import type { InferenceSession } from 'onnxruntime-web';
-import { chooseBackend, configureOrt, createSession, type Backend, type BackendInfo, type OrtModule } from './infer.ts';
+import { chooseBackend, configureOrt, createSession, threadsInUse, type Backend, type BackendInfo, type OrtModule } from './infer.ts';
 import { fetchModel, modelInfo, type DownloadProgress } from './model.ts';
 import { hasFloat16Weights, hasInt8Weights } from './model-precision.ts';
+import { deviceThreads } from './threads.ts';
 import { warmUpRuntime } from './warm-up.ts';
 
 /** What the engine runs on. */
@@ -75,10 +76,13 @@ export class ModelSessions {
       const adapter = await webgpuAdapter();
       this.#shaderF16 = adapter.shaderF16;
       const webgpuUnavailable = adapter.unavailable;
+      const sharedArrayBuffer = typeof SharedArrayBuffer === 'function';
       const choice = chooseBackend({
         webgpu: !webgpuUnavailable,
         crossOriginIsolated: self.crossOriginIsolated,
+        sharedArrayBuffer,
         hardwareConcurrency: navigator.hardwareConcurrency,
+        measuredThreads: await deviceThreads(sharedArrayBuffer && self.crossOriginIsolated, navigator.hardwareConcurrency),
       });
       const started = performance.now();
       const ort: OrtModule =
@@ -177,7 +181,7 @@ export class ModelSessions {
   }
 }
 
-/** What the engine runs this model on. */
-export function engineInfo(info: EngineInfo, opened: Opened): EngineInfo {
-  return { ...info, backend: opened.backend, webgpuUnavailable: opened.webgpuUnavailable ?? info.webgpuUnavailable };
+/** What the engine runs this model on, threads as onnxruntime-web really runs them (it falls back to one quietly). */
+export function engineInfo({ ort, info }: Runtime, opened: Opened): EngineInfo {
+  return { ...info, backend: opened.backend, threads: threadsInUse(ort), webgpuUnavailable: opened.webgpuUnavailable ?? info.webgpuUnavailable };
 }

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { chooseBackend } from '../../../web/src/cutout/infer.ts';
+import { fastestThreadCount, threadCandidates } from '../../../web/src/cutout/threads.ts';
+
+describe('the WASM thread count', () => {
+  it('is one wherever SharedArrayBuffer is missing, however isolated the page and however many cores it reports (WebKit by default)', () => {
+    const webkit = { webgpu: false, crossOriginIsolated: true, sharedArrayBuffer: false, hardwareConcurrency: 4 };
+    expect(chooseBackend(webkit)).toEqual({ backend: 'wasm', threads: 1 });
+    expect(chooseBackend({ ...webkit, measuredThreads: 2 })).toEqual({ backend: 'wasm', threads: 1 });
+  });
+
+  it('is one on a page that is not cross-origin isolated', () => {
+    expect(chooseBackend({ webgpu: false, crossOriginIsolated: false, sharedArrayBuffer: true, hardwareConcurrency: 8 }).threads).toBe(1);
+  });
+
+  it('is the measured count where threads can run, else a thread per reported core, at most 8', () => {
+    const caps = { webgpu: false, crossOriginIsolated: true, sharedArrayBuffer: true, hardwareConcurrency: 4 };
+    expect(chooseBackend({ ...caps, measuredThreads: 2 }).threads).toBe(2);
+    expect(chooseBackend(caps).threads).toBe(4);
+    expect(chooseBackend({ ...caps, hardwareConcurrency: 32 }).threads).toBe(8);
+  });
+
+  it('tries powers of two up to the reported cores, and that count itself', () => {
+    expect(threadCandidates(1)).toEqual([1]);
+    expect(threadCandidates(4)).toEqual([1, 2, 4]);
+    expect(threadCandidates(6)).toEqual([1, 2, 4, 6]);
+    expect(threadCandidates(16)).toEqual([1, 2, 4, 8]);
+    expect(threadCandidates(0)).toEqual([1]);
+  });
+
+  it('settles on the smallest count that reaches the best throughput: 2 on a 2-core machine that reports 4', () => {
+    // Each round: `threads` workers doing the same work at once. Two cores: 2 at once take as long as 1; 4 take twice as long.
+    expect(fastestThreadCount([{ threads: 1, ms: 40 }, { threads: 2, ms: 41 }, { threads: 4, ms: 82 }])).toBe(2);
+    // Four real cores.
+    expect(fastestThreadCount([{ threads: 1, ms: 40 }, { threads: 2, ms: 40 }, { threads: 4, ms: 42 }])).toBe(4);
+    // One core (or a busy machine): more threads only share it.
+    expect(fastestThreadCount([{ threads: 1, ms: 40 }, { threads: 2, ms: 80 }, { threads: 4, ms: 160 }])).toBe(1);
+    // A little short of the best is enough: fewer threads contend less.
+    expect(fastestThreadCount([{ threads: 1, ms: 40 }, { threads: 2, ms: 42 }, { threads: 4, ms: 75 }])).toBe(2);
+    expect(fastestThreadCount([])).toBe(1);
+  });
+});

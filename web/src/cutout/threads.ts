@@ -1,0 +1,112 @@
+/**
+ * How many WebAssembly threads this device really runs in parallel. Browsers do not say:
+ * `navigator.hardwareConcurrency` is a privacy bucket in WebKit (4 on any machine with
+ * fewer than 8 cores), and oversubscribed threads make onnxruntime slower, not faster
+ * (4 threads on 2 cores took 1.6x the single-threaded time in WebKit). So a short probe
+ * times busy workers, 1, 2, 4… at once, and the smallest count that reaches the best
+ * throughput wins. The answer is kept in IndexedDB, per device and browser, and measured
+ * again when hardwareConcurrency changes.
+ */
+import { createStore, get, set } from 'idb-keyval';
+
+/** One probe round: `threads` busy workers at once took `ms` for a fixed amount of work each. */
+export interface ProbeRound {
+  threads: number;
+  ms: number;
+}
+
+/** The counts worth trying: powers of two up to the reported cores (at most 8), and that count itself. */
+export function threadCandidates(hardwareConcurrency: number): number[] {
+  const max = Math.max(1, Math.min(8, Math.floor(hardwareConcurrency) || 1));
+  const counts = [1, 2, 4, 8].filter((n) => n <= max);
+  if (!counts.includes(max)) counts.push(max);
+  return counts;
+}
+
+/**
+ * The smallest count whose throughput (work done per millisecond) is within `tolerance`
+ * of the best round's: more threads than that only add contention.
+ */
+export function fastestThreadCount(rounds: readonly ProbeRound[], tolerance = 0.85): number {
+  if (!rounds.length) return 1;
+  const throughput = (r: ProbeRound) => r.threads / Math.max(r.ms, 1e-3);
+  const best = Math.max(...rounds.map(throughput));
+  return [...rounds].sort((a, b) => a.threads - b.threads).find((r) => throughput(r) >= best * tolerance)!.threads;
+}
+
+// A busy loop with no shared memory, so the probe runs wherever workers do.
+const SPIN = `onmessage = (e) => { let x = 1; for (let i = 0; i < e.data; i++) x = (x * 1103515245 + 12345) | 0; postMessage(x); };`;
+
+/** Runs `workers[0..count)` on `work` iterations each, at once; resolves with the wall time. */
+async function round(workers: Worker[], count: number, work: number): Promise<number> {
+  const started = performance.now();
+  await Promise.all(
+    workers.slice(0, count).map(
+      (w) =>
+        new Promise<void>((resolve, reject) => {
+          w.onmessage = () => resolve();
+          w.onerror = (e) => reject(new Error(`the thread probe's worker failed: ${e.message}`));
+          w.postMessage(work);
+        }),
+    ),
+  );
+  return performance.now() - started;
+}
+
+/**
+ * Times busy workers at each candidate count (best of two tries each) and returns the
+ * rounds. About 40 ms of work per round: a few hundred milliseconds in all.
+ */
+export async function probeThreads(hardwareConcurrency: number): Promise<ProbeRound[]> {
+  const candidates = threadCandidates(hardwareConcurrency);
+  if (candidates.length === 1) return [{ threads: 1, ms: 1 }];
+  const url = URL.createObjectURL(new Blob([SPIN], { type: 'text/javascript' }));
+  const workers: Worker[] = [];
+  try {
+    const max = candidates[candidates.length - 1];
+    for (let i = 0; i < max; i++) workers.push(new Worker(url));
+    // Scale the work to ~40 ms on one thread, once the loop is compiled.
+    let work = 1 << 20;
+    await round(workers, max, work);
+    const ms = await round(workers, 1, work);
+    work = Math.max(1 << 16, Math.round((work * 40) / Math.max(ms, 1)));
+    const rounds: ProbeRound[] = [];
+    for (const threads of candidates) {
+      const tries = [await round(workers, threads, work), await round(workers, threads, work)];
+      rounds.push({ threads, ms: Math.min(...tries) });
+    }
+    return rounds;
+  } finally {
+    for (const w of workers) w.terminate();
+    URL.revokeObjectURL(url);
+  }
+}
+
+/** What is kept per device: the answer, and the hardwareConcurrency it was measured under. */
+interface Remembered {
+  hardwareConcurrency: number;
+  threads: number;
+  rounds: ProbeRound[];
+}
+
+const KEY = 'wasm-threads';
+
+/**
+ * The thread count for onnxruntime-web on this device: 1 without SharedArrayBuffer (no
+ * threads can exist), else the probe's answer, measured once and remembered.
+ */
+export async function deviceThreads(hasSharedArrayBuffer: boolean, hardwareConcurrency: number): Promise<number> {
+  if (!hasSharedArrayBuffer || threadCandidates(hardwareConcurrency).length === 1) return 1;
+  let store: ReturnType<typeof createStore> | undefined;
+  try {
+    store = createStore('clearcut-device', 'settings');
+    const kept = await get<Remembered>(KEY, store);
+    if (kept && kept.hardwareConcurrency === hardwareConcurrency && kept.threads >= 1) return kept.threads;
+  } catch {
+    store = undefined; // no IndexedDB (a private window, say): probe every time
+  }
+  const rounds = await probeThreads(hardwareConcurrency);
+  const threads = fastestThreadCount(rounds);
+  if (store) await set(KEY, { hardwareConcurrency, threads, rounds } satisfies Remembered, store).catch(() => {});
+  return threads;
+}
