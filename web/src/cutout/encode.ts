@@ -1,17 +1,75 @@
 /**
  * Encode stage: RGBA pixels -> a PNG, WebP or JPEG file. In the browser (and its
- * workers) through OffscreenCanvas; Node uses sharp (scripts/lib/node-codec.ts).
+ * workers) through OffscreenCanvas, except WebP where the canvas cannot make it
+ * (WebKit answers a WebP request with a PNG): there a WASM build of libwebp
+ * (@jsquash/webp, loaded only then) encodes it. Node uses sharp (scripts/lib/node-codec.ts).
  */
 import type { OutputFormat } from '../../../common/output-format.ts';
 import type { RgbaImage } from './image.ts';
 
+/** Who encodes a format here: the browser's canvas, or a WASM encoder shipped with the app. */
+export type Encoder = 'browser' | 'wasm';
+
 export const MIME: Record<OutputFormat, string> = { png: 'image/png', webp: 'image/webp', jpeg: 'image/jpeg' };
+export const FORMATS: readonly OutputFormat[] = ['png', 'webp', 'jpeg'];
 
 /** True for formats that keep transparency (JPEG has no alpha channel). */
 export const keepsAlpha = (format: OutputFormat) => format !== 'jpeg';
 
-/** Encodes pixels with the browser's own encoders. */
+/** Formats a WASM encoder makes where the browser cannot. */
+const WASM_ENCODERS: ReadonlySet<OutputFormat> = new Set(['webp']);
+
+const canvasAnswers = new Map<OutputFormat, Promise<boolean>>();
+
+/**
+ * Whether this browser's canvas encodes `format`: asked once with a 1×1 canvas, since a
+ * browser that cannot answers with a PNG instead of failing.
+ */
+function canvasEncodes(format: OutputFormat): Promise<boolean> {
+  let answer = canvasAnswers.get(format);
+  if (!answer) {
+    answer = (async () => {
+      try {
+        const canvas = new OffscreenCanvas(1, 1);
+        canvas.getContext('2d');
+        return (await canvas.convertToBlob({ type: MIME[format] })).type === MIME[format];
+      } catch {
+        return false;
+      }
+    })();
+    canvasAnswers.set(format, answer);
+  }
+  return answer;
+}
+
+/** Who encodes `format` in this browser, or undefined when nothing here can. */
+export async function encoderFor(format: OutputFormat): Promise<Encoder | undefined> {
+  if (await canvasEncodes(format)) return 'browser';
+  return WASM_ENCODERS.has(format) ? 'wasm' : undefined;
+}
+
+/** Who encodes each format in this browser (formats nothing can encode are left out). */
+export async function encoders(): Promise<Partial<Record<OutputFormat, Encoder>>> {
+  const out: Partial<Record<OutputFormat, Encoder>> = {};
+  for (const format of FORMATS) {
+    const encoder = await encoderFor(format);
+    if (encoder) out[format] = encoder;
+  }
+  return out;
+}
+
+/** Encodes WebP with libwebp compiled to WASM (its .wasm is bundled and precached, fetched from this origin only). */
+async function encodeWebpWasm(image: RgbaImage, quality: number): Promise<Blob> {
+  const { default: encode } = await import('@jsquash/webp/encode.js');
+  const bytes = await encode({ data: image.data, width: image.width, height: image.height, colorSpace: 'srgb' } as ImageData, { quality: Math.round(quality * 100) });
+  return new Blob([bytes], { type: MIME.webp });
+}
+
+/** Encodes pixels with the browser's own encoders, or the WASM one where the browser has none. */
 export async function encodeInBrowser(image: RgbaImage, format: OutputFormat, quality = 0.92): Promise<Blob> {
+  const encoder = await encoderFor(format);
+  if (!encoder) throw new Error(`This browser cannot encode ${format.toUpperCase()}.`);
+  if (encoder === 'wasm') return encodeWebpWasm(image, quality);
   const canvas = new OffscreenCanvas(image.width, image.height);
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('This browser cannot encode images from a canvas.');

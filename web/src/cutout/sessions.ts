@@ -13,6 +13,8 @@
  * fold the test away and never contain that entry.
  */
 import type { InferenceSession } from 'onnxruntime-web';
+import type { OutputFormat } from '../../../common/output-format.ts';
+import { encoders, type Encoder } from './encode.ts';
 import { chooseBackend, configureOrt, createSession, threadsInUse, type Backend, type BackendInfo, type OrtModule } from './infer.ts';
 import { fetchModel, modelInfo, type DownloadProgress } from './model.ts';
 import { hasFloat16Weights, hasInt8Weights } from './model-precision.ts';
@@ -22,6 +24,8 @@ import { warmUpRuntime } from './warm-up.ts';
 /** What the engine runs on. */
 export interface EngineInfo extends BackendInfo {
   crossOriginIsolated: boolean;
+  /** Who encodes each format here (the browser's canvas, or WASM where it cannot). */
+  encoders: Partial<Record<OutputFormat, Encoder>>;
   /** Why WebGPU is not used, when it is not. */
   webgpuUnavailable?: string;
 }
@@ -101,7 +105,7 @@ export class ModelSessions {
           .then(() => void performance.measure('clearcut:warm-up', { start: warmUpStarted }))
           .catch(() => {});
       }
-      return { ort, info: { ...choice, crossOriginIsolated: self.crossOriginIsolated, webgpuUnavailable } };
+      return { ort, info: { ...choice, crossOriginIsolated: self.crossOriginIsolated, encoders: await encoders(), webgpuUnavailable } };
     })();
     return this.#runtime;
   }
