@@ -15,7 +15,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { distDir, rootDir } from '../../../scripts/lib/paths.ts';
 import { startServer, type RunningServer } from '../../../scripts/lib/server-process.ts';
 import { fixturesDir, PHOTOS, type PhotoName } from '../../fixtures/photos.ts';
@@ -112,6 +112,8 @@ export function describeEngine(name: EngineName): void {
     let dist: string;
     let server: RunningServer | undefined;
     let driver: EngineDriver;
+    /** The PNG the editor exported through ordinary canvases. */
+    let exportedPng: Buffer | undefined;
     const report: EngineReport = {
       engine: name,
       label: engine.label,
@@ -130,6 +132,17 @@ export function describeEngine(name: EngineName): void {
       server = await startServer({ DIST_DIR: dist });
       driver = await engine.launch();
       await driver.goto(server.url);
+    });
+
+    afterEach(async () => {
+      // Whatever a test left open (the editor is modal) or set, the next one starts from the page.
+      if (!server) return;
+      await driver
+        .evaluate(() => {
+          document.querySelector<HTMLDialogElement>('dialog.editor')?.close();
+          if (location.search) history.replaceState(null, '', '/');
+        }, null)
+        .catch(() => {});
     });
 
     afterAll(async () => {
@@ -193,20 +206,55 @@ export function describeEngine(name: EngineName): void {
           (e: string) => {
             const link = document.querySelector(`.export a[download$=".${e}"]`);
             const error = document.querySelector('.export .error');
-            return link ? { ok: true } : error ? { ok: false, error: error.textContent } : null;
+            // Not `error`: WebDriver takes an answer with an `error` key for its own failure.
+            return link ? { ok: true, reason: '' } : error ? { ok: false, reason: error.textContent ?? '' } : null;
           },
           ext,
           60_000,
         );
-        if (!outcome.ok) report.formats[format] = `fails: ${outcome.error}`;
+        if (!outcome.ok) report.formats[format] = `fails: ${outcome.reason}`;
         expect(outcome, format).toMatchObject({ ok: true });
         const file = await driver.download(`.export a[download$=".${ext}"]`);
         expect(file.name).toBe(`astronaut-cutout.${ext}`);
         const meta = await sharp(file.bytes).metadata();
         expect([meta.format, meta.width, meta.height]).toEqual([format, PHOTOS.astronaut.width, PHOTOS.astronaut.height]);
         if (format !== 'jpeg') await expectCutout(file.bytes, format, PHOTOS.astronaut.width, PHOTOS.astronaut.height);
+        if (format === 'png') exportedPng = file.bytes;
       }
-      await driver.click('dialog.editor button.close');
+    });
+
+    it('with canvases limited to 128×128 pixels (as Safari limits them, smaller), exports the very same PNG, a WebP, and refuses JPEG with a way out', async () => {
+      // The page reads ?canvas-limit= at each request: set it without reloading, so the cutout stays.
+      await driver.evaluate(() => history.replaceState(null, '', '/?canvas-limit=16384'), null);
+      await driver.click(`button[aria-label="Edit astronaut.jpg"]`);
+      for (const format of ['png', 'jpeg', 'webp'] as const) {
+        await driver.click(`input[name="format"][value="${format}"]`);
+        const ext = format === 'jpeg' ? 'jpg' : format;
+        const outcome = await waitFor(
+          driver,
+          `the ${format} export`,
+          (e: string) => {
+            const link = document.querySelector(`.export a[download$=".${e}"]`);
+            const error = document.querySelector('.export .error');
+            return link ? { ok: true, reason: '' } : error ? { ok: false, reason: error.textContent ?? '' } : null;
+          },
+          ext,
+          60_000,
+        );
+        if (format === 'jpeg') {
+          expect(outcome.ok).toBe(false);
+          expect(outcome.reason).toMatch(/larger than this browser can make a JPEG of\. Choose the standard size, or PNG or WebP/);
+          continue;
+        }
+        expect(outcome, format).toMatchObject({ ok: true });
+        const file = await driver.download(`.export a[download$=".${ext}"]`);
+        await expectCutout(file.bytes, format, PHOTOS.astronaut.width, PHOTOS.astronaut.height);
+        if (format === 'png') {
+          // Decoded in strips of 32 rows and written by png.ts: the same pixels as through one canvas.
+          const [a, b] = await Promise.all([file.bytes, exportedPng!].map((bytes) => sharp(bytes).raw().toBuffer()));
+          expect(Buffer.compare(a, b)).toBe(0);
+        }
+      }
     });
 
     it('finishes the good photo of a dropped batch, fails the broken one with its reason, and zips both cutouts (WebP included)', async () => {
