@@ -4,6 +4,7 @@
  * file is refused with a specific error before any decoder sees it (a decompression bomb
  * never gets to allocate its pixels).
  */
+import { CANVAS_MAX_PIXELS } from './canvas-limit.ts';
 import { ImageTooLargeError, UnsupportedImageError } from './errors.ts';
 import type { RgbaImage } from './image.ts';
 
@@ -204,8 +205,9 @@ export function inspectImage(bytes: Uint8Array, maxPixels = DEFAULT_MAX_PIXELS):
  * The decoded bitmap, the canvas and the pixels read back are each a full-size copy
  * (96 MB apiece at 24 MP): the bitmap is closed as soon as it is drawn and the canvas
  * shrunk to nothing once read, so at most two are alive at once and only the pixels stay.
+ * A photo over `canvasMaxPixels` is read through a canvas of a strip of rows at a time.
  */
-export async function decodeInBrowser(blob: Blob, maxPixels = DEFAULT_MAX_PIXELS): Promise<RgbaImage> {
+export async function decodeInBrowser(blob: Blob, maxPixels = DEFAULT_MAX_PIXELS, canvasMaxPixels = CANVAS_MAX_PIXELS): Promise<RgbaImage> {
   const header = inspectImage(new Uint8Array(await blob.arrayBuffer()), maxPixels);
   let bitmap: ImageBitmap;
   try {
@@ -218,13 +220,28 @@ export async function decodeInBrowser(blob: Blob, maxPixels = DEFAULT_MAX_PIXELS
     throw new UnsupportedImageError(`This ${header.format.toUpperCase()} file could not be decoded: it may be corrupt.`);
   }
   const { width, height } = bitmap;
-  const canvas = new OffscreenCanvas(width, height);
+  const rows = Math.min(height, Math.floor(canvasMaxPixels / width));
+  if (rows < 1) {
+    bitmap.close();
+    throw new ImageTooLargeError(`This photo is ${width} pixels wide, wider than this browser can draw (${canvasMaxPixels} pixels). Try a smaller copy of it.`);
+  }
+  const canvas = new OffscreenCanvas(width, rows);
   try {
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) throw new UnsupportedImageError('This browser cannot read pixels back from a canvas.');
-    ctx.drawImage(bitmap, 0, 0);
-    bitmap.close();
-    const { data } = ctx.getImageData(0, 0, width, height);
+    if (rows === height) {
+      ctx.drawImage(bitmap, 0, 0);
+      bitmap.close();
+      const { data } = ctx.getImageData(0, 0, width, height);
+      return { width, height, data };
+    }
+    const data = new Uint8ClampedArray(width * height * 4);
+    for (let y = 0; y < height; y += rows) {
+      const h = Math.min(rows, height - y);
+      ctx.clearRect(0, 0, width, rows);
+      ctx.drawImage(bitmap, 0, y, width, h, 0, 0, width, h);
+      data.set(ctx.getImageData(0, 0, width, h).data, y * width * 4);
+    }
     return { width, height, data };
   } finally {
     bitmap.close();

@@ -5,7 +5,10 @@
  * (@jsquash/webp, loaded only then) encodes it. Node uses sharp (scripts/lib/node-codec.ts).
  */
 import type { OutputFormat } from '../../../common/output-format.ts';
+import { CANVAS_MAX_PIXELS } from './canvas-limit.ts';
+import { ImageTooLargeError } from './errors.ts';
 import type { RgbaImage } from './image.ts';
+import { encodePng } from './png.ts';
 
 /** Who encodes a format here: the browser's canvas, or a WASM encoder shipped with the app. */
 export type Encoder = 'browser' | 'wasm';
@@ -58,15 +61,32 @@ export async function encoders(): Promise<Partial<Record<OutputFormat, Encoder>>
   return out;
 }
 
+/** The largest side a WebP file can have. */
+const WEBP_MAX_SIDE = 16383;
+
 /** Encodes WebP with libwebp compiled to WASM (its .wasm is bundled and precached, fetched from this origin only). */
 async function encodeWebpWasm(image: RgbaImage, quality: number): Promise<Blob> {
+  if (Math.max(image.width, image.height) > WEBP_MAX_SIDE) {
+    throw new ImageTooLargeError(`WebP holds at most ${WEBP_MAX_SIDE} pixels a side, and this is ${image.width}×${image.height}. Choose PNG, or the standard size.`);
+  }
   const { default: encode } = await import('@jsquash/webp/encode.js');
   const bytes = await encode({ data: image.data, width: image.width, height: image.height, colorSpace: 'srgb' } as ImageData, { quality: Math.round(quality * 100) });
   return new Blob([bytes], { type: MIME.webp });
 }
 
-/** Encodes pixels with the browser's own encoders, or the WASM one where the browser has none. */
-export async function encodeInBrowser(image: RgbaImage, format: OutputFormat, quality = 0.92): Promise<Blob> {
+/**
+ * Encodes pixels with the browser's own encoders, or the WASM one where the browser has
+ * none. An image over `canvasMaxPixels` never goes through a canvas: PNG is written by
+ * png.ts, WebP by WASM, and JPEG (which has neither here) is refused with a way out.
+ */
+export async function encodeInBrowser(image: RgbaImage, format: OutputFormat, quality = 0.92, canvasMaxPixels = CANVAS_MAX_PIXELS): Promise<Blob> {
+  if (image.width * image.height > canvasMaxPixels) {
+    if (format === 'png') return encodePng(image);
+    if (format === 'webp') return encodeWebpWasm(image, quality);
+    throw new ImageTooLargeError(
+      `At ${image.width}×${image.height} this is larger than this browser can make a JPEG of. Choose the standard size, or PNG or WebP.`,
+    );
+  }
   const encoder = await encoderFor(format);
   if (!encoder) throw new Error(`This browser cannot encode ${format.toUpperCase()}.`);
   if (encoder === 'wasm') return encodeWebpWasm(image, quality);

@@ -21,6 +21,8 @@ export interface CutRequest extends CutoutOptions {
   modelId?: string;
   format?: OutputFormat;
   maxPixels?: number;
+  /** The largest canvas to make (canvas-limit.ts); larger photos take the canvas-free paths. */
+  canvasMaxPixels?: number;
 }
 
 export interface CutResult {
@@ -73,11 +75,11 @@ export class BrowserEngine {
         }
       };
       const timings: StageTimings = {};
-      const image = await timed('decode', timings, hooks, () => decodeInBrowser(file, request.maxPixels ?? DEFAULT_MAX_PIXELS));
+      const image = await timed('decode', timings, hooks, () => decodeInBrowser(file, request.maxPixels ?? DEFAULT_MAX_PIXELS, request.canvasMaxPixels));
       // The decoded photo is needed for nothing else: the cutout is composed into its buffer.
       const result = await cutPixels(image, model, infer, request, hooks, true);
       Object.assign(timings, result.timings);
-      const out = await timed('encode', timings, hooks, () => encodeInBrowser(result.cutout, request.format ?? 'png'));
+      const out = await timed('encode', timings, hooks, () => encodeInBrowser(result.cutout, request.format ?? 'png', undefined, request.canvasMaxPixels));
       if (controller.signal.aborted) throw abortError();
       return {
         file: out,

@@ -59,6 +59,8 @@ export interface ExportRequest {
   maxPixels?: number;
   /** Crop, preset, padding and shadow; the photo as it is when absent. */
   layout?: ExportLayout;
+  /** The largest canvas to make (canvas-limit.ts); larger images take the canvas-free paths. */
+  canvasMaxPixels?: number;
 }
 
 /** The background JPEG gets when asked for transparency it cannot store. */
@@ -132,9 +134,9 @@ async function decodeBackground(file: Blob, maxPixels: number): Promise<RgbaImag
 /** Decodes the photo (and a background image), renders the export and encodes it. */
 export async function exportInBrowser(file: Blob, alpha: AlphaMatte, request: ExportRequest): Promise<Blob> {
   const maxPixels = request.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const photo = await decodeInBrowser(file, maxPixels);
+  const photo = await decodeInBrowser(file, maxPixels, request.canvasMaxPixels);
   const bg = request.background;
   const background: PixelBackground = bg.kind === 'image' ? { kind: 'image', image: await decodeBackground(bg.file, maxPixels) } : bg;
   const pixels = renderExport(photo, alpha, request.size, background, request.format, request.layout);
-  return encodeInBrowser(pixels, request.format, request.quality ?? DEFAULT_QUALITY[request.format]);
+  return encodeInBrowser(pixels, request.format, request.quality ?? DEFAULT_QUALITY[request.format], request.canvasMaxPixels);
 }

@@ -2,6 +2,7 @@
  * Exporting a finished job as a file, with its current touch-ups, background, format and
  * size, in the engine's export worker. Used by the editor's download link and by "Download all".
  */
+import { canvasLimitFrom } from '../cutout/canvas-limit.ts';
 import type { OutputFormat } from '../../../common/output-format.ts';
 import type { ExportBackground } from '../cutout/export.ts';
 import { credits } from '../account/credits.svelte.ts';
@@ -61,6 +62,7 @@ export async function exportJob(job: Job, options: ExportOptions = {}): Promise<
     size,
     background,
     quality: options.quality,
+    canvasMaxPixels: canvasLimitFrom(location.search),
   });
   return { blob, name: cutoutFileName(job.name, format) };
 }

@@ -43,7 +43,7 @@ export class Job {
 
 export interface JobListOptions {
   /** Extra request fields for each cut (the chosen model). */
-  request?: () => { modelId?: string };
+  request?: () => { modelId?: string; canvasMaxPixels?: number };
   /** Called when a job finishes (to keep it in the history). */
   onDone?: (job: Job) => void;
 }

@@ -9,10 +9,11 @@ import { cutoutHistory } from './history.svelte.ts';
 import { JobList, type Job } from './jobs.svelte.ts';
 import { saveBlob } from './save-file.ts';
 import { zipEntries } from './zip.ts';
+import { canvasLimitFrom } from '../cutout/canvas-limit.ts';
 
 export class Workbench {
   readonly jobs = new JobList(engine.bridge, {
-    request: () => ({ modelId: engine.modelId }),
+    request: () => ({ modelId: engine.modelId, canvasMaxPixels: canvasLimitFrom(location.search) }),
     onDone: (job) => {
       // History keeps the free, standard-size export: a full-resolution file is paid for
       // on export, and history must not be a way round that.

@@ -1,0 +1,90 @@
+/**
+ * A PNG encoder that needs no canvas: RGBA rows, each with the Paeth filter, deflated by
+ * the platform's CompressionStream ('deflate' is the zlib format PNG's IDAT wants), in
+ * rows, so a photo larger than the browser lets a canvas be (about 16.7 megapixels in
+ * Safari on iOS) can still be saved, and the only full-size copy is the compressed file.
+ */
+import type { RgbaImage } from './image.ts';
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+function crc32(parts: Uint8Array[]): number {
+  let c = 0xffffffff;
+  for (const bytes of parts) for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** One PNG chunk: length, type, data, CRC of type and data. */
+function chunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  const typeBytes = new TextEncoder().encode(type);
+  out.set(typeBytes, 4);
+  out.set(data, 8);
+  view.setUint32(8 + data.length, crc32([typeBytes, data]));
+  return out;
+}
+
+function paeth(a: number, b: number, c: number): number {
+  const p = a + b - c;
+  const pa = Math.abs(p - a);
+  const pb = Math.abs(p - b);
+  const pc = Math.abs(p - c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/** Row `y` of the image, Paeth-filtered, with its filter-type byte first. */
+export function filterRow(image: RgbaImage, y: number): Uint8Array {
+  const stride = image.width * 4;
+  const row = image.data.subarray(y * stride, (y + 1) * stride);
+  const above = y > 0 ? image.data.subarray((y - 1) * stride, y * stride) : undefined;
+  const out = new Uint8Array(stride + 1);
+  out[0] = 4; // Paeth
+  for (let i = 0; i < stride; i++) {
+    const a = i >= 4 ? row[i - 4] : 0;
+    const b = above ? above[i] : 0;
+    const c = above && i >= 4 ? above[i - 4] : 0;
+    out[i + 1] = (row[i] - paeth(a, b, c)) & 0xff;
+  }
+  return out;
+}
+
+/** Encodes RGBA pixels as an 8-bit RGBA PNG, without a canvas. */
+export async function encodePng(image: RgbaImage): Promise<Blob> {
+  const header = new Uint8Array(13);
+  const view = new DataView(header.buffer);
+  view.setUint32(0, image.width);
+  view.setUint32(4, image.height);
+  header.set([8, 6, 0, 0, 0], 8); // 8 bits, RGBA, deflate, adaptive filtering, no interlace
+
+  const deflate = new CompressionStream('deflate');
+  const writer = deflate.writable.getWriter();
+  const compressed = new Response(deflate.readable).arrayBuffer();
+  // Rows in batches of about 1 MB: few writes, and never a second full-size copy.
+  const rowsPerWrite = Math.max(1, Math.floor((1 << 20) / (image.width * 4 + 1)));
+  for (let y = 0; y < image.height; y += rowsPerWrite) {
+    const rows: Uint8Array[] = [];
+    for (let r = y; r < Math.min(image.height, y + rowsPerWrite); r++) rows.push(filterRow(image, r));
+    const batch = new Uint8Array(rows.reduce((n, r) => n + r.length, 0));
+    let at = 0;
+    for (const r of rows) {
+      batch.set(r, at);
+      at += r.length;
+    }
+    await writer.write(batch);
+  }
+  await writer.close();
+  const idat = new Uint8Array(await compressed);
+
+  const signature = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return new Blob([signature, chunk('IHDR', header), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))] as BlobPart[], { type: 'image/png' });
+}
