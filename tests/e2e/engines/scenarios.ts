@@ -2,8 +2,9 @@
  * The scenarios every browser engine must pass, written once and run by one small test
  * file per engine (one browser launch each) against the real server (`npm start`'s
  * server/main.ts over HTTP) serving the built PWA: choose a photo and download its PNG,
- * export every format, a dropped batch with a broken file and its ZIP, no request
- * carrying image bytes, and an offline reload and cut once the server is gone.
+ * export every format (also with canvases forced small), a chosen batch with a broken file
+ * and its ZIP, no request carrying image bytes (where the driver shows requests), and an
+ * offline reload and cut once the server is gone.
  * Three inferences in all per engine.
  *
  * Each run writes what the engine offered and which path the app took to
@@ -81,19 +82,6 @@ async function chooseTransparentBackground(driver: EngineDriver): Promise<void> 
   }, null);
 }
 
-/** Fires a drop of files on the page, as a person's drag from a file manager would. */
-async function drop(driver: EngineDriver, files: { name: string; type: string; bytes: Buffer }[]): Promise<void> {
-  await driver.evaluate(
-    (list: { name: string; type: string; base64: string }[]) => {
-      const dt = new DataTransfer();
-      for (const f of list) dt.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
-      window.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }));
-      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    },
-    files.map((f) => ({ name: f.name, type: f.type, base64: f.bytes.toString('base64') })),
-  );
-}
-
 /** Checks a downloaded cutout: its format, its size, and a transparent background around an opaque subject. */
 async function expectCutout(bytes: Buffer, format: 'png' | 'webp', width: number, height: number): Promise<void> {
   const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
@@ -118,6 +106,8 @@ export function describeEngine(name: EngineName): void {
 
   describe.skipIf(!installed)(`${engine.label}${installed ? '' : ` (SKIPPED: not installed; ${engine.install})`}`, () => {
     let dist: string;
+    /** Files the test makes (the broken photo). */
+    let workDir: string;
     let server: RunningServer | undefined;
     let driver: EngineDriver;
     /** The PNG the editor exported through ordinary canvases. */
@@ -136,6 +126,7 @@ export function describeEngine(name: EngineName): void {
     beforeAll(async () => {
       // A copy of dist/: others may rebuild dist/ while this runs.
       dist = mkdtempSync(join(tmpdir(), 'clearcut-dist-'));
+      workDir = mkdtempSync(join(tmpdir(), 'clearcut-files-'));
       cpSync(distDir, dist, { recursive: true });
       server = await startServer({ DIST_DIR: dist });
       driver = await engine.launch();
@@ -158,6 +149,7 @@ export function describeEngine(name: EngineName): void {
       await driver?.close();
       await server?.stop();
       if (dist) rmSync(dist, { recursive: true, force: true });
+      if (workDir) rmSync(workDir, { recursive: true, force: true });
     });
 
     it('is cross-origin isolated, and says so', async () => {
@@ -260,21 +252,27 @@ export function describeEngine(name: EngineName): void {
         const file = await driver.download(`.export a[download$=".${ext}"]`);
         await expectCutout(file.bytes, format, PHOTOS.astronaut.width, PHOTOS.astronaut.height);
         if (format === 'png') {
-          // Decoded in strips of 32 rows and written by png.ts: the same pixels as through one canvas.
+          // Decoded in strips of 32 rows and written by png.ts: the same pixels as through one canvas,
+          // up to the rounding of a canvas that stores colours premultiplied by alpha (Firefox's).
           const [a, b] = await Promise.all([file.bytes, exportedPng!].map((bytes) => sharp(bytes).raw().toBuffer()));
-          expect(Buffer.compare(a, b)).toBe(0);
+          expect(a.length).toBe(b.length);
+          let worst = 0;
+          for (let i = 0; i < a.length; i += 4) {
+            expect(a[i + 3], `alpha at pixel ${i / 4}`).toBe(b[i + 3]);
+            for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(a[i + c] - b[i + c]) * (a[i + 3] / 255));
+          }
+          expect(worst, 'largest premultiplied colour difference').toBeLessThanOrEqual(1);
         }
       }
       // The batch's ZIP (next) saves this photo in the format chosen last.
       await driver.click('input[name="format"][value="webp"]');
     });
 
-    it('finishes the good photo of a dropped batch, fails the broken one with its reason, and zips both cutouts (WebP included)', async () => {
-      const broken = readFileSync(photoPath('coffee')).subarray(0, 5000);
-      await drop(driver, [
-        { name: 'broken.jpg', type: 'image/jpeg', bytes: broken },
-        { name: 'rocket.jpg', type: 'image/jpeg', bytes: readFileSync(photoPath('rocket')) },
-      ]);
+    it('finishes the good photo of a chosen batch, fails the broken one with its reason, and zips both cutouts (WebP included)', async () => {
+      // Chosen, not dropped: Firefox ignored the synthetic drop Chromium and WebKit take (tests/e2e/batch.test.ts drops in Chromium).
+      const broken = join(workDir, 'broken.jpg');
+      writeFileSync(broken, readFileSync(photoPath('coffee')).subarray(0, 5000));
+      await driver.chooseFiles('#photo-input', [broken, photoPath('rocket')]);
       const failed = await waitForCard(driver, 'broken.jpg', 'failed');
       expect(failed.status).toMatch(/truncated or corrupt/);
       await waitForCard(driver, 'rocket.jpg', 'done');
@@ -289,8 +287,8 @@ export function describeEngine(name: EngineName): void {
       expect((await sharp(zip['rocket-cutout.png']).metadata()).format).toBe('png');
     });
 
-    it('sent no image bytes in any request (where the engine shows requests)', () => {
-      if (!driver.observesRequests) return; // WebKitWebDriver shows none; the other engines cover the page's code.
+    it('sent no image bytes in any request (skipped where the driver shows no requests)', (ctx) => {
+      if (!driver.observesRequests) ctx.skip();
       const seen = driver.requests();
       expect(seen.length).toBeGreaterThan(0);
       const photos = (['astronaut', 'rocket'] as const).map((p) => readFileSync(photoPath(p)));

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { takeDownload, type EngineDriver, type SeenRequest } from './driver.ts';
+import { takeDownload, type EngineDriver } from './driver.ts';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
@@ -23,16 +23,11 @@ export async function launchFirefoxDriver(): Promise<EngineDriver> {
   });
   const context = await browser.createBrowserContext({ downloadBehavior: { policy: 'allow', downloadPath: downloads } });
   const page = await context.newPage();
-  const seen: SeenRequest[] = [];
-  // BiDi gives each request's body size; its bytes only through a data collector, which
-  // puppeteer does not set up: a body of unknown bytes is recorded as such.
-  page.on('request', (r) => {
-    const body = r.postData();
-    seen.push({ method: r.method(), url: r.url(), body: body !== undefined ? Buffer.from(body) : r.hasPostData() ? undefined : null });
-  });
   return {
     name: 'firefox',
-    observesRequests: true,
+    // puppeteer 24 over BiDi reported no request events for this page here (none at all,
+    // not even the page's own load), so the suite cannot look at Firefox's requests.
+    observesRequests: false,
     emulatesOffline: true,
     async goto(url) {
       await page.goto(url);
@@ -53,7 +48,7 @@ export async function launchFirefoxDriver(): Promise<EngineDriver> {
       await page.click(selector);
       return takeDownload(downloads);
     },
-    requests: () => [...seen],
+    requests: () => [],
     async setOffline(offline) {
       await page.setOfflineMode(offline);
     },
