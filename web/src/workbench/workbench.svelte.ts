@@ -3,13 +3,13 @@
  * all". It lives as long as the page, not as long as the home page's component, so going
  * to another page and back keeps the batch.
  */
+import { canvasLimitFrom } from '../cutout/canvas-limit.ts';
 import { engine } from './engine.svelte.ts';
 import { exportJob, isPaidExport } from './export.ts';
 import { cutoutHistory } from './history.svelte.ts';
 import { JobList, type Job } from './jobs.svelte.ts';
 import { saveBlob } from './save-file.ts';
 import { zipEntries } from './zip.ts';
-import { canvasLimitFrom } from '../cutout/canvas-limit.ts';
 
 export class Workbench {
   readonly jobs = new JobList(engine.bridge, {
