@@ -1,85 +1,38 @@
 /** Mail-backed flows against a real SMTP server in this process: confirm an address, change it, reset a password. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMailer, type Mailer } from '../../server/mail/mailer.ts';
 import { Client, errorCode, json, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
-
-/** One message as the SMTP server received it, bodies decoded from quoted-printable. */
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
+import { startSmtpInbox, type ReceivedMail } from './smtp-inbox.ts';
 
 const publicOrigin = 'https://cut.example.test';
-const inbox: Received[] = [];
-let smtp: SMTPServer;
-let smtpUrl: string;
-let mailer: Mailer;
+let smtp: Awaited<ReturnType<typeof startSmtpInbox>>;
 let t: TestServer;
-const mailDir = mkdtempSync(join(tmpdir(), 'clearcut-mail-'));
-
-function decodeQuotedPrintable(s: string): string {
-  const bytes = s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  return Buffer.from(bytes, 'latin1').toString('utf8');
-}
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        inbox.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: decodeQuotedPrintable(Buffer.concat(chunks).toString('latin1')),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
-  mailer = createMailer({ smtpUrl, from: 'clearcut <no-reply@cut.example.test>' }, mailDir, () => {});
+  smtp = await startSmtpInbox();
   t = await startTestServer({
-    env: { SMTP_URL: smtpUrl, PUBLIC_ORIGIN: publicOrigin, MAIL_FROM: 'clearcut <no-reply@cut.example.test>' },
-    deps: { mailer },
+    env: { SMTP_URL: smtp.smtpUrl, PUBLIC_ORIGIN: publicOrigin, MAIL_FROM: 'clearcut <no-reply@cut.example.test>' },
+    deps: { mailer: smtp.mailer },
   });
 });
 afterAll(async () => {
   await t.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
-  rmSync(mailDir, { recursive: true, force: true });
+  await smtp.close();
 });
 beforeEach(() => {
-  inbox.length = 0;
+  smtp.received.length = 0;
 });
 
 /** A browser on PUBLIC_ORIGIN: its requests are same-origin whatever host the test server listens on. */
 const browser = () => new Client(t, { headers: { 'Sec-Fetch-Site': 'same-origin' } });
 
 /** Waits for every mail started so far, then returns those sent to `to`. */
-async function mailsTo(to: string): Promise<Received[]> {
-  await mailer.flush();
-  return inbox.filter((m) => m.to.includes(to));
-}
+const mailsTo = (to: string): Promise<ReceivedMail[]> => smtp.mailsTo(to);
 
 /** Forgets the mails sent so far (the sign-up confirmation, when a test is about something else). */
-async function clearInbox(): Promise<void> {
-  await mailer.flush();
-  inbox.length = 0;
-}
+const clearInbox = (): Promise<void> => smtp.clear();
 
 /** The one link to PUBLIC_ORIGIN in a mail: its path (to open on the test server) and token. */
-function linkIn(mail: Received): { path: string; token: string } {
+function linkIn(mail: ReceivedMail): { path: string; token: string } {
   const found = [...mail.raw.matchAll(/https:\/\/cut\.example\.test(\/[^\s"<]+)/g)].map((m) => m[1]!);
   expect(new Set(found).size).toBe(1);
   const path = found[0]!.replace(/&amp;/g, '&');
@@ -239,8 +192,8 @@ describe('password reset', () => {
     const b = await browser().post('/api/auth/password-reset', { email });
     expect(a.status).toBe(b.status);
     expect(await a.text()).toBe(await b.text());
-    await mailer.flush();
-    expect(inbox.map((m) => m.to)).toEqual([[email]]);
+    await smtp.mailer.flush();
+    expect(smtp.received.map((m) => m.to)).toEqual([[email]]);
   });
 
   it('refuses expired and tampered links', async () => {
@@ -280,7 +233,7 @@ describe('privacy', () => {
     const { email, password } = await client.signUp(uniqueEmail(), strongPassword, { verified: false });
     const newEmail = uniqueEmail();
     await client.patch('/api/me', { email: newEmail });
-    await mailer.flush();
+    await smtp.mailer.flush();
     const data = await json(await client.get('/api/me/export'));
     expect(data.profile).toMatchObject({ email, emailVerified: false, emailVerifiedAt: null });
     expect(data.pendingVerifications.map((p: { purpose: string; email: string }) => [p.purpose, p.email]).sort()).toEqual([

@@ -8,6 +8,8 @@ import { createMailer, type Mailer } from '../../server/mail/mailer.ts';
 
 /** One message as received, its bodies decoded from quoted-printable. */
 export interface ReceivedMail {
+  /** The envelope's sender. */
+  from: string;
   to: string[];
   subject: string;
   raw: string;
@@ -30,7 +32,9 @@ export async function startSmtpInbox(from = 'clearcut <no-reply@cut.example.test
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const raw = decodeQuotedPrintable(Buffer.concat(chunks).toString('latin1'));
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: /^Subject: (.*)$/m.exec(raw)?.[1] ?? '', raw });
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address), subject: /^Subject: (.*)$/m.exec(raw)?.[1] ?? '', raw });
         callback();
       });
     },
@@ -47,6 +51,11 @@ export async function startSmtpInbox(from = 'clearcut <no-reply@cut.example.test
     async mailsTo(to: string): Promise<ReceivedMail[]> {
       await mailer.flush();
       return received.filter((m) => m.to.includes(to));
+    },
+    /** Waits for the mails started so far, then forgets them. */
+    async clear(): Promise<void> {
+      await mailer.flush();
+      received.length = 0;
     },
     async close(): Promise<void> {
       await new Promise<void>((resolve) => smtp.close(() => resolve()));
