@@ -37,6 +37,8 @@ describe('the WASM thread count', () => {
     expect(fastestThreadCount([{ threads: 1, ms: 40 }, { threads: 2, ms: 80 }, { threads: 4, ms: 160 }])).toBe(1);
     // A little short of the best is enough: fewer threads contend less.
     expect(fastestThreadCount([{ threads: 1, ms: 40 }, { threads: 2, ms: 42 }, { threads: 4, ms: 75 }])).toBe(2);
+    // Each round's fixed cost (here 25 ms) makes 4 threads on 2 cores look 20% better than 2: still 2.
+    expect(fastestThreadCount([{ threads: 1, ms: 65 }, { threads: 2, ms: 65 }, { threads: 4, ms: 105 }])).toBe(2);
     expect(fastestThreadCount([])).toBe(1);
   });
 });
