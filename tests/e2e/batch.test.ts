@@ -1,6 +1,7 @@
 /**
  * The batch workflow in real Chromium against the real server: paste, drop several photos
- * (one of them broken), cancel, Download all as ZIP, and history only by consent. All the
+ * (one of them broken), cancel (a running, a queued and a middle photo), Download all as
+ * ZIP, and history only by consent. All the
  * while no request may carry image bytes.
  */
 import { readFileSync } from 'node:fs';
@@ -127,6 +128,20 @@ describe('batches in Chromium', () => {
   it('empties the history with one action', async () => {
     await page.getByRole('button', { name: 'Delete all history' }).click();
     await expect.poll(() => historyCount(page)).toBe(0);
+  });
+
+  it('cancels a photo in the middle of a batch: the photos before and after it are cut out, each its own', async () => {
+    // The next photo is decoded while the one before runs the network: the cancelled one must not hold up or swap the results around it.
+    await deliver(page, 'drop', [{ ...photo('coffee'), name: 'first.jpg' }, { ...photo('chelsea'), name: 'middle.png' }, { ...photo('rocket'), name: 'last.jpg' }]);
+    await expect.poll(() => card(page, 'first.jpg').getAttribute('data-state'), { timeout: 400_000, interval: 100 }).toBe('cutting');
+    await page.getByRole('button', { name: 'Cancel middle.png' }).click();
+    await expect.poll(() => card(page, 'middle.png').getAttribute('data-state')).toBe('cancelled');
+    for (const name of ['first.jpg', 'last.jpg']) {
+      await expect.poll(() => card(page, name).getAttribute('data-state'), { timeout: 400_000, interval: 500 }).toBe('done');
+    }
+    expect(await card(page, 'first.jpg').getByRole('status').textContent()).toContain(`${PHOTOS.coffee.width}×${PHOTOS.coffee.height},`);
+    expect(await card(page, 'last.jpg').getByRole('status').textContent()).toContain(`${PHOTOS.rocket.width}×${PHOTOS.rocket.height},`);
+    expect(await card(page, 'middle.png').getAttribute('data-timings')).toBeNull();
   });
 
   it('sent no image bytes in any request', () => {

@@ -1,93 +1,103 @@
 /**
- * The main thread's side of the engine. `CutoutBridge` owns two workers (./worker.ts), each
- * started on first use: one cuts photos and keeps the model open, one exports, so an
- * export never waits behind queued cutouts. Each runs one call at a time, in order; every
- * call takes an AbortSignal, and the results of cancelled jobs are dropped.
+ * The main thread's side of the engine. `CutoutBridge` owns three workers (./worker.ts),
+ * each started on first use: one runs the network and keeps the model open; one decodes,
+ * preprocesses and encodes around it, so a batch's next photo is decoded and this one's
+ * cutout encoded while the network runs; one exports, so an export never waits behind
+ * queued cutouts. Each step runs one photo at a time, in order (./schedule.ts); every call
+ * takes an AbortSignal, and the results of cancelled jobs are dropped. Pixels pass from
+ * worker to worker through the page by transfer, never copied.
  */
 import * as Comlink from 'comlink';
-import { abortError } from './errors.ts';
 import type { CutRequest, CutResult, EngineInfo } from './engine.ts';
 import type { ExportRequest } from './export.ts';
 import type { DownloadProgress } from './model.ts';
 import type { Stage } from './pipeline.ts';
+import { preparedBuffers } from './prepared.ts';
+import { abortable, PhotoPipeline, SerialQueue } from './schedule.ts';
 import type { EngineApi } from './worker.ts';
 
 export type { CutRequest, CutResult, EngineInfo } from './engine.ts';
 export type { ExportBackground, ExportRequest } from './export.ts';
+export { abortable } from './schedule.ts';
 
-/** Resolves with `promise`, or rejects with an AbortError as soon as `signal` aborts. */
-export function abortable<T>(signal: AbortSignal | undefined, promise: Promise<T>): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
+type Remote = Comlink.Remote<EngineApi>;
 
-/** One worker, started on first use, with a serial queue in front of it. */
-class WorkerLane {
-  #remote?: Comlink.Remote<EngineApi>;
-  #queue: Promise<unknown> = Promise.resolve();
+/** One worker, started on first use. */
+class LazyWorker {
+  #remote?: Remote;
 
   /** `name` shows in the browser's developer tools. */
   constructor(readonly name: string) {}
 
   /** The worker's API (starting the worker on first use). */
-  get remote(): Comlink.Remote<EngineApi> {
+  get remote(): Remote {
     this.#remote ??= Comlink.wrap<EngineApi>(new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: this.name }));
     return this.#remote;
   }
+}
 
-  /**
-   * Runs `call` once every call queued before it has left the worker, even those whose
-   * callers were already told they were cancelled: the worker runs one job at a time.
-   * Rejects with an AbortError as soon as `signal` aborts; a call still queued then never runs.
-   */
-  run<T>(signal: AbortSignal | undefined, call: (remote: Comlink.Remote<EngineApi>) => Promise<T>): Promise<T> {
-    const inWorker = this.#queue.then(() => {
-      if (signal?.aborted) throw abortError();
-      return call(this.remote);
-    });
-    this.#queue = inWorker.catch(() => {});
-    return abortable(signal, inWorker);
+/**
+ * Runs step `call` of job `job` on `remote`; aborting `signal` also stops it inside the
+ * worker (at its next stage boundary).
+ */
+async function jobStep<T>(remote: Remote, signal: AbortSignal | undefined, job: number, call: (remote: Remote) => Promise<T>): Promise<T> {
+  const onAbort = () => void remote.cancel(job);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await call(remote);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
 }
 
-/** The engine's two workers, for the page: the one owner is the workbench's EngineState. */
+/** The engine's workers, for the page: the one owner is the workbench's EngineState. */
 export class CutoutBridge {
-  readonly #cutter = new WorkerLane('cutout');
-  readonly #exporter = new WorkerLane('export');
+  readonly #network = new LazyWorker('cutout');
+  /** Decodes and preprocesses before the network, encodes after it. */
+  readonly #ends = new LazyWorker('cutout-stages');
+  readonly #exporter = new LazyWorker('export');
+  readonly #pipeline = new PhotoPipeline();
+  readonly #exports = new SerialQueue();
   #nextJob = 1;
   /** Told what each finished cut ran on: a model WebGPU cannot run moves to WASM during its first cut. */
   onEngine?: (info: EngineInfo) => void;
 
-  /** Chooses the backend and reports it. */
+  /** Chooses the backend and reports it; starts the worker around the network too, so the first photo does not wait for it. */
   init(): Promise<EngineInfo> {
-    return this.#cutter.remote.init();
+    void this.#ends.remote;
+    return this.#network.remote.init();
   }
 
   /** Downloads and opens a model, with byte progress (beside queued cuts: they wait for it in the worker). */
   async loadModel(signal: AbortSignal | undefined, modelId?: string, onProgress?: (p: DownloadProgress) => void): Promise<EngineInfo> {
     await this.init();
-    return abortable(signal, this.#cutter.remote.loadModel(modelId, onProgress && Comlink.proxy(onProgress)));
+    return abortable(signal, this.#network.remote.loadModel(modelId, onProgress && Comlink.proxy(onProgress)));
   }
 
-  /** Queues one photo; resolves when its cutout is ready, after the jobs before it. */
-  cut(signal: AbortSignal | undefined, file: Blob, request: CutRequest = {}, onStage?: (stage: Stage) => void): Promise<CutResult> {
+  /**
+   * Queues one photo; resolves when its cutout is ready, after the jobs before it. The
+   * photo is decoded and preprocessed once the job before it has reached the network (or
+   * ended), and encoded while the job after it runs the network.
+   */
+  async cut(signal: AbortSignal | undefined, file: Blob, request: CutRequest = {}, onStage?: (stage: Stage) => void): Promise<CutResult> {
     const job = this.#nextJob++;
-    return this.#cutter.run(signal, async (remote) => {
-      await this.init();
-      const onAbort = () => void remote.cancel(job);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        const result = await remote.cut(job, file, request, onStage && Comlink.proxy(onStage));
-        this.onEngine?.(result.engine);
-        return result;
-      } finally {
-        signal?.removeEventListener('abort', onAbort);
-      }
+    // A stage a worker reports after the caller cancelled must not make the job look alive again.
+    const stage = onStage && Comlink.proxy((s: Stage) => void (signal?.aborted || onStage(s)));
+    return this.#pipeline.run(signal, {
+      prepare: () => jobStep(this.#ends.remote, signal, job, (remote) => remote.prepare(job, file, request, stage)),
+      network: (prepared) =>
+        jobStep(this.#network.remote, signal, job, async (remote) => {
+          const { width, height } = prepared.image;
+          const cut = await remote.cutPrepared(job, Comlink.transfer(prepared, preparedBuffers(prepared)), request, stage);
+          this.onEngine?.(cut.engine);
+          return { ...cut, width, height, timings: { ...prepared.timings, ...cut.timings } };
+        }),
+      finish: (cut) =>
+        jobStep(this.#ends.remote, signal, job, async (remote) => {
+          const encoded = await remote.encode(job, Comlink.transfer(cut.cutout, [cut.cutout.data.buffer]), request, stage);
+          const { alpha, width, height, modelId, engine } = cut;
+          return { file: encoded.file, alpha, width, height, modelId, timings: { ...cut.timings, ...encoded.timings }, engine };
+        }),
     });
   }
 
@@ -96,6 +106,6 @@ export class CutoutBridge {
    * buffer is transferred: pass a copy if it is still needed.
    */
   export(signal: AbortSignal | undefined, file: Blob, alpha: Uint8Array, width: number, height: number, request: ExportRequest): Promise<Blob> {
-    return this.#exporter.run(signal, (remote) => remote.exportCutout(file, Comlink.transfer(alpha, [alpha.buffer]), width, height, request));
+    return this.#exports.run(signal, () => this.#exporter.remote.exportCutout(file, Comlink.transfer(alpha, [alpha.buffer]), width, height, request));
   }
 }

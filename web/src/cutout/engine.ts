@@ -1,6 +1,9 @@
 /**
- * The engine as the browser worker runs it: decode -> cutPixels -> encode for each photo,
- * with the model sessions of ./sessions.ts, cancellation by job id, and exports. The worker
+ * The engine as the browser worker runs it, in three steps a photo goes through in turn:
+ * `prepare` (decode -> preprocess), `cutPrepared` (infer -> refine -> compose, with the
+ * model sessions of ./sessions.ts) and `encode`. The bridge (./bridge.ts) runs the first
+ * and last in one worker and the middle one in another, so a batch's next photo is decoded
+ * while this one's network runs. Cancellation by job id at every step; exports. The worker
  * (./worker.ts) only exposes it over comlink.
  */
 import { decodeInBrowser, DEFAULT_MAX_PIXELS } from './decode.ts';
@@ -8,11 +11,12 @@ import type { OutputFormat } from '../../../common/output-format.ts';
 import { encodeInBrowser } from './encode.ts';
 import { abortError } from './errors.ts';
 import { exportInBrowser, type ExportRequest } from './export.ts';
-import type { AlphaMatte } from './image.ts';
+import type { AlphaMatte, RgbaImage } from './image.ts';
 import { runModel } from './infer.ts';
 import { modelInfo, type DownloadProgress } from './model.ts';
-import { cutPixels, timed, type CutoutOptions, type Stage, type StageTimings } from './pipeline.ts';
-import type { ModelInput } from './preprocess.ts';
+import { cutInput, timed, type CutoutOptions, type Hooks, type Stage, type StageTimings } from './pipeline.ts';
+import type { PreparedPhoto } from './prepared.ts';
+import { preprocess, type ModelInput } from './preprocess.ts';
 import { engineInfo, ModelSessions, type EngineInfo } from './sessions.ts';
 
 export type { EngineInfo } from './sessions.ts';
@@ -37,6 +41,21 @@ export interface CutResult {
   engine: EngineInfo;
 }
 
+/** A photo cut out but not yet encoded: the matte, the composed pixels (in the photo's own buffer) and what ran. */
+export interface CutPixels {
+  alpha: Uint8Array;
+  cutout: RgbaImage;
+  modelId: string;
+  timings: StageTimings;
+  engine: EngineInfo;
+}
+
+/** An encoded cutout and the encode stage's time. */
+export interface Encoded {
+  file: Blob;
+  timings: StageTimings;
+}
+
 /** The browser engine: one per worker. */
 export class BrowserEngine {
   /** The cuts in progress: their cancel switch, and a promise settled when each leaves the engine. */
@@ -54,13 +73,22 @@ export class BrowserEngine {
     return engineInfo(await this.#sessions.runtime(), opened);
   }
 
-  /** Cuts one photo out. Stage names are reported as they start; `cancel(jobId)` stops it. */
-  async cut(jobId: number, file: Blob, request: CutRequest = {}, onStage?: (stage: Stage) => void): Promise<CutResult> {
-    const controller = new AbortController();
-    let finished!: () => void;
-    this.#running.set(jobId, { controller, done: new Promise<void>((r) => (finished = r)) });
-    const hooks = { signal: controller.signal, onStage };
-    try {
+  /** Decode and preprocess stages: the photo and the network's input. `cancel(jobId)` stops it between stages. */
+  prepare(jobId: number, file: Blob, request: CutRequest = {}, onStage?: (stage: Stage) => void): Promise<PreparedPhoto> {
+    return this.#track(jobId, onStage, async (hooks) => {
+      const timings: StageTimings = {};
+      const image = await timed('decode', timings, hooks, () => decodeInBrowser(file, request.maxPixels ?? DEFAULT_MAX_PIXELS, request.canvasMaxPixels));
+      const input = await timed('preprocess', timings, hooks, () => preprocess(image, modelInfo(request.modelId)));
+      return { image, input, timings };
+    });
+  }
+
+  /**
+   * Infer, refine and compose stages on a prepared photo, with the model's session (opened
+   * here when it is not). The cutout is composed into the photo's own buffer.
+   */
+  cutPrepared(jobId: number, prepared: PreparedPhoto, request: CutRequest = {}, onStage?: (stage: Stage) => void): Promise<CutPixels> {
+    return this.#track(jobId, onStage, async (hooks) => {
       const model = modelInfo(request.modelId);
       const runtime = await this.#sessions.runtime();
       const { ort } = runtime;
@@ -69,27 +97,34 @@ export class BrowserEngine {
         try {
           return await runModel(ort, opened.session, input, model);
         } catch (err) {
-          if (opened.backend !== 'webgpu' || controller.signal.aborted) throw err;
+          if (opened.backend !== 'webgpu' || hooks.signal.aborted) throw err;
           opened = await this.#sessions.reopenOnWasm(model.id, opened, err);
           return runModel(ort, opened.session, input, model);
         }
       };
+      const result = await cutInput(prepared.image, prepared.input, model, infer, request, hooks, true);
+      return { alpha: result.alpha.data, cutout: result.cutout, modelId: model.id, timings: result.timings, engine: engineInfo(runtime, opened) };
+    });
+  }
+
+  /** Encode stage: the cutout as the requested format. */
+  encode(jobId: number, cutout: RgbaImage, request: CutRequest = {}, onStage?: (stage: Stage) => void): Promise<Encoded> {
+    return this.#track(jobId, onStage, async (hooks) => {
       const timings: StageTimings = {};
-      const image = await timed('decode', timings, hooks, () => decodeInBrowser(file, request.maxPixels ?? DEFAULT_MAX_PIXELS, request.canvasMaxPixels));
-      // The decoded photo is needed for nothing else: the cutout is composed into its buffer.
-      const result = await cutPixels(image, model, infer, request, hooks, true);
-      Object.assign(timings, result.timings);
-      const out = await timed('encode', timings, hooks, () => encodeInBrowser(result.cutout, request.format ?? 'png', undefined, request.canvasMaxPixels));
+      const file = await timed('encode', timings, hooks, () => encodeInBrowser(cutout, request.format ?? 'png', undefined, request.canvasMaxPixels));
+      return { file, timings };
+    });
+  }
+
+  /** Runs one step of a job with its cancel switch registered, and rejects if it was cancelled meanwhile. */
+  async #track<T>(jobId: number, onStage: ((stage: Stage) => void) | undefined, step: (hooks: Hooks & { signal: AbortSignal }) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    let finished!: () => void;
+    this.#running.set(jobId, { controller, done: new Promise<void>((r) => (finished = r)) });
+    try {
+      const result = await step({ signal: controller.signal, onStage });
       if (controller.signal.aborted) throw abortError();
-      return {
-        file: out,
-        alpha: result.alpha.data,
-        width: image.width,
-        height: image.height,
-        modelId: model.id,
-        timings,
-        engine: engineInfo(runtime, opened),
-      };
+      return result;
     } finally {
       this.#running.delete(jobId);
       finished();

@@ -62,6 +62,25 @@ export async function cutPixels(
 ): Promise<MatteResult> {
   const timings: StageTimings = {};
   const input = await timed('preprocess', timings, hooks, () => preprocess(image, model));
+  const result = await cutInput(image, input, model, infer, options, hooks, consumeImage);
+  return { ...result, timings: { ...timings, ...result.timings } };
+}
+
+/**
+ * The stages after preprocess (infer -> refine -> compose), for a photo and the input
+ * preprocess made of it: the browser engine preprocesses the next photo in another
+ * worker while this one's network runs. `consumeImage` as in cutPixels.
+ */
+export async function cutInput(
+  image: RgbaImage,
+  input: ModelInput,
+  model: ModelInfo,
+  infer: InferFn,
+  options: CutoutOptions = {},
+  hooks: Hooks = {},
+  consumeImage = false,
+): Promise<MatteResult> {
+  const timings: StageTimings = {};
   const map = await timed('infer', timings, hooks, () => infer(input));
   const refine = options.refine ?? true;
   const alpha = await timed('refine', timings, hooks, () => {
