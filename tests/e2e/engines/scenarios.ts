@@ -52,7 +52,23 @@ async function waitFor<A, R>(driver: EngineDriver, what: string, fn: (arg: A) =>
     if (last) return last as NonNullable<R>;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+  const page = await driver.evaluate(describePage, null).catch((err: unknown) => `(the page did not answer: ${String(err)})`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)}); the page then: ${page}`);
+}
+
+/** What a person would see of the engine and the photos, for a failure message. */
+function describePage(): string {
+  const text = (el: Element | null | undefined) => el?.textContent?.replace(/\s+/g, ' ').trim().slice(0, 300) ?? '';
+  const engine = document.querySelector('section[aria-label="Engine"]');
+  const cards = [...document.querySelectorAll('li[aria-label][data-state]')].map((li) => `${li.getAttribute('aria-label')}: ${li.getAttribute('data-state')} (${text(li.querySelector('[role="status"]'))})`);
+  const errors = [...document.querySelectorAll('.error, [role="alert"]')].map(text).filter(Boolean);
+  return JSON.stringify({
+    url: location.href,
+    engine: engine ? { backend: engine.getAttribute('data-backend'), threads: engine.getAttribute('data-threads'), text: text(engine) } : null,
+    cards,
+    errors,
+    progress: text(document.querySelector('label[for="model-progress"]')),
+  });
 }
 
 /** Waits until a photo's card is in `state` ('done', 'failed'...), or failed; resolves with its status text. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseBackend } from '../../../web/src/cutout/infer.ts';
-import { fastestThreadCount, threadCandidates } from '../../../web/src/cutout/threads.ts';
+import { fastestThreadCount, probeSchedule, quickestRounds, threadCandidates } from '../../../web/src/cutout/threads.ts';
 
 describe('the WASM thread count', () => {
   it('is one wherever SharedArrayBuffer is missing, however isolated the page and however many cores it reports (WebKit by default)', () => {
@@ -40,5 +40,21 @@ describe('the WASM thread count', () => {
     // Each round's fixed cost (here 25 ms) makes 4 threads on 2 cores look 20% better than 2: still 2.
     expect(fastestThreadCount([{ threads: 1, ms: 65 }, { threads: 2, ms: 65 }, { threads: 4, ms: 105 }])).toBe(2);
     expect(fastestThreadCount([])).toBe(1);
+  });
+
+  it('times every count in each of three passes, alternately up and down, so load that fades during the probe weighs on every count', () => {
+    expect(probeSchedule([1, 2, 4])).toEqual([1, 2, 4, 4, 2, 1, 1, 2, 4]);
+    expect(probeSchedule([1, 2], 2)).toEqual([1, 2, 2, 1]);
+  });
+
+  it("keeps each count's quickest round: a round slowed by the page loading beside it does not decide", () => {
+    // The first pass ran while the model arrived: 2 threads looked slow then, and alone would make 4 win.
+    const rounds = [
+      { threads: 1, ms: 90 }, { threads: 2, ms: 120 }, { threads: 4, ms: 84 },
+      { threads: 4, ms: 82 }, { threads: 2, ms: 41 }, { threads: 1, ms: 40 },
+    ];
+    expect(fastestThreadCount(rounds.slice(0, 3))).toBe(4);
+    expect(quickestRounds(rounds)).toEqual([{ threads: 1, ms: 40 }, { threads: 2, ms: 41 }, { threads: 4, ms: 82 }]);
+    expect(fastestThreadCount(quickestRounds(rounds))).toBe(2);
   });
 });

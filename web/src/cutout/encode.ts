@@ -9,6 +9,7 @@ import { CANVAS_MAX_PIXELS } from './canvas-limit.ts';
 import { ImageTooLargeError } from './errors.ts';
 import type { RgbaImage } from './image.ts';
 import { encodePng } from './png.ts';
+import { withinTime } from './time-limit.ts';
 
 /** Who encodes a format here: the browser's canvas, or a WASM encoder shipped with the app. */
 export type Encoder = 'browser' | 'wasm';
@@ -35,7 +36,7 @@ function canvasEncodes(format: OutputFormat): Promise<boolean> {
       try {
         const canvas = new OffscreenCanvas(1, 1);
         canvas.getContext('2d');
-        return (await canvas.convertToBlob({ type: MIME[format] })).type === MIME[format];
+        return (await withinTime(canvas.convertToBlob({ type: MIME[format] }), 5_000, 'asking the canvas')).type === MIME[format];
       } catch {
         return false;
       }

@@ -19,6 +19,7 @@ import { chooseBackend, configureOrt, createSession, threadsInUse, type Backend,
 import { fetchModel, modelInfo, type DownloadProgress } from './model.ts';
 import { hasFloat16Weights, hasInt8Weights } from './model-precision.ts';
 import { deviceThreads } from './threads.ts';
+import { withinTime } from './time-limit.ts';
 import { warmUpRuntime } from './warm-up.ts';
 
 /** What the engine runs on. */
@@ -49,7 +50,7 @@ async function webgpuAdapter(): Promise<{ unavailable?: string; shaderF16: boole
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ features: ReadonlySet<string> } | null> } }).gpu;
   if (!gpu) return { unavailable: 'this browser has no WebGPU', shaderF16: false };
   try {
-    const adapter = await gpu.requestAdapter();
+    const adapter = await withinTime(gpu.requestAdapter(), 10_000, 'the WebGPU adapter request');
     if (!adapter) return { unavailable: 'no WebGPU adapter', shaderF16: false };
     return { shaderF16: adapter.features.has('shader-f16') };
   } catch (err) {

@@ -3,11 +3,12 @@
  * `navigator.hardwareConcurrency` is a privacy bucket in WebKit (4 on any machine with
  * fewer than 8 cores), and oversubscribed threads make onnxruntime slower, not faster
  * (4 threads on 2 cores took 1.6x the single-threaded time in WebKit). So a short probe
- * times busy workers, 1, 2, 4… at once, and the smallest count that reaches the best
+ * times busy workers, 1, 2, 4… at once, in interleaved rounds, and the smallest count that reaches the best
  * throughput wins. The answer is kept in IndexedDB, per device and browser, and measured
  * again when hardwareConcurrency changes.
  */
 import { createStore, get, set } from 'idb-keyval';
+import { withinTime } from './time-limit.ts';
 
 /** One probe round: `threads` busy workers at once took `ms` for a fixed amount of work each. */
 export interface ProbeRound {
@@ -58,8 +59,26 @@ async function round(workers: Worker[], count: number, work: number): Promise<nu
 }
 
 /**
- * Times busy workers at each candidate count (best of two tries each) and returns the
- * rounds. About 40 ms of work per round: a few hundred milliseconds in all.
+ * The order of the probe's rounds: every count once per pass, alternately up and down, so
+ * that load that fades while the probe runs (the page still loading, the model arriving)
+ * weighs on every count alike instead of on the first ones only.
+ */
+export function probeSchedule(candidates: readonly number[], passes = 3): number[] {
+  const schedule: number[] = [];
+  for (let pass = 0; pass < passes; pass++) schedule.push(...(pass % 2 ? [...candidates].reverse() : candidates));
+  return schedule;
+}
+
+/** Each count's quickest round: the one least disturbed by anything else running. */
+export function quickestRounds(rounds: readonly ProbeRound[]): ProbeRound[] {
+  const best = new Map<number, number>();
+  for (const r of rounds) best.set(r.threads, Math.min(best.get(r.threads) ?? Infinity, r.ms));
+  return [...best].sort(([a], [b]) => a - b).map(([threads, ms]) => ({ threads, ms }));
+}
+
+/**
+ * Times busy workers at each candidate count (the quickest of three interleaved rounds
+ * each) and returns the rounds. About 40 ms of work per round: under a second in all.
  */
 export async function probeThreads(hardwareConcurrency: number): Promise<ProbeRound[]> {
   const candidates = threadCandidates(hardwareConcurrency);
@@ -75,11 +94,8 @@ export async function probeThreads(hardwareConcurrency: number): Promise<ProbeRo
     const ms = await round(workers, 1, work);
     work = Math.max(1 << 16, Math.round((work * 40) / Math.max(ms, 1)));
     const rounds: ProbeRound[] = [];
-    for (const threads of candidates) {
-      const tries = [await round(workers, threads, work), await round(workers, threads, work)];
-      rounds.push({ threads, ms: Math.min(...tries) });
-    }
-    return rounds;
+    for (const threads of probeSchedule(candidates)) rounds.push({ threads, ms: await round(workers, threads, work) });
+    return quickestRounds(rounds);
   } finally {
     for (const w of workers) w.terminate();
     URL.revokeObjectURL(url);
@@ -94,6 +110,9 @@ interface Remembered {
 }
 
 const KEY = 'wasm-threads';
+/** How long the probe and its storage may take before the engine goes on without them. */
+const PROBE_MS = 15_000;
+const STORAGE_MS = 5_000;
 
 /**
  * The thread count for onnxruntime-web on this device: 1 without SharedArrayBuffer (no
@@ -104,13 +123,19 @@ export async function deviceThreads(hasSharedArrayBuffer: boolean, hardwareConcu
   let store: ReturnType<typeof createStore> | undefined;
   try {
     store = createStore('clearcut-device', 'settings');
-    const kept = await get<Remembered>(KEY, store);
+    // Storage that never answers (it happens in some private modes) must not hold the engine up.
+    const kept = await withinTime(get<Remembered>(KEY, store), STORAGE_MS, 'reading the thread count');
     if (kept && kept.hardwareConcurrency === hardwareConcurrency && kept.threads >= 1) return kept.threads;
   } catch {
     store = undefined; // no IndexedDB (a private window, say): probe every time
   }
-  const rounds = await probeThreads(hardwareConcurrency);
+  let rounds: ProbeRound[];
+  try {
+    rounds = await withinTime(probeThreads(hardwareConcurrency), PROBE_MS, 'the thread probe');
+  } catch {
+    return 1; // a probe that fails or stalls says nothing: one thread is always safe
+  }
   const threads = fastestThreadCount(rounds);
-  if (store) await set(KEY, { hardwareConcurrency, threads, rounds } satisfies Remembered, store).catch(() => {});
+  if (store) await withinTime(set(KEY, { hardwareConcurrency, threads, rounds } satisfies Remembered, store), STORAGE_MS, 'keeping the thread count').catch(() => {});
   return threads;
 }
