@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const photos = listPhotos(opts.dir);
+  const photos = listPhotos(opts.dir).slice(0, opts.maxPhotos);
   const tmp = mkdtempSync(join(tmpdir(), 'clearcut-bench-'));
   const started = new Date();
   const load = { start: loadavg().map((l) => Math.round(l * 100) / 100), end: [] as number[] };
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     if (opts.node) {
       for (const model of opts.models) {
         log(`node ${model}: starting a fresh process`);
-        runs.push(await runNodeModel({ model, runs: opts.runs, sets }));
+        runs.push(await runNodeModel({ model, runs: opts.runs, sets, timed: opts.timed }));
       }
     }
 
@@ -83,10 +83,10 @@ async function main(): Promise<void> {
           // Old and new one after the other for each model, so a change in the machine's load hits both alike.
           if (oldServer) {
             log(`chromium (old) ${model}: starting a fresh browser on ${oldServer.url}`);
-            runs.push(await runChromiumModel(oldServer.url, model, opts.runs, sets, { variant: 'old', batch: opts.batch }));
+            runs.push(await runChromiumModel(oldServer.url, model, opts.runs, sets, { variant: 'old', batch: opts.batch, timed: opts.timed }));
           }
           log(`chromium ${model}: starting a fresh browser on ${server.url}`);
-          runs.push(await runChromiumModel(server.url, model, opts.runs, sets, { batch: opts.batch }));
+          runs.push(await runChromiumModel(server.url, model, opts.runs, sets, { batch: opts.batch, timed: opts.timed }));
         }
         if (opts.firstPhoto) {
           if (oldServer) firstPhoto.push({ ...(await runFirstPhoto(oldServer.url, 'wasm', photos[0], opts.firstPhoto)), variant: 'old' });

@@ -97,7 +97,7 @@ async function measurePageMemory(page: Page): Promise<{ worker: number; page: nu
 }
 
 /** Every photo set through one fresh browser on `baseUrl` with `model`; memory figures around the large photo. */
-export async function runChromiumModel(baseUrl: string, model: string, runs: number, sets: PhotoSet[], options: { variant?: string; batch?: boolean } = {}): Promise<ModelRun> {
+export async function runChromiumModel(baseUrl: string, model: string, runs: number, sets: PhotoSet[], options: { variant?: string; batch?: boolean; timed?: PhotoSet['name'][] } = {}): Promise<ModelRun> {
   const tag = `chromium${options.variant ? ` (${options.variant})` : ''} ${model}`;
   // Without this switch the measurement waits for the next garbage collection (up to a minute).
   const chromium = await launchChromium({ args: ['--enable-blink-features=ForceEagerMeasureMemory'] });
@@ -140,6 +140,7 @@ export async function runChromiumModel(baseUrl: string, model: string, runs: num
     if (run.backend !== 'wasm') log(`${tag}: WARNING: the page ran on ${run.backend}, not wasm`);
 
     for (const set of sets) {
+      if (options.timed && !options.timed.includes(set.name)) continue;
       const large = set.name === 'large';
       let sampler: RssSampler | undefined;
       let renderers: number[] = [];

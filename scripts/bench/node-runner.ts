@@ -15,6 +15,8 @@ export interface ChildRequest {
   model: string;
   runs: number;
   sets: PhotoSet[];
+  /** Which sets are timed (the first photo of 'photos' is the warm-up either way); all when left out. */
+  timed?: PhotoSet['name'][];
 }
 
 /**
@@ -77,6 +79,7 @@ export async function measureNodeModel(request: ChildRequest): Promise<ModelRun>
   await cutOne(photos.files[0]);
 
   for (const set of request.sets) {
+    if (request.timed && !request.timed.includes(set.name)) continue;
     const large = set.name === 'large';
     let rss: ReturnType<typeof startRssThread> | undefined;
     if (large) {

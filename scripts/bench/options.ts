@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { manifest } from '../../web/src/cutout/model.ts';
 import { sharedTestdata } from '../lib/paths.ts';
+import type { PhotoSet } from './samples.ts';
 
 export const USAGE = `Usage: npm run bench -- [options]
   --model ID       only this model (repeat for several); default: every model in models/manifest.json
@@ -17,6 +18,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --old-dist DIR   also run Chromium on this build (an older commit's), interleaved model by model, for old vs new in one run
   --old-models DIR the models the old build is served with (default: models/)
   --no-batch       skip the batch pass (every photo chosen at once) in Chromium
+  --no-photos      skip the one-at-a-time pass over the folder's photos (the warm-up and the batch still use them)
+  --no-large       skip the large photo
+  --max-photos N   only the folder's first N photos (sorted by name), to fit a run into a time slot
   --no-node        skip Node
   --no-browser     skip Chromium (and the first-photo table)`;
 
@@ -33,6 +37,9 @@ export interface Options {
   oldDist?: string;
   oldModels?: string;
   batch: boolean;
+  /** Which sets are timed one photo at a time. */
+  timed: PhotoSet['name'][];
+  maxPhotos?: number;
   defaultBundle: boolean;
   node: boolean;
   browser: boolean;
@@ -54,6 +61,9 @@ export function parseOptions(argv: string[]): Options | 'help' {
       'old-dist': { type: 'string' },
       'old-models': { type: 'string' },
       'no-batch': { type: 'boolean' },
+      'no-photos': { type: 'boolean' },
+      'no-large': { type: 'boolean' },
+      'max-photos': { type: 'string' },
       'no-default-bundle': { type: 'boolean' },
       'no-node': { type: 'boolean' },
       'no-browser': { type: 'boolean' },
@@ -80,11 +90,14 @@ export function parseOptions(argv: string[]): Options | 'help' {
     oldDist: values['old-dist'] && resolve(values['old-dist']),
     oldModels: values['old-models'] && resolve(values['old-models']),
     batch: !values['no-batch'],
+    timed: [...(values['no-photos'] ? [] : (['photos'] as const)), ...(values['no-large'] ? [] : (['large'] as const))],
+    maxPhotos: values['max-photos'] === undefined ? undefined : Number(values['max-photos']),
     defaultBundle: !values['no-default-bundle'],
     node: !values['no-node'],
     browser: !values['no-browser'],
   };
   if (!Number.isInteger(opts.firstPhoto) || opts.firstPhoto < 0) throw new Error('--first-photo must be a whole number');
+  if (opts.maxPhotos !== undefined && !(Number.isInteger(opts.maxPhotos) && opts.maxPhotos >= 1)) throw new Error('--max-photos must be a positive integer');
   if (!opts.node && !opts.browser) throw new Error('--no-node and --no-browser together leave nothing to measure');
   return opts;
 }

@@ -25,7 +25,9 @@ export interface BenchRun {
 }
 
 /** The run's tables as text, and every figure as one JSON object. */
-export function report({ opts, photos, large, sets, runs, firstPhoto, started, load, git }: BenchRun): { text: string; json: object } {
+export function report({ opts, photos, large, sets: allSets, runs, firstPhoto, started, load, git }: BenchRun): { text: string; json: object } {
+  // Only the sets this run timed one photo at a time (--no-photos, --no-large leave rows of nothing out).
+  const sets = allSets.filter((set) => opts.timed.includes(set.name));
   const envLabel = (r: { env: string; variant?: string }) => (r.variant ? `${r.env} (${r.variant})` : r.env);
   const results = runs.flatMap((r) =>
     sets.map((set) => ({

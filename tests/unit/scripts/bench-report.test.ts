@@ -33,10 +33,9 @@ const first = (variant: string | undefined): FirstPhotoRun => ({
   samples: [{ total: 9000, ort: 100, fetch: 2000, session: 800, infer: 3000, stages: 3400, wasm: [] }],
   failures: [],
 });
-const opts = parseOptions(['--no-node']) as Options;
-const bench = () =>
+const bench = (args: string[] = []) =>
   report({
-    opts,
+    opts: parseOptions(['--no-node', ...args]) as Options,
     photos: sets[0].files,
     large: { source: 'a.jpg', width: 6000, height: 4000, megapixels: 24, file: '/tmp/large.jpg' },
     sets,
@@ -69,5 +68,18 @@ describe('bench report, Chromium', () => {
     const rows = (json as { firstPhoto: { build: string; budgetMs: number; steadyMs: number }[] }).firstPhoto;
     expect(rows.find((r) => r.build === 'wasm')).toMatchObject({ steadyMs: 3200, budgetMs: 2000 + 2 * 3200 });
     expect(rows.find((r) => r.build === 'wasm (old)')).toMatchObject({ steadyMs: 4400, budgetMs: 2000 + 2 * 4400 });
+  });
+});
+
+describe('bench options', () => {
+  it('times both sets one photo at a time unless told to skip one, and can keep only the first photos to fit a time slot', () => {
+    expect((parseOptions([]) as Options).timed).toEqual(['photos', 'large']);
+    expect(parseOptions(['--no-photos', '--no-large', '--max-photos', '3'])).toMatchObject({ timed: [], maxPhotos: 3, batch: true });
+    expect(() => parseOptions(['--max-photos', '0'])).toThrow(/--max-photos/);
+  });
+
+  it('leaves a skipped set out of the report instead of printing rows of nothing', () => {
+    const rows = (bench(['--no-large']).json as { pageClock: { set: string }[] }).pageClock;
+    expect(rows.map((r) => r.set)).toEqual(['photos', 'photos']);
   });
 });
