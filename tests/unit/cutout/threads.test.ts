@@ -39,6 +39,11 @@ describe('the WASM thread count', () => {
     expect(fastestThreadCount([{ threads: 1, ms: 40 }, { threads: 2, ms: 42 }, { threads: 4, ms: 75 }])).toBe(2);
     // Each round's fixed cost (here 25 ms) makes 4 threads on 2 cores look 20% better than 2: still 2.
     expect(fastestThreadCount([{ threads: 1, ms: 65 }, { threads: 2, ms: 65 }, { threads: 4, ms: 105 }])).toBe(2);
+    // Two cores shared fairly with four other busy threads: each count's round takes (4 + count) / 2 units,
+    // so 4 workers do 1.5 times the work of 2; still 2.
+    expect(fastestThreadCount([{ threads: 1, ms: 100 }, { threads: 2, ms: 120 }, { threads: 4, ms: 160 }])).toBe(2);
+    // Four real cores with some overhead at 4: still 4.
+    expect(fastestThreadCount([{ threads: 1, ms: 40 }, { threads: 2, ms: 41 }, { threads: 4, ms: 46 }])).toBe(4);
     expect(fastestThreadCount([])).toBe(1);
   });
 
