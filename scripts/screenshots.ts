@@ -1,9 +1,11 @@
 /**
- * Screenshots of the real app for the README: the built PWA served by the real server,
- * driven in Chromium with the public-domain fixture photos. Writes docs/screenshot-*.png
- * and the manifest's two screenshots in web/public/screenshots/.
+ * Screenshots of the real app for the README, at a desktop's 1280×800 and a phone's
+ * 390×844: the built PWA served by the real server, driven in Chromium with the
+ * public-domain fixture photos (the Fast level, so they take less time). Writes
+ * docs/screenshots/{desktop,phone}-{home,results,settings,editor}.png, and the manifest's
+ * two screenshots in web/public/screenshots/ (vite.config.ts reads their sizes).
  *
- *   npm run build && tsx scripts/screenshots.ts
+ *   npm run build && npm run screenshots
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,40 +13,49 @@ import { launchChromium } from './lib/chromium.ts';
 import { fixturesDir, rootDir } from './lib/paths.ts';
 import { startServer } from './lib/server-process.ts';
 
-const out = join(rootDir, 'docs');
+const out = join(rootDir, 'docs', 'screenshots');
 mkdirSync(out, { recursive: true });
+
+const SIZES = [
+  { name: 'desktop', viewport: { width: 1280, height: 800 }, phone: false },
+  { name: 'phone', viewport: { width: 390, height: 844 }, phone: true },
+] as const;
 
 const server = await startServer();
 const chromium = await launchChromium();
 try {
-  const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  await page.goto(server.url);
-  // Fast model: two cutouts, and the screenshots don't depend on which model ran.
-  await page.getByRole('radio', { name: /^Fast/ }).check().catch(() => {});
-  await page.getByLabel('Choose photos').setInputFiles(['astronaut.jpg', 'coffee.jpg', 'chelsea.png'].map((f) => join(fixturesDir, f)));
-  await page.locator('li.card[data-state="done"]').nth(2).waitFor({ timeout: 600_000 });
-  await page.screenshot({ path: join(out, 'screenshot-batch.png'), fullPage: false });
-  console.log('docs/screenshot-batch.png');
+  for (const { name, viewport, phone } of SIZES) {
+    const context = await chromium.browser.newContext({ viewport, deviceScaleFactor: 1, isMobile: phone, hasTouch: phone });
+    const page = await context.newPage();
+    const shot = async (what: string) => {
+      await page.screenshot({ path: join(out, `${name}-${what}.png`) });
+      console.log(`docs/screenshots/${name}-${what}.png`);
+    };
+    await page.goto(`${server.url}/?model=isnet-quint8-640`);
+    await page.locator('#photo-input').waitFor({ state: 'attached' });
+    await shot('home');
 
-  await page.getByRole('button', { name: /^Edit astronaut/ }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.waitFor();
-  await page.waitForTimeout(1500);
-  await page.screenshot({ path: join(out, 'screenshot-editor.png') });
-  console.log('docs/screenshot-editor.png');
+    await page.locator('#photo-input').setInputFiles(['astronaut.jpg', 'coffee.jpg', 'chelsea.png'].map((f) => join(fixturesDir, f)));
+    await page.locator('li.card[data-state="done"]').nth(2).waitFor({ timeout: 600_000 });
+    await page.waitForTimeout(500);
+    await shot('results');
 
-  const phone = await chromium.browser.newContext({ viewport: { width: 390, height: 780 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
-  const small = await phone.newPage();
-  await small.goto(server.url);
-  await small.screenshot({ path: join(out, 'screenshot-phone.png') });
-  console.log('docs/screenshot-phone.png');
+    await page.getByRole('button', { name: /^Settings/ }).click();
+    await page.getByRole('dialog', { name: 'Settings' }).waitFor();
+    await shot('settings');
+    await page.keyboard.press('Escape');
 
-  // The same two for the manifest's install dialog (vite.config.ts reads their sizes).
+    await page.getByRole('button', { name: 'Edit astronaut.jpg' }).click();
+    await page.locator('[role=application][data-ready=true]').waitFor({ timeout: 60_000 });
+    await page.locator('dialog.editor a[download]').waitFor({ timeout: 60_000 });
+    await shot('editor');
+    await context.close();
+  }
+
   const manifestShots = join(rootDir, 'web', 'public', 'screenshots');
   mkdirSync(manifestShots, { recursive: true });
-  copyFileSync(join(out, 'screenshot-batch.png'), join(manifestShots, 'wide.png'));
-  copyFileSync(join(out, 'screenshot-phone.png'), join(manifestShots, 'narrow.png'));
+  copyFileSync(join(out, 'desktop-results.png'), join(manifestShots, 'wide.png'));
+  copyFileSync(join(out, 'phone-results.png'), join(manifestShots, 'narrow.png'));
   console.log('web/public/screenshots/wide.png, narrow.png');
 } finally {
   await chromium.close();

@@ -47,7 +47,7 @@ export interface CardResult {
 export async function cutFilesOnPage(page: Page, files: string[]): Promise<CardResult[]> {
   const cards = page.locator('li.card');
   const first = await cards.count();
-  await page.getByLabel('Choose photos').setInputFiles(files);
+  await page.locator('#photo-input').setInputFiles(files);
   await page.waitForFunction(
     ([from, n]) => {
       const all = [...document.querySelectorAll('li.card')].slice(from, from + n);
@@ -112,7 +112,7 @@ export async function runChromiumModel(baseUrl: string, model: string, runs: num
     page.on('pageerror', (err) => log(`${tag}: page error: ${err.message}`));
     await page.goto(`${baseUrl}/?model=${encodeURIComponent(model)}`);
     if (!(await page.evaluate(() => self.crossOriginIsolated))) throw new Error('the page is not cross-origin isolated: WASM would run on one thread');
-    const engine = page.getByRole('region', { name: 'Engine' });
+    const engine = page.locator('section[aria-label="Engine"]');
     for (let waited = 0; !(await engine.getAttribute('data-backend')); waited += 100) {
       if (waited > 120_000) throw new Error('the page never reported its backend');
       await sleep(100);

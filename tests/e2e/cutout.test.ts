@@ -39,7 +39,7 @@ describe('the first page in Chromium', () => {
     const link = page.getByRole('link', { name: /^Download/ });
     await link.waitFor({ timeout: 240_000 });
 
-    const engine = page.getByRole('region', { name: 'Engine' });
+    const engine = page.locator('section[aria-label="Engine"]');
     expect(await engine.getAttribute('data-backend')).toBe('wasm');
     // As many threads as the device really runs at once (threads.ts measures it), never more than its cores.
     const threads = Number(await engine.getAttribute('data-threads'));

@@ -53,6 +53,19 @@ function cacheContents(page: Page): Promise<Record<string, string[]>> {
   });
 }
 
+/** Opens Settings (the quality levels and "About this device"), runs `inside`, and closes it again. */
+async function inSettings<T>(page: Page, inside: (settings: ReturnType<Page['getByRole']>) => Promise<T>): Promise<T> {
+  await page.getByRole('button', { name: /^Settings/ }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await settings.waitFor();
+  try {
+    return await inside(settings);
+  } finally {
+    await settings.getByRole('button', { name: 'Close' }).click();
+    await settings.waitFor({ state: 'hidden' });
+  }
+}
+
 /** Chooses a photo and waits for its cutout's download link. */
 async function cutOut(page: Page, photo: keyof typeof PHOTOS): Promise<void> {
   await page.getByLabel('Choose photos').setInputFiles(join(fixturesDir, PHOTOS[photo].file));
@@ -154,7 +167,11 @@ describe('offline and installable, in Chromium', () => {
     const quality = page.locator(`li[data-model="${DEFAULT.id}"]`);
     const fast = page.locator(`li[data-model="${FAST.id}"]`);
     await expect.poll(() => quality.getAttribute('data-offline')).toBe('false');
-    expect(await page.getByRole('radio', { name: new RegExp(`^${DEFAULT.label}\\b`) }).isChecked()).toBe(true);
+    // The levels live in Settings, out of the main flow.
+    expect(await page.getByRole('radio', { name: new RegExp(`^${DEFAULT.label}\\b`) }).count()).toBe(0);
+    await inSettings(page, async (settings) => {
+      expect(await settings.getByRole('radio', { name: new RegExp(`^${DEFAULT.label}\\b`) }).isChecked()).toBe(true);
+    });
     expect(await quality.textContent()).toContain(formatBytes(DEFAULT.bytes));
     expect(await fast.textContent()).toContain(formatBytes(FAST.bytes));
 
@@ -191,10 +208,10 @@ describe('offline and installable, in Chromium', () => {
   });
 
   it('uses the chosen model: kept across reloads, downloaded once with a byte progress bar, then available offline too', async () => {
-    await page.getByRole('radio', { name: /Fast/ }).check();
+    await inSettings(page, (settings) => settings.getByRole('radio', { name: /Fast/ }).check());
     expect(await page.evaluate(() => localStorage.getItem('clearcut.model'))).toBe(FAST.id);
     await page.reload();
-    expect(await page.getByRole('radio', { name: /Fast/ }).isChecked()).toBe(true);
+    await inSettings(page, async (settings) => expect(await settings.getByRole('radio', { name: /Fast/ }).isChecked()).toBe(true));
 
     // A photo starts the fast model's download; the photo is cancelled at once, so no inference runs.
     const before = app.responses.length;
@@ -214,7 +231,7 @@ describe('offline and installable, in Chromium', () => {
     expect(await page.locator(`li[aria-label="${PHOTOS.rocket.file}"]`).getAttribute('data-state')).toBe('cancelled');
 
     // Back to the default for the offline run below.
-    await page.getByRole('radio', { name: new RegExp(`^${DEFAULT.label}\\b`) }).check();
+    await inSettings(page, (settings) => settings.getByRole('radio', { name: new RegExp(`^${DEFAULT.label}\\b`) }).check());
     expect(await page.evaluate(() => localStorage.getItem('clearcut.model'))).toBe(DEFAULT.id);
   });
 
@@ -228,8 +245,13 @@ describe('offline and installable, in Chromium', () => {
     expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
     await expect.poll(() => page.locator(`li[data-model="${DEFAULT.id}"]`).getAttribute('data-offline')).toBe('true');
 
+    // The page says it is offline, and that cutting out still works.
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'You are offline.' }).textContent())
+      .toMatch(/Cutting out, editing and standard-size downloads still work/);
     await cutOut(page, 'coffee');
-    const engine = page.getByRole('region', { name: 'Engine' });
+    // In Settings, "About this device" (closed, so not in the accessibility tree: read by its selector).
+    const engine = page.locator('section[aria-label="Engine"]');
     expect(await engine.getAttribute('data-backend')).toBe('wasm');
     // The worker too is still cross-origin isolated (it could not thread otherwise).
     expect(await engine.getAttribute('data-isolated')).toBe('true');
@@ -237,10 +259,12 @@ describe('offline and installable, in Chromium', () => {
 
   it('removes a cached model from the device when asked, and the list says so', async () => {
     const quality = page.locator(`li[data-model="${DEFAULT.id}"]`);
-    await quality.getByRole('button', { name: `Remove the ${DEFAULT.label.toLowerCase()} model from this device` }).click();
-    await expect.poll(() => quality.getAttribute('data-offline')).toBe('false');
-    expect(await quality.getByText('Available offline').count()).toBe(0);
-    expect(await quality.getByRole('button', { name: /Remove/ }).count()).toBe(0);
+    await inSettings(page, async () => {
+      await quality.getByRole('button', { name: `Remove the ${DEFAULT.label.toLowerCase()} model from this device` }).click();
+      await expect.poll(() => quality.getAttribute('data-offline')).toBe('false');
+      expect(await quality.getByText('Available offline').count()).toBe(0);
+      expect(await quality.getByRole('button', { name: /Remove/ }).count()).toBe(0);
+    });
     // Only the default model went; the fast one is still kept.
     expect((await cacheContents(page))['clearcut-models-v1']).toEqual([expect.stringMatching(new RegExp(`^/models/${escape(FAST.file)}\\?v=`))]);
     expect(await page.locator(`li[data-model="${FAST.id}"]`).getAttribute('data-offline')).toBe('true');

@@ -57,11 +57,11 @@ async function cutOut(browser: Browser, baseUrl: string, modelId: string): Promi
     const page = await context.newPage();
     await page.goto(`${baseUrl}/?model=${encodeURIComponent(modelId)}`);
     const started = Date.now();
-    await page.getByLabel('Choose photos').setInputFiles(join(fixturesDir, photo.file));
+    await page.locator('#photo-input').setInputFiles(join(fixturesDir, photo.file));
     const link = page.getByRole('link', { name: /^Download/ });
     await link.waitFor({ timeout: 540_000 });
     const seconds = (Date.now() - started) / 1000;
-    const backend = (await page.getByRole('region', { name: 'Engine' }).getAttribute('data-backend')) ?? '?';
+    const backend = (await page.locator('section[aria-label="Engine"]').getAttribute('data-backend')) ?? '?';
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     const file = join(dir, 'cutout.png');
     await download.saveAs(file);

@@ -27,6 +27,8 @@ export class EngineState {
   download = $state<DownloadProgress | undefined>();
   /** The chosen model is open in the worker. */
   ready = $state(false);
+  /** The chosen model is being downloaded or opened. */
+  loading = $state(false);
   error = $state<string | undefined>();
   /** Ids of the models kept in Cache Storage, in manifest order; undefined until first read. */
   cached = $state<string[] | undefined>();
@@ -43,6 +45,13 @@ export class EngineState {
     return modelInfo(this.modelId);
   }
 
+  /** What the chosen model is doing before it can cut: downloading, preparing (opening it, which takes seconds), or nothing. */
+  get phase(): 'downloading' | 'preparing' | undefined {
+    if (this.ready || !this.loading) return undefined;
+    const d = this.download;
+    return d && d.loaded < d.total ? 'downloading' : 'preparing';
+  }
+
   /** Picks the backend, and opens the chosen model now if it is already cached, so the first photo starts at once. */
   async warmUp(): Promise<void> {
     await this.refreshCached();
@@ -57,7 +66,10 @@ export class EngineState {
     if (!loading) {
       loading = (async () => {
         try {
-          if (this.modelId === id) this.error = undefined;
+          if (this.modelId === id) {
+            this.error = undefined;
+            this.loading = true;
+          }
           const info = await this.bridge.loadModel(undefined, id, (p) => {
             if (this.modelId === id) this.download = p;
           });
@@ -68,6 +80,7 @@ export class EngineState {
           this.#loading.delete(id);
           if (this.modelId === id) this.error = describeError(err);
         } finally {
+          if (this.modelId === id) this.loading = false;
           await this.refreshCached();
         }
       })();
@@ -86,6 +99,7 @@ export class EngineState {
     this.modelId = model.id;
     saveModelChoice(model.id, storage());
     this.ready = this.#opened.has(model.id);
+    this.loading = false;
     this.download = undefined;
     this.error = undefined;
     if (this.cached?.includes(model.id)) void this.load();

@@ -5,7 +5,7 @@
 import type { CutoutBridge, CutResult } from '../cutout/bridge.ts';
 import { isAbortError } from '../cutout/errors.ts';
 import type { Stage } from '../cutout/pipeline.ts';
-import { describeError } from './errors.ts';
+import { describeError, isRetryable } from './errors.ts';
 import { cutoutFileName } from '../../../common/naming.ts';
 import { jobProgress, summarize, type JobState } from './queue.ts';
 
@@ -20,6 +20,8 @@ export class Job {
   stage = $state<Stage | undefined>();
   stageStarted = 0;
   error = $state<string | undefined>();
+  /** A failure that trying again could mend (not a file that cannot be read, nor one too large). */
+  retryable = $state(true);
   result = $state.raw<CutResult | undefined>();
   resultUrl = $state<string | undefined>();
   controller = new AbortController();
@@ -65,13 +67,16 @@ export class JobList {
     this.#options = options;
   }
 
-  /** Adds photos to the queue; each starts as the engine frees up. */
-  add(files: Iterable<File>): void {
+  /** Adds photos to the queue (each starts as the engine frees up) and returns their jobs. */
+  add(files: Iterable<File>): Job[] {
+    const added: Job[] = [];
     for (const file of files) {
       const job = new Job(this.#nextId++, file);
       this.jobs.push(job);
+      added.push(job);
       void this.#run(job);
     }
+    return added;
   }
 
   /** 0..1 for one job. */
@@ -91,7 +96,10 @@ export class JobList {
     job.error = undefined;
     this.#tick(true);
     try {
-      const result = await this.#bridge.cut(job.controller.signal, job.file, { format: 'png', ...this.#options.request?.() }, (stage) => {
+      const signal = job.controller.signal;
+      const result = await this.#bridge.cut(signal, job.file, { format: 'png', ...this.#options.request?.() }, (stage) => {
+        // The worker may still report a stage of a cut cancelled a moment ago: it stays cancelled.
+        if (signal.aborted) return;
         job.state = 'cutting';
         job.stage = stage;
         job.stageStarted = performance.now();
@@ -107,6 +115,7 @@ export class JobList {
       if (isAbortError(err)) job.state = 'cancelled';
       else {
         job.error = describeError(err);
+        job.retryable = isRetryable(err);
         job.state = 'failed';
       }
     } finally {
@@ -135,7 +144,7 @@ export class JobList {
 
   /** Queues a failed or cancelled job again. */
   retry(job: Job): void {
-    if (job.state !== 'failed' && job.state !== 'cancelled') return;
+    if ((job.state !== 'failed' || !job.retryable) && job.state !== 'cancelled') return;
     job.controller = new AbortController();
     void this.#run(job);
   }

@@ -26,6 +26,10 @@ export class Workbench {
   });
   /** The finished job open in the editor. */
   editing = $state<Job | undefined>();
+  /** The job the person chose to see large; the first of the last photos added until they choose. */
+  selected = $state<Job | undefined>();
+  /** The job shown large at the top of the results: the chosen one while it is in the batch, else the first. */
+  readonly featured = $derived(this.selected && this.jobs.jobs.includes(this.selected) ? this.selected : this.jobs.jobs[0]);
   /** How far "Download all" is, while it zips. */
   zipping = $state<{ added: number; total: number } | undefined>();
   zipError = $state<string | undefined>();
@@ -36,7 +40,9 @@ export class Workbench {
   add(files: File[]): void {
     if (!files.length) return;
     void engine.load();
-    this.jobs.add(files);
+    const added = this.jobs.add(files);
+    // The first new photo comes into view large at once, whatever was shown before.
+    this.selected = added[0];
   }
 
   /** Zips every finished cutout and saves it as one file. */
