@@ -119,10 +119,10 @@ export function report({ opts, photos, large, sets: allSets, runs, firstPhoto, s
       ),
     );
   }
-  const batches = runs.filter((r) => r.batch).map((r) => ({ env: envLabel(r), model: r.model, ...r.batch! }));
+  const batches = runs.filter((r) => r.batch).map((r) => ({ env: envLabel(r), model: r.model, backend: r.backend, threads: r.threads, ...r.batch! }));
   if (batches.length) {
     out.push('', `Chromium batch: every photo of the folder chosen at once; ms from choosing them to the first and the last card done; steady = (last − first) / (n − 1) per photo.`);
-    out.push(table(['env', 'model', 'n', 'first', 'last', 'steady per photo'], batches.map((b) => [b.env, b.model, String(b.photos), fmtMs(b.firstDone), fmtMs(b.lastDone), fmtMs(b.perPhoto)]), 2));
+    out.push(table(['env', 'model', 'n', 'first', 'last', 'steady per photo', 'backend'], batches.map((b) => [b.env, b.model, String(b.photos), fmtMs(b.firstDone), fmtMs(b.lastDone), fmtMs(b.perPhoto), `${b.backend} x${b.threads}`]), 2));
   }
   const oldVsNew = runs
     .filter((r) => r.env === 'chromium' && !r.variant)

@@ -22,16 +22,15 @@ function crc32(parts: Uint8Array[]): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-/** One PNG chunk: length, type, data, CRC of type and data. */
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
+/** One PNG chunk as Blob parts: length, type, the data itself (not copied), CRC of type and data. */
+function chunk(type: string, data: Uint8Array): Uint8Array[] {
+  const head = new Uint8Array(8);
+  new DataView(head.buffer).setUint32(0, data.length);
   const typeBytes = new TextEncoder().encode(type);
-  out.set(typeBytes, 4);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32([typeBytes, data]));
-  return out;
+  head.set(typeBytes, 4);
+  const tail = new Uint8Array(4);
+  new DataView(tail.buffer).setUint32(0, crc32([typeBytes, data]));
+  return [head, data, tail];
 }
 
 function paeth(a: number, b: number, c: number): number {
@@ -42,20 +41,18 @@ function paeth(a: number, b: number, c: number): number {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
-/** Row `y` of the image, Paeth-filtered, with its filter-type byte first. */
-export function filterRow(image: RgbaImage, y: number): Uint8Array {
+/** Writes row `y` of the image, Paeth-filtered, with its filter-type byte first, into `out` at `at`. */
+function filterRowInto(image: RgbaImage, y: number, out: Uint8Array, at: number): void {
   const stride = image.width * 4;
   const row = image.data.subarray(y * stride, (y + 1) * stride);
   const above = y > 0 ? image.data.subarray((y - 1) * stride, y * stride) : undefined;
-  const out = new Uint8Array(stride + 1);
-  out[0] = 4; // Paeth
+  out[at] = 4; // Paeth
   for (let i = 0; i < stride; i++) {
     const a = i >= 4 ? row[i - 4] : 0;
     const b = above ? above[i] : 0;
     const c = above && i >= 4 ? above[i - 4] : 0;
-    out[i + 1] = (row[i] - paeth(a, b, c)) & 0xff;
+    out[at + 1 + i] = (row[i] - paeth(a, b, c)) & 0xff;
   }
-  return out;
 }
 
 /** Encodes RGBA pixels as an 8-bit RGBA PNG, without a canvas. */
@@ -70,21 +67,18 @@ export async function encodePng(image: RgbaImage): Promise<Blob> {
   const writer = deflate.writable.getWriter();
   const compressed = new Response(deflate.readable).arrayBuffer();
   // Rows in batches of about 1 MB: few writes, and never a second full-size copy.
-  const rowsPerWrite = Math.max(1, Math.floor((1 << 20) / (image.width * 4 + 1)));
+  const rowBytes = image.width * 4 + 1;
+  const rowsPerWrite = Math.max(1, Math.floor((1 << 20) / rowBytes));
   for (let y = 0; y < image.height; y += rowsPerWrite) {
-    const rows: Uint8Array[] = [];
-    for (let r = y; r < Math.min(image.height, y + rowsPerWrite); r++) rows.push(filterRow(image, r));
-    const batch = new Uint8Array(rows.reduce((n, r) => n + r.length, 0));
-    let at = 0;
-    for (const r of rows) {
-      batch.set(r, at);
-      at += r.length;
-    }
+    const rows = Math.min(image.height, y + rowsPerWrite) - y;
+    // Filtered straight into the batch written (the stream keeps it: a fresh one each time).
+    const batch = new Uint8Array(rows * rowBytes);
+    for (let r = 0; r < rows; r++) filterRowInto(image, y + r, batch, r * rowBytes);
     await writer.write(batch);
   }
   await writer.close();
   const idat = new Uint8Array(await compressed);
 
   const signature = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return new Blob([signature, chunk('IHDR', header), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))] as BlobPart[], { type: 'image/png' });
+  return new Blob([signature, ...chunk('IHDR', header), ...chunk('IDAT', idat), ...chunk('IEND', new Uint8Array(0))] as BlobPart[], { type: 'image/png' });
 }
