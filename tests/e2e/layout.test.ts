@@ -4,7 +4,8 @@
  * large, with a before/after line on the picture that the keyboard moves; the editor's
  * Download and its full-resolution choice (with the cost) are on screen without
  * scrolling; and axe-core finds no serious or critical accessibility violation on the
- * home page, in Settings or in the editor. One inference per size.
+ * home page, in Settings or in the editor. On the desktop a sample photo is cut out in one
+ * click first. Three inferences in all.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,8 +79,16 @@ describe.each(SIZES)('on $label', ({ viewport, phone }) => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  it.skipIf(phone)('offers sample photos on the empty page, which go through the real pipeline in one click', async () => {
+    await page.getByRole('button', { name: 'Try the sample: a cup of coffee' }).click();
+    const sample = page.getByRole('listitem', { name: 'coffee.jpg', exact: true });
+    await expect.poll(() => sample.getAttribute('data-state'), { timeout: 300_000, interval: 500 }).toBe('done');
+    // With a result, the samples give way to the compact bar.
+    expect(await page.getByRole('button', { name: /^Try the sample/ }).count()).toBe(0);
+  });
+
   it('shows the chosen photo large and in view at once, then its cutout there with its Download', async () => {
-    await page.getByLabel('Choose photos').setInputFiles(photoPath);
+    await page.locator('#photo-input').setInputFiles(photoPath);
     // While it waits: the photo itself, large, on screen, with what it waits for.
     const waiting = card().getByRole('img', { name: `${NAME}, waiting to be cut out` });
     await waiting.waitFor();
