@@ -3,8 +3,9 @@
  * file per engine (one browser launch each) against the real server (`npm start`'s
  * server/main.ts over HTTP) serving the built PWA: choose a photo and download its PNG,
  * export every format (also with canvases forced small), a chosen batch with a broken file
- * and its ZIP, no request carrying image bytes (where the driver shows requests), and an
- * offline reload and cut once the server is gone.
+ * and its ZIP, no request carrying image bytes (every request the server received, seen by a
+ * recording proxy in front of it, so in every engine), and an offline reload and cut once
+ * the server is gone.
  * Three inferences in all per engine.
  *
  * Each run writes what the engine offered and which path the app took to
@@ -23,6 +24,7 @@ import { fixturesDir, PHOTOS, type PhotoName } from '../../fixtures/photos.ts';
 import type { EngineDriver, EngineName } from '../support/driver.ts';
 import { ENGINES } from '../support/engines.ts';
 import { carriesImage } from '../support/image-bytes.ts';
+import { startRecordingProxy, type RecordingProxy } from '../support/recording-proxy.ts';
 
 /** What one engine offered and which path the app took in it: the README table's row. */
 export interface EngineReport {
@@ -125,6 +127,8 @@ export function describeEngine(name: EngineName): void {
     /** Files the test makes (the broken photo). */
     let workDir: string;
     let server: RunningServer | undefined;
+    /** The page talks to the server through it: what the server received, in every engine. */
+    let proxy: RecordingProxy | undefined;
     let driver: EngineDriver;
     /** The PNG the editor exported through ordinary canvases. */
     let exportedPng: Buffer | undefined;
@@ -145,8 +149,9 @@ export function describeEngine(name: EngineName): void {
       workDir = mkdtempSync(join(tmpdir(), 'clearcut-files-'));
       cpSync(distDir, dist, { recursive: true });
       server = await startServer({ DIST_DIR: dist });
+      proxy = await startRecordingProxy(server.url);
       driver = await engine.launch();
-      await driver.goto(server.url);
+      await driver.goto(proxy.url);
     });
 
     afterEach(async () => {
@@ -163,6 +168,7 @@ export function describeEngine(name: EngineName): void {
     afterAll(async () => {
       writeReport(report);
       await driver?.close();
+      await proxy?.stop();
       await server?.stop();
       if (dist) rmSync(dist, { recursive: true, force: true });
       if (workDir) rmSync(workDir, { recursive: true, force: true });
@@ -240,12 +246,7 @@ export function describeEngine(name: EngineName): void {
       }
     });
 
-    // Known gap (issue #15): in headless Firefox ESR the strip path under a forced canvas limit
-    // took over four minutes with the browser idle, and the batch after it never passed there;
-    // both run in Chromium and WebKit, and are skipped in Firefox until that is found.
-    const firefoxGap = name === 'firefox';
-
-    it.skipIf(firefoxGap)('with canvases limited to 128×128 pixels (as Safari limits them, smaller), exports the very same PNG, a WebP, and refuses JPEG with a way out', async () => {
+    it('with canvases limited to 128×128 pixels (as Safari limits them, smaller), exports the very same PNG, a WebP, and refuses JPEG with a way out', async () => {
       // The page reads ?canvas-limit= at each request: set it without reloading, so the cutout stays.
       await driver.evaluate(() => history.replaceState(null, '', '/?canvas-limit=16384'), null);
       await driver.click(`button[aria-label="Edit astronaut.jpg"]`);
@@ -291,7 +292,7 @@ export function describeEngine(name: EngineName): void {
       await driver.evaluate(() => history.replaceState(null, '', '/'), null);
     });
 
-    it.skipIf(firefoxGap)('finishes the good photo of a chosen batch, fails the broken one with its reason, and zips both cutouts (WebP included)', async () => {
+    it('finishes the good photo of a chosen batch, fails the broken one with its reason, and zips both cutouts (WebP included)', async () => {
       // Chosen, not dropped: Firefox ignored the synthetic drop Chromium and WebKit take (tests/e2e/batch.test.ts drops in Chromium).
       const broken = join(workDir, 'broken.jpg');
       writeFileSync(broken, readFileSync(photoPath('coffee')).subarray(0, 5000));
@@ -310,7 +311,16 @@ export function describeEngine(name: EngineName): void {
       expect((await sharp(zip['rocket-cutout.png']).metadata()).format).toBe('png');
     });
 
-    it('sent no image bytes in any request (skipped where the driver shows no requests)', (ctx) => {
+    it('sent the server no image bytes in any request: every request it received, with its whole body', () => {
+      const received = proxy!.received();
+      // The page, its scripts and the model at least; the model's download shows the proxy sees real traffic.
+      expect(received.some((r) => r.method === 'GET' && r.path === '/')).toBe(true);
+      expect(received.some((r) => r.path.startsWith('/models/'))).toBe(true);
+      const photos = (['astronaut', 'rocket'] as const).map((p) => readFileSync(photoPath(p)));
+      for (const r of received) expect(carriesImage(r.body, photos), `${r.method} ${r.path} (${r.body.length} bytes)`).toBe(false);
+    });
+
+    it('made no request the driver shows to any other origin, nor one with image bytes (where the driver shows requests: Chromium)', (ctx) => {
       if (!driver.observesRequests) ctx.skip();
       const seen = driver.requests();
       expect(seen.length).toBeGreaterThan(0);
@@ -331,6 +341,7 @@ export function describeEngine(name: EngineName): void {
       // The worker controls the page from the next load on.
       await driver.reload();
       await waitFor(driver, 'the service worker to control the page', () => Boolean(navigator.serviceWorker.controller), null);
+      await proxy!.stop();
       await server!.stop();
       server = undefined;
       if (driver.emulatesOffline) await driver.setOffline(true);
