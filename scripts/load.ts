@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { loadConfig } from '../server/config.ts';
+import { databaseTarget } from '../server/db/client.ts';
 import { distDir } from './lib/paths.ts';
 import { startServer } from './lib/server-process.ts';
 import { table } from './lib/table.ts';
@@ -45,7 +46,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'clearcut-load-'));
 const env = { DATA_DIR: dataDir, RATE_LIMIT_API_KEY_PER_MINUTE: '1000000', ...(args.workers ? { WORKERS: args.workers } : {}) };
 const config = loadConfig({ ...process.env, ...env });
 console.log(`seeding ${args.accounts} accounts (scrypt 2^${config.scryptLogN})…`);
-const seeded = await seed(dataDir, Number(args.accounts), config.scryptLogN);
+const seeded = await seed(databaseTarget(config), Number(args.accounts), config.scryptLogN);
 const server = await startServer(env, { dataDir });
 const origin = server.url;
 

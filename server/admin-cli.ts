@@ -3,7 +3,7 @@ import { adjustCredits, banUser, formatDailyVisits, makeAdmin, refundOrder, unba
 import { ConfigError, loadConfig } from './config.ts';
 import { checkDatabase } from './credits/check.ts';
 import { backupDatabase } from './db/backup.ts';
-import { closeDb, databasePath, openDb } from './db/client.ts';
+import { closeDb, databaseTarget, openDatabase } from './db/client.ts';
 
 const usage = `usage: npm run admin -- <command>
   make-admin EMAIL   give the account the admin role
@@ -33,11 +33,11 @@ async function run(args: string[]): Promise<number> {
     }
     throw err;
   }
-  const db = openDb(databasePath(config.dataDir));
+  const db = await openDatabase(databaseTarget(config));
   try {
     let result: AdminResult;
     if (command === 'check') {
-      const report = checkDatabase(db);
+      const report = await checkDatabase(db);
       for (const problem of report.problems) console.error(`mismatch: ${problem}`);
       const summary = `${report.accounts} accounts, ${report.ledgerRows} ledger rows`;
       if (report.problems.length > 0) {
@@ -67,7 +67,7 @@ async function run(args: string[]): Promise<number> {
         console.error('visits: DAYS must be a whole number of at least 1');
         return 1;
       }
-      console.log(formatDailyVisits(db, days));
+      console.log(await formatDailyVisits(db, days));
       return 0;
     }
     if (!arg) {
@@ -81,11 +81,11 @@ async function run(args: string[]): Promise<number> {
         console.error(`${command}: give EMAIL, a whole number of credits and a reason\n\n${usage}`);
         return 1;
       }
-      result = adjustCredits(db, arg, command === 'grant' ? n : -n, reasonWords.join(' '));
-    } else if (command === 'refund') result = refundOrder(db, arg);
-    else if (command === 'make-admin') result = makeAdmin(db, arg);
-    else if (command === 'ban') result = banUser(db, arg);
-    else if (command === 'unban') result = unbanUser(db, arg);
+      result = await adjustCredits(db, arg, command === 'grant' ? n : -n, reasonWords.join(' '));
+    } else if (command === 'refund') result = await refundOrder(db, arg);
+    else if (command === 'make-admin') result = await makeAdmin(db, arg);
+    else if (command === 'ban') result = await banUser(db, arg);
+    else if (command === 'unban') result = await unbanUser(db, arg);
     else {
       console.error(`unknown command "${command}"\n\n${usage}`);
       return 1;
@@ -93,7 +93,7 @@ async function run(args: string[]): Promise<number> {
     (result.ok ? console.log : console.error)(result.message);
     return result.ok ? 0 : 1;
   } finally {
-    closeDb(db);
+    await closeDb(db);
   }
 }
 

@@ -5,32 +5,33 @@ import { getOrder, markOrderRefunded } from './billing/orders.ts';
 import { getUserByEmail } from './auth/user.ts';
 import { applyChange } from './credits/ledger.ts';
 import type { Db } from './db/client.ts';
+import { inTransaction } from './db/transaction.ts';
 import { sessions, users } from './db/schema.ts';
 import { dailyVisits } from './logs/daily-visits.ts';
 
 /** Expected failures are values: the account was not found. */
 export type AdminResult = { ok: true; message: string } | { ok: false; message: string };
 
-function findUser(db: Db, email: string) {
-  return getUserByEmail(db, email);
+async function findUser(db: Db, email: string) {
+  return await getUserByEmail(db, email);
 }
 
 /** Suspends an account by id: every session ends now and sign-in answers `suspended`. */
-export function suspendAccount(db: Db, userId: string, now: Date): void {
-  db.transaction((tx) => {
-    tx.update(users).set({ bannedAt: now }).where(eq(users.id, userId)).run();
-    tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+export async function suspendAccount(db: Db, userId: string, now: Date): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    await tx.update(users).set({ bannedAt: now }).where(eq(users.id, userId)).run();
+    await tx.delete(sessions).where(eq(sessions.userId, userId)).run();
   });
 }
 
 /** Lifts an account's suspension by id. */
-export function liftSuspension(db: Db, userId: string): void {
-  db.update(users).set({ bannedAt: null }).where(eq(users.id, userId)).run();
+export async function liftSuspension(db: Db, userId: string): Promise<void> {
+  await db.update(users).set({ bannedAt: null }).where(eq(users.id, userId)).run();
 }
 
 /** An `adjust` ledger row of `delta` credits with `reference` (the reason, and who gave it); refused past the balance. */
-export function adjustBalance(db: Db, userId: string, delta: number, reference: string, now: Date) {
-  return applyChange(db, {
+export async function adjustBalance(db: Db, userId: string, delta: number, reference: string, now: Date) {
+  return await applyChange(db, {
     userId,
     delta,
     kind: 'adjust',
@@ -41,40 +42,40 @@ export function adjustBalance(db: Db, userId: string, delta: number, reference: 
 }
 
 /** Refunds a paid order of the local provider (Stripe's are refunded in Stripe, whose webhook does the same). */
-export function refundLocalOrder(db: Db, orderId: string, now: Date) {
-  const order = getOrder(db, orderId);
+export async function refundLocalOrder(db: Db, orderId: string, now: Date) {
+  const order = await getOrder(db, orderId);
   if (!order) return 'not_found' as const;
   if (order.provider !== 'local') return 'not_local' as const;
-  return markOrderRefunded(db, orderId, now) ?? ('not_paid' as const);
+  return await markOrderRefunded(db, orderId, now) ?? ('not_paid' as const);
 }
 
 /** Gives an account the admin role. */
-export function makeAdmin(db: Db, email: string): AdminResult {
-  const user = findUser(db, email);
+export async function makeAdmin(db: Db, email: string): Promise<AdminResult> {
+  const user = await findUser(db, email);
   if (!user) return { ok: false, message: `No account with email ${email}.` };
-  db.update(users).set({ role: 'admin' }).where(eq(users.id, user.id)).run();
+  await db.update(users).set({ role: 'admin' }).where(eq(users.id, user.id)).run();
   return { ok: true, message: `${user.email} is now an admin.` };
 }
 
 /** Suspends an account: every session ends now and sign-in answers `suspended`. */
-export function banUser(db: Db, email: string, now: Date = new Date()): AdminResult {
-  const user = findUser(db, email);
+export async function banUser(db: Db, email: string, now: Date = new Date()): Promise<AdminResult> {
+  const user = await findUser(db, email);
   if (!user) return { ok: false, message: `No account with email ${email}.` };
-  suspendAccount(db, user.id, now);
+  await suspendAccount(db, user.id, now);
   return { ok: true, message: `${user.email} is suspended and signed out everywhere.` };
 }
 
 /** Lifts a suspension. */
-export function unbanUser(db: Db, email: string): AdminResult {
-  const user = findUser(db, email);
+export async function unbanUser(db: Db, email: string): Promise<AdminResult> {
+  const user = await findUser(db, email);
   if (!user) return { ok: false, message: `No account with email ${email}.` };
-  liftSuspension(db, user.id);
+  await liftSuspension(db, user.id);
   return { ok: true, message: `${user.email} may sign in again.` };
 }
 
 /** Daily requests and distinct visitors as a printable table. */
-export function formatDailyVisits(db: Db, days: number, now: Date = new Date()): string {
-  const rows = dailyVisits(db, days, now);
+export async function formatDailyVisits(db: Db, days: number, now: Date = new Date()): Promise<string> {
+  const rows = await dailyVisits(db, days, now);
   const lines = ['day         requests  visitors'];
   for (const row of rows) {
     lines.push(`${row.day}  ${String(row.requests).padStart(8)}  ${String(row.visitors).padStart(8)}`);
@@ -87,13 +88,13 @@ export function formatDailyVisits(db: Db, days: number, now: Date = new Date()):
  * Grants (positive `delta`) or deducts (negative) credits with a reason, as an `adjust` ledger
  * row. A deduction larger than the balance is refused: the balance never goes below zero.
  */
-export function adjustCredits(db: Db, email: string, delta: number, reason: string, now: Date = new Date()): AdminResult {
-  const user = findUser(db, email);
+export async function adjustCredits(db: Db, email: string, delta: number, reason: string, now: Date = new Date()): Promise<AdminResult> {
+  const user = await findUser(db, email);
   if (!user) return { ok: false, message: `No account with email ${email}.` };
   if (!Number.isSafeInteger(delta) || delta === 0) return { ok: false, message: 'The number of credits must be a whole number above 0.' };
   const cleanReason = reason.trim();
   if (!cleanReason) return { ok: false, message: 'Give a reason; it is kept in the ledger.' };
-  const result = adjustBalance(db, user.id, delta, `admin: ${cleanReason.slice(0, 200)}`, now);
+  const result = await adjustBalance(db, user.id, delta, `admin: ${cleanReason.slice(0, 200)}`, now);
   if (!result.ok) {
     return { ok: false, message: `${user.email} has only ${result.balance} credits; cannot deduct ${-delta}.` };
   }
@@ -105,12 +106,12 @@ export function adjustCredits(db: Db, email: string, delta: number, reason: stri
  * Refunds a paid order of the local provider: status refunded, a pack's credits taken back as
  * far as the balance allows. Stripe orders are refunded in Stripe, whose webhook does the same.
  */
-export function refundOrder(db: Db, orderId: string, now: Date = new Date()): AdminResult {
-  const result = refundLocalOrder(db, orderId, now);
+export async function refundOrder(db: Db, orderId: string, now: Date = new Date()): Promise<AdminResult> {
+  const result = await refundLocalOrder(db, orderId, now);
   if (result === 'not_found') return { ok: false, message: `No order ${orderId}.` };
   if (result === 'not_local') {
-    return { ok: false, message: `${orderId} was paid through ${getOrder(db, orderId)!.provider}; refund it there (its webhook updates the order).` };
+    return { ok: false, message: `${orderId} was paid through ${(await getOrder(db, orderId))!.provider}; refund it there (its webhook updates the order).` };
   }
-  if (result === 'not_paid') return { ok: false, message: `${orderId} is ${getOrder(db, orderId)!.status}, not paid; nothing to refund.` };
+  if (result === 'not_paid') return { ok: false, message: `${orderId} is ${(await getOrder(db, orderId))!.status}, not paid; nothing to refund.` };
   return { ok: true, message: `${orderId} refunded; ${result.creditsTaken} credits taken back.` };
 }

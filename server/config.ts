@@ -6,6 +6,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** postgres://… to run on PostgreSQL; undefined runs on the SQLite file in dataDir (the default). */
+  databaseUrl: string | undefined;
   distDir: string;
   modelsDir: string;
   /** Access-log rows older than this many days are purged. */
@@ -149,6 +151,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   }
   const oidc = parseOidc(env, rawOrigin ? publicOrigin : undefined, problems);
 
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\/./.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be postgres://user:password@host:5432/database (the value is not shown); unset, the server uses SQLite in DATA_DIR');
+  }
+
   const mailFrom = env.MAIL_FROM?.trim() || 'clearcut <no-reply@localhost>';
   if (!/^([^<>\r\n]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/.test(mailFrom)) {
     problems.push(`MAIL_FROM must be an address or "Name <address>", got "${mailFrom}"`);
@@ -158,6 +165,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     port: int('PORT', 8787, 0, 65535),
     host,
     dataDir: dir('DATA_DIR', './data'),
+    databaseUrl,
     distDir: dir('DIST_DIR', './dist'),
     modelsDir: dir('MODELS_DIR', './models'),
     logRetentionDays: int('LOG_RETENTION_DAYS', 30, 1, 3650),

@@ -2,7 +2,7 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { closeDb, databasePath, openDb } from './db/client.ts';
+import { closeDb, databaseTarget, openDatabase } from './db/client.ts';
 import { startMembershipSettling } from './billing/memberships.ts';
 import { membershipProduct } from './billing/products.ts';
 import { startHourlyPurge } from './maintenance.ts';
@@ -20,7 +20,7 @@ function readConfig(): Config {
 }
 
 const config = readConfig();
-const db = openDb(databasePath(config.dataDir));
+const db = await openDatabase(databaseTarget(config));
 let stopping = false;
 const app = createApp({ config, db, stopping: () => stopping });
 // Old access-log rows, expired sessions and expired mailed links go at start and hourly.
@@ -34,12 +34,12 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
   console.log(`clearcut listening on http://localhost:${info.port}`);
 });
 
-server.on('error', (err: NodeJS.ErrnoException) => {
+server.on('error', async (err: NodeJS.ErrnoException) => {
   // Most often EADDRINUSE: say which address, without a stack trace.
   console.error(`clearcut: cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`);
   stopPurge();
   stopSettling();
-  closeDb(db);
+  await closeDb(db);
   process.exit(1);
 });
 
@@ -57,17 +57,17 @@ function shutdown(signal: string): void {
   console.log(`clearcut: ${signal}, shutting down: no new connections, finishing the requests in flight`);
   stopPurge();
   stopSettling();
-  server.close(() => {
-    closeDb(db);
+  server.close(async () => {
+    await closeDb(db);
     console.log('clearcut: stopped');
     process.exit(0);
   });
   const http = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
   http.closeIdleConnections?.();
-  setTimeout(() => {
+  setTimeout(async () => {
     console.error(`clearcut: requests still open after ${shutdownGraceMs / 1000} s; closing their connections`);
     http.closeAllConnections?.();
-    closeDb(db);
+    await closeDb(db);
     process.exit(1);
   }, shutdownGraceMs).unref();
 }

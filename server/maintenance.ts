@@ -3,24 +3,24 @@ import { purgeExpiredEmailTokens } from './auth/email-tokens.ts';
 import { purgeExpiredOidc } from './auth/oidc-store.ts';
 import { purgeExpiredSessions } from './auth/session.ts';
 import type { Db } from './db/client.ts';
-import { runHourly } from './lib/hourly.ts';
+import { runHourly, type StopHourly } from './lib/hourly.ts';
 import { purgeAccessLogs } from './logs/access-log.ts';
 import { rollUpDailyVisits } from './logs/daily-visits.ts';
 
 /** Deletes what has outlived its purpose; returns how many rows of each went (and how many days of counts were stored). */
-export function purgeExpired(db: Db, logRetentionDays: number, now: Date) {
+export async function purgeExpired(db: Db, logRetentionDays: number, now: Date) {
   return {
     // First, so no access-log row goes before its day is counted.
-    dailyVisitDays: rollUpDailyVisits(db, now),
-    accessLogs: purgeAccessLogs(db, logRetentionDays, now),
+    dailyVisitDays: await rollUpDailyVisits(db, now),
+    accessLogs: await purgeAccessLogs(db, logRetentionDays, now),
     // A session that is never presented again would otherwise stay (user agent and IP included) forever.
-    sessions: purgeExpiredSessions(db, now),
-    emailTokens: purgeExpiredEmailTokens(db, now),
-    oidc: purgeExpiredOidc(db, now),
+    sessions: await purgeExpiredSessions(db, now),
+    emailTokens: await purgeExpiredEmailTokens(db, now),
+    oidc: await purgeExpiredOidc(db, now),
   };
 }
 
 /** Purges now and then every hour; returns a function that stops the timer. */
-export function startHourlyPurge(db: Db, logRetentionDays: number, now: () => Date = () => new Date()): () => void {
-  return runHourly('hourly purge', () => purgeExpired(db, logRetentionDays, now()));
+export function startHourlyPurge(db: Db, logRetentionDays: number, now: () => Date = () => new Date()): StopHourly {
+  return runHourly('hourly purge', async () => await purgeExpired(db, logRetentionDays, now()));
 }

@@ -8,7 +8,7 @@ import { createApiKey } from '../../server/auth/api-key.ts';
 import { hashPassword } from '../../server/auth/password.ts';
 import { createUser, markEmailVerified } from '../../server/auth/user.ts';
 import { grant, grantSignupCredits, inTransaction } from '../../server/credits/ledger.ts';
-import { closeDb, databasePath, openDb } from '../../server/db/client.ts';
+import { closeDb, openDatabase, type DatabaseTarget } from '../../server/db/client.ts';
 import { recordAcceptances } from '../../server/policies/acceptances.ts';
 import { loadPolicies } from '../../server/policies/documents.ts';
 
@@ -23,28 +23,30 @@ export interface Seeded {
   apiKey: string;
 }
 
-/** Creates `accounts` accounts in DATA_DIR's database, hashing with the server's scrypt cost. */
-export async function seed(dataDir: string, accounts: number, scryptLogN: number): Promise<Seeded> {
-  const db = openDb(databasePath(dataDir));
+/** Creates `accounts` accounts in the database (SQLite file or PostgreSQL), hashing with the server's scrypt cost. */
+export async function seed(target: DatabaseTarget, accounts: number, scryptLogN: number): Promise<Seeded> {
+  const db = await openDatabase(target);
   try {
     const passwordHash = await hashPassword(seedPassword, scryptLogN);
     const now = new Date();
     const emails = Array.from({ length: accounts }, (_, i) => `load-${i}@example.com`);
     const policies = loadPolicies();
-    const ids = inTransaction(db, () =>
-      emails.map((email) => {
+    const ids = await inTransaction(db, async (tx) => {
+      const made: string[] = [];
+      for (const email of emails) {
         // As a sign-up makes them: the age choice and the current terms accepted (paid spends wait for them).
-        const user = createUser(db, { email, passwordHash, displayName: `Load ${email}`, ageConfirmation: 'adult' }, now)!;
-        recordAcceptances(db, user.id, policies, 'signup', now);
-        grantSignupCredits(db, user.id, 3, now);
-        markEmailVerified(db, user.id, email, now);
-        return user.id;
-      }),
-    );
-    grant(db, { userId: ids[0]!, amount: 1_000_000, kind: 'adjust', reference: 'load test', idempotencyKey: 'load-test', now });
-    const { key } = createApiKey(db, ids[0]!, 'load test', now)!;
+        const user = (await createUser(tx, { email, passwordHash, displayName: `Load ${email}`, ageConfirmation: 'adult' }, now))!;
+        await recordAcceptances(tx, user.id, policies, 'signup', now);
+        await grantSignupCredits(tx, user.id, 3, now);
+        await markEmailVerified(tx, user.id, email, now);
+        made.push(user.id);
+      }
+      return made;
+    });
+    await grant(db, { userId: ids[0]!, amount: 1_000_000, kind: 'adjust', reference: 'load test', idempotencyKey: 'load-test', now });
+    const { key } = (await createApiKey(db, ids[0]!, 'load test', now))!;
     return { emails, spender: emails[0]!, apiKey: key };
   } finally {
-    closeDb(db);
+    await closeDb(db);
   }
 }

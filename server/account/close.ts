@@ -16,7 +16,7 @@ export async function closeAccount(
   userId: string,
 ): Promise<'closed' | 'payment_provider'> {
   if (!(await endMembershipForDeletion(deps.db, deps.payments, userId, deps.now()))) return 'payment_provider';
-  const deleted = deleteAccount(deps.db, userId);
+  const deleted = await deleteAccount(deps.db, userId);
   await removeAvatar(deps.config.dataDir, deleted?.avatarKey ?? null);
   return 'closed';
 }

@@ -1,6 +1,7 @@
 /** Account deletion exactly as DESIGN.md says: erase the person, keep accounting records unlinked. */
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { accessLogs, apiKeys, creditLedger, emailTokens, memberships, oidcIdentities, oidcPendingLinks, orders, sessions, users } from '../db/schema.ts';
 import { truncateIp } from '../logs/access-log.ts';
 
@@ -12,31 +13,31 @@ import { truncateIp } from '../logs/access-log.ts';
  * CASCADE) and its support requests are unlinked (ON DELETE SET NULL). Returns the avatar key so the
  * caller can remove the file.
  */
-export function deleteAccount(db: Db, userId: string): { avatarKey: string | null } | null {
-  return db.transaction((tx) => {
-    const user = tx.select({ avatarKey: users.avatarKey }).from(users).where(eq(users.id, userId)).get();
+export async function deleteAccount(db: Db, userId: string): Promise<{ avatarKey: string | null } | null> {
+  return await inTransaction(db, async (tx) => {
+    const user = await tx.select({ avatarKey: users.avatarKey }).from(users).where(eq(users.id, userId)).get();
     if (!user) return null;
-    const ips = tx
+    const ips = await tx
       .selectDistinct({ ip: accessLogs.ip })
       .from(accessLogs)
       .where(eq(accessLogs.userId, userId))
       .all();
     for (const { ip } of ips) {
-      tx.update(accessLogs)
+      await tx.update(accessLogs)
         .set({ ip: truncateIp(ip), userId: null })
         .where(and(eq(accessLogs.userId, userId), eq(accessLogs.ip, ip)))
         .run();
     }
-    tx.update(creditLedger).set({ userId: null }).where(eq(creditLedger.userId, userId)).run();
-    tx.update(orders).set({ userId: null }).where(eq(orders.userId, userId)).run();
-    tx.update(memberships).set({ userId: null }).where(eq(memberships.userId, userId)).run();
-    tx.delete(sessions).where(eq(sessions.userId, userId)).run();
-    tx.delete(apiKeys).where(eq(apiKeys.userId, userId)).run();
-    tx.delete(emailTokens).where(eq(emailTokens.userId, userId)).run();
-    tx.delete(oidcIdentities).where(eq(oidcIdentities.userId, userId)).run();
-    tx.delete(oidcPendingLinks).where(eq(oidcPendingLinks.userId, userId)).run();
+    await tx.update(creditLedger).set({ userId: null }).where(eq(creditLedger.userId, userId)).run();
+    await tx.update(orders).set({ userId: null }).where(eq(orders.userId, userId)).run();
+    await tx.update(memberships).set({ userId: null }).where(eq(memberships.userId, userId)).run();
+    await tx.delete(sessions).where(eq(sessions.userId, userId)).run();
+    await tx.delete(apiKeys).where(eq(apiKeys.userId, userId)).run();
+    await tx.delete(emailTokens).where(eq(emailTokens.userId, userId)).run();
+    await tx.delete(oidcIdentities).where(eq(oidcIdentities.userId, userId)).run();
+    await tx.delete(oidcPendingLinks).where(eq(oidcPendingLinks.userId, userId)).run();
     // credit_balances goes with the user row (ON DELETE CASCADE): a balance without a person means nothing.
-    tx.delete(users).where(eq(users.id, userId)).run();
+    await tx.delete(users).where(eq(users.id, userId)).run();
     return { avatarKey: user.avatarKey };
   });
 }

@@ -13,8 +13,8 @@ import { listUserSupportRequests, toSupportView } from '../support/requests.ts';
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
 /** Collects the person's profile (with when the email was confirmed and the age choice), policy acceptances, support requests, linked providers and pending links, pending mailed links (never the tokens), sessions, credits, orders, memberships, API keys (no secrets) and access log. */
-export function exportUserData(db: Db, userId: string, now: Date) {
-  const user = db.select().from(users).where(eq(users.id, userId)).get();
+export async function exportUserData(db: Db, userId: string, now: Date) {
+  const user = await db.select().from(users).where(eq(users.id, userId)).get();
   if (!user) return null;
   return {
     exportedAt: now.toISOString(),
@@ -27,8 +27,8 @@ export function exportUserData(db: Db, userId: string, now: Date) {
       ageConfirmation: user.ageConfirmation,
     },
     /** Every version of the terms and the privacy policy accepted: at sign-up (`signup`) or after a material change (`notice`). */
-    policyAcceptances: listAcceptances(db, userId),
-    linkedProviders: listIdentities(db, userId).map((i) => ({
+    policyAcceptances: await listAcceptances(db, userId),
+    linkedProviders: (await listIdentities(db, userId)).map((i) => ({
       issuer: i.issuer,
       subject: i.subject,
       email: i.email,
@@ -36,20 +36,20 @@ export function exportUserData(db: Db, userId: string, now: Date) {
       lastUsedAt: iso(i.lastUsedAt),
     })),
     /** Provider sign-ins waiting for a password sign-in to link them. */
-    pendingLinks: listPendingLinks(db, userId, now).map((l) => ({
+    pendingLinks: (await listPendingLinks(db, userId, now)).map((l) => ({
       issuer: l.issuer,
       subject: l.subject,
       email: l.email,
       createdAt: l.createdAt.toISOString(),
       expiresAt: l.expiresAt.toISOString(),
     })),
-    pendingVerifications: listPendingEmailTokens(db, userId, now).map((t) => ({
+    pendingVerifications: (await listPendingEmailTokens(db, userId, now)).map((t) => ({
       purpose: t.purpose,
       email: t.email,
       createdAt: t.createdAt.toISOString(),
       expiresAt: t.expiresAt.toISOString(),
     })),
-    sessions: listUserSessions(db, userId).map((s) => ({
+    sessions: (await listUserSessions(db, userId)).map((s) => ({
       id: s.id,
       userAgent: s.userAgent,
       ip: s.ip,
@@ -58,31 +58,31 @@ export function exportUserData(db: Db, userId: string, now: Date) {
       expiresAt: s.expiresAt.toISOString(),
     })),
     credits: {
-      balance: db.select().from(creditBalances).where(eq(creditBalances.userId, userId)).get()?.balance ?? 0,
-      ledger: db
+      balance: (await db.select().from(creditBalances).where(eq(creditBalances.userId, userId)).get())?.balance ?? 0,
+      ledger: (await db
         .select()
         .from(creditLedger)
         .where(eq(creditLedger.userId, userId))
         .orderBy(asc(creditLedger.id))
-        .all()
+        .all())
         .map(({ userId: _u, ...row }) => ({ ...row, createdAt: row.createdAt.toISOString() })),
     },
-    orders: db
+    orders: (await db
       .select()
       .from(orders)
       .where(eq(orders.userId, userId))
-      .all()
+      .all())
       .map(({ userId: _u, ...row }) => ({
         ...row,
         createdAt: row.createdAt.toISOString(),
         updatedAt: iso(row.updatedAt),
         paidAt: iso(row.paidAt),
       })),
-    memberships: db
+    memberships: (await db
       .select()
       .from(memberships)
       .where(eq(memberships.userId, userId))
-      .all()
+      .all())
       .map(({ userId: _u, ...row }) => ({
         ...row,
         currentPeriodEnd: row.currentPeriodEnd.toISOString(),
@@ -90,7 +90,7 @@ export function exportUserData(db: Db, userId: string, now: Date) {
         updatedAt: iso(row.updatedAt),
         cancelledAt: iso(row.cancelledAt),
       })),
-    apiKeys: db
+    apiKeys: (await db
       .select({
         id: apiKeys.id,
         name: apiKeys.name,
@@ -101,10 +101,10 @@ export function exportUserData(db: Db, userId: string, now: Date) {
       })
       .from(apiKeys)
       .where(eq(apiKeys.userId, userId))
-      .all()
+      .all())
       .map((k) => ({ ...k, createdAt: k.createdAt.toISOString(), lastUsedAt: iso(k.lastUsedAt), revokedAt: iso(k.revokedAt) })),
     /** Contact and support requests sent while signed in, with their answers. */
-    supportRequests: listUserSupportRequests(db, userId).map((row) => ({ ...toSupportView(row), email: row.email })),
-    accessLog: listUserAccessLog(db, userId, 100_000),
+    supportRequests: (await listUserSupportRequests(db, userId)).map((row) => ({ ...toSupportView(row), email: row.email })),
+    accessLog: await listUserAccessLog(db, userId, 100_000),
   };
 }

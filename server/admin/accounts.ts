@@ -20,19 +20,19 @@ export function toAccountSummary(user: User) {
 }
 
 /** Accounts whose address contains `query` (or whose id is it), newest first; the newest 50 for an empty query. */
-export function searchAccounts(db: Db, query: string) {
+export async function searchAccounts(db: Db, query: string) {
   const pattern = `%${query.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
   const where = query ? or(eq(users.id, query), like(users.email, pattern)) : undefined;
-  return db.select().from(users).where(where).orderBy(desc(users.createdAt)).limit(50).all().map(toAccountSummary);
+  return (await db.select().from(users).where(where).orderBy(desc(users.createdAt)).limit(50).all()).map(toAccountSummary);
 }
 
 /** Everything the admin page shows about one account, or undefined. */
-export function accountDetail(db: Db, userId: string, now: Date) {
-  const user = db.select().from(users).where(eq(users.id, userId)).get();
+export async function accountDetail(db: Db, userId: string, now: Date) {
+  const user = await db.select().from(users).where(eq(users.id, userId)).get();
   if (!user) return undefined;
-  const countOf = (table: typeof sessions | typeof apiKeys | typeof oidcIdentities) =>
-    db.select({ n: count() }).from(table).where(eq(table.userId, userId)).get()?.n ?? 0;
-  const membership = getLatestMembership(db, userId);
+  const countOf = async (table: typeof sessions | typeof apiKeys | typeof oidcIdentities) =>
+    (await db.select({ n: count() }).from(table).where(eq(table.userId, userId)).get())?.n ?? 0;
+  const membership = await getLatestMembership(db, userId);
   return {
     profile: { ...toProfile(user), role: user.role, ageConfirmation: user.ageConfirmation },
     flags: {
@@ -41,15 +41,15 @@ export function accountDetail(db: Db, userId: string, now: Date) {
       bannedAt: user.bannedAt?.toISOString() ?? null,
       emailVerified: user.emailVerifiedAt !== null,
       hasPassword: user.passwordHash !== null,
-      linkedProviders: countOf(oidcIdentities),
-      apiKeys: countOf(apiKeys),
+      linkedProviders: await countOf(oidcIdentities),
+      apiKeys: await countOf(apiKeys),
       ageConfirmation: user.ageConfirmation,
     },
-    balance: getBalance(db, userId),
-    ledger: listLedger(db, userId, { limit: 50 }).entries,
-    orders: listUserOrders(db, userId).map(toOrderView),
+    balance: await getBalance(db, userId),
+    ledger: (await listLedger(db, userId, { limit: 50 })).entries,
+    orders: (await listUserOrders(db, userId)).map(toOrderView),
     membership: membership ? toMembershipView(membership) : null,
-    sessionsCount: countOf(sessions),
+    sessionsCount: await countOf(sessions),
     checkedAt: now.toISOString(),
   };
 }

@@ -14,12 +14,12 @@ export type AdminAction =
   | 'close_support';
 
 /** Appends one row: who (id and address at the time), what, on what, and the details (never a secret or a message). */
-export function writeAudit(
+export async function writeAudit(
   db: Db,
   entry: { admin: { id: string; email: string }; action: AdminAction; target: string | null; detail?: Record<string, unknown> },
   now: Date,
-): void {
-  db.insert(adminAuditLog)
+): Promise<void> {
+  await db.insert(adminAuditLog)
     .values({
       adminId: entry.admin.id,
       adminEmail: entry.admin.email,
@@ -32,8 +32,8 @@ export function writeAudit(
 }
 
 /** A page of the log, newest first; `before` is the previous page's last id. */
-export function listAudit(db: Db, options: { before?: number; limit: number }) {
-  const rows = db
+export async function listAudit(db: Db, options: { before?: number; limit: number }) {
+  const rows = await db
     .select()
     .from(adminAuditLog)
     .where(options.before ? lt(adminAuditLog.id, options.before) : undefined)

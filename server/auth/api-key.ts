@@ -4,8 +4,10 @@
  * compared in constant time (the session design, applied to keys).
  */
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import { preparedOnce } from '../db/prepared.ts';
+import { firstRow, sqliteClient, type Db } from '../db/client.ts';
+import { isPg } from '../db/pg.ts';
+import { forUpdate, inTransaction } from '../db/transaction.ts';
+import { preparedOnce, preparedQuery } from '../db/prepared.ts';
 import { apiKeys, users, type User } from '../db/schema.ts';
 import { generateSecureRandomString, hashSecret, secretMatches } from '../lib/secrets.ts';
 
@@ -26,14 +28,24 @@ const keyPattern = /^(cc_[a-z2-9]{12})_([a-z2-9]{32})$/;
 
 /** The read behind every API-key request: the key and its owner, by prefix. */
 const keyWithOwner = preparedOnce((db) =>
-  db
-    .select({ key: apiKeys, user: users })
-    .from(apiKeys)
-    .innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(eq(apiKeys.prefix, sql.placeholder('prefix')))
-    .prepare(),
+  preparedQuery(
+    db
+      .select({ key: apiKeys, user: users })
+      .from(apiKeys)
+      .innerJoin(users, eq(users.id, apiKeys.userId))
+      .where(eq(apiKeys.prefix, sql.placeholder('prefix'))),
+    'key_with_owner',
+  ),
 );
-const touchKey = preparedOnce((db) => db.$client.prepare('update api_keys set last_used_at = @now where id = @id'));
+// On SQLite a raw prepared statement: building the update through drizzle cost more than running it.
+const touchKeySqlite = preparedOnce((db) => (isPg(db) ? null : sqliteClient(db).prepare('update api_keys set last_used_at = @now where id = @id')));
+
+/** Records that a key was just used. */
+async function touchKey(db: Db, id: string, now: Date): Promise<void> {
+  const statement = touchKeySqlite(db);
+  if (statement) statement.run({ id, now: now.getTime() });
+  else await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, id)).run();
+}
 
 function toView(row: typeof apiKeys.$inferSelect): ApiKeyView {
   return {
@@ -47,45 +59,46 @@ function toView(row: typeof apiKeys.$inferSelect): ApiKeyView {
 }
 
 /** Creates a key; the returned `key` is the only time the secret exists outside the caller. Null past the limit. */
-export function createApiKey(db: Db, userId: string, name: string, now: Date): { apiKey: ApiKeyView; key: string } | null {
-  return db.$client
-    .transaction(() => {
-      const active = db.select({ id: apiKeys.id }).from(apiKeys).where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt))).all();
-      if (active.length >= maxActiveApiKeys) return null;
-      const prefix = `cc_${generateSecureRandomString(12)}`;
-      const secret = generateSecureRandomString(32);
-      const row = db
-        .insert(apiKeys)
-        .values({ id: `key_${generateSecureRandomString(20)}`, userId, name, prefix, secretHash: hashSecret(secret), createdAt: now })
-        .returning()
-        .get();
-      return { apiKey: toView(row), key: `${prefix}_${secret}` };
-    })
-    .immediate();
+export async function createApiKey(db: Db, userId: string, name: string, now: Date): Promise<{ apiKey: ApiKeyView; key: string } | null> {
+  return await inTransaction(db, async (tx) => {
+    // The owner's row locked: two creations at once cannot both pass the count.
+    await forUpdate(tx.select({ id: users.id }).from(users).where(eq(users.id, userId)));
+    const active = await tx.select({ id: apiKeys.id }).from(apiKeys).where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt))).all();
+    if (active.length >= maxActiveApiKeys) return null;
+    const prefix = `cc_${generateSecureRandomString(12)}`;
+    const secret = generateSecureRandomString(32);
+    const row = await tx
+      .insert(apiKeys)
+      .values({ id: `key_${generateSecureRandomString(20)}`, userId, name, prefix, secretHash: hashSecret(secret), createdAt: now })
+      .returning()
+      .get();
+    return { apiKey: toView(row), key: `${prefix}_${secret}` };
+  });
 }
 
 /** A person's keys, newest first, revoked ones included (marked). */
-export function listApiKeys(db: Db, userId: string): ApiKeyView[] {
-  return db.select().from(apiKeys).where(eq(apiKeys.userId, userId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).all().map(toView);
+export async function listApiKeys(db: Db, userId: string): Promise<ApiKeyView[]> {
+  const rows = await db.select().from(apiKeys).where(eq(apiKeys.userId, userId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+  return rows.map(toView);
 }
 
 /** Revokes one of a person's keys; false when it is not theirs or does not exist. Revoking twice is fine. */
-export function revokeApiKey(db: Db, userId: string, keyId: string, now: Date): boolean {
-  const row = db.select().from(apiKeys).where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId))).get();
+export async function revokeApiKey(db: Db, userId: string, keyId: string, now: Date): Promise<boolean> {
+  const row = await db.select().from(apiKeys).where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId))).get();
   if (!row) return false;
-  if (!row.revokedAt) db.update(apiKeys).set({ revokedAt: now }).where(eq(apiKeys.id, keyId)).run();
+  if (!row.revokedAt) await db.update(apiKeys).set({ revokedAt: now }).where(eq(apiKeys.id, keyId)).run();
   return true;
 }
 
 /** Resolves a presented key to its owner, recording the use; null when malformed, unknown, wrong or revoked. */
-export function validateApiKey(db: Db, key: string, now: Date): { keyId: string; prefix: string; user: User } | null {
+export async function validateApiKey(db: Db, key: string, now: Date): Promise<{ keyId: string; prefix: string; user: User } | null> {
   const match = keyPattern.exec(key);
   if (!match) return null;
   const [, prefix, secret] = match as unknown as [string, string, string];
-  const found = keyWithOwner(db).get({ prefix });
+  const found = firstRow(await keyWithOwner(db).execute({ prefix }));
   if (!found) return null;
   if (!secretMatches(secret, found.key.secretHash)) return null;
   if (found.key.revokedAt) return null;
-  touchKey(db).run({ id: found.key.id, now: now.getTime() });
+  await touchKey(db, found.key.id, now);
   return { keyId: found.key.id, prefix, user: found.user };
 }

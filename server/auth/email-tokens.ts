@@ -1,7 +1,8 @@
 /** Single-use tokens sent by mail: random, stored only as SHA-256, expiring, consumed at most once. */
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import { preparedOnce } from '../db/prepared.ts';
+import { firstRow, type Db } from '../db/client.ts';
+import { inTransaction } from '../db/transaction.ts';
+import { preparedOnce, preparedQuery } from '../db/prepared.ts';
 import { emailTokens, type EmailTokenRow } from '../db/schema.ts';
 import { generateSecureRandomString, hashSecret } from '../lib/secrets.ts';
 
@@ -22,11 +23,11 @@ const tokenPattern = /^[a-z2-9]{32}$/;
  * Creates a token for one purpose and returns it (to put in a link). Earlier tokens of the same
  * purpose for that person stop working, so only the newest link counts.
  */
-export function createEmailToken(db: Db, userId: string, purpose: EmailTokenPurpose, email: string, now: Date): string {
+export async function createEmailToken(db: Db, userId: string, purpose: EmailTokenPurpose, email: string, now: Date): Promise<string> {
   const token = generateSecureRandomString(32);
-  db.transaction((tx) => {
-    tx.delete(emailTokens).where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose))).run();
-    tx.insert(emailTokens)
+  await inTransaction(db, async (tx) => {
+    await tx.delete(emailTokens).where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose))).run();
+    await tx.insert(emailTokens)
       .values({
         tokenHash: hashSecret(token),
         userId,
@@ -45,10 +46,10 @@ export function createEmailToken(db: Db, userId: string, purpose: EmailTokenPurp
  * expired; null otherwise (malformed, unknown, used, expired, or meant for something else).
  * The lookup is by hash of a 160-bit secret, so it leaks nothing useful through timing.
  */
-export function consumeEmailToken(db: Db, token: string, purpose: EmailTokenPurpose, now: Date): EmailTokenRow | null {
+export async function consumeEmailToken(db: Db, token: string, purpose: EmailTokenPurpose, now: Date): Promise<EmailTokenRow | null> {
   if (!tokenPattern.test(token)) return null;
   const hash = hashSecret(token);
-  const row = db
+  const row = await db
     .delete(emailTokens)
     .where(and(eq(emailTokens.tokenHash, hash), eq(emailTokens.purpose, purpose), gt(emailTokens.expiresAt, now)))
     .returning()
@@ -57,9 +58,9 @@ export function consumeEmailToken(db: Db, token: string, purpose: EmailTokenPurp
 }
 
 /** Looks at a token without using it (the reset page asks whether its link still works). */
-export function peekEmailToken(db: Db, token: string, purpose: EmailTokenPurpose, now: Date): EmailTokenRow | null {
+export async function peekEmailToken(db: Db, token: string, purpose: EmailTokenPurpose, now: Date): Promise<EmailTokenRow | null> {
   if (!tokenPattern.test(token)) return null;
-  const row = db
+  const row = await db
     .select()
     .from(emailTokens)
     .where(and(eq(emailTokens.tokenHash, hashSecret(token)), eq(emailTokens.purpose, purpose), gt(emailTokens.expiresAt, now)))
@@ -68,27 +69,29 @@ export function peekEmailToken(db: Db, token: string, purpose: EmailTokenPurpose
 }
 
 /** Removes a person's tokens of one purpose (a password set another way ends pending resets). */
-export function deleteEmailTokens(db: Db, userId: string, purpose: EmailTokenPurpose): void {
-  db.delete(emailTokens).where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose))).run();
+export async function deleteEmailTokens(db: Db, userId: string, purpose: EmailTokenPurpose): Promise<void> {
+  await db.delete(emailTokens).where(and(eq(emailTokens.userId, userId), eq(emailTokens.purpose, purpose))).run();
 }
 
 // Read by every GET /api/me, so prepared once.
 const pendingChange = preparedOnce((db) =>
-  db
-    .select({ email: emailTokens.email, expiresAt: emailTokens.expiresAt })
-    .from(emailTokens)
-    .where(and(eq(emailTokens.userId, sql.placeholder('userId')), eq(emailTokens.purpose, 'email_change'), gt(emailTokens.expiresAt, sql.placeholder('now'))))
-    .prepare(),
+  preparedQuery(
+    db
+      .select({ email: emailTokens.email, expiresAt: emailTokens.expiresAt })
+      .from(emailTokens)
+      .where(and(eq(emailTokens.userId, sql.placeholder('userId')), eq(emailTokens.purpose, 'email_change'), gt(emailTokens.expiresAt, sql.placeholder('now')))),
+    'pending_email_change',
+  ),
 );
 
 /** The address waiting for confirmation after an email change, if any. */
-export function pendingEmailChange(db: Db, userId: string, now: Date): { email: string; expiresAt: Date } | null {
-  return pendingChange(db).get({ userId, now: now.getTime() }) ?? null;
+export async function pendingEmailChange(db: Db, userId: string, now: Date): Promise<{ email: string; expiresAt: Date } | null> {
+  return firstRow(await pendingChange(db).execute({ userId, now: now.getTime() })) ?? null;
 }
 
 /** A person's unexpired tokens without the hashes, for the data export. */
-export function listPendingEmailTokens(db: Db, userId: string, now: Date) {
-  return db
+export async function listPendingEmailTokens(db: Db, userId: string, now: Date) {
+  return await db
     .select({ purpose: emailTokens.purpose, email: emailTokens.email, createdAt: emailTokens.createdAt, expiresAt: emailTokens.expiresAt })
     .from(emailTokens)
     .where(and(eq(emailTokens.userId, userId), gt(emailTokens.expiresAt, now)))
@@ -96,6 +99,6 @@ export function listPendingEmailTokens(db: Db, userId: string, now: Date) {
 }
 
 /** Deletes expired tokens; returns how many went. */
-export function purgeExpiredEmailTokens(db: Db, now: Date): number {
-  return db.delete(emailTokens).where(lt(emailTokens.expiresAt, now)).run().changes;
+export async function purgeExpiredEmailTokens(db: Db, now: Date): Promise<number> {
+  return (await db.delete(emailTokens).where(lt(emailTokens.expiresAt, now)).run()).changes;
 }

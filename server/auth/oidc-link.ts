@@ -13,13 +13,13 @@ import { consumePendingLink, linkIdentity } from './oidc-store.ts';
  * the provider identity is linked now. Any pending link is used up either way (one try).
  * Returns the provider's display name when something was linked.
  */
-export function completePendingLink(c: Context<AppEnv>, deps: { db: Db; config: Config; now: () => Date; oidc: RelyingParty | null }, user: User): string | null {
+export async function completePendingLink(c: Context<AppEnv>, deps: { db: Db; config: Config; now: () => Date; oidc: RelyingParty | null }, user: User): Promise<string | null> {
   const secret = readLinkCookie(c);
   if (!secret) return null;
   clearLinkCookie(c, servesHttps(deps.config, c.req.url));
   const now = deps.now();
-  const link = consumePendingLink(deps.db, secret, now);
+  const link = await consumePendingLink(deps.db, secret, now);
   if (!link || link.userId !== user.id) return null;
-  const linked = linkIdentity(deps.db, user.id, { issuer: link.issuer, subject: link.subject, email: link.email }, now);
+  const linked = await linkIdentity(deps.db, user.id, { issuer: link.issuer, subject: link.subject, email: link.email }, now);
   return linked === 'taken' ? null : (deps.oidc?.name ?? 'your provider');
 }

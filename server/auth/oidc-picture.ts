@@ -59,7 +59,7 @@ export async function importPicture(db: Db, dataDir: string, userId: string, url
     const result = await processAvatar(bytes);
     if (!result.ok) return false;
     const key = await saveAvatar(dataDir, result.webp);
-    await removeAvatar(dataDir, setUserAvatarKey(db, userId, key));
+    await removeAvatar(dataDir, await setUserAvatarKey(db, userId, key));
     return true;
   } catch (err) {
     console.error('[clearcut] could not import the provider picture:', err instanceof Error ? err.message : err);

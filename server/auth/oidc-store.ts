@@ -1,6 +1,6 @@
 /** What sign-in through an OpenID Connect provider keeps: flows in progress, linked identities, pending links. */
 import { and, eq, gt, lt } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { isUniqueViolation, type Db } from '../db/client.ts';
 import { oidcFlows, oidcIdentities, oidcPendingLinks, type OidcIdentityRow } from '../db/schema.ts';
 import type { PendingAuthorization } from './oidc-client.ts';
 import { generateSecureRandomString, hashSecret } from '../lib/secrets.ts';
@@ -17,18 +17,18 @@ const secretPattern = /^[a-z2-9]{32}$/;
 export type SignupAge = 'adult' | 'guardian' | null;
 
 /** Stores a flow's state, nonce and PKCE verifier (and the sign-up page's age choice); returns the secret for the flow cookie. */
-export function createFlow(db: Db, pending: PendingAuthorization, now: Date, signupAge: SignupAge = null): string {
+export async function createFlow(db: Db, pending: PendingAuthorization, now: Date, signupAge: SignupAge = null): Promise<string> {
   const secret = generateSecureRandomString(32);
-  db.insert(oidcFlows)
+  await db.insert(oidcFlows)
     .values({ secretHash: hashSecret(secret), ...pending, signupAge, expiresAt: new Date(now.getTime() + flowTtlMs), createdAt: now })
     .run();
   return secret;
 }
 
 /** Takes a flow out (single use): its checks when the secret names one that has not expired, else null. */
-export function consumeFlow(db: Db, secret: string, now: Date): (PendingAuthorization & { signupAge: SignupAge }) | null {
+export async function consumeFlow(db: Db, secret: string, now: Date): Promise<(PendingAuthorization & { signupAge: SignupAge }) | null> {
   if (!secretPattern.test(secret)) return null;
-  const row = db
+  const row = await db
     .delete(oidcFlows)
     .where(and(eq(oidcFlows.secretHash, hashSecret(secret)), gt(oidcFlows.expiresAt, now)))
     .returning()
@@ -37,8 +37,8 @@ export function consumeFlow(db: Db, secret: string, now: Date): (PendingAuthoriz
 }
 
 /** The account a provider identity signs in to, if it is linked. */
-export function findIdentity(db: Db, issuer: string, subject: string): OidcIdentityRow | undefined {
-  return db
+export async function findIdentity(db: Db, issuer: string, subject: string): Promise<OidcIdentityRow | undefined> {
+  return await db
     .select()
     .from(oidcIdentities)
     .where(and(eq(oidcIdentities.issuer, issuer), eq(oidcIdentities.subject, subject)))
@@ -46,60 +46,60 @@ export function findIdentity(db: Db, issuer: string, subject: string): OidcIdent
 }
 
 /** Links a provider identity to an account; 'taken' when it is linked already (to anyone) or the account has one from this provider. */
-export function linkIdentity(
+export async function linkIdentity(
   db: Db,
   userId: string,
   identity: { issuer: string; subject: string; email: string },
   now: Date,
-): OidcIdentityRow | 'taken' {
+): Promise<OidcIdentityRow | 'taken'> {
   try {
-    return db
+    return await db
       .insert(oidcIdentities)
       .values({ id: generateSecureRandomString(), userId, ...identity, createdAt: now, lastUsedAt: now })
       .returning()
       .get();
   } catch (err) {
-    if (err instanceof Error && 'code' in err && err.code === 'SQLITE_CONSTRAINT_UNIQUE') return 'taken';
+    if (isUniqueViolation(err)) return 'taken';
     throw err;
   }
 }
 
 /** Records a sign-in through an identity, with the address the provider gives now. */
-export function touchIdentity(db: Db, id: string, email: string | null, now: Date): void {
-  db.update(oidcIdentities)
+export async function touchIdentity(db: Db, id: string, email: string | null, now: Date): Promise<void> {
+  await db.update(oidcIdentities)
     .set(email ? { lastUsedAt: now, email } : { lastUsedAt: now })
     .where(eq(oidcIdentities.id, id))
     .run();
 }
 
 /** A person's linked identities, oldest first. */
-export function listIdentities(db: Db, userId: string): OidcIdentityRow[] {
-  return db.select().from(oidcIdentities).where(eq(oidcIdentities.userId, userId)).orderBy(oidcIdentities.createdAt).all();
+export async function listIdentities(db: Db, userId: string): Promise<OidcIdentityRow[]> {
+  return await db.select().from(oidcIdentities).where(eq(oidcIdentities.userId, userId)).orderBy(oidcIdentities.createdAt).all();
 }
 
 /** Unlinks one of a person's identities; false when it is not theirs. */
-export function unlinkIdentity(db: Db, userId: string, id: string): boolean {
-  return db.delete(oidcIdentities).where(and(eq(oidcIdentities.id, id), eq(oidcIdentities.userId, userId))).run().changes > 0;
+export async function unlinkIdentity(db: Db, userId: string, id: string): Promise<boolean> {
+  return (await db.delete(oidcIdentities).where(and(eq(oidcIdentities.id, id), eq(oidcIdentities.userId, userId))).run()).changes > 0;
 }
 
 /** Remembers that this provider identity may be linked to `userId` once the person proves they own it; returns the cookie secret. */
-export function createPendingLink(
+export async function createPendingLink(
   db: Db,
   link: { userId: string; issuer: string; subject: string; email: string },
   now: Date,
-): string {
+): Promise<string> {
   const secret = generateSecureRandomString(32);
   // Each browser keeps its own: a later attempt elsewhere must not cancel this one.
-  db.insert(oidcPendingLinks)
+  await db.insert(oidcPendingLinks)
     .values({ secretHash: hashSecret(secret), ...link, expiresAt: new Date(now.getTime() + pendingLinkTtlMs), createdAt: now })
     .run();
   return secret;
 }
 
 /** The pending link a cookie secret names, if it has not expired (not used up). */
-export function peekPendingLink(db: Db, secret: string, now: Date) {
+export async function peekPendingLink(db: Db, secret: string, now: Date) {
   if (!secretPattern.test(secret)) return undefined;
-  return db
+  return await db
     .select()
     .from(oidcPendingLinks)
     .where(and(eq(oidcPendingLinks.secretHash, hashSecret(secret)), gt(oidcPendingLinks.expiresAt, now)))
@@ -107,9 +107,9 @@ export function peekPendingLink(db: Db, secret: string, now: Date) {
 }
 
 /** Takes a pending link out (single use), if it has not expired. */
-export function consumePendingLink(db: Db, secret: string, now: Date) {
+export async function consumePendingLink(db: Db, secret: string, now: Date) {
   if (!secretPattern.test(secret)) return undefined;
-  return db
+  return await db
     .delete(oidcPendingLinks)
     .where(and(eq(oidcPendingLinks.secretHash, hashSecret(secret)), gt(oidcPendingLinks.expiresAt, now)))
     .returning()
@@ -117,8 +117,8 @@ export function consumePendingLink(db: Db, secret: string, now: Date) {
 }
 
 /** A person's unexpired pending links without the secrets' hashes, for the data export. */
-export function listPendingLinks(db: Db, userId: string, now: Date) {
-  return db
+export async function listPendingLinks(db: Db, userId: string, now: Date) {
+  return await db
     .select({
       issuer: oidcPendingLinks.issuer,
       subject: oidcPendingLinks.subject,
@@ -132,9 +132,9 @@ export function listPendingLinks(db: Db, userId: string, now: Date) {
 }
 
 /** Deletes expired flows and pending links; returns how many of each went. */
-export function purgeExpiredOidc(db: Db, now: Date): { flows: number; pendingLinks: number } {
+export async function purgeExpiredOidc(db: Db, now: Date): Promise<{ flows: number; pendingLinks: number }> {
   return {
-    flows: db.delete(oidcFlows).where(lt(oidcFlows.expiresAt, now)).run().changes,
-    pendingLinks: db.delete(oidcPendingLinks).where(lt(oidcPendingLinks.expiresAt, now)).run().changes,
+    flows: (await db.delete(oidcFlows).where(lt(oidcFlows.expiresAt, now)).run()).changes,
+    pendingLinks: (await db.delete(oidcPendingLinks).where(lt(oidcPendingLinks.expiresAt, now)).run()).changes,
   };
 }

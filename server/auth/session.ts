@@ -1,7 +1,7 @@
 /** Cookie sessions in Lucia's single-file design: token `id.secret`, SHA-256(secret) stored, sliding expiry. */
 import { and, eq, lte, ne, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import { preparedOnce } from '../db/prepared.ts';
+import { firstRow, type Db } from '../db/client.ts';
+import { preparedOnce, preparedQuery } from '../db/prepared.ts';
 import { sessions, users, type User } from '../db/schema.ts';
 import { generateSecureRandomString, hashSecret, secretMatches } from '../lib/secrets.ts';
 
@@ -34,12 +34,14 @@ const activityCheckIntervalMs = 60_000;
 
 /** The one read behind every signed-in request: the session and its user, by session id. */
 const sessionWithUser = preparedOnce((db) =>
-  db
-    .select({ session: sessions, user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.id, sql.placeholder('id')))
-    .prepare(),
+  preparedQuery(
+    db
+      .select({ session: sessions, user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.id, sql.placeholder('id'))),
+    'session_with_user',
+  ),
 );
 
 function toSession(row: typeof sessions.$inferSelect): Session {
@@ -48,12 +50,12 @@ function toSession(row: typeof sessions.$inferSelect): Session {
 }
 
 /** Creates a session for a user and returns it with the token to put in the cookie. */
-export function createSession(
+export async function createSession(
   db: Db,
   userId: string,
   meta: { userAgent: string | null; ip: string | null },
   options: SessionOptions,
-): { session: Session; token: string } {
+): Promise<{ session: Session; token: string }> {
   const now = options.now();
   const id = generateSecureRandomString();
   const secret = generateSecureRandomString();
@@ -67,22 +69,22 @@ export function createSession(
     userAgent: meta.userAgent?.slice(0, 512) ?? null,
     ip: meta.ip,
   };
-  db.insert(sessions).values(row).run();
+  await db.insert(sessions).values(row).run();
   return { session: toSession(row), token: `${id}.${secret}` };
 }
 
 /** Resolves a cookie token to its session and user, or null (malformed, unknown, wrong secret, expired, banned). */
-export function validateSessionToken(db: Db, token: string, options: SessionOptions): ValidatedSession | null {
+export async function validateSessionToken(db: Db, token: string, options: SessionOptions): Promise<ValidatedSession | null> {
   const parts = token.split('.');
   if (parts.length !== 2 || !/^[a-z2-9]{24}$/.test(parts[0]!) || !/^[a-z2-9]{24}$/.test(parts[1]!)) return null;
   const [id, secret] = parts as [string, string];
-  const found = sessionWithUser(db).get({ id });
+  const found = firstRow(await sessionWithUser(db).execute({ id }));
   if (!found) return null;
   // Separate id and secret plus a constant-time compare: no timing oracle on the secret.
   if (!secretMatches(secret, found.session.secretHash)) return null;
   const now = options.now();
   if (now.getTime() >= found.session.expiresAt.getTime()) {
-    invalidateSession(db, id);
+    await invalidateSession(db, id);
     return null;
   }
   if (found.user.bannedAt) return null;
@@ -96,7 +98,7 @@ export function validateSessionToken(db: Db, token: string, options: SessionOpti
   }
   if (refreshed || now.getTime() - session.lastVerifiedAt.getTime() >= activityCheckIntervalMs) {
     session.lastVerifiedAt = now;
-    db.update(sessions)
+    await db.update(sessions)
       .set({ expiresAt: session.expiresAt, lastVerifiedAt: now })
       .where(eq(sessions.id, id))
       .run();
@@ -105,35 +107,32 @@ export function validateSessionToken(db: Db, token: string, options: SessionOpti
 }
 
 /** Ends one session. */
-export function invalidateSession(db: Db, sessionId: string): void {
-  db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+export async function invalidateSession(db: Db, sessionId: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.id, sessionId)).run();
 }
 
 /** Ends one of a user's sessions; false when it is not theirs or does not exist. */
-export function invalidateUserSession(db: Db, userId: string, sessionId: string): boolean {
-  return db.delete(sessions).where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId))).run().changes > 0;
+export async function invalidateUserSession(db: Db, userId: string, sessionId: string): Promise<boolean> {
+  return (await db.delete(sessions).where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId))).run()).changes > 0;
 }
 
 /** Ends every session of a user, optionally keeping one (the caller's own). */
-export function invalidateUserSessions(db: Db, userId: string, exceptSessionId?: string): void {
+export async function invalidateUserSessions(db: Db, userId: string, exceptSessionId?: string): Promise<void> {
   const where = exceptSessionId
     ? and(eq(sessions.userId, userId), ne(sessions.id, exceptSessionId))
     : eq(sessions.userId, userId);
-  db.delete(sessions).where(where).run();
+  await db.delete(sessions).where(where).run();
 }
 
 /** Deletes sessions whose expiry has passed (validation deletes only the ones still presented); returns how many went. */
-export function purgeExpiredSessions(db: Db, now: Date): number {
-  return db.delete(sessions).where(lte(sessions.expiresAt, now)).run().changes;
+export async function purgeExpiredSessions(db: Db, now: Date): Promise<number> {
+  return (await db.delete(sessions).where(lte(sessions.expiresAt, now)).run()).changes;
 }
 
 /** A user's sessions, most recently seen first. */
-export function listUserSessions(db: Db, userId: string): Session[] {
-  return db
-    .select()
-    .from(sessions)
-    .where(eq(sessions.userId, userId))
-    .all()
+export async function listUserSessions(db: Db, userId: string): Promise<Session[]> {
+  const rows = await db.select().from(sessions).where(eq(sessions.userId, userId));
+  return rows
     .map(toSession)
     .sort((a, b) => b.lastVerifiedAt.getTime() - a.lastVerifiedAt.getTime());
 }

@@ -15,8 +15,8 @@ export interface SessionDeps {
 }
 
 /** Starts a session for a person who just proved who they are, and sets the cookie. */
-export function signIn(c: Context<AppEnv>, deps: SessionDeps, user: User): void {
-  const { session, token } = createSession(
+export async function signIn(c: Context<AppEnv>, deps: SessionDeps, user: User): Promise<void> {
+  const { session, token } = await createSession(
     deps.db,
     user.id,
     { userAgent: c.req.header('user-agent') ?? null, ip: c.get('ip') },

@@ -1,6 +1,7 @@
 /** Users: lookups, creation, profile changes, and the profile shape the API returns. */
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { isUniqueViolation, type Db } from '../db/client.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { users, type User } from '../db/schema.ts';
 import { pendingEmailChange } from './email-tokens.ts';
 import { generateSecureRandomString } from '../lib/secrets.ts';
@@ -45,32 +46,29 @@ export function toProfile(user: User): Profile {
  * person is an admin (the PWA offers /admin then; the server checks the role on every admin route):
  * what every route answers about the person to that person.
  */
-export function accountView(db: Db, user: User, now: Date): Profile & { pendingEmail: string | null; admin: boolean } {
-  return { ...toProfile(user), pendingEmail: pendingEmailChange(db, user.id, now)?.email ?? null, admin: user.role === 'admin' };
+export async function accountView(db: Db, user: User, now: Date): Promise<Profile & { pendingEmail: string | null; admin: boolean }> {
+  return { ...toProfile(user), pendingEmail: (await pendingEmailChange(db, user.id, now))?.email ?? null, admin: user.role === 'admin' };
 }
 
 /** Finds a user by email (any case), or undefined. */
-export function getUserByEmail(db: Db, email: string): User | undefined {
-  return db.select().from(users).where(eq(users.email, normaliseEmail(email))).get();
+export async function getUserByEmail(db: Db, email: string): Promise<User | undefined> {
+  return await db.select().from(users).where(eq(users.email, normaliseEmail(email))).get();
 }
 
 /** Finds a user by id, or undefined. */
-export function getUserById(db: Db, id: string): User | undefined {
-  return db.select().from(users).where(eq(users.id, id)).get();
+export async function getUserById(db: Db, id: string): Promise<User | undefined> {
+  return await db.select().from(users).where(eq(users.id, id)).get();
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Error && 'code' in err && err.code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
 
 /** Creates a user; null when the email is already taken. */
-export function createUser(
+export async function createUser(
   db: Db,
   input: { email: string; passwordHash: string | null; displayName: string | null; ageConfirmation: 'adult' | 'guardian' },
   now: Date,
-): User | null {
+): Promise<User | null> {
   try {
-    return db
+    return await db
       .insert(users)
       .values({
         id: generateSecureRandomString(),
@@ -89,51 +87,51 @@ export function createUser(
 }
 
 /** Applies a profile change; 'email_taken' when the new email belongs to someone else. */
-export function updateUserProfile(
+export async function updateUserProfile(
   db: Db,
   userId: string,
   patch: { displayName?: string | null; email?: string; marketingConsent?: boolean },
-): User | 'email_taken' {
+): Promise<User | 'email_taken'> {
   const values = { ...patch, ...(patch.email !== undefined ? { email: normaliseEmail(patch.email) } : {}) };
   try {
-    if (Object.keys(values).length > 0) db.update(users).set(values).where(eq(users.id, userId)).run();
+    if (Object.keys(values).length > 0) await db.update(users).set(values).where(eq(users.id, userId)).run();
   } catch (err) {
     if (isUniqueViolation(err)) return 'email_taken';
     throw err;
   }
-  return getUserById(db, userId)!;
+  return (await getUserById(db, userId))!;
 }
 
 /** Marks the address confirmed, if it is still the account's address; returns the user. */
-export function markEmailVerified(db: Db, userId: string, email: string, now: Date): User | undefined {
-  db.update(users)
+export async function markEmailVerified(db: Db, userId: string, email: string, now: Date): Promise<User | undefined> {
+  await db.update(users)
     .set({ emailVerifiedAt: now })
     .where(and(eq(users.id, userId), eq(users.email, email), isNull(users.emailVerifiedAt)))
     .run();
-  return getUserById(db, userId);
+  return await getUserById(db, userId);
 }
 
 /** Replaces the account's address with a confirmed one; 'email_taken' when someone took it meanwhile. */
-export function replaceEmail(db: Db, userId: string, email: string, now: Date): User | 'email_taken' {
+export async function replaceEmail(db: Db, userId: string, email: string, now: Date): Promise<User | 'email_taken'> {
   try {
-    db.update(users).set({ email: normaliseEmail(email), emailVerifiedAt: now }).where(eq(users.id, userId)).run();
+    await db.update(users).set({ email: normaliseEmail(email), emailVerifiedAt: now }).where(eq(users.id, userId)).run();
   } catch (err) {
     if (isUniqueViolation(err)) return 'email_taken';
     throw err;
   }
-  return getUserById(db, userId)!;
+  return (await getUserById(db, userId))!;
 }
 
 /** Replaces a user's password hash (null: the account has no password and signs in through a provider). */
-export function setUserPasswordHash(db: Db, userId: string, passwordHash: string | null): void {
-  db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
+export async function setUserPasswordHash(db: Db, userId: string, passwordHash: string | null): Promise<void> {
+  await db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
 }
 
 /** Points a user at a new avatar (or none); returns the previous key so its file can be removed. */
-export function setUserAvatarKey(db: Db, userId: string, key: string | null): string | null {
-  return db.transaction((tx) => {
-    const previous = tx.select({ key: users.avatarKey }).from(users).where(eq(users.id, userId)).get();
-    tx.update(users).set({ avatarKey: key }).where(eq(users.id, userId)).run();
+export async function setUserAvatarKey(db: Db, userId: string, key: string | null): Promise<string | null> {
+  return await inTransaction(db, async (tx) => {
+    const previous = await tx.select({ key: users.avatarKey }).from(users).where(eq(users.id, userId)).get();
+    await tx.update(users).set({ avatarKey: key }).where(eq(users.id, userId)).run();
     return previous?.key ?? null;
   });
 }

@@ -5,10 +5,11 @@
  */
 import { and, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { generateSecureRandomString } from '../lib/secrets.ts';
-import { grant, inTransaction } from '../credits/ledger.ts';
-import type { Db } from '../db/client.ts';
-import { preparedOnce } from '../db/prepared.ts';
-import { runHourly } from '../lib/hourly.ts';
+import { grant } from '../credits/ledger.ts';
+import { forUpdate, inTransaction } from '../db/transaction.ts';
+import { firstRow, type Db } from '../db/client.ts';
+import { preparedOnce, preparedQuery } from '../db/prepared.ts';
+import { runHourly, type StopHourly } from '../lib/hourly.ts';
 import { memberships } from '../db/schema.ts';
 import { recordRenewalOrder } from './orders.ts';
 import type { Product } from './products.ts';
@@ -55,38 +56,36 @@ export function addMonths(date: Date, months: number): Date {
 }
 
 /** The user's membership that is not over (active, past due, or cancelled but still in its period), if any. */
-export function getCurrentMembership(db: Db, userId: string): MembershipRow | undefined {
-  return db
+export async function getCurrentMembership(db: Db, userId: string): Promise<MembershipRow | undefined> {
+  const rows = await db
     .select()
     .from(memberships)
     .where(and(eq(memberships.userId, userId), inArray(memberships.status, ['active', 'past_due', 'cancelled'])))
     .orderBy(desc(memberships.createdAt))
-    .get();
+    .limit(1);
+  return firstRow(rows);
 }
 
 /** The user's latest membership of any status (for the dashboard), if any. */
-export function getLatestMembership(db: Db, userId: string): MembershipRow | undefined {
-  return db.select().from(memberships).where(eq(memberships.userId, userId)).orderBy(desc(memberships.createdAt)).get();
+export async function getLatestMembership(db: Db, userId: string): Promise<MembershipRow | undefined> {
+  return firstRow(await db.select().from(memberships).where(eq(memberships.userId, userId)).orderBy(desc(memberships.createdAt)).limit(1));
 }
 
 /** A membership by its provider reference (Stripe subscription id, or the local order id). */
-export function findMembershipByRef(db: Db, provider: string, providerRef: string): MembershipRow | undefined {
-  return db
-    .select()
-    .from(memberships)
-    .where(and(eq(memberships.provider, provider), eq(memberships.providerRef, providerRef)))
-    .get();
+export async function findMembershipByRef(db: Db, provider: string, providerRef: string): Promise<MembershipRow | undefined> {
+  return firstRow(await db.select().from(memberships).where(and(eq(memberships.provider, provider), eq(memberships.providerRef, providerRef))));
 }
 
 /** Creates the membership row for a provider reference unless it exists; returns the row. */
-export function ensureMembership(
+export async function ensureMembership(
   db: Db,
   input: { userId: string; plan: string; provider: string; providerRef: string; currentPeriodEnd: Date; now: Date },
-): MembershipRow {
-  return inTransaction(db, () => {
-    const existing = findMembershipByRef(db, input.provider, input.providerRef);
+): Promise<MembershipRow> {
+  return await inTransaction(db, async (tx) => {
+    const existing = await findMembershipByRef(tx, input.provider, input.providerRef);
     if (existing) return existing;
-    return db
+    // Two deliveries at once: the unique (provider, provider_ref) index keeps one row, and the other reads it.
+    const [row] = await tx
       .insert(memberships)
       .values({
         id: `mem_${generateSecureRandomString(20)}`,
@@ -99,8 +98,9 @@ export function ensureMembership(
         createdAt: input.now,
         updatedAt: input.now,
       })
-      .returning()
-      .get();
+      .onConflictDoNothing()
+      .returning();
+    return row ?? (await findMembershipByRef(tx, input.provider, input.providerRef))!;
   });
 }
 
@@ -109,21 +109,21 @@ export function ensureMembership(
  * moves the period end forward. A cancelled membership stays cancelled; past due becomes active.
  * Returns true when credits were granted now (false for a repeat of the same period).
  */
-export function recordPaidPeriod(
+export async function recordPaidPeriod(
   db: Db,
   membership: MembershipRow,
   input: { periodStart: Date; periodEnd: Date; credits: number; now: Date },
-): boolean {
-  return inTransaction(db, () => {
-    const row = db.select().from(memberships).where(eq(memberships.id, membership.id)).get() ?? membership;
+): Promise<boolean> {
+  return await inTransaction(db, async (tx) => {
+    const row = firstRow(await forUpdate(tx.select().from(memberships).where(eq(memberships.id, membership.id)))) ?? membership;
     // A later period moves the end forward; the period running now is authoritative (it replaces
     // the provisional end set when a Stripe checkout completes before its first invoice arrives).
     const current = input.periodStart <= input.now && input.now < input.periodEnd;
     const end = current || input.periodEnd > row.currentPeriodEnd ? input.periodEnd : row.currentPeriodEnd;
     const status = row.status === 'cancelled' ? 'cancelled' : 'active';
-    db.update(memberships).set({ status, currentPeriodEnd: end, updatedAt: input.now }).where(eq(memberships.id, row.id)).run();
+    await tx.update(memberships).set({ status, currentPeriodEnd: end, updatedAt: input.now }).where(eq(memberships.id, row.id));
     if (!row.userId) return false;
-    const result = grant(db, {
+    const result = await grant(tx, {
       userId: row.userId,
       amount: input.credits,
       kind: 'membership',
@@ -136,26 +136,27 @@ export function recordPaidPeriod(
 }
 
 /** Sets a membership's status (and the cancellation time when it becomes cancelled). */
-export function setMembershipStatus(db: Db, membershipId: string, status: MembershipRow['status'], now: Date): void {
+export async function setMembershipStatus(db: Db, membershipId: string, status: MembershipRow['status'], now: Date): Promise<void> {
   const cancelling = status === 'cancelled' || status === 'expired';
-  inTransaction(db, () => {
-    const row = db.select().from(memberships).where(eq(memberships.id, membershipId)).get();
+  await inTransaction(db, async (tx) => {
+    const row = firstRow(await forUpdate(tx.select().from(memberships).where(eq(memberships.id, membershipId))));
     if (!row) return;
-    db.update(memberships)
+    await tx
+      .update(memberships)
       .set({ status, updatedAt: now, cancelledAt: cancelling ? (row.cancelledAt ?? now) : null })
-      .where(eq(memberships.id, membershipId))
-      .run();
+      .where(eq(memberships.id, membershipId));
   });
 }
 
 /** Updates the end of the current period (as the provider reports it). */
-export function setMembershipPeriodEnd(db: Db, membershipId: string, periodEnd: Date, now: Date): void {
-  db.update(memberships).set({ currentPeriodEnd: periodEnd, updatedAt: now }).where(eq(memberships.id, membershipId)).run();
+export async function setMembershipPeriodEnd(db: Db, membershipId: string, periodEnd: Date, now: Date): Promise<void> {
+  await db.update(memberships).set({ currentPeriodEnd: periodEnd, updatedAt: now }).where(eq(memberships.id, membershipId));
 }
 
 const anythingDue = preparedOnce((db) =>
-  db
-    .select({ id: memberships.id })
+  preparedQuery(
+    db
+      .select({ id: memberships.id })
     .from(memberships)
     .where(
       and(
@@ -164,8 +165,9 @@ const anythingDue = preparedOnce((db) =>
         inArray(memberships.status, ['active', 'cancelled']),
       ),
     )
-    .limit(1)
-    .prepare(),
+      .limit(1),
+    'membership_due',
+  ),
 );
 
 /**
@@ -174,33 +176,35 @@ const anythingDue = preparedOnce((db) =>
  * every period that has ended, each renewal an order and one grant. Stripe memberships are
  * driven by Stripe's webhooks instead, except that a cancelled one expires here too.
  */
-export function settleMemberships(db: Db, input: { now: Date; product: Product; userId?: string }): void {
+export async function settleMemberships(db: Db, input: { now: Date; product: Product; userId?: string }): Promise<void> {
   const { now, product } = input;
   // Every balance read comes here: when nothing of this person's is due (nearly always), a
   // prepared read answers and no write transaction is taken.
-  if (input.userId !== undefined && !anythingDue(db).get({ userId: input.userId, now: now.getTime() })) return;
-  inTransaction(db, () => {
-    const due = db
-      .select()
+  if (input.userId !== undefined && !firstRow(await anythingDue(db).execute({ userId: input.userId, now: now.getTime() }))) return;
+  // Several instances may settle at once: the rows are locked, and every grant is keyed per period.
+  await inTransaction(db, async (tx) => {
+    const due = await forUpdate(
+      tx
+        .select()
       .from(memberships)
       .where(
         and(
           lte(memberships.currentPeriodEnd, now),
           inArray(memberships.status, ['active', 'cancelled']),
-          input.userId ? eq(memberships.userId, input.userId) : undefined,
+            input.userId ? eq(memberships.userId, input.userId) : undefined,
+          ),
         ),
-      )
-      .all();
+    );
     for (const row of due) {
       if (row.status === 'cancelled') {
-        setMembershipStatus(db, row.id, 'expired', now);
+        await setMembershipStatus(tx, row.id, 'expired', now);
         continue;
       }
       if (row.provider !== 'local') continue;
       let start = row.currentPeriodEnd;
       while (start <= now) {
         const end = addMonths(start, 1);
-        recordRenewalOrder(db, {
+        await recordRenewalOrder(tx, {
           userId: row.userId,
           product,
           provider: 'local',
@@ -210,7 +214,7 @@ export function settleMemberships(db: Db, input: { now: Date; product: Product; 
           status: 'paid',
           now,
         });
-        recordPaidPeriod(db, row, { periodStart: start, periodEnd: end, credits: product.credits, now });
+        await recordPaidPeriod(tx, row, { periodStart: start, periodEnd: end, credits: product.credits, now });
         start = end;
       }
     }
@@ -218,6 +222,6 @@ export function settleMemberships(db: Db, input: { now: Date; product: Product; 
 }
 
 /** Settles every membership now and then hourly; returns a function that stops the timer. */
-export function startMembershipSettling(db: Db, product: Product, now: () => Date = () => new Date()): () => void {
+export function startMembershipSettling(db: Db, product: Product, now: () => Date = () => new Date()): StopHourly {
   return runHourly('settling memberships', () => settleMemberships(db, { now: now(), product }));
 }

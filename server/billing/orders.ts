@@ -2,8 +2,9 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { generateSecureRandomString } from '../lib/secrets.ts';
 import { getBalance, grant, inTransaction, spend } from '../credits/ledger.ts';
-import type { Db } from '../db/client.ts';
+import { firstRow, type Db } from '../db/client.ts';
 import { orders } from '../db/schema.ts';
+import { forUpdate } from '../db/transaction.ts';
 import type { Product } from './products.ts';
 
 /** An order row as stored. */
@@ -42,8 +43,8 @@ export function toOrderView(row: OrderRow): OrderView {
 }
 
 /** Records a new order in status `created`. */
-export function createOrder(db: Db, input: { userId: string; product: Product; provider: string; now: Date }): OrderRow {
-  return db
+export async function createOrder(db: Db, input: { userId: string; product: Product; provider: string; now: Date }): Promise<OrderRow> {
+  const [row] = await db
     .insert(orders)
     .values({
       id: `ord_${generateSecureRandomString(20)}`,
@@ -57,28 +58,33 @@ export function createOrder(db: Db, input: { userId: string; product: Product; p
       createdAt: input.now,
       updatedAt: input.now,
     })
-    .returning()
-    .get();
+    .returning();
+  return row!;
 }
 
 /** Stores the provider's reference (e.g. the Stripe Checkout session id) on an order. */
-export function setOrderProviderRef(db: Db, orderId: string, providerRef: string, now: Date): void {
-  db.update(orders).set({ providerRef, updatedAt: now }).where(eq(orders.id, orderId)).run();
+export async function setOrderProviderRef(db: Db, orderId: string, providerRef: string, now: Date): Promise<void> {
+  await db.update(orders).set({ providerRef, updatedAt: now }).where(eq(orders.id, orderId));
 }
 
 /** One order by id. */
-export function getOrder(db: Db, orderId: string): OrderRow | undefined {
-  return db.select().from(orders).where(eq(orders.id, orderId)).get();
+export async function getOrder(db: Db, orderId: string): Promise<OrderRow | undefined> {
+  return firstRow(await db.select().from(orders).where(eq(orders.id, orderId)));
 }
 
 /** One of a user's orders by id (undefined when it is someone else's). */
-export function getUserOrder(db: Db, userId: string, orderId: string): OrderRow | undefined {
-  return db.select().from(orders).where(and(eq(orders.id, orderId), eq(orders.userId, userId))).get();
+export async function getUserOrder(db: Db, userId: string, orderId: string): Promise<OrderRow | undefined> {
+  return firstRow(await db.select().from(orders).where(and(eq(orders.id, orderId), eq(orders.userId, userId))));
 }
 
 /** A user's orders, newest first. */
-export function listUserOrders(db: Db, userId: string, limit = 100): OrderRow[] {
-  return db.select().from(orders).where(eq(orders.userId, userId)).orderBy(desc(orders.createdAt), desc(orders.id)).limit(limit).all();
+export async function listUserOrders(db: Db, userId: string, limit = 100): Promise<OrderRow[]> {
+  return db.select().from(orders).where(eq(orders.userId, userId)).orderBy(desc(orders.createdAt), desc(orders.id)).limit(limit);
+}
+
+/** The order, its row locked until the transaction ends, so that two payments of it run one after the other. */
+async function lockOrder(tx: Db, orderId: string): Promise<OrderRow | undefined> {
+  return firstRow(await forUpdate(tx.select().from(orders).where(eq(orders.id, orderId))));
 }
 
 /**
@@ -86,15 +92,15 @@ export function listUserOrders(db: Db, userId: string, limit = 100): OrderRow[] 
  * (a redelivered webhook, a double click) changes nothing: the status moves only from
  * created or failed, and the grant's key is the order id. Returns the order as it now is.
  */
-export function markOrderPaid(db: Db, orderId: string, now: Date): { order: OrderRow; newlyPaid: boolean } | null {
-  return inTransaction(db, () => {
-    const order = getOrder(db, orderId);
+export async function markOrderPaid(db: Db, orderId: string, now: Date): Promise<{ order: OrderRow; newlyPaid: boolean } | null> {
+  return await inTransaction(db, async (tx) => {
+    const order = await lockOrder(tx, orderId);
     if (!order) return null;
     if (order.status !== 'created' && order.status !== 'failed') return { order, newlyPaid: false };
-    db.update(orders).set({ status: 'paid', paidAt: now, updatedAt: now }).where(eq(orders.id, orderId)).run();
+    await tx.update(orders).set({ status: 'paid', paidAt: now, updatedAt: now }).where(eq(orders.id, orderId));
     // An account deleted meanwhile has no balance left to credit; the order stays for accounting.
     if (order.userId && order.product.startsWith('pack-') && order.credits > 0) {
-      grant(db, {
+      await grant(tx, {
         userId: order.userId,
         amount: order.credits,
         kind: 'purchase',
@@ -103,30 +109,29 @@ export function markOrderPaid(db: Db, orderId: string, now: Date): { order: Orde
         now,
       });
     }
-    return { order: getOrder(db, orderId)!, newlyPaid: true };
+    return { order: (await getOrder(tx, orderId))!, newlyPaid: true };
   });
 }
 
 /** Marks a still-open order failed (payment declined, checkout expired or abandoned). */
-export function markOrderFailed(db: Db, orderId: string, now: Date): boolean {
-  return (
-    db
-      .update(orders)
-      .set({ status: 'failed', updatedAt: now })
-      .where(and(eq(orders.id, orderId), eq(orders.status, 'created')))
-      .run().changes > 0
-  );
+export async function markOrderFailed(db: Db, orderId: string, now: Date): Promise<boolean> {
+  const result = await db
+    .update(orders)
+    .set({ status: 'failed', updatedAt: now })
+    .where(and(eq(orders.id, orderId), eq(orders.status, 'created')))
+    .run();
+  return result.changes > 0;
 }
 
 /**
  * Records a membership renewal payment as its own order (once per provider reference).
  * Returns true when the row is new.
  */
-export function recordRenewalOrder(
+export async function recordRenewalOrder(
   db: Db,
   input: { userId: string | null; product: Product; provider: string; providerRef: string; amount: number; currency: string; status: 'paid' | 'failed'; now: Date },
-): boolean {
-  const inserted = db
+): Promise<boolean> {
+  const result = await db
     .insert(orders)
     .values({
       id: `ord_${generateSecureRandomString(20)}`,
@@ -143,25 +148,26 @@ export function recordRenewalOrder(
       paidAt: input.status === 'paid' ? input.now : null,
     })
     .onConflictDoNothing()
-    .run().changes > 0;
+    .run();
+  const inserted = result.changes > 0;
   if (!inserted && input.status === 'paid') {
     // A renewal that failed first and was paid on a retry.
-    db.update(orders)
+    await db
+      .update(orders)
       .set({ status: 'paid', paidAt: input.now, updatedAt: input.now })
-      .where(and(eq(orders.provider, input.provider), eq(orders.providerRef, input.providerRef), eq(orders.status, 'failed')))
-      .run();
+      .where(and(eq(orders.provider, input.provider), eq(orders.providerRef, input.providerRef), eq(orders.status, 'failed')));
   }
   return inserted;
 }
 
 /** Stores the provider's payment id on an order (so a later refund event can find it). */
-export function setOrderPaymentRef(db: Db, orderId: string, paymentRef: string, now: Date): void {
-  db.update(orders).set({ paymentRef, updatedAt: now }).where(eq(orders.id, orderId)).run();
+export async function setOrderPaymentRef(db: Db, orderId: string, paymentRef: string, now: Date): Promise<void> {
+  await db.update(orders).set({ paymentRef, updatedAt: now }).where(eq(orders.id, orderId));
 }
 
 /** The order a provider's payment id belongs to. */
-export function findOrderByPaymentRef(db: Db, provider: string, paymentRef: string): OrderRow | undefined {
-  return db.select().from(orders).where(and(eq(orders.provider, provider), eq(orders.paymentRef, paymentRef))).get();
+export async function findOrderByPaymentRef(db: Db, provider: string, paymentRef: string): Promise<OrderRow | undefined> {
+  return firstRow(await db.select().from(orders).where(and(eq(orders.provider, provider), eq(orders.paymentRef, paymentRef))).limit(1));
 }
 
 /**
@@ -169,16 +175,16 @@ export function findOrderByPaymentRef(db: Db, provider: string, paymentRef: stri
  * as many as are left (the balance never goes below zero; credits already spent stay spent).
  * Once only: the status moves only from paid, and the ledger key is the order id.
  */
-export function markOrderRefunded(db: Db, orderId: string, now: Date): { order: OrderRow; creditsTaken: number } | null {
-  return inTransaction(db, () => {
-    const order = getOrder(db, orderId);
+export async function markOrderRefunded(db: Db, orderId: string, now: Date): Promise<{ order: OrderRow; creditsTaken: number } | null> {
+  return await inTransaction(db, async (tx) => {
+    const order = await lockOrder(tx, orderId);
     if (!order || order.status !== 'paid') return null;
-    db.update(orders).set({ status: 'refunded', updatedAt: now }).where(eq(orders.id, orderId)).run();
+    await tx.update(orders).set({ status: 'refunded', updatedAt: now }).where(eq(orders.id, orderId));
     let creditsTaken = 0;
     if (order.userId && order.product.startsWith('pack-') && order.credits > 0) {
-      const take = Math.min(order.credits, getBalance(db, order.userId));
+      const take = Math.min(order.credits, await getBalance(tx, order.userId));
       if (take > 0) {
-        spend(db, {
+        await spend(tx, {
           userId: order.userId,
           amount: take,
           kind: 'refund',
@@ -189,6 +195,6 @@ export function markOrderRefunded(db: Db, orderId: string, now: Date): { order: 
         creditsTaken = take;
       }
     }
-    return { order: getOrder(db, orderId)!, creditsTaken };
+    return { order: (await getOrder(tx, orderId))!, creditsTaken };
   });
 }

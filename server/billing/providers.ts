@@ -23,7 +23,7 @@ export async function endMembershipForDeletion(
   userId: string,
   now: Date,
 ): Promise<boolean> {
-  const membership = getCurrentMembership(db, userId);
+  const membership = await getCurrentMembership(db, userId);
   if (!membership) return true;
   const provider = providerNamed(payments, membership.provider);
   if (!provider) return false;
@@ -33,6 +33,6 @@ export async function endMembershipForDeletion(
     console.error(`[clearcut] ending ${membership.provider} membership ${membership.id} before deletion failed:`, err);
     return false;
   }
-  setMembershipStatus(db, membership.id, 'expired', now);
+  await setMembershipStatus(db, membership.id, 'expired', now);
   return true;
 }

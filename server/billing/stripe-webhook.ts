@@ -63,57 +63,57 @@ const handled = new Set([
 ]);
 
 /** Applies one verified event; `duplicate` when its id was seen before. */
-export function handleStripeEvent(db: Db, event: StripeEventLike, ctx: { now: Date; membership: Product }): WebhookOutcome {
+export async function handleStripeEvent(db: Db, event: StripeEventLike, ctx: { now: Date; membership: Product }): Promise<WebhookOutcome> {
   const { now } = ctx;
-  return inTransaction(db, () => {
-    const fresh =
-      db
-        .insert(webhookEvents)
-        .values({ provider: 'stripe', eventId: event.id, type: event.type, processedAt: now })
-        .onConflictDoNothing()
-        .run().changes > 0;
+  return await inTransaction(db, async (tx): Promise<WebhookOutcome> => {
+    const inserted = await tx
+      .insert(webhookEvents)
+      .values({ provider: 'stripe', eventId: event.id, type: event.type, processedAt: now })
+      .onConflictDoNothing()
+      .run();
+    const fresh = inserted.changes > 0;
     if (!fresh) return 'duplicate';
     if (!handled.has(event.type)) return 'ignored';
     const o = obj(event.data.object);
     switch (event.type) {
       case 'checkout.session.completed':
       case 'checkout.session.async_payment_succeeded':
-        return checkoutPaid(db, o, ctx);
+        return await checkoutPaid(tx, o, ctx);
       case 'checkout.session.async_payment_failed':
       case 'checkout.session.expired': {
         const orderId = str(obj(o.metadata).orderId) ?? str(o.client_reference_id);
-        return orderId && markOrderFailed(db, orderId, now) ? 'processed' : 'ignored';
+        return orderId && (await markOrderFailed(tx, orderId, now)) ? 'processed' : 'ignored';
       }
       case 'invoice.paid':
-        return invoicePaid(db, o, ctx);
+        return await invoicePaid(tx, o, ctx);
       case 'invoice.payment_failed':
-        return invoiceFailed(db, o, ctx);
+        return await invoiceFailed(tx, o, ctx);
       case 'customer.subscription.updated':
-        return subscriptionUpdated(db, o, now);
+        return await subscriptionUpdated(tx, o, now);
       case 'customer.subscription.deleted':
-        return subscriptionDeleted(db, o, now);
+        return await subscriptionDeleted(tx, o, now);
       case 'charge.refunded':
-        return chargeRefunded(db, o, now);
+        return await chargeRefunded(tx, o, now);
       default:
         return 'ignored';
     }
   });
 }
 
-function checkoutPaid(db: Db, session: Obj, ctx: { now: Date; membership: Product }): WebhookOutcome {
+async function checkoutPaid(db: Db, session: Obj, ctx: { now: Date; membership: Product }): Promise<WebhookOutcome> {
   const orderId = str(obj(session.metadata).orderId) ?? str(session.client_reference_id);
   // Bank debits and the like complete the session unpaid; async_payment_succeeded follows.
   if (!orderId || !['paid', 'no_payment_required'].includes(str(session.payment_status) ?? '')) return 'ignored';
-  const order = getOrder(db, orderId);
+  const order = await getOrder(db, orderId);
   if (!order) return 'ignored';
-  markOrderPaid(db, orderId, ctx.now);
+  await markOrderPaid(db, orderId, ctx.now);
   const paymentIntent = ref(session.payment_intent);
-  if (paymentIntent) setOrderPaymentRef(db, orderId, paymentIntent, ctx.now);
+  if (paymentIntent) await setOrderPaymentRef(db, orderId, paymentIntent, ctx.now);
   const subscriptionId = ref(session.subscription);
   if (str(session.mode) === 'subscription' && subscriptionId && order.userId) {
     // The credits come with invoice.paid (sent for the first invoice too); here the membership
     // starts to exist, with a provisional period end until that invoice says the real one.
-    ensureMembership(db, {
+    await ensureMembership(db, {
       userId: order.userId,
       plan: ctx.membership.id,
       provider: 'stripe',
@@ -151,19 +151,19 @@ function invoicePeriod(invoice: Obj): { start: Date; end: Date } | undefined {
   return undefined;
 }
 
-function invoicePaid(db: Db, invoice: Obj, ctx: { now: Date; membership: Product }): WebhookOutcome {
+async function invoicePaid(db: Db, invoice: Obj, ctx: { now: Date; membership: Product }): Promise<WebhookOutcome> {
   const { subscriptionId, metadata } = invoiceSubscription(invoice);
   const period = invoicePeriod(invoice);
   const invoiceId = str(invoice.id);
   if (!subscriptionId || !period || !invoiceId) return 'ignored';
-  let membership = findMembershipByRef(db, 'stripe', subscriptionId);
+  let membership = await findMembershipByRef(db, 'stripe', subscriptionId);
   if (!membership) {
     // invoice.paid can arrive before checkout.session.completed; the metadata names the account.
     const userId = str(metadata.userId);
     if (!userId) return 'ignored';
     const orderId = str(metadata.orderId);
-    if (orderId) markOrderPaid(db, orderId, ctx.now);
-    membership = ensureMembership(db, {
+    if (orderId) await markOrderPaid(db, orderId, ctx.now);
+    membership = await ensureMembership(db, {
       userId,
       plan: ctx.membership.id,
       provider: 'stripe',
@@ -172,19 +172,19 @@ function invoicePaid(db: Db, invoice: Obj, ctx: { now: Date; membership: Product
       now: ctx.now,
     });
   }
-  recordStripeRenewal(db, invoice, membership.userId, 'paid', ctx);
-  recordPaidPeriod(db, membership, { periodStart: period.start, periodEnd: period.end, credits: ctx.membership.credits, now: ctx.now });
+  await recordStripeRenewal(db, invoice, membership.userId, 'paid', ctx);
+  await recordPaidPeriod(db, membership, { periodStart: period.start, periodEnd: period.end, credits: ctx.membership.credits, now: ctx.now });
   return 'processed';
 }
 
-function invoiceFailed(db: Db, invoice: Obj, ctx: { now: Date; membership: Product }): WebhookOutcome {
+async function invoiceFailed(db: Db, invoice: Obj, ctx: { now: Date; membership: Product }): Promise<WebhookOutcome> {
   const { subscriptionId } = invoiceSubscription(invoice);
   const invoiceId = str(invoice.id);
   if (!subscriptionId || !invoiceId) return 'ignored';
-  const membership = findMembershipByRef(db, 'stripe', subscriptionId);
+  const membership = await findMembershipByRef(db, 'stripe', subscriptionId);
   if (!membership) return 'ignored';
-  if (membership.status === 'active') setMembershipStatus(db, membership.id, 'past_due', ctx.now);
-  recordStripeRenewal(db, invoice, membership.userId, 'failed', ctx);
+  if (membership.status === 'active') await setMembershipStatus(db, membership.id, 'past_due', ctx.now);
+  await recordStripeRenewal(db, invoice, membership.userId, 'failed', ctx);
   return 'processed';
 }
 
@@ -192,15 +192,15 @@ function invoiceFailed(db: Db, invoice: Obj, ctx: { now: Date; membership: Produ
  * Every renewal invoice, paid or failed, is an order of its own; the first invoice is the
  * checkout's order and is left alone.
  */
-function recordStripeRenewal(
+async function recordStripeRenewal(
   db: Db,
   invoice: Obj,
   userId: string | null,
   status: 'paid' | 'failed',
   ctx: { now: Date; membership: Product },
-): void {
+): Promise<void> {
   if (str(invoice.billing_reason) === 'subscription_create') return;
-  recordRenewalOrder(db, {
+  await recordRenewalOrder(db, {
     userId,
     product: ctx.membership,
     provider: 'stripe',
@@ -219,36 +219,36 @@ function subscriptionPeriodEnd(subscription: Obj): Date | undefined {
   return seconds(subscription.current_period_end) ?? seconds(item.current_period_end);
 }
 
-function subscriptionUpdated(db: Db, subscription: Obj, now: Date): WebhookOutcome {
+async function subscriptionUpdated(db: Db, subscription: Obj, now: Date): Promise<WebhookOutcome> {
   const id = str(subscription.id);
-  const membership = id ? findMembershipByRef(db, 'stripe', id) : undefined;
+  const membership = id ? await findMembershipByRef(db, 'stripe', id) : undefined;
   if (!membership || membership.status === 'expired') return 'ignored';
   const end = subscriptionPeriodEnd(subscription);
-  if (end && end > membership.currentPeriodEnd) setMembershipPeriodEnd(db, membership.id, end, now);
+  if (end && end > membership.currentPeriodEnd) await setMembershipPeriodEnd(db, membership.id, end, now);
   const stripeStatus = str(subscription.status);
   const cancelling = subscription.cancel_at_period_end === true || num(subscription.cancel_at) !== undefined;
-  if (cancelling) setMembershipStatus(db, membership.id, 'cancelled', now);
-  else if (stripeStatus === 'past_due' || stripeStatus === 'unpaid') setMembershipStatus(db, membership.id, 'past_due', now);
-  else if (stripeStatus === 'active' || stripeStatus === 'trialing') setMembershipStatus(db, membership.id, 'active', now);
+  if (cancelling) await setMembershipStatus(db, membership.id, 'cancelled', now);
+  else if (stripeStatus === 'past_due' || stripeStatus === 'unpaid') await setMembershipStatus(db, membership.id, 'past_due', now);
+  else if (stripeStatus === 'active' || stripeStatus === 'trialing') await setMembershipStatus(db, membership.id, 'active', now);
   return 'processed';
 }
 
-function subscriptionDeleted(db: Db, subscription: Obj, now: Date): WebhookOutcome {
+async function subscriptionDeleted(db: Db, subscription: Obj, now: Date): Promise<WebhookOutcome> {
   const id = str(subscription.id);
-  const membership = id ? findMembershipByRef(db, 'stripe', id) : undefined;
+  const membership = id ? await findMembershipByRef(db, 'stripe', id) : undefined;
   if (!membership || membership.status === 'expired') return 'ignored';
   // Even an immediate cancellation keeps what was paid for: the membership ends with its period.
-  setMembershipStatus(db, membership.id, now < membership.currentPeriodEnd ? 'cancelled' : 'expired', now);
+  await setMembershipStatus(db, membership.id, now < membership.currentPeriodEnd ? 'cancelled' : 'expired', now);
   return 'processed';
 }
 
-function chargeRefunded(db: Db, charge: Obj, now: Date): WebhookOutcome {
+async function chargeRefunded(db: Db, charge: Obj, now: Date): Promise<WebhookOutcome> {
   // Partial refunds leave the order paid and its credits in place; only a full refund undoes it.
   if (charge.refunded !== true) return 'ignored';
   const paymentIntent = ref(charge.payment_intent);
   const order =
-    (paymentIntent ? findOrderByPaymentRef(db, 'stripe', paymentIntent) : undefined) ??
-    (str(obj(charge.metadata).orderId) ? getOrder(db, str(obj(charge.metadata).orderId)!) : undefined);
+    (paymentIntent ? await findOrderByPaymentRef(db, 'stripe', paymentIntent) : undefined) ??
+    (str(obj(charge.metadata).orderId) ? await getOrder(db, str(obj(charge.metadata).orderId)!) : undefined);
   if (!order || order.provider !== 'stripe') return 'ignored';
-  return markOrderRefunded(db, order.id, now) ? 'processed' : 'ignored';
+  return (await markOrderRefunded(db, order.id, now)) ? 'processed' : 'ignored';
 }

@@ -1,13 +1,19 @@
 /**
  * The credit ledger: every change is one append-only row plus the balance row, written in
- * one better-sqlite3 transaction (synchronous, so nothing can interleave between the check
- * and the write). The balance never goes below zero: the check is here, and the
- * `CHECK (balance >= 0)` constraints are the backstop.
+ * one transaction that first locks the person's balance row, so nothing can interleave between
+ * the check and the write (SQLite: transactions run one at a time; PostgreSQL: `FOR UPDATE` on
+ * the balance row, which concurrent changes for the same person wait on, then read the
+ * committed ledger afresh). The balance never goes below zero: the check is here, and the
+ * `CHECK (balance >= 0)` constraints and the unique (user, key) index are the backstop.
  */
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import { preparedOnce } from '../db/prepared.ts';
+import { firstRow, type Db } from '../db/client.ts';
+import { isPg } from '../db/pg.ts';
+import { preparedOnce, preparedQuery } from '../db/prepared.ts';
 import { creditBalances, creditLedger } from '../db/schema.ts';
+import { forUpdate, inTransaction } from '../db/transaction.ts';
+
+export { inTransaction };
 
 /** Why the balance changed. */
 export type LedgerKind = (typeof creditLedger.$inferSelect)['kind'];
@@ -52,37 +58,45 @@ function toEntry(row: typeof creditLedger.$inferSelect): LedgerEntry {
   };
 }
 
-/**
- * Runs `fn` in one IMMEDIATE transaction on the connection (a savepoint when already inside
- * one), so ledger changes compose with the caller's writes: all land or none do.
- */
-export function inTransaction<T>(db: Db, fn: () => T): T {
-  return db.$client.transaction(fn).immediate();
-}
-
 /** The current balance (0 for someone who never had a change). */
-export function getBalance(db: Db, userId: string): number {
-  return balanceOf(db).get({ userId })?.balance ?? 0;
+export async function getBalance(db: Db, userId: string): Promise<number> {
+  return firstRow(await balanceOf(db).execute({ userId }))?.balance ?? 0;
 }
 
 const balanceOf = preparedOnce((db) =>
-  db.select({ balance: creditBalances.balance }).from(creditBalances).where(eq(creditBalances.userId, sql.placeholder('userId'))).prepare(),
+  preparedQuery(
+    db.select({ balance: creditBalances.balance }).from(creditBalances).where(eq(creditBalances.userId, sql.placeholder('userId'))),
+    'balance_of',
+  ),
 );
 
+/**
+ * The balance, with its row locked until the transaction ends (PostgreSQL). The row is made
+ * first if missing, so that two first changes for one person also wait on each other.
+ */
+async function lockedBalance(tx: Db, userId: string, now: Date): Promise<number> {
+  if (!isPg(tx)) return await getBalance(tx, userId);
+  await tx.insert(creditBalances).values({ userId, balance: 0, updatedAt: now }).onConflictDoNothing();
+  const rows = await forUpdate(tx.select({ balance: creditBalances.balance }).from(creditBalances).where(eq(creditBalances.userId, userId)));
+  return rows[0]?.balance ?? 0;
+}
+
 /** Applies one change in one transaction: replay by key, check the balance, append the row, set the balance. */
-export function applyChange(db: Db, change: LedgerChange): LedgerResult {
+export async function applyChange(db: Db, change: LedgerChange): Promise<LedgerResult> {
   if (!Number.isSafeInteger(change.delta) || change.delta === 0) throw new RangeError(`bad ledger delta ${change.delta}`);
-  return inTransaction(db, () => {
-    const existing = db
-      .select()
-      .from(creditLedger)
-      .where(and(eq(creditLedger.userId, change.userId), eq(creditLedger.idempotencyKey, change.idempotencyKey)))
-      .get();
-    if (existing) return { ok: true, replayed: true, entry: toEntry(existing), balance: getBalance(db, change.userId) };
-    const balance = getBalance(db, change.userId);
+  return await inTransaction(db, async (tx): Promise<LedgerResult> => {
+    // The lock first: a concurrent change with the same key has committed by the time it is ours.
+    const balance = await lockedBalance(tx, change.userId, change.now);
+    const existing = firstRow(
+      await tx
+        .select()
+        .from(creditLedger)
+        .where(and(eq(creditLedger.userId, change.userId), eq(creditLedger.idempotencyKey, change.idempotencyKey))),
+    );
+    if (existing) return { ok: true, replayed: true, entry: toEntry(existing), balance };
     const after = balance + change.delta;
     if (after < 0) return { ok: false, reason: 'insufficient_credits', balance };
-    const row = db
+    const [row] = await tx
       .insert(creditLedger)
       .values({
         userId: change.userId,
@@ -93,54 +107,52 @@ export function applyChange(db: Db, change: LedgerChange): LedgerResult {
         balanceAfter: after,
         createdAt: change.now,
       })
-      .returning()
-      .get();
-    db.insert(creditBalances)
+      .returning();
+    await tx
+      .insert(creditBalances)
       .values({ userId: change.userId, balance: after, updatedAt: change.now })
-      .onConflictDoUpdate({ target: creditBalances.userId, set: { balance: after, updatedAt: change.now } })
-      .run();
-    return { ok: true, replayed: false, entry: toEntry(row), balance: after };
+      .onConflictDoUpdate({ target: creditBalances.userId, set: { balance: after, updatedAt: change.now } });
+    return { ok: true, replayed: false, entry: toEntry(row!), balance: after };
   });
 }
 
 /** Adds `amount` credits (signup, purchase, membership, refund of a spend, admin adjustment). */
-export function grant(
+export async function grant(
   db: Db,
   input: { userId: string; amount: number; kind: LedgerKind; reference: string | null; idempotencyKey: string; now: Date },
-): LedgerResult {
+): Promise<LedgerResult> {
   if (!(input.amount > 0)) throw new RangeError('grant: amount must be positive');
   const { amount, ...rest } = input;
-  return applyChange(db, { ...rest, delta: amount });
+  return await applyChange(db, { ...rest, delta: amount });
 }
 
 /** Takes `amount` credits, refusing (never going below zero) when the balance is short. */
-export function spend(
+export async function spend(
   db: Db,
   input: { userId: string; amount: number; kind?: LedgerKind; reference: string | null; idempotencyKey: string; now: Date },
-): LedgerResult {
+): Promise<LedgerResult> {
   if (!(input.amount > 0)) throw new RangeError('spend: amount must be positive');
   const { amount, kind = 'spend', ...rest } = input;
-  return applyChange(db, { ...rest, kind, delta: -amount });
+  return await applyChange(db, { ...rest, kind, delta: -amount });
 }
 
 /** The credits new accounts get, once (the key makes a second grant a no-op). */
-export function grantSignupCredits(db: Db, userId: string, amount: number, now: Date): void {
-  if (amount > 0) grant(db, { userId, amount, kind: 'signup', reference: 'welcome credits', idempotencyKey: 'signup', now });
+export async function grantSignupCredits(db: Db, userId: string, amount: number, now: Date): Promise<void> {
+  if (amount > 0) await grant(db, { userId, amount, kind: 'signup', reference: 'welcome credits', idempotencyKey: 'signup', now });
 }
 
 /** A page of a user's ledger, newest first; pass the previous page's `nextCursor` for the next. */
-export function listLedger(
+export async function listLedger(
   db: Db,
   userId: string,
   options: { cursor?: number; limit: number },
-): { entries: LedgerEntry[]; nextCursor: string | null } {
-  const rows = db
+): Promise<{ entries: LedgerEntry[]; nextCursor: string | null }> {
+  const rows = await db
     .select()
     .from(creditLedger)
     .where(and(eq(creditLedger.userId, userId), options.cursor !== undefined ? lt(creditLedger.id, options.cursor) : undefined))
     .orderBy(desc(creditLedger.id))
-    .limit(options.limit + 1)
-    .all();
+    .limit(options.limit + 1);
   const page = rows.slice(0, options.limit);
   const more = rows.length > options.limit;
   return { entries: page.map(toEntry), nextCursor: more && page.length > 0 ? String(page[page.length - 1]!.id) : null };

@@ -1,6 +1,6 @@
 /** Spending for an export: what it costs (pricing.ts), charged at most once per idempotency key. */
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { firstRow, type Db } from '../db/client.ts';
 import { creditLedger } from '../db/schema.ts';
 import { getBalance, inTransaction, spend } from './ledger.ts';
 import { exportCost } from './pricing.ts';
@@ -15,28 +15,33 @@ export type ExportSpendResult =
  * cannot collide with the server's own keys; a key seen before returns the first answer
  * (the charge and the balance right after it) without charging again.
  */
-export function spendForExport(
+export async function spendForExport(
   db: Db,
   input: { userId: string; idempotencyKey: string; width: number; height: number; now: Date },
-): ExportSpendResult {
+): Promise<ExportSpendResult> {
   const key = `export:${input.idempotencyKey}`;
-  return inTransaction(db, () => {
-    const earlier = db
-      .select()
-      .from(creditLedger)
-      .where(and(eq(creditLedger.userId, input.userId), eq(creditLedger.idempotencyKey, key)))
-      .get();
+  const cost = exportCost(input.width, input.height);
+  return await inTransaction(db, async (tx): Promise<ExportSpendResult> => {
+    if (cost > 0) {
+      const result = await spend(tx, {
+        userId: input.userId,
+        amount: cost,
+        reference: `export ${input.width}x${input.height}`,
+        idempotencyKey: key,
+        now: input.now,
+      });
+      if (!result.ok) return { ok: false, balance: result.balance };
+      // A replay answers as the first time did: the charge and the balance right after it.
+      if (result.replayed) return { ok: true, charged: -result.entry.delta, balance: result.entry.balanceAfter, replayed: true };
+      return { ok: true, charged: cost, balance: result.balance, replayed: false };
+    }
+    const earlier = firstRow(
+      await tx
+        .select()
+        .from(creditLedger)
+        .where(and(eq(creditLedger.userId, input.userId), eq(creditLedger.idempotencyKey, key))),
+    );
     if (earlier) return { ok: true, charged: -earlier.delta, balance: earlier.balanceAfter, replayed: true };
-    const cost = exportCost(input.width, input.height);
-    if (cost === 0) return { ok: true, charged: 0, balance: getBalance(db, input.userId), replayed: false };
-    const result = spend(db, {
-      userId: input.userId,
-      amount: cost,
-      reference: `export ${input.width}x${input.height}`,
-      idempotencyKey: key,
-      now: input.now,
-    });
-    if (!result.ok) return { ok: false, balance: result.balance };
-    return { ok: true, charged: cost, balance: result.balance, replayed: false };
+    return { ok: true, charged: 0, balance: await getBalance(tx, input.userId), replayed: false };
   });
 }

@@ -17,3 +17,17 @@ export function preparedOnce<T>(build: (db: Db) => T): (db: Db) => T {
     return prepared;
   };
 }
+
+/** A select prepared once, run with named placeholder values; the same call in both dialects. */
+export interface PreparedSelect<Row> {
+  execute(values?: Record<string, unknown>): Promise<Row[]>;
+}
+
+/**
+ * Prepares a select built with `sql.placeholder`s. PostgreSQL prepares statements by name (per
+ * connection, by node-postgres, on first use); SQLite ignores the name.
+ */
+export function preparedQuery<Row>(select: { _: { result: Row[] }; prepare(): unknown }, name: string): PreparedSelect<Row> {
+  const prepared = (select.prepare as (name: string) => { execute(values?: Record<string, unknown>): PromiseLike<Row[]> | Row[] }).call(select, name);
+  return { execute: async (values) => prepared.execute(values) };
+}

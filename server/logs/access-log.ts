@@ -1,23 +1,32 @@
 /** The access log table: writing rows, reading a person's own rows, and purging by age. */
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { sqliteClient, type Db } from '../db/client.ts';
+import { isPg } from '../db/pg.ts';
 import { preparedOnce } from '../db/prepared.ts';
 import { accessLogs } from '../db/schema.ts';
 
 /** One access-log row as written; nothing beyond these fields is ever recorded. */
 export type AccessLogEntry = Omit<typeof accessLogs.$inferInsert, 'id'>;
 
-// One row per request: prepared once.
-const insertRow = preparedOnce((db) =>
-  db.$client.prepare(
-    `insert into access_logs (time, ip, user_agent, method, path, status, user_id, duration_ms, api_key_prefix)
-     values (@time, @ip, @userAgent, @method, @path, @status, @userId, @durationMs, @apiKeyPrefix)`,
-  ),
+// One row per request: on SQLite a raw statement prepared once (building it through drizzle cost
+// more than running it); PostgreSQL takes drizzle's insert.
+const insertRowSqlite = preparedOnce((db) =>
+  isPg(db)
+    ? null
+    : sqliteClient(db).prepare(
+        `insert into access_logs (time, ip, user_agent, method, path, status, user_id, duration_ms, api_key_prefix)
+         values (@time, @ip, @userAgent, @method, @path, @status, @userId, @durationMs, @apiKeyPrefix)`,
+      ),
 );
 
 /** Appends one row. */
-export function recordAccess(db: Db, entry: AccessLogEntry): void {
-  insertRow(db).run({
+export async function recordAccess(db: Db, entry: AccessLogEntry): Promise<void> {
+  const statement = insertRowSqlite(db);
+  if (!statement) {
+    await db.insert(accessLogs).values(entry).run();
+    return;
+  }
+  statement.run({
     time: entry.time.getTime(),
     ip: entry.ip,
     userAgent: entry.userAgent ?? null,
@@ -31,9 +40,9 @@ export function recordAccess(db: Db, entry: AccessLogEntry): void {
 }
 
 /** Deletes rows older than the retention period; returns how many went. */
-export function purgeAccessLogs(db: Db, retentionDays: number, now: Date): number {
+export async function purgeAccessLogs(db: Db, retentionDays: number, now: Date): Promise<number> {
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
-  return db.delete(accessLogs).where(lt(accessLogs.time, cutoff)).run().changes;
+  return (await db.delete(accessLogs).where(lt(accessLogs.time, cutoff)).run()).changes;
 }
 
 /** Truncates an IP to its network part (IPv4 /24, IPv6 /48), for rows that must no longer point at a person. */
@@ -64,14 +73,14 @@ export interface AccessLogView {
 }
 
 /** A user's most recent rows, newest first. */
-export function listUserAccessLog(db: Db, userId: string, limit = 200): AccessLogView[] {
-  return db
+export async function listUserAccessLog(db: Db, userId: string, limit = 200): Promise<AccessLogView[]> {
+  return (await db
     .select()
     .from(accessLogs)
     .where(eq(accessLogs.userId, userId))
     .orderBy(desc(accessLogs.time), desc(accessLogs.id))
     .limit(limit)
-    .all()
+    .all())
     .map((row) => ({
       time: row.time.toISOString(),
       ip: row.ip,

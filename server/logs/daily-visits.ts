@@ -23,8 +23,8 @@ function startOfDay(now: Date): Date {
 }
 
 /** Counts straight from the access log between two times, per day. */
-function countLogRows(db: Db, from: Date, to: Date): DayCount[] {
-  return db
+async function countLogRows(db: Db, from: Date, to: Date): Promise<DayCount[]> {
+  return await db
     .select({
       day: dayOf,
       requests: sql<number>`count(*)`,
@@ -41,18 +41,18 @@ function countLogRows(db: Db, from: Date, to: Date): DayCount[] {
  * how many days were added. A day is rolled up once, whole: its rows are all there until the
  * retention limit, which is at least a day away.
  */
-export function rollUpDailyVisits(db: Db, now: Date): number {
-  const rows = countLogRows(db, new Date(0), startOfDay(now));
+export async function rollUpDailyVisits(db: Db, now: Date): Promise<number> {
+  const rows = await countLogRows(db, new Date(0), startOfDay(now));
   if (rows.length === 0) return 0;
-  return db.insert(dailyVisitCounts).values(rows).onConflictDoNothing().run().changes;
+  return (await db.insert(dailyVisitCounts).values(rows).onConflictDoNothing().run()).changes;
 }
 
 /** The last `days` days (today included), oldest first: stored counts, and the log's own rows for days not stored yet (today). */
-export function dailyVisits(db: Db, days = 30, now: Date = new Date()): DayCount[] {
+export async function dailyVisits(db: Db, days = 30, now: Date = new Date()): Promise<DayCount[]> {
   const from = new Date(startOfDay(now).getTime() - (days - 1) * dayMs);
   const fromDay = from.toISOString().slice(0, 10);
-  const stored = db.select().from(dailyVisitCounts).where(gte(dailyVisitCounts.day, fromDay)).all();
+  const stored = await db.select().from(dailyVisitCounts).where(gte(dailyVisitCounts.day, fromDay)).all();
   const storedDays = new Set(stored.map((row) => row.day));
-  const live = countLogRows(db, from, new Date(now.getTime() + 1)).filter((row) => !storedDays.has(row.day));
+  const live = (await countLogRows(db, from, new Date(now.getTime() + 1))).filter((row) => !storedDays.has(row.day));
   return [...stored, ...live].sort((a, b) => a.day.localeCompare(b.day));
 }

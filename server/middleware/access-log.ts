@@ -11,7 +11,7 @@ export function accessLog(db: Db, now: () => Date): MiddlewareHandler<AppEnv> {
     const time = now();
     await next();
     try {
-      recordAccess(db, {
+      await recordAccess(db, {
         time,
         ip: c.get('ip'),
         userAgent: c.req.header('user-agent')?.slice(0, 512) ?? null,

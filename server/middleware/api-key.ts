@@ -28,7 +28,7 @@ export function apiKeyAuth(deps: { db: Db; now: () => Date; apiKeyLimiter: Fixed
     if (header === undefined) return next();
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw new ApiError(401, 'invalid_api_key', 'Send the API key as "Authorization: Bearer <key>".');
-    const found = validateApiKey(deps.db, match[1]!, deps.now());
+    const found = await validateApiKey(deps.db, match[1]!, deps.now());
     if (!found) throw new ApiError(401, 'invalid_api_key', 'This API key is not valid or has been revoked.');
     c.set('user', found.user);
     c.set('session', null);

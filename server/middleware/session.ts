@@ -14,7 +14,7 @@ export function loadSession(deps: SessionDeps): MiddlewareHandler<AppEnv> {
     const token = readSessionCookie(c);
     if (token) {
       const secure = servesHttps(deps.config, c.req.url);
-      const result = validateSessionToken(deps.db, token, deps.sessionOptions);
+      const result = await validateSessionToken(deps.db, token, deps.sessionOptions);
       if (result) {
         c.set('user', result.user);
         c.set('session', result.session);

@@ -15,21 +15,21 @@ export interface PendingPolicy {
 }
 
 /** Records the acceptance of the current version of every document (sign-up, or the notice's "I accept"). */
-export function recordAcceptances(db: Db, userId: string, policies: PolicySet, via: 'signup' | 'notice', now: Date): void {
-  db.insert(policyAcceptances)
+export async function recordAcceptances(db: Db, userId: string, policies: PolicySet, via: 'signup' | 'notice', now: Date): Promise<void> {
+  await db.insert(policyAcceptances)
     .values(policyDocumentIds.map((document) => ({ userId, document, version: policies[document].version, via, acceptedAt: now })))
     .run();
 }
 
 /** The documents whose latest material version is newer than anything the person accepted (all of them for accounts that never accepted). */
-export function pendingPolicies(db: Db, userId: string, policies: PolicySet): PendingPolicy[] {
+export async function pendingPolicies(db: Db, userId: string, policies: PolicySet): Promise<PendingPolicy[]> {
   const accepted = new Map(
-    db
+    (await db
       .select({ document: policyAcceptances.document, version: max(policyAcceptances.version) })
       .from(policyAcceptances)
       .where(eq(policyAcceptances.userId, userId))
       .groupBy(policyAcceptances.document)
-      .all()
+      .all())
       .map((row) => [row.document, row.version ?? 0]),
   );
   return policyDocumentIds
@@ -41,12 +41,12 @@ export function pendingPolicies(db: Db, userId: string, policies: PolicySet): Pe
 }
 
 /** Every acceptance of a person, oldest first, for the data export. */
-export function listAcceptances(db: Db, userId: string) {
-  return db
+export async function listAcceptances(db: Db, userId: string) {
+  return (await db
     .select({ document: policyAcceptances.document, version: policyAcceptances.version, via: policyAcceptances.via, acceptedAt: policyAcceptances.acceptedAt })
     .from(policyAcceptances)
     .where(and(eq(policyAcceptances.userId, userId)))
     .orderBy(asc(policyAcceptances.id))
-    .all()
+    .all())
     .map((row) => ({ ...row, acceptedAt: row.acceptedAt.toISOString() }));
 }

@@ -10,16 +10,16 @@ function hashEmail(email: string): Buffer {
 }
 
 /** Remembers the address's hash (once). */
-export function rememberChildEmail(db: Db, email: string, now: Date): void {
-  db.insert(childEmailHashes).values({ emailHash: hashEmail(email), createdAt: now }).onConflictDoNothing().run();
+export async function rememberChildEmail(db: Db, email: string, now: Date): Promise<void> {
+  await db.insert(childEmailHashes).values({ emailHash: hashEmail(email), createdAt: now }).onConflictDoNothing().run();
 }
 
 /** Whether an account with this address was closed as a child's: it may sign up again only with a guardian's consent. */
-export function isChildEmail(db: Db, email: string): boolean {
-  return db.select().from(childEmailHashes).where(eq(childEmailHashes.emailHash, hashEmail(email))).get() !== undefined;
+export async function isChildEmail(db: Db, email: string): Promise<boolean> {
+  return await db.select().from(childEmailHashes).where(eq(childEmailHashes.emailHash, hashEmail(email))).get() !== undefined;
 }
 
 /** True when the address was closed as a child's and the sign-up did not come with a guardian's consent. */
-export function guardianConsentMissing(db: Db, email: string, age: 'adult' | 'guardian'): boolean {
-  return age !== 'guardian' && isChildEmail(db, email);
+export async function guardianConsentMissing(db: Db, email: string, age: 'adult' | 'guardian'): Promise<boolean> {
+  return age !== 'guardian' && await isChildEmail(db, email);
 }

@@ -5,8 +5,8 @@ import { pendingPolicies } from './acceptances.ts';
 import type { PolicySet } from './documents.ts';
 
 /** Throws 403 `policy_acceptance_required` while the person has a material change to accept. */
-export function requirePoliciesAccepted(db: Db, userId: string, policies: PolicySet): void {
-  const pending = pendingPolicies(db, userId, policies);
+export async function requirePoliciesAccepted(db: Db, userId: string, policies: PolicySet): Promise<void> {
+  const pending = await pendingPolicies(db, userId, policies);
   if (pending.length === 0) return;
   const names = pending.map((p) => `version ${p.version} of the ${p.title.toLowerCase()}`).join(' and ');
   const needs = pending.length > 1 ? 'need' : 'needs';

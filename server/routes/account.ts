@@ -23,30 +23,30 @@ import { jsonBody } from './validate.ts';
 /** The account sub-app, mounted at /api/me. */
 export function accountRoutes(deps: RouteDeps) {
   const { db, config, limiters } = deps;
-  const me = (user: User) => accountView(db, user, deps.now());
+  const me = async (user: User) => await accountView(db, user, deps.now());
   // Password changes, additions, removals and account deletion share one allowance per account.
   const passwordAttempts = rateLimit(limiters.passwordChangesPerAccount, 'account');
   return new Hono<AppEnv>()
-    .get('/', (c) => c.json(me(requireUser(c).user), 200))
-    .patch('/', jsonBody(profilePatchSchema), (c) => {
+    .get('/', async (c) => c.json(await me(requireUser(c).user), 200))
+    .patch('/', jsonBody(profilePatchSchema), async (c) => {
       const { user } = requireUser(c);
       const { email, ...rest } = c.req.valid('json');
       const changesEmail = email !== undefined && email !== user.email;
       if (changesEmail) {
-        if (getUserByEmail(db, email)) return c.json(errorBody('email_taken', 'An account with this email already exists.'), 409);
+        if (await getUserByEmail(db, email)) return c.json(errorBody('email_taken', 'An account with this email already exists.'), 409);
         consumeAttempt(limiters.mailsPerAccount, user.id);
       }
-      const updated = updateUserProfile(db, user.id, rest);
+      const updated = await updateUserProfile(db, user.id, rest);
       if (updated === 'email_taken') return c.json(errorBody('email_taken', 'An account with this email already exists.'), 409);
       // The new address replaces the old one only once its owner opens the link sent to it.
-      if (changesEmail) startEmailChange(deps, updated, email, appOrigin(config, c.req.url));
-      return c.json(me(updated), 200);
+      if (changesEmail) await startEmailChange(deps, updated, email, appOrigin(config, c.req.url));
+      return c.json(await me(updated), 200);
     })
-    .post('/email-verification', (c) => {
+    .post('/email-verification', async (c) => {
       const { user } = requireUser(c);
       if (user.emailVerifiedAt !== null) return c.json(errorBody('already_verified', 'This address is already confirmed.'), 409);
       consumeAttempt(limiters.mailsPerAccount, user.id);
-      sendVerificationMail(deps, user, appOrigin(config, c.req.url));
+      await sendVerificationMail(deps, user, appOrigin(config, c.req.url));
       return c.json({ sent: true as const }, 202);
     })
     .post('/password', jsonBody(passwordChangeSchema), passwordAttempts, async (c) => {
@@ -57,10 +57,10 @@ export function accountRoutes(deps: RouteDeps) {
       }
       const problem = checkPasswordPolicy(newPassword, user.email);
       if (problem) return c.json(errorBody('invalid', problem), 422);
-      setUserPasswordHash(db, user.id, await hashPassword(newPassword, config.scryptLogN));
-      deleteEmailTokens(db, user.id, 'password_reset');
+      await setUserPasswordHash(db, user.id, await hashPassword(newPassword, config.scryptLogN));
+      await deleteEmailTokens(db, user.id, 'password_reset');
       // Whoever knew the old password is signed out everywhere but here.
-      invalidateUserSessions(db, user.id, session.id);
+      await invalidateUserSessions(db, user.id, session.id);
       return c.body(null, 204);
     })
     // A first password for an account made through a provider.
@@ -70,7 +70,7 @@ export function accountRoutes(deps: RouteDeps) {
       const { newPassword } = c.req.valid('json');
       const problem = checkPasswordPolicy(newPassword, user.email);
       if (problem) return c.json(errorBody('invalid', problem), 422);
-      setUserPasswordHash(db, user.id, await hashPassword(newPassword, config.scryptLogN));
+      await setUserPasswordHash(db, user.id, await hashPassword(newPassword, config.scryptLogN));
       return c.body(null, 204);
     })
     .delete('/password', jsonBody(passwordRemoveSchema), passwordAttempts, async (c) => {
@@ -78,20 +78,20 @@ export function accountRoutes(deps: RouteDeps) {
       if (!user.passwordHash || !(await verifyPassword(c.req.valid('json').currentPassword, user.passwordHash))) {
         return c.json(errorBody('wrong_password', 'The current password is wrong.'), 403);
       }
-      if (listIdentities(db, user.id).length === 0) {
+      if ((await listIdentities(db, user.id)).length === 0) {
         return c.json(errorBody('last_sign_in_method', 'The password is the only way into this account; link a provider before removing it.'), 409);
       }
-      setUserPasswordHash(db, user.id, null);
-      deleteEmailTokens(db, user.id, 'password_reset');
+      await setUserPasswordHash(db, user.id, null);
+      await deleteEmailTokens(db, user.id, 'password_reset');
       return c.body(null, 204);
     })
     // How this person signs in: whether there is a password, and the linked providers.
-    .get('/providers', (c) => {
+    .get('/providers', async (c) => {
       const { user } = requireUser(c);
       return c.json(
         {
           hasPassword: user.passwordHash !== null,
-          providers: listIdentities(db, user.id).map((i) => ({
+          providers: (await listIdentities(db, user.id)).map((i) => ({
             id: i.id,
             name: deps.oidc?.name ?? 'OpenID Connect',
             issuer: i.issuer,
@@ -103,21 +103,21 @@ export function accountRoutes(deps: RouteDeps) {
         200,
       );
     })
-    .delete('/providers/:id', (c) => {
+    .delete('/providers/:id', async (c) => {
       const { user } = requireUser(c);
       const id = c.req.param('id');
-      const identities = listIdentities(db, user.id);
+      const identities = await listIdentities(db, user.id);
       if (!identities.some((i) => i.id === id)) return c.json(errorBody('not_found', 'No such linked provider.'), 404);
       if (!user.passwordHash && identities.length === 1) {
         return c.json(errorBody('last_sign_in_method', 'This provider is the only way into this account; add a password before unlinking it.'), 409);
       }
-      unlinkIdentity(db, user.id, id);
+      await unlinkIdentity(db, user.id, id);
       return c.body(null, 204);
     })
-    .get('/sessions', (c) => {
+    .get('/sessions', async (c) => {
       const { user, session: current } = requireUser(c);
       return c.json(
-        listUserSessions(db, user.id).map((s) => ({
+        (await listUserSessions(db, user.id)).map((s) => ({
           id: s.id,
           current: s.id === current.id,
           userAgent: s.userAgent,
@@ -128,23 +128,23 @@ export function accountRoutes(deps: RouteDeps) {
         200,
       );
     })
-    .delete('/sessions/:id', (c) => {
+    .delete('/sessions/:id', async (c) => {
       const { user, session } = requireUser(c);
       const id = c.req.param('id');
-      if (!invalidateUserSession(db, user.id, id)) return c.json(errorBody('not_found', 'No such session.'), 404);
+      if (!await invalidateUserSession(db, user.id, id)) return c.json(errorBody('not_found', 'No such session.'), 404);
       if (id === session.id) clearSessionCookie(c, servesHttps(config, c.req.url));
       return c.body(null, 204);
     })
-    .delete('/sessions', (c) => {
+    .delete('/sessions', async (c) => {
       const { user, session } = requireUser(c);
-      invalidateUserSessions(db, user.id, session.id);
+      await invalidateUserSessions(db, user.id, session.id);
       return c.body(null, 204);
     })
-    .get('/access-log', (c) => c.json(listUserAccessLog(db, requireUser(c).user.id), 200))
-    .get('/export', (c) => {
+    .get('/access-log', async (c) => c.json(await listUserAccessLog(db, requireUser(c).user.id), 200))
+    .get('/export', async (c) => {
       const { user } = requireUser(c);
       const now = deps.now();
-      const data = exportUserData(db, user.id, now);
+      const data = await exportUserData(db, user.id, now);
       const day = now.toISOString().slice(0, 10);
       c.header('Content-Disposition', `attachment; filename="clearcut-my-data-${day}.json"`);
       c.header('Cache-Control', 'no-store');

@@ -39,93 +39,93 @@ export function adminRoutes(deps: RouteDeps) {
     return { id: user.id, email: user.email };
   };
   const notFound = (what: string) => new ApiError(404, 'not_found', `No such ${what}.`);
-  const targetUser = (id: string) => {
-    const user = db.select().from(users).where(eq(users.id, id)).get();
+  const targetUser = async (id: string) => {
+    const user = await db.select().from(users).where(eq(users.id, id)).get();
     if (!user) throw notFound('account');
     return user;
   };
 
   return new Hono<AppEnv>()
     .use('*', requireAdmin)
-    .get('/users', queryParams(userSearchSchema), (c) => c.json({ users: searchAccounts(db, c.req.valid('query').q ?? '') }, 200))
-    .get('/users/:id', (c) => {
-      const detail = accountDetail(db, c.req.param('id'), deps.now());
+    .get('/users', queryParams(userSearchSchema), async (c) => c.json({ users: await searchAccounts(db, c.req.valid('query').q ?? '') }, 200))
+    .get('/users/:id', async (c) => {
+      const detail = await accountDetail(db, c.req.param('id'), deps.now());
       if (!detail) throw notFound('account');
       return c.json(detail, 200);
     })
-    .post('/users/:id/ban', (c) => {
-      const target = targetUser(c.req.param('id'));
+    .post('/users/:id/ban', async (c) => {
+      const target = await targetUser(c.req.param('id'));
       if (target.id === admin(c).id) return c.json(errorBody('invalid', 'You cannot suspend your own account.'), 422);
-      suspendAccount(db, target.id, deps.now());
-      writeAudit(db, { admin: admin(c), action: 'ban', target: target.id, detail: { email: target.email } }, deps.now());
+      await suspendAccount(db, target.id, deps.now());
+      await writeAudit(db, { admin: admin(c), action: 'ban', target: target.id, detail: { email: target.email } }, deps.now());
       return c.json({ banned: true }, 200);
     })
-    .post('/users/:id/unban', (c) => {
-      const target = targetUser(c.req.param('id'));
-      liftSuspension(db, target.id);
-      writeAudit(db, { admin: admin(c), action: 'unban', target: target.id, detail: { email: target.email } }, deps.now());
+    .post('/users/:id/unban', async (c) => {
+      const target = await targetUser(c.req.param('id'));
+      await liftSuspension(db, target.id);
+      await writeAudit(db, { admin: admin(c), action: 'unban', target: target.id, detail: { email: target.email } }, deps.now());
       return c.json({ banned: false }, 200);
     })
-    .post('/users/:id/credits', jsonBody(creditAdjustSchema), (c) => {
-      const target = targetUser(c.req.param('id'));
+    .post('/users/:id/credits', jsonBody(creditAdjustSchema), async (c) => {
+      const target = await targetUser(c.req.param('id'));
       const { delta, reason } = c.req.valid('json');
       const by = admin(c);
-      const result = adjustBalance(db, target.id, delta, `admin ${by.email}: ${reason}`, deps.now());
+      const result = await adjustBalance(db, target.id, delta, `admin ${by.email}: ${reason}`, deps.now());
       if (!result.ok) {
         return c.json(errorBody('insufficient_credits', `The balance is ${result.balance}; ${-delta} cannot be deducted.`), 409);
       }
-      writeAudit(db, { admin: by, action: 'adjust_credits', target: target.id, detail: { email: target.email, delta, reason, balance: result.balance } }, deps.now());
+      await writeAudit(db, { admin: by, action: 'adjust_credits', target: target.id, detail: { email: target.email, delta, reason, balance: result.balance } }, deps.now());
       return c.json({ balance: result.balance }, 200);
     })
-    .post('/orders/:id/refund', (c) => {
+    .post('/orders/:id/refund', async (c) => {
       const id = c.req.param('id');
-      const result = refundLocalOrder(db, id, deps.now());
+      const result = await refundLocalOrder(db, id, deps.now());
       if (result === 'not_found') throw notFound('order');
       if (result === 'not_local') return c.json(errorBody('invalid', 'This order was paid through Stripe; refund it there (its webhook updates the order).'), 422);
       if (result === 'not_paid') return c.json(errorBody('invalid', 'Only a paid order can be refunded.'), 422);
-      writeAudit(db, { admin: admin(c), action: 'refund_order', target: id, detail: { creditsTaken: result.creditsTaken, userId: result.order.userId } }, deps.now());
+      await writeAudit(db, { admin: admin(c), action: 'refund_order', target: id, detail: { creditsTaken: result.creditsTaken, userId: result.order.userId } }, deps.now());
       return c.json({ order: { id, status: result.order.status }, creditsTaken: result.creditsTaken }, 200);
     })
     // A child's account: deleted exactly as its holder could delete it; the address stays only as a hash.
     .post('/users/:id/child', async (c) => {
-      const target = targetUser(c.req.param('id'));
+      const target = await targetUser(c.req.param('id'));
       const by = admin(c);
       if (target.id === by.id) return c.json(errorBody('invalid', 'You cannot close your own account here.'), 422);
       const outcome = await closeAccount(deps, target.id);
       if (outcome === 'payment_provider') {
         return c.json(errorBody('payment_provider', 'The membership could not be cancelled with the payment provider, so the account was kept. Try again later.'), 502);
       }
-      rememberChildEmail(db, target.email, deps.now());
+      await rememberChildEmail(db, target.email, deps.now());
       // The audit row names the account by id only: the address must not outlive it in clear.
-      writeAudit(db, { admin: by, action: 'close_child_account', target: target.id }, deps.now());
+      await writeAudit(db, { admin: by, action: 'close_child_account', target: target.id }, deps.now());
       return c.body(null, 204);
     })
-    .get('/support', queryParams(statusQuerySchema), (c) => {
-      const rows = listSupportInbox(db, c.req.valid('query').status);
+    .get('/support', queryParams(statusQuerySchema), async (c) => {
+      const rows = await listSupportInbox(db, c.req.valid('query').status);
       return c.json({ requests: rows.map((row) => ({ ...toSupportView(row), email: row.email, userId: row.userId })) }, 200);
     })
-    .get('/support/:id', (c) => {
-      const row = getSupportRequest(db, c.req.param('id'));
+    .get('/support/:id', async (c) => {
+      const row = await getSupportRequest(db, c.req.param('id'));
       if (!row) throw notFound('request');
       return c.json({ request: { ...toSupportView(row), email: row.email, userId: row.userId } }, 200);
     })
-    .post('/support/:id/answer', jsonBody(supportAnswerSchema), (c) => {
+    .post('/support/:id/answer', jsonBody(supportAnswerSchema), async (c) => {
       const by = admin(c);
-      const row = answerSupportRequest(db, c.req.param('id'), c.req.valid('json').answer, by.id, deps.now());
+      const row = await answerSupportRequest(db, c.req.param('id'), c.req.valid('json').answer, by.id, deps.now());
       if (!row) throw notFound('request');
       deps.mailer.send(supportAnsweredMail(row.email, row.reference, row.answer!, `${appOrigin(config, c.req.url)}/contact`));
-      writeAudit(db, { admin: by, action: 'answer_support', target: row.id, detail: { reference: row.reference } }, deps.now());
+      await writeAudit(db, { admin: by, action: 'answer_support', target: row.id, detail: { reference: row.reference } }, deps.now());
       return c.json({ request: { ...toSupportView(row), email: row.email, userId: row.userId } }, 200);
     })
-    .post('/support/:id/close', (c) => {
-      const row = closeSupportRequest(db, c.req.param('id'), deps.now());
+    .post('/support/:id/close', async (c) => {
+      const row = await closeSupportRequest(db, c.req.param('id'), deps.now());
       if (!row) throw notFound('request');
-      writeAudit(db, { admin: admin(c), action: 'close_support', target: row.id, detail: { reference: row.reference } }, deps.now());
+      await writeAudit(db, { admin: admin(c), action: 'close_support', target: row.id, detail: { reference: row.reference } }, deps.now());
       return c.json({ request: { ...toSupportView(row), email: row.email, userId: row.userId } }, 200);
     })
-    .get('/visits', queryParams(visitsQuerySchema), (c) => c.json({ days: dailyVisits(db, c.req.valid('query').days ?? 90, deps.now()) }, 200))
-    .get('/audit', queryParams(ledgerQuerySchema), (c) => {
+    .get('/visits', queryParams(visitsQuerySchema), async (c) => c.json({ days: await dailyVisits(db, c.req.valid('query').days ?? 90, deps.now()) }, 200))
+    .get('/audit', queryParams(ledgerQuerySchema), async (c) => {
       const { cursor, limit = 50 } = c.req.valid('query');
-      return c.json(listAudit(db, { before: cursor, limit }), 200);
+      return c.json(await listAudit(db, { before: cursor, limit }), 200);
     });
 }

@@ -12,10 +12,10 @@ import { jsonBody } from './validate.ts';
 export function apiKeyRoutes(deps: RouteDeps) {
   const { db } = deps;
   return new Hono<AppEnv>()
-    .get('/', (c) => c.json({ apiKeys: listApiKeys(db, requireUser(c).user.id) }, 200))
-    .post('/', requireVerifiedEmail, jsonBody(apiKeyCreateSchema), (c) => {
+    .get('/', async (c) => c.json({ apiKeys: await listApiKeys(db, requireUser(c).user.id) }, 200))
+    .post('/', requireVerifiedEmail, jsonBody(apiKeyCreateSchema), async (c) => {
       const { user } = requireUser(c);
-      const created = createApiKey(db, user.id, c.req.valid('json').name, deps.now());
+      const created = await createApiKey(db, user.id, c.req.valid('json').name, deps.now());
       if (!created) {
         return c.json(errorBody('too_many_keys', `You can have at most ${maxActiveApiKeys} keys; revoke one first.`), 409);
       }
@@ -23,9 +23,9 @@ export function apiKeyRoutes(deps: RouteDeps) {
       // `key` is in this response only: the server keeps just its hash.
       return c.json({ apiKey: created.apiKey, key: created.key }, 201);
     })
-    .delete('/:id', (c) => {
+    .delete('/:id', async (c) => {
       const { user } = requireUser(c);
-      if (!revokeApiKey(db, user.id, c.req.param('id'), deps.now())) return c.json(errorBody('not_found', 'No such API key.'), 404);
+      if (!await revokeApiKey(db, user.id, c.req.param('id'), deps.now())) return c.json(errorBody('not_found', 'No such API key.'), 404);
       return c.body(null, 204);
     });
 }

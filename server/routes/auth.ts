@@ -39,9 +39,9 @@ export function authRoutes(deps: RouteDeps) {
   return new Hono<AppEnv>()
     // Who is signed in, 200 either way (null when no one is): a signed-out page asking this
     // logs no failed request in the browser's console, as a 401 from /api/me would.
-    .get('/session', (c) => {
+    .get('/session', async (c) => {
       const user = c.get('user');
-      return c.json({ user: user ? accountView(db, user, deps.now()) : null }, 200);
+      return c.json({ user: user ? await accountView(db, user, deps.now()) : null }, 200);
     })
     .post(
       '/signup',
@@ -52,27 +52,27 @@ export function authRoutes(deps: RouteDeps) {
         const body = c.req.valid('json');
         const problem = checkPasswordPolicy(body.password, body.email);
         if (problem) return c.json(errorBody('invalid', problem), 422);
-        if (guardianConsentMissing(db, body.email, body.ageConfirmation)) {
+        if (await guardianConsentMissing(db, body.email, body.ageConfirmation)) {
           return c.json(errorBody('guardian_consent_required', guardianConsentMessage), 403);
         }
         const passwordHash = await hashPassword(body.password, config.scryptLogN);
         // The account, its acceptances and its welcome credits are created together or not at all.
-        const user = inTransaction(db, () => {
-          const created = createUser(
-            db,
+        const user = await inTransaction(db, async (tx) => {
+          const created = await createUser(
+            tx,
             { email: body.email, passwordHash, displayName: body.displayName ?? null, ageConfirmation: body.ageConfirmation },
             deps.now(),
           );
           if (created) {
-            recordAcceptances(db, created.id, deps.policies, 'signup', deps.now());
-            grantSignupCredits(db, created.id, config.credits.signupCredits, deps.now());
+            await recordAcceptances(tx, created.id, deps.policies, 'signup', deps.now());
+            await grantSignupCredits(tx, created.id, config.credits.signupCredits, deps.now());
           }
           return created;
         });
         if (!user) return c.json(errorBody('email_taken', 'An account with this email already exists.'), 409);
-        sendVerificationMail(deps, user, appOrigin(config, c.req.url));
-        signIn(c, deps, user);
-        return c.json({ user: accountView(db, user, deps.now()) }, 201);
+        await sendVerificationMail(deps, user, appOrigin(config, c.req.url));
+        await signIn(c, deps, user);
+        return c.json({ user: await accountView(db, user, deps.now()) }, 201);
       },
     )
     .post('/login', jsonBody(loginSchema), async (c) => {
@@ -81,7 +81,7 @@ export function authRoutes(deps: RouteDeps) {
       for (const limit of [limiters.loginFailuresPerEmail.check(email), limiters.loginFailuresPerIp.check(ip)]) {
         if (!limit.allowed) throw tooManyAttempts(limit.retryAfterSeconds);
       }
-      const user = getUserByEmail(db, email);
+      const user = await getUserByEmail(db, email);
       const valid = await verifyPassword(password, user?.passwordHash ?? (await getDummyHash()));
       // An account without a password answers exactly like a wrong password (after the same work).
       if (!user || !user.passwordHash || !valid) {
@@ -92,49 +92,49 @@ export function authRoutes(deps: RouteDeps) {
       }
       if (user.bannedAt) return c.json(errorBody('suspended', 'This account is suspended.'), 403);
       limiters.loginFailuresPerEmail.reset(email);
-      signIn(c, deps, user);
-      const linkedProvider = completePendingLink(c, deps, user);
-      return c.json({ user: accountView(db, user, deps.now()), linkedProvider }, 200);
+      await signIn(c, deps, user);
+      const linkedProvider = await completePendingLink(c, deps, user);
+      return c.json({ user: await accountView(db, user, deps.now()), linkedProvider }, 200);
     })
-    .post('/logout', (c) => {
+    .post('/logout', async (c) => {
       const session = c.get('session');
-      if (session) invalidateSession(db, session.id);
+      if (session) await invalidateSession(db, session.id);
       clearSessionCookie(c, servesHttps(config, c.req.url));
       return c.body(null, 204);
     })
     // The link in the mail: works without the app (and without being signed in), then shows the account page.
-    .get('/verify-email', (c) => {
-      const result = confirmEmailToken(deps, c.req.query('token') ?? '');
+    .get('/verify-email', async (c) => {
+      const result = await confirmEmailToken(deps, c.req.query('token') ?? '');
       c.header('Cache-Control', 'no-store');
       c.header('Referrer-Policy', 'no-referrer');
       if (result === 'invalid') return c.redirect('/account?email=invalid-link', 303);
       if (result === 'email_taken') return c.redirect('/account?email=taken', 303);
       return c.redirect(`/account?email=${result.changed ? 'changed' : 'verified'}`, 303);
     })
-    .post('/verify-email', jsonBody(verifyEmailSchema), (c) => {
-      const result = confirmEmailToken(deps, c.req.valid('json').token);
+    .post('/verify-email', jsonBody(verifyEmailSchema), async (c) => {
+      const result = await confirmEmailToken(deps, c.req.valid('json').token);
       if (result === 'invalid') return c.json(errorBody('invalid_token', 'This link is not valid any more: it was used, it expired, or a newer one was sent.'), 400);
       if (result === 'email_taken') return c.json(errorBody('email_taken', 'An account with this email already exists.'), 409);
-      return c.json({ user: accountView(db, result.user, deps.now()), changed: result.changed }, 200);
+      return c.json({ user: await accountView(db, result.user, deps.now()), changed: result.changed }, 200);
     })
     .post(
       '/password-reset',
       rateLimit(limiters.resetsPerIp, 'ip'),
       jsonBody(passwordResetRequestSchema),
-      (c) => {
+      async (c) => {
         const { email } = c.req.valid('json');
-        const user = getUserByEmail(db, email);
+        const user = await getUserByEmail(db, email);
         // The same answer, as fast, whether or not the address has an account (the mail goes out in the background);
         // past the per-address limit nothing more is sent, and the answer still does not change.
         if (user && !user.bannedAt && limiters.resetsPerEmail.consume(user.email).allowed) {
-          sendPasswordReset(deps, user, appOrigin(config, c.req.url));
+          await sendPasswordReset(deps, user, appOrigin(config, c.req.url));
         }
         return c.json({ sent: true as const }, 202);
       },
     )
     // Lets the reset page say at once that a link is stale, before the person types a new password.
-    .post('/password-reset/check', jsonBody(verifyEmailSchema), (c) => {
-      const row = peekEmailToken(db, c.req.valid('json').token, 'password_reset', deps.now());
+    .post('/password-reset/check', jsonBody(verifyEmailSchema), async (c) => {
+      const row = await peekEmailToken(db, c.req.valid('json').token, 'password_reset', deps.now());
       if (!row) return c.json(errorBody('invalid_token', 'This link is not valid any more: it was used, it expired, or a newer one was sent.'), 400);
       return c.json({ email: row.email }, 200);
     })
@@ -142,25 +142,25 @@ export function authRoutes(deps: RouteDeps) {
       const { token, password } = c.req.valid('json');
       const invalid = () =>
         c.json(errorBody('invalid_token', 'This link is not valid any more: it was used, it expired, or a newer one was sent.'), 400);
-      const pending = peekEmailToken(db, token, 'password_reset', deps.now());
-      const owner = pending ? getUserById(db, pending.userId) : undefined;
+      const pending = await peekEmailToken(db, token, 'password_reset', deps.now());
+      const owner = pending ? await getUserById(db, pending.userId) : undefined;
       if (!pending || !owner) return invalid();
       // The token is kept when the password is refused, so the person can try another one.
       const problem = checkPasswordPolicy(password, owner.email);
       if (problem) return c.json(errorBody('invalid', problem), 422);
       const passwordHash = await hashPassword(password, config.scryptLogN);
-      const row = consumeEmailToken(db, token, 'password_reset', deps.now());
+      const row = await consumeEmailToken(db, token, 'password_reset', deps.now());
       if (!row) return invalid();
-      setUserPasswordHash(db, row.userId, passwordHash);
+      await setUserPasswordHash(db, row.userId, passwordHash);
       // Whoever had a session (or the old password) is out everywhere.
-      invalidateUserSessions(db, row.userId);
-      deleteEmailTokens(db, row.userId, 'password_reset');
+      await invalidateUserSessions(db, row.userId);
+      await deleteEmailTokens(db, row.userId, 'password_reset');
       // The link reached this address, which proves the person receives mail there.
-      const user = markEmailVerified(db, row.userId, row.email, deps.now());
+      const user = await markEmailVerified(db, row.userId, row.email, deps.now());
       if (!user) return invalid();
       limiters.loginFailuresPerEmail.reset(user.email);
       if (user.bannedAt) return c.json(errorBody('suspended', 'This account is suspended.'), 403);
-      signIn(c, deps, user);
-      return c.json({ user: accountView(db, user, deps.now()) }, 200);
+      await signIn(c, deps, user);
+      return c.json({ user: await accountView(db, user, deps.now()) }, 200);
     });
 }

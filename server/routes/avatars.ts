@@ -34,7 +34,7 @@ export function myAvatarRoutes(deps: RouteDeps) {
       const key = await saveAvatar(config.dataDir, result.webp);
       let previous: string | null;
       try {
-        previous = setUserAvatarKey(db, user.id, key);
+        previous = await setUserAvatarKey(db, user.id, key);
       } catch (err) {
         await removeAvatar(config.dataDir, key);
         throw err;
@@ -44,7 +44,7 @@ export function myAvatarRoutes(deps: RouteDeps) {
     })
     .delete('/', async (c) => {
       const { user } = requireUser(c);
-      await removeAvatar(config.dataDir, setUserAvatarKey(db, user.id, null));
+      await removeAvatar(config.dataDir, await setUserAvatarKey(db, user.id, null));
       return c.body(null, 204);
     });
 }

@@ -56,9 +56,9 @@ export function localBillingRoutes(deps: RouteDeps) {
   const plan = membershipProduct(config.billing);
 
   /** The signed-in person's local order, or a response explaining why not. */
-  const findOrder = (userId: string | undefined, orderId: string): OrderRow | null => {
+  const findOrder = async (userId: string | undefined, orderId: string): Promise<OrderRow | null> => {
     if (!userId) return null;
-    const order = getUserOrder(db, userId, orderId);
+    const order = await getUserOrder(db, userId, orderId);
     return order && order.provider === provider.name ? order : null;
   };
 
@@ -68,13 +68,13 @@ export function localBillingRoutes(deps: RouteDeps) {
       if (config.billing.provider !== 'local') return c.html(page('Not available', html`<p>This server takes real payments; the test checkout is off.</p>`), 404);
       await next();
     })
-    .get('/:orderId', (c) => {
+    .get('/:orderId', async (c) => {
       c.header('Cache-Control', 'no-store');
       const user = c.get('user');
       if (!user) {
         return c.html(page('Sign in first', html`<p>Sign in to clearcut in this browser, then open this page again.</p><p><a href="/signin">Sign in</a></p>`), 401);
       }
-      const order = findOrder(user.id, c.req.param('orderId'));
+      const order = await findOrder(user.id, c.req.param('orderId'));
       if (!order) return c.html(page('No such order', html`<p>This order does not exist or is not yours.</p><p><a href="/account">Back to your account</a></p>`), 404);
       const product = findProduct(config.billing, order.product);
       const details = html`<dl>
@@ -97,24 +97,24 @@ export function localBillingRoutes(deps: RouteDeps) {
         200,
       );
     })
-    .post('/:orderId/confirm', (c) => {
+    .post('/:orderId/confirm', async (c) => {
       const user = c.get('user');
-      const order = findOrder(user?.id, c.req.param('orderId'));
+      const order = await findOrder(user?.id, c.req.param('orderId'));
       if (!user || !order) return c.html(page('No such order', html`<p>This order does not exist or is not yours.</p>`), 404);
       const now = deps.now();
       if (order.product === plan.id && order.status === 'created') {
-        const current = getCurrentMembership(db, user.id);
+        const current = await getCurrentMembership(db, user.id);
         if (current && current.status !== 'cancelled') {
           // Two membership orders opened side by side: only the first one confirmed counts.
-          markOrderFailed(db, order.id, now);
+          await markOrderFailed(db, order.id, now);
           return c.html(page('You already have a membership', html`<p>This order was not needed and has been cancelled; nothing was charged.</p><p><a href="/account">Back to your account</a></p>`), 409);
         }
       }
-      inTransaction(db, () => {
-        const paid = markOrderPaid(db, order.id, now);
+      await inTransaction(db, async (tx) => {
+        const paid = await markOrderPaid(tx, order.id, now);
         if (!paid?.newlyPaid || order.product !== plan.id) return;
         const end = addMonths(now, 1);
-        const membership = ensureMembership(db, {
+        const membership = await ensureMembership(tx, {
           userId: user.id,
           plan: plan.id,
           provider: provider.name,
@@ -122,15 +122,15 @@ export function localBillingRoutes(deps: RouteDeps) {
           currentPeriodEnd: end,
           now,
         });
-        recordPaidPeriod(db, membership, { periodStart: now, periodEnd: end, credits: order.credits, now });
+        await recordPaidPeriod(tx, membership, { periodStart: now, periodEnd: end, credits: order.credits, now });
       });
       return c.redirect(returnUrl(appOrigin(config, c.req.url), order.id, 'done'), 303);
     })
-    .post('/:orderId/cancel', (c) => {
+    .post('/:orderId/cancel', async (c) => {
       const user = c.get('user');
-      const order = findOrder(user?.id, c.req.param('orderId'));
+      const order = await findOrder(user?.id, c.req.param('orderId'));
       if (!user || !order) return c.html(page('No such order', html`<p>This order does not exist or is not yours.</p>`), 404);
-      markOrderFailed(db, order.id, deps.now());
+      await markOrderFailed(db, order.id, deps.now());
       return c.redirect(returnUrl(appOrigin(config, c.req.url), order.id, 'cancelled'), 303);
     });
 }

@@ -23,47 +23,47 @@ export function billingRoutes(deps: RouteDeps) {
   const membership = membershipProduct(config.billing);
 
   return new Hono<AppEnv>()
-    .get('/products', (c) =>
+    .get('/products', async (c) =>
       c.json({ provider: payments.provider.name, testMode: payments.provider.name === 'local', products: listProducts(config.billing) }, 200),
     )
     .post('/orders', requireVerifiedEmail, jsonBody(orderSchema), async (c) => {
       const { user } = requireUser(c);
-      requirePoliciesAccepted(db, user.id, deps.policies);
+      await requirePoliciesAccepted(db, user.id, deps.policies);
       const product = findProduct(config.billing, c.req.valid('json').product);
       if (!product) return c.json(errorBody('invalid', 'No such product.'), 422);
       const now = deps.now();
       if (product.kind === 'membership') {
-        settleMemberships(db, { now, product: membership, userId: user.id });
-        const current = getCurrentMembership(db, user.id);
+        await settleMemberships(db, { now, product: membership, userId: user.id });
+        const current = await getCurrentMembership(db, user.id);
         if (current && current.status !== 'cancelled') {
           return c.json(errorBody('membership_active', 'You already have a membership.'), 409);
         }
       }
-      const order = createOrder(db, { userId: user.id, product, provider: payments.provider.name, now });
+      const order = await createOrder(db, { userId: user.id, product, provider: payments.provider.name, now });
       let checkout;
       try {
         checkout = await payments.provider.startCheckout({ order, product, user, origin: appOrigin(config, c.req.url) });
       } catch (err) {
         console.error(`[clearcut] ${payments.provider.name} checkout for ${order.id} failed:`, err);
-        markOrderFailed(db, order.id, deps.now());
+        await markOrderFailed(db, order.id, deps.now());
         return c.json(errorBody('payment_provider', 'The payment provider could not start the checkout. Try again later.'), 502);
       }
-      if (checkout.providerRef) setOrderProviderRef(db, order.id, checkout.providerRef, deps.now());
+      if (checkout.providerRef) await setOrderProviderRef(db, order.id, checkout.providerRef, deps.now());
       return c.json({ order: toOrderView({ ...order, providerRef: checkout.providerRef }), checkoutUrl: checkout.checkoutUrl }, 201);
     })
-    .get('/orders', (c) => {
+    .get('/orders', async (c) => {
       const { user } = requireUser(c);
-      return c.json({ orders: listUserOrders(db, user.id).map(toOrderView) }, 200);
+      return c.json({ orders: (await listUserOrders(db, user.id)).map(toOrderView) }, 200);
     })
-    .get('/membership', (c) => {
+    .get('/membership', async (c) => {
       const { user } = requireUser(c);
-      settleMemberships(db, { now: deps.now(), product: membership, userId: user.id });
-      const row = getLatestMembership(db, user.id);
+      await settleMemberships(db, { now: deps.now(), product: membership, userId: user.id });
+      const row = await getLatestMembership(db, user.id);
       return c.json({ membership: row ? toMembershipView(row) : null }, 200);
     })
     .post('/membership/cancel', async (c) => {
       const { user } = requireUser(c);
-      const row = getCurrentMembership(db, user.id);
+      const row = await getCurrentMembership(db, user.id);
       if (!row) return c.json(errorBody('no_membership', 'There is no membership to cancel.'), 404);
       if (row.status !== 'cancelled') {
         // The provider that took the membership's payments, even if the server has switched since.
@@ -75,9 +75,9 @@ export function billingRoutes(deps: RouteDeps) {
           console.error(`[clearcut] cancelling ${row.provider} membership ${row.id} failed:`, err);
           return c.json(errorBody('payment_provider', 'The payment provider could not cancel the membership. Try again later.'), 502);
         }
-        setMembershipStatus(db, row.id, 'cancelled', deps.now());
+        await setMembershipStatus(db, row.id, 'cancelled', deps.now());
       }
-      return c.json({ membership: toMembershipView(getLatestMembership(db, user.id)!) }, 200);
+      return c.json({ membership: toMembershipView((await getLatestMembership(db, user.id))!) }, 200);
     })
     .post('/stripe/webhook', async (c) => {
       const secret = config.billing.stripeWebhookSecret;
@@ -92,7 +92,7 @@ export function billingRoutes(deps: RouteDeps) {
         // Tampered body, wrong secret, or a replay older than the tolerance.
         return c.json(errorBody('bad_signature', 'The webhook signature is not valid.'), 400);
       }
-      const outcome = handleStripeEvent(db, event, { now: deps.now(), membership });
+      const outcome = await handleStripeEvent(db, event, { now: deps.now(), membership });
       return c.json({ received: true as const, outcome }, 200);
     });
 }

@@ -18,23 +18,23 @@ export function creditsRoutes(deps: RouteDeps) {
   const { db, config } = deps;
   const membership = membershipProduct(config.billing);
   return new Hono<AppEnv>()
-    .get('/', (c) => {
+    .get('/', async (c) => {
       const user = requireAccount(c);
       // A local membership whose period ended renews here, so the balance shown is current.
-      settleMemberships(db, { now: deps.now(), product: membership, userId: user.id });
-      return c.json({ balance: getBalance(db, user.id) }, 200);
+      await settleMemberships(db, { now: deps.now(), product: membership, userId: user.id });
+      return c.json({ balance: await getBalance(db, user.id) }, 200);
     })
-    .get('/ledger', queryParams(ledgerQuerySchema), (c) => {
+    .get('/ledger', queryParams(ledgerQuerySchema), async (c) => {
       const { user } = requireUser(c);
       const { cursor, limit = 20 } = c.req.valid('query');
-      return c.json(listLedger(db, user.id, { cursor, limit }), 200);
+      return c.json(await listLedger(db, user.id, { cursor, limit }), 200);
     })
-    .post('/spend', jsonBody(spendSchema), (c) => {
+    .post('/spend', jsonBody(spendSchema), async (c) => {
       const user = requireAccount(c);
       const body = c.req.valid('json');
       // Free exports go on regardless; a charge waits for the current terms (the CLI's API key included).
-      if (exportCost(body.width, body.height) > 0) requirePoliciesAccepted(db, user.id, deps.policies);
-      const result = spendForExport(db, { userId: user.id, ...body, now: deps.now() });
+      if (exportCost(body.width, body.height) > 0) await requirePoliciesAccepted(db, user.id, deps.policies);
+      const result = await spendForExport(db, { userId: user.id, ...body, now: deps.now() });
       if (!result.ok) {
         return c.json(
           {

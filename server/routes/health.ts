@@ -8,8 +8,8 @@ import type { AppEnv } from '../env.ts';
  * shutting down (ready); 503 with the same body otherwise, so traffic goes elsewhere.
  */
 export function healthRoutes(deps: { db: Db; stopping: () => boolean }) {
-  return new Hono<AppEnv>().get('/', (c) => {
-    const database = databaseReachable(deps.db) ? ('ok' as const) : ('unreachable' as const);
+  return new Hono<AppEnv>().get('/', async (c) => {
+    const database = await databaseReachable(deps.db) ? ('ok' as const) : ('unreachable' as const);
     const stopping = deps.stopping();
     const ready = database === 'ok' && !stopping;
     c.header('Cache-Control', 'no-store');

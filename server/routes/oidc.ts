@@ -45,33 +45,33 @@ export function oidcRoutes(deps: RouteDeps) {
   const firstSignIn = async (c: Context<AppEnv>, identity: ProviderIdentity, signupAge: SignupAge) => {
     // Only an address the provider has verified may create or claim an account.
     if (!identity.email || !identity.emailVerified) return toSignIn(c, 'email-unverified');
-    const existing = getUserByEmail(db, identity.email);
+    const existing = await getUserByEmail(db, identity.email);
     if (existing) {
       // Whoever controls this provider account must also prove they own the clearcut account: its password, once.
-      const secret = createPendingLink(db, { userId: existing.id, issuer: identity.issuer, subject: identity.subject, email: identity.email }, deps.now());
+      const secret = await createPendingLink(db, { userId: existing.id, issuer: identity.issuer, subject: identity.subject, email: identity.email }, deps.now());
       setLinkCookie(c, secret, secure(c));
       return toSignIn(c, 'link-pending');
     }
     // A new account needs the sign-up page's answers, like a password sign-up: the terms accepted and the age choice.
     if (!signupAge) return toSignUp(c, 'consent-needed');
-    if (guardianConsentMissing(db, identity.email, signupAge)) return toSignUp(c, 'guardian-required');
+    if (await guardianConsentMissing(db, identity.email, signupAge)) return toSignUp(c, 'guardian-required');
     const limit = limiters.signupPerIp.consume(c.get('ip'));
     if (!limit.allowed) return toSignIn(c, 'rate-limited');
     const name = displayNameSchema.safeParse(identity.name ?? '');
     const now = deps.now();
-    const user = inTransaction(db, (): User | null => {
-      const created = createUser(
-        db,
+    const user = await inTransaction(db, async (tx): Promise<User | null> => {
+      const created = await createUser(
+        tx,
         { email: identity.email!, passwordHash: null, displayName: name.success ? name.data : null, ageConfirmation: signupAge },
         now,
       );
       if (!created) return null;
-      recordAcceptances(db, created.id, deps.policies, 'signup', now);
-      grantSignupCredits(db, created.id, config.credits.signupCredits, now);
-      if (linkIdentity(db, created.id, { issuer: identity.issuer, subject: identity.subject, email: identity.email! }, now) === 'taken') {
+      await recordAcceptances(tx, created.id, deps.policies, 'signup', now);
+      await grantSignupCredits(tx, created.id, config.credits.signupCredits, now);
+      if (await linkIdentity(tx, created.id, { issuer: identity.issuer, subject: identity.subject, email: identity.email! }, now) === 'taken') {
         throw new Error('a new account cannot have a linked identity already');
       }
-      return markEmailVerified(db, created.id, created.email, now) ?? null;
+      return await markEmailVerified(tx, created.id, created.email, now) ?? null;
     });
     // Taken between the lookup and the insert: the next attempt finds the account and offers the link.
     if (!user) return toSignIn(c, 'failed');
@@ -79,7 +79,7 @@ export function oidcRoutes(deps: RouteDeps) {
       const imported = await importPicture(db, config.dataDir, user.id, identity.picture, new URL(config.oidc!.issuer).protocol === 'http:');
       if (!imported) console.warn('[clearcut] the provider picture of a new account was not imported');
     }
-    signIn(c, deps, getUserById(db, user.id) ?? user);
+    await signIn(c, deps, await getUserById(db, user.id) ?? user);
     return c.redirect('/account?oidc=welcome', 303);
   };
 
@@ -100,7 +100,7 @@ export function oidcRoutes(deps: RouteDeps) {
       // From the sign-up page: the age choice counts only together with the terms accepted.
       const query = oidcStartQuerySchema.safeParse(c.req.query());
       const signupAge = query.success && query.data.accept === 'policies' ? (query.data.age ?? null) : null;
-      setFlowCookie(c, createFlow(db, begun.pending, deps.now(), signupAge), secure(c));
+      setFlowCookie(c, await createFlow(db, begun.pending, deps.now(), signupAge), secure(c));
       return c.redirect(begun.url.href, 303);
     })
     .get('/callback', async (c) => {
@@ -111,7 +111,7 @@ export function oidcRoutes(deps: RouteDeps) {
       const secret = readFlowCookie(c);
       clearFlowCookie(c, secure(c));
       // Single use: the row goes now, whatever happens next, so a replayed callback finds nothing.
-      const pending = secret ? consumeFlow(db, secret, deps.now()) : null;
+      const pending = secret ? await consumeFlow(db, secret, deps.now()) : null;
       if (!pending) return toSignIn(c, 'expired');
       let identity: ProviderIdentity;
       try {
@@ -121,27 +121,27 @@ export function oidcRoutes(deps: RouteDeps) {
         console.warn(`[clearcut] provider sign-in refused: ${err instanceof Error ? err.message : err}`);
         return toSignIn(c, reason);
       }
-      const linked = findIdentity(db, identity.issuer, identity.subject);
+      const linked = await findIdentity(db, identity.issuer, identity.subject);
       const current = c.get('user');
       // Signed in already: "Link" on the account page. The session proves the account, the provider proves the identity.
       if (current) {
         if (linked) return c.redirect(linked.userId === current.id ? '/account' : '/account?oidc=linked-elsewhere', 303);
         const email = identity.email ?? current.email;
-        const added = linkIdentity(db, current.id, { issuer: identity.issuer, subject: identity.subject, email }, deps.now());
+        const added = await linkIdentity(db, current.id, { issuer: identity.issuer, subject: identity.subject, email }, deps.now());
         return c.redirect(added === 'taken' ? '/account?oidc=link-taken' : '/account?oidc=linked', 303);
       }
       if (!linked) return firstSignIn(c, identity, pending.signupAge);
-      const user = getUserById(db, linked.userId);
+      const user = await getUserById(db, linked.userId);
       if (!user) return toSignIn(c, 'failed');
       if (user.bannedAt) return toSignIn(c, 'suspended');
-      touchIdentity(db, linked.id, identity.emailVerified ? identity.email : null, deps.now());
-      signIn(c, deps, user);
+      await touchIdentity(db, linked.id, identity.emailVerified ? identity.email : null, deps.now());
+      await signIn(c, deps, user);
       return c.redirect('/', 303);
     })
     // The sign-in page explains a pending link: which address, which provider.
-    .get('/pending', (c) => {
+    .get('/pending', async (c) => {
       const secret = readLinkCookie(c);
-      const row = secret ? peekPendingLink(db, secret, deps.now()) : undefined;
+      const row = secret ? await peekPendingLink(db, secret, deps.now()) : undefined;
       if (secret && !row) clearLinkCookie(c, secure(c));
       return c.json({ pending: row ? { email: row.email, provider: rp?.name ?? 'your provider', expiresAt: row.expiresAt.toISOString() } : null }, 200);
     });

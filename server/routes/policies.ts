@@ -12,20 +12,20 @@ import { jsonBody } from './validate.ts';
 export function policyRoutes(deps: RouteDeps) {
   const { db, policies } = deps;
   return new Hono<AppEnv>()
-    .get('/', (c) => c.json({ terms: policies.terms, privacy: policies.privacy }, 200))
+    .get('/', async (c) => c.json({ terms: policies.terms, privacy: policies.privacy }, 200))
     // The notice: material changes this person has not accepted yet (empty for most visits).
-    .get('/pending', (c) => {
+    .get('/pending', async (c) => {
       const { user } = requireUser(c);
-      return c.json({ pending: pendingPolicies(db, user.id, policies) }, 200);
+      return c.json({ pending: await pendingPolicies(db, user.id, policies) }, 200);
     })
-    .post('/accept', jsonBody(policyAcknowledgeSchema), (c) => {
+    .post('/accept', jsonBody(policyAcknowledgeSchema), async (c) => {
       const { user } = requireUser(c);
       const shown = c.req.valid('json');
       // Accepting names the versions the person read; if the server has a newer one, they must read that first.
       if (shown.terms !== policies.terms.version || shown.privacy !== policies.privacy.version) {
         return c.json(errorBody('invalid', 'A newer version was published since this page loaded; reload it to read the changes.'), 409);
       }
-      recordAcceptances(db, user.id, policies, 'notice', deps.now());
-      return c.json({ pending: pendingPolicies(db, user.id, policies) }, 200);
+      await recordAcceptances(db, user.id, policies, 'notice', deps.now());
+      return c.json({ pending: await pendingPolicies(db, user.id, policies) }, 200);
     });
 }

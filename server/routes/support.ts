@@ -26,7 +26,7 @@ export function supportRoutes(deps: RouteDeps) {
         await next();
       },
       jsonBody(supportRequestSchema),
-      (c) => {
+      async (c) => {
         const body = c.req.valid('json');
         const user = c.get('user');
         // Signed in, the answer goes to the account's own address; otherwise to the one given.
@@ -34,15 +34,15 @@ export function supportRoutes(deps: RouteDeps) {
         if (!email) return c.json(errorBody('invalid', 'email: Give the address we should answer to.'), 422);
         // One address cannot be flooded with confirmations by someone else.
         consumeAttempt(limiters.supportPerEmail, email);
-        const row = createSupportRequest(db, { userId: user?.id ?? null, email, kind: body.kind, message: body.message }, deps.now());
+        const row = await createSupportRequest(db, { userId: user?.id ?? null, email, kind: body.kind, message: body.message }, deps.now());
         const origin = appOrigin(config, c.req.url);
         deps.mailer.send(supportReceivedMail(email, row.reference, supportKindLabels[row.kind], `${origin}/account#support-heading`));
         return c.json({ request: toSupportView(row) }, 201);
       },
     )
     // The account page's "Your requests".
-    .get('/requests', (c) => {
+    .get('/requests', async (c) => {
       const { user } = requireUser(c);
-      return c.json({ requests: listUserSupportRequests(db, user.id).map(toSupportView) }, 200);
+      return c.json({ requests: (await listUserSupportRequests(db, user.id)).map(toSupportView) }, 200);
     });
 }

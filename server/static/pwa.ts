@@ -79,13 +79,13 @@ export function pwaRoutes(distDir: string) {
       if (path === null) return c.text('Not found', 404);
       const info = await statFile(path);
       if (info) {
-        return sendBest(c.req.raw, path, info, cacheControlFor(c.req.path));
+        return await sendBest(c.req.raw, path, info, cacheControlFor(c.req.path));
       }
       // A path with a file extension is a missing file; anything else is a client route.
       if (basename(c.req.path).includes('.')) return c.text('Not found', 404);
       const index = join(root, 'index.html');
       const indexInfo = await statFile(index);
       if (!indexInfo) return c.text('The PWA is not built yet: run `npm run build`.', 404);
-      return sendBest(c.req.raw, index, indexInfo, 'no-cache');
+      return await sendBest(c.req.raw, index, indexInfo, 'no-cache');
     });
 }

@@ -42,12 +42,12 @@ function newReference(): string {
 }
 
 /** Stores a new request (status open). */
-export function createSupportRequest(
+export async function createSupportRequest(
   db: Db,
   input: { userId: string | null; email: string; kind: SupportKind; message: string },
   now: Date,
-): SupportRequestRow {
-  return db
+): Promise<SupportRequestRow> {
+  return await db
     .insert(supportRequests)
     .values({ id: generateSecureRandomString(), reference: newReference(), ...input, status: 'open', createdAt: now, updatedAt: now })
     .returning()
@@ -70,24 +70,24 @@ export function toSupportView(row: SupportRequestRow) {
 }
 
 /** A person's requests, newest first. */
-export function listUserSupportRequests(db: Db, userId: string): SupportRequestRow[] {
-  return db.select().from(supportRequests).where(eq(supportRequests.userId, userId)).orderBy(desc(supportRequests.createdAt)).limit(200).all();
+export async function listUserSupportRequests(db: Db, userId: string): Promise<SupportRequestRow[]> {
+  return await db.select().from(supportRequests).where(eq(supportRequests.userId, userId)).orderBy(desc(supportRequests.createdAt)).limit(200).all();
 }
 
 /** The admins' inbox: requests of one status (or all), newest first. */
-export function listSupportInbox(db: Db, status?: SupportStatus): SupportRequestRow[] {
+export async function listSupportInbox(db: Db, status?: SupportStatus): Promise<SupportRequestRow[]> {
   const where: SQL | undefined = status ? eq(supportRequests.status, status) : undefined;
-  return db.select().from(supportRequests).where(where).orderBy(desc(supportRequests.createdAt)).limit(500).all();
+  return await db.select().from(supportRequests).where(where).orderBy(desc(supportRequests.createdAt)).limit(500).all();
 }
 
 /** One request by id. */
-export function getSupportRequest(db: Db, id: string): SupportRequestRow | undefined {
-  return db.select().from(supportRequests).where(eq(supportRequests.id, id)).get();
+export async function getSupportRequest(db: Db, id: string): Promise<SupportRequestRow | undefined> {
+  return await db.select().from(supportRequests).where(eq(supportRequests.id, id)).get();
 }
 
 /** Records an admin's answer (status answered, also for a closed request); undefined when it does not exist. */
-export function answerSupportRequest(db: Db, id: string, answer: string, adminId: string, now: Date): SupportRequestRow | undefined {
-  return db
+export async function answerSupportRequest(db: Db, id: string, answer: string, adminId: string, now: Date): Promise<SupportRequestRow | undefined> {
+  return await db
     .update(supportRequests)
     .set({ answer, answeredBy: adminId, answeredAt: now, status: 'answered', updatedAt: now })
     .where(and(eq(supportRequests.id, id)))
@@ -96,6 +96,6 @@ export function answerSupportRequest(db: Db, id: string, answer: string, adminId
 }
 
 /** Closes a request; undefined when it does not exist. */
-export function closeSupportRequest(db: Db, id: string, now: Date): SupportRequestRow | undefined {
-  return db.update(supportRequests).set({ status: 'closed', updatedAt: now }).where(eq(supportRequests.id, id)).returning().get();
+export async function closeSupportRequest(db: Db, id: string, now: Date): Promise<SupportRequestRow | undefined> {
+  return await db.update(supportRequests).set({ status: 'closed', updatedAt: now }).where(eq(supportRequests.id, id)).returning().get();
 }

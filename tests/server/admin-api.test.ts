@@ -5,6 +5,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqliteClient } from '../../server/db/client.ts';
 import { makeAdmin } from '../../server/admin.ts';
 import { accessLogs, creditLedger, sessions, users } from '../../server/db/schema.ts';
 import { purgeExpired } from '../../server/maintenance.ts';
@@ -19,7 +20,7 @@ afterAll(() => t.close());
 async function newAdmin(): Promise<{ admin: Client; email: string; userId: string }> {
   const admin = new Client(t);
   const { email, userId } = await admin.signUp();
-  makeAdmin(t.db, email);
+  await makeAdmin(t.db, email);
   return { admin, email, userId };
 }
 
@@ -32,7 +33,7 @@ function adminRoutes(): { method: string; path: string }[] {
     .map((r) => ({ method: r.method, path: r.path.replace(/:id\b/g, 'x') }));
 }
 
-const auditActions = () => t.db.$client.prepare('select action, target, admin_email from admin_audit_log order by id').all() as { action: string; target: string; admin_email: string }[];
+const auditActions = () => sqliteClient(t.db).prepare('select action, target, admin_email from admin_audit_log order by id').all() as { action: string; target: string; admin_email: string }[];
 
 describe('the role check', () => {
   it('refuses a signed-in non-admin with 403 on every admin route, and anyone signed out with 401', async () => {
@@ -96,7 +97,7 @@ describe('every admin action is audited', () => {
     expect(await json(await admin.post(`/api/admin/users/${userId}/credits`, { delta: -2, reason: 'granted twice' }))).toEqual({ balance: 8 });
     const refused = await admin.post(`/api/admin/users/${userId}/credits`, { delta: -100, reason: 'too much' });
     expect(refused.status).toBe(409);
-    const ledger = t.db.select().from(creditLedger).where(eq(creditLedger.userId, userId)).orderBy(creditLedger.id).all();
+    const ledger = await t.db.select().from(creditLedger).where(eq(creditLedger.userId, userId)).orderBy(creditLedger.id).all();
     expect(ledger.filter((row) => row.kind === 'adjust').map((row) => row.reference)).toEqual([
       `admin ${adminEmail}: made up for an outage`,
       `admin ${adminEmail}: granted twice`,
@@ -138,19 +139,20 @@ describe("a child's account", () => {
     const { email, userId } = await child.signUp();
     await child.post('/api/support/requests', { kind: 'question', message: 'hi' });
     await child.get('/api/me');
-    const ledgerIds = t.db.select().from(creditLedger).where(eq(creditLedger.userId, userId)).all().map((row) => row.id);
+    const ledgerIds = (await t.db.select().from(creditLedger).where(eq(creditLedger.userId, userId)).all()).map((row) => row.id);
     expect(ledgerIds).toHaveLength(1);
 
     expect((await admin.post(`/api/admin/users/${userId}/child`)).status).toBe(204);
-    expect(t.db.select().from(users).where(eq(users.id, userId)).get()).toBeUndefined();
-    expect(t.db.select().from(sessions).where(eq(sessions.userId, userId)).all()).toEqual([]);
+    expect(await t.db.select().from(users).where(eq(users.id, userId)).get()).toBeUndefined();
+    expect(await t.db.select().from(sessions).where(eq(sessions.userId, userId)).all()).toEqual([]);
     expect((await child.get('/api/me')).status).toBe(401);
     // As after a self-deletion: the ledger kept for accounting and the log rows, unlinked, IPs truncated.
-    expect(ledgerIds.map((id) => t.db.select().from(creditLedger).where(eq(creditLedger.id, id)).get()?.userId)).toEqual(ledgerIds.map(() => null));
-    expect(t.db.select().from(accessLogs).where(eq(accessLogs.userId, userId)).all()).toEqual([]);
-    expect((t.db.$client.prepare("select count(*) as n from access_logs where ip = '127.0.0.0' and user_id is null").get() as { n: number }).n).toBeGreaterThanOrEqual(3);
+    const rows = await Promise.all(ledgerIds.map((id) => t.db.select().from(creditLedger).where(eq(creditLedger.id, id)).get()));
+    expect(rows.map((row) => row?.userId)).toEqual(ledgerIds.map(() => null));
+    expect(await t.db.select().from(accessLogs).where(eq(accessLogs.userId, userId)).all()).toEqual([]);
+    expect((sqliteClient(t.db).prepare("select count(*) as n from access_logs where ip = '127.0.0.0' and user_id is null").get() as { n: number }).n).toBeGreaterThanOrEqual(3);
     // The address itself is nowhere; only its hash.
-    const dump = JSON.stringify(t.db.$client.prepare('select * from child_email_hashes').all()) + JSON.stringify(auditActions());
+    const dump = JSON.stringify(sqliteClient(t.db).prepare('select * from child_email_hashes').all()) + JSON.stringify(auditActions());
     expect(dump).not.toContain(email);
     expect(auditActions().at(-1)).toMatchObject({ action: 'close_child_account', target: userId });
 
@@ -159,7 +161,7 @@ describe("a child's account", () => {
     expect((await json(asAdult)).error).toMatchObject({ code: 'guardian_consent_required', message: expect.stringMatching(/parent's or guardian's consent/) });
     const withConsent = await new Client(t).post('/api/auth/signup', { email, password: strongPassword, ageConfirmation: 'guardian', acceptPolicies: true });
     expect(withConsent.status).toBe(201);
-    expect(t.db.select().from(users).where(eq(users.email, email)).get()!.ageConfirmation).toBe('guardian');
+    expect((await t.db.select().from(users).where(eq(users.email, email)).get())!.ageConfirmation).toBe('guardian');
   });
 });
 
@@ -179,9 +181,9 @@ describe('daily visit counts', () => {
     // The hourly job runs every day for 40 days: rows past 30 days go, their days' counts stay.
     for (let i = 0; i < 40; i++) {
       t.clock.advance(86_400_000);
-      purgeExpired(t.db, 30, t.clock.now());
+      await purgeExpired(t.db, 30, t.clock.now());
     }
-    const rows = t.db.$client.prepare('select count(*) as n from access_logs where time < ?').get(start + 2 * 86_400_000) as { n: number };
+    const rows = sqliteClient(t.db).prepare('select count(*) as n from access_logs where time < ?').get(start + 2 * 86_400_000) as { n: number };
     expect(rows.n).toBe(0);
     // (Forty days on, the admin's session has expired: a new admin reads the chart.)
     const later = (await json(await (await newAdmin()).admin.get('/api/admin/visits?days=60'))).days;
@@ -189,6 +191,6 @@ describe('daily visit counts', () => {
     expect(before.visitors).toBeGreaterThanOrEqual(3);
     expect(before.requests).toBeGreaterThanOrEqual(3);
     // Only the two numbers per day are kept: no IP, no user agent.
-    expect(Object.keys(t.db.$client.prepare('select * from daily_visit_counts limit 1').get() as object)).toEqual(['day', 'requests', 'visitors']);
+    expect(Object.keys(sqliteClient(t.db).prepare('select * from daily_visit_counts limit 1').get() as object)).toEqual(['day', 'requests', 'visitors']);
   });
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDatabase } from '../../server/credits/check.ts';
-import { closeDb, openDb } from '../../server/db/client.ts';
+import { closeDb, openDb, sqliteClient } from '../../server/db/client.ts';
 import { Client, startTestServer, type TestServer } from './helpers.ts';
 
 const run = promisify(execFile);
@@ -38,7 +38,7 @@ afterAll(async () => {
 
 describe('check', () => {
   it('finds nothing wrong with a database the server wrote, and says so with exit code 0', async () => {
-    const report = checkDatabase(t.db);
+    const report = await checkDatabase(t.db);
     expect(report.problems).toEqual([]);
     expect(report.accounts).toBe(3);
     expect(report.ledgerRows).toBe(3 + 6);
@@ -50,10 +50,10 @@ describe('check', () => {
   it('catches a tampered database: a balance off by one, a key applied twice, a broken running balance (exit code 1)', async () => {
     // A copy, so the tampering stays out of the other tests.
     const file = join(scratch, 'tampered.sqlite');
-    await t.db.$client.backup(file);
+    await sqliteClient(t.db).backup(file);
     const copy = openDb(file);
     try {
-      const sqlite = copy.$client;
+      const sqlite = sqliteClient(copy);
       // The two accounts with credits left (2 and 1): a copied welcome row then breaks the running balance.
       const [first, second] = sqlite.prepare('select user_id as id from credit_balances where balance > 0 order by balance desc').all() as { id: string }[];
       sqlite.prepare('update credit_balances set balance = balance + 1 where user_id = ?').run(first!.id);
@@ -65,12 +65,12 @@ describe('check', () => {
            select user_id, delta, kind, reference, idempotency_key, balance_after, created_at from credit_ledger where user_id = ? and kind = 'signup'`,
         )
         .run(second!.id);
-      const problems = checkDatabase(copy).problems.join('\n');
+      const problems = (await checkDatabase(copy)).problems.join('\n');
       expect(problems).toContain(`account ${first!.id}: balance`);
       expect(problems).toContain(`account ${second!.id}: ledger key signup`);
       expect(problems).toMatch(new RegExp(`account ${second!.id}: ledger row \\d+ says balance`));
     } finally {
-      closeDb(copy);
+      await closeDb(copy);
     }
     const dataDir = join(scratch, 'tampered-data');
     mkdirSync(dataDir);
@@ -85,7 +85,7 @@ describe('check', () => {
 describe('backup', () => {
   it('copies the live database while the server keeps writing; the copy is consistent and opens', async () => {
     const file = join(scratch, 'backup.sqlite');
-    const before = checkDatabase(t.db).ledgerRows;
+    const before = (await checkDatabase(t.db)).ledgerRows;
     // The server keeps answering (each request writes an access-log row) while the CLI, another
     // process, backs up; SQLite's backup starts over when another connection writes, so the
     // writes pause between requests to let it finish.
@@ -106,17 +106,17 @@ describe('backup', () => {
 
     const copy = openDb(file);
     try {
-      const report = checkDatabase(copy);
+      const report = await checkDatabase(copy);
       expect(report.problems).toEqual([]);
       expect(report.ledgerRows).toBeGreaterThanOrEqual(before);
     } finally {
-      closeDb(copy);
+      await closeDb(copy);
     }
   });
 
   it('refuses to overwrite an existing file', async () => {
     const file = join(scratch, 'exists.sqlite');
-    await t.db.$client.backup(file);
+    await sqliteClient(t.db).backup(file);
     expect(existsSync(file)).toBe(true);
     const out = await cli(t.dataDir, 'backup', file);
     expect(out.code).toBe(1);

@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqliteClient } from '../../server/db/client.ts';
 import { adjustCredits, refundOrder } from '../../server/admin.ts';
 import { Client, json, startTestServer, uniqueEmail, type TestServer } from './helpers.ts';
 
@@ -14,15 +15,15 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 function adjustRows(userId: string) {
-  return t.db.$client.prepare("select delta, kind, reference, balance_after from credit_ledger where user_id = ? and kind = 'adjust' order by id").all(userId);
+  return sqliteClient(t.db).prepare("select delta, kind, reference, balance_after from credit_ledger where user_id = ? and kind = 'adjust' order by id").all(userId);
 }
 
 describe('adjustCredits', () => {
   it('grants and deducts with the reason in the ledger', async () => {
     const client = new Client(t);
     const { email, userId } = await client.signUp();
-    expect(adjustCredits(t.db, email.toUpperCase(), 10, 'support ticket 42', t.clock.now())).toEqual({ ok: true, message: expect.stringContaining('balance now 13') });
-    expect(adjustCredits(t.db, email, -4, 'chargeback', t.clock.now()).ok).toBe(true);
+    expect(await adjustCredits(t.db, email.toUpperCase(), 10, 'support ticket 42', t.clock.now())).toEqual({ ok: true, message: expect.stringContaining('balance now 13') });
+    expect((await adjustCredits(t.db, email, -4, 'chargeback', t.clock.now())).ok).toBe(true);
     expect(await json(await client.get('/api/credits'))).toEqual({ balance: 9 });
     expect(adjustRows(userId)).toEqual([
       { delta: 10, kind: 'adjust', reference: 'admin: support ticket 42', balance_after: 13 },
@@ -33,12 +34,12 @@ describe('adjustCredits', () => {
   it('refuses to deduct more than the balance, an empty reason, zero, and unknown accounts', async () => {
     const client = new Client(t);
     const { email, userId } = await client.signUp();
-    const tooMuch = adjustCredits(t.db, email, -4, 'too much', t.clock.now());
+    const tooMuch = await adjustCredits(t.db, email, -4, 'too much', t.clock.now());
     expect(tooMuch.ok).toBe(false);
     expect(tooMuch.message).toMatch(/only 3 credits/);
-    expect(adjustCredits(t.db, email, 5, '   ', t.clock.now()).ok).toBe(false);
-    expect(adjustCredits(t.db, email, 0, 'nothing', t.clock.now()).ok).toBe(false);
-    expect(adjustCredits(t.db, uniqueEmail(), 5, 'nobody', t.clock.now()).ok).toBe(false);
+    expect((await adjustCredits(t.db, email, 5, '   ', t.clock.now())).ok).toBe(false);
+    expect((await adjustCredits(t.db, email, 0, 'nothing', t.clock.now())).ok).toBe(false);
+    expect((await adjustCredits(t.db, uniqueEmail(), 5, 'nobody', t.clock.now())).ok).toBe(false);
     expect(adjustRows(userId)).toEqual([]);
     expect(await json(await client.get('/api/credits'))).toEqual({ balance: 3 });
   });
@@ -49,15 +50,15 @@ describe('refundOrder', () => {
     const client = new Client(t);
     const { userId } = await client.signUp();
     const { order } = await json(await client.post('/api/billing/orders', { product: 'pack-10' }));
-    expect(refundOrder(t.db, order.id, t.clock.now())).toMatchObject({ ok: false, message: expect.stringContaining('not paid') });
+    expect(await refundOrder(t.db, order.id, t.clock.now())).toMatchObject({ ok: false, message: expect.stringContaining('not paid') });
     await client.request('POST', `/billing/local/${order.id}/confirm`, { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: '' });
     expect(await json(await client.get('/api/credits'))).toEqual({ balance: 13 });
-    expect(refundOrder(t.db, order.id, t.clock.now())).toEqual({ ok: true, message: `${order.id} refunded; 10 credits taken back.` });
-    expect(refundOrder(t.db, order.id, t.clock.now()).ok).toBe(false);
+    expect(await refundOrder(t.db, order.id, t.clock.now())).toEqual({ ok: true, message: `${order.id} refunded; 10 credits taken back.` });
+    expect((await refundOrder(t.db, order.id, t.clock.now())).ok).toBe(false);
     expect(await json(await client.get('/api/credits'))).toEqual({ balance: 3 });
     expect((await json(await client.get('/api/billing/orders'))).orders[0].status).toBe('refunded');
-    expect(t.db.$client.prepare("select delta from credit_ledger where user_id = ? and kind = 'refund'").all(userId)).toEqual([{ delta: -10 }]);
-    expect(refundOrder(t.db, 'ord_missing', t.clock.now()).ok).toBe(false);
+    expect(sqliteClient(t.db).prepare("select delta from credit_ledger where user_id = ? and kind = 'refund'").all(userId)).toEqual([{ delta: -10 }]);
+    expect((await refundOrder(t.db, 'ord_missing', t.clock.now())).ok).toBe(false);
   });
 });
 

@@ -1,5 +1,6 @@
 /** API keys: created with the secret shown once, only a hash kept, listed, revoked; scoped to balance and spend, rate-limited, logged. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqliteClient } from '../../server/db/client.ts';
 import { Client, errorCode, json, startTestServer, strongPassword, type TestServer } from './helpers.ts';
 
 let t: TestServer;
@@ -41,7 +42,7 @@ describe('managing keys', () => {
     expect(body.key.startsWith(`${body.apiKey.prefix}_`)).toBe(true);
 
     const secret = body.key.split('_')[2];
-    const row = t.db.$client.prepare('select * from api_keys where user_id = ?').get(userId) as Record<string, unknown>;
+    const row = sqliteClient(t.db).prepare('select * from api_keys where user_id = ?').get(userId) as Record<string, unknown>;
     expect(JSON.stringify(row)).not.toContain(secret);
     expect((row.secret_hash as Buffer).length).toBe(32);
 
@@ -181,7 +182,7 @@ describe('using a key', () => {
     const client = new Client(t);
     const { email } = await client.signUp();
     const { key } = await createKey(client);
-    banUser(t.db, email, t.clock.now());
+    await banUser(t.db, email, t.clock.now());
     const res = await withKey(key, 'GET', '/api/credits');
     expect(res.status).toBe(403);
     expect(await errorCode(res)).toBe('suspended');

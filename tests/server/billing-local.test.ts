@@ -1,5 +1,6 @@
 /** The local (test-mode) provider through the app's HTTP interface: products, an order confirmed on the TEST MODE page, memberships that renew and cancel. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqliteClient } from '../../server/db/client.ts';
 import { users } from '../../server/db/schema.ts';
 import { Client, errorCode, json, rpcClient, signupConsent, startTestServer, type TestServer } from './helpers.ts';
 
@@ -71,7 +72,7 @@ describe('a pack through the local provider', () => {
     expect(orders).toHaveLength(1);
     expect(orders[0]).toMatchObject({ id: created.id, product: 'pack-10', status: 'paid', provider: 'local', credits: 10 });
     expect(orders[0].paidAt).toBe(t.clock.now().toISOString());
-    const ledger = t.db.$client.prepare("select delta, kind, reference from credit_ledger where user_id = ? and kind = 'purchase'").all(userId);
+    const ledger = sqliteClient(t.db).prepare("select delta, kind, reference from credit_ledger where user_id = ? and kind = 'purchase'").all(userId);
     expect(ledger).toEqual([{ delta: 10, kind: 'purchase', reference: `order:${created.id}` }]);
     // The page now says the order is paid, without a confirm button.
     const after = await (await client.get(`/billing/local/${created.id}`)).text();
@@ -166,7 +167,7 @@ describe('the membership through the local provider', () => {
     ({ membership } = await json(await client.get('/api/billing/membership')));
     expect(membership.status).toBe('expired');
     expect((await client.post('/api/billing/membership/cancel')).status).toBe(404);
-    const grants = t.db.$client.prepare("select count(*) as n from credit_ledger where user_id = ? and kind = 'membership'").get(userId) as { n: number };
+    const grants = sqliteClient(t.db).prepare("select count(*) as n from credit_ledger where user_id = ? and kind = 'membership'").get(userId) as { n: number };
     expect(grants.n).toBe(2);
     // And a new membership can be bought after it expired.
     expect((await client.post('/api/billing/orders', { product: 'membership-monthly' })).status).toBe(201);
@@ -184,7 +185,7 @@ describe('the membership through the local provider', () => {
     expect(await json(await client.get('/api/credits'))).toEqual({ balance: 103 });
     const { orders } = await json(await client.get('/api/billing/orders'));
     expect(Object.fromEntries(orders.map((o: { id: string; status: string }) => [o.id, o.status]))).toEqual({ [first.id]: 'paid', [second.id]: 'failed' });
-    const count = t.db.$client.prepare('select count(*) as n from memberships where user_id = ?').get(userId) as { n: number };
+    const count = sqliteClient(t.db).prepare('select count(*) as n from memberships where user_id = ?').get(userId) as { n: number };
     expect(count.n).toBe(1);
   });
 
@@ -205,7 +206,7 @@ describe('hc<AppType>', () => {
     const email = `hc-billing-${Date.now()}@example.com`;
     await client.api.auth.signup.$post({ json: { email, password: 'correct horse battery staple', ...signupConsent } });
     // Buying waits for a confirmed address (tests/server/email.test.ts opens the real link).
-    t.db.update(users).set({ emailVerifiedAt: new Date() }).run();
+    await t.db.update(users).set({ emailVerifiedAt: new Date() }).run();
     const products = await (await client.api.billing.products.$get()).json();
     expect(products.products.find((p) => p.id === 'pack-10')?.credits).toBe(10);
     const created = await client.api.billing.orders.$post({ json: { product: 'pack-10' } });

@@ -7,7 +7,7 @@ import { afterAll, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
 import { adjustCredits } from '../../server/admin.ts';
 import { checkDatabase } from '../../server/credits/check.ts';
-import { closeDb, databasePath, openDb } from '../../server/db/client.ts';
+import { closeDb, databasePath, openDb, sqliteClient } from '../../server/db/client.ts';
 import { signupConsent, strongPassword, uniqueEmail } from './helpers.ts';
 
 const env = { SCRYPT_LOG_N: '10' };
@@ -49,8 +49,8 @@ it('keeps every acknowledged spend, once, through a SIGKILL mid-load and a resta
   const accounts = await Promise.all(Array.from({ length: 4 }, () => signUp(first.url)));
   // Enough credits that spends keep succeeding until the kill (another connection to the same file).
   const db = openDb(databasePath(first.dataDir));
-  for (const { email } of accounts) expect(adjustCredits(db, email, 500, 'crash test').ok).toBe(true);
-  closeDb(db);
+  for (const { email } of accounts) expect((await adjustCredits(db, email, 500, 'crash test')).ok).toBe(true);
+  await closeDb(db);
 
   const acknowledged: { email: string; key: string }[] = [];
   let lost = 0;
@@ -85,8 +85,8 @@ it('keeps every acknowledged spend, once, through a SIGKILL mid-load and a resta
   servers.push(second);
   const check = openDb(databasePath(first.dataDir));
   try {
-    expect(checkDatabase(check).problems).toEqual([]);
-    const count = check.$client.prepare(
+    expect((await checkDatabase(check)).problems).toEqual([]);
+    const count = sqliteClient(check).prepare(
       `select count(*) as n from credit_ledger l join users u on u.id = l.user_id
        where u.email = ? and l.kind = 'spend' and l.idempotency_key = ?`,
     );
@@ -94,7 +94,7 @@ it('keeps every acknowledged spend, once, through a SIGKILL mid-load and a resta
       expect((count.get(email, `export:${key}`) as { n: number }).n, key).toBe(1);
     }
   } finally {
-    closeDb(check);
+    await closeDb(check);
   }
   // And the restarted server answers a retry of an acknowledged spend without charging again.
   const retry = await fetch(`${second.url}/api/credits/spend`, {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adjustCredits } from '../../server/admin.ts';
-import { databasePath } from '../../server/db/client.ts';
+import { databasePath, sqliteClient } from '../../server/db/client.ts';
 import { Client, json, startTestServer, type TestServer } from './helpers.ts';
 
 const run = promisify(execFile);
@@ -23,7 +23,7 @@ afterAll(() => t.close());
 it('4 processes and 50 HTTP requests racing for 120 credits charge exactly 120 times', async () => {
   const client = new Client(t);
   const { email, userId } = await client.signUp();
-  adjustCredits(t.db, email, 117, 'race', t.clock.now());
+  await adjustCredits(t.db, email, 117, 'race', t.clock.now());
   const file = databasePath(t.dataDir);
   const startAt = Date.now() + 4000;
   const processes = Array.from({ length: 4 }, (_, p) =>
@@ -39,6 +39,6 @@ it('4 processes and 50 HTTP requests racing for 120 credits charge exactly 120 t
   const total = fromProcesses.reduce((a, b) => a + b, 0) + fromHttp.reduce<number>((a, b) => a + b, 0);
   expect(total).toBe(120);
   expect(await json(await client.get('/api/credits'))).toEqual({ balance: 0 });
-  const sum = t.db.$client.prepare('select sum(delta) as sum, count(*) as n from credit_ledger where user_id = ?').get(userId) as { sum: number; n: number };
+  const sum = sqliteClient(t.db).prepare('select sum(delta) as sum, count(*) as n from credit_ledger where user_id = ?').get(userId) as { sum: number; n: number };
   expect(sum).toEqual({ sum: 0, n: 122 });
 });

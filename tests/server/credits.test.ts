@@ -1,5 +1,6 @@
 /** Credits through the app's HTTP interface (in-process): the welcome grant, spending with idempotency keys, 402, the paged ledger, and concurrency. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqliteClient } from '../../server/db/client.ts';
 import { adjustCredits } from '../../server/admin.ts';
 import { Client, errorCode, json, rpcClient, signupConsent, startTestServer, type TestServer } from './helpers.ts';
 
@@ -16,7 +17,7 @@ let keyCounter = 0;
 const newKey = () => `test-key-${++keyCounter}-${Math.random().toString(36).slice(2)}`;
 
 function ledgerRows(userId: string) {
-  return t.db.$client.prepare('select delta, kind, balance_after from credit_ledger where user_id = ? order by id').all(userId) as {
+  return sqliteClient(t.db).prepare('select delta, kind, balance_after from credit_ledger where user_id = ? order by id').all(userId) as {
     delta: number;
     kind: string;
     balance_after: number;
@@ -127,7 +128,7 @@ describe('50 concurrent spends against a balance of 20', () => {
   it('succeed exactly 20 times; the ledger sums to the balance, which ends at 0', async () => {
     const client = new Client(t);
     const { email, userId } = await client.signUp();
-    expect(adjustCredits(t.db, email, 17, 'test top-up', t.clock.now()).ok).toBe(true);
+    expect((await adjustCredits(t.db, email, 17, 'test top-up', t.clock.now())).ok).toBe(true);
     expect(await json(await client.get('/api/credits'))).toEqual({ balance: 20 });
 
     // Fifty requests in flight at once (separate processes racing: credits-processes.test.ts).
@@ -142,8 +143,8 @@ describe('50 concurrent spends against a balance of 20', () => {
       Array.from({ length: 20 }, (_, i) => i),
     );
 
-    const sum = t.db.$client.prepare('select sum(delta) as sum from credit_ledger where user_id = ?').get(userId) as { sum: number };
-    const balance = t.db.$client.prepare('select balance from credit_balances where user_id = ?').get(userId) as { balance: number };
+    const sum = sqliteClient(t.db).prepare('select sum(delta) as sum from credit_ledger where user_id = ?').get(userId) as { sum: number };
+    const balance = sqliteClient(t.db).prepare('select balance from credit_balances where user_id = ?').get(userId) as { balance: number };
     expect(balance.balance).toBe(0);
     expect(sum.sum).toBe(balance.balance);
     expect(ledgerRows(userId).filter((r) => r.kind === 'spend')).toHaveLength(20);
@@ -163,7 +164,7 @@ describe('GET /api/credits/ledger', () => {
   it('pages newest first with a cursor until nextCursor is null', async () => {
     const client = new Client(t);
     const { email } = await client.signUp();
-    for (let i = 1; i <= 4; i++) adjustCredits(t.db, email, i, `gift ${i}`, t.clock.now());
+    for (let i = 1; i <= 4; i++) await adjustCredits(t.db, email, i, `gift ${i}`, t.clock.now());
     await client.post('/api/credits/spend', { idempotencyKey: newKey(), ...full });
 
     const seen: { delta: number; kind: string; reference: string | null; balanceAfter: number }[] = [];
@@ -208,7 +209,7 @@ describe('GET /api/credits/ledger', () => {
     const b = new Client(t);
     const { email } = await a.signUp();
     await b.signUp();
-    adjustCredits(t.db, email, 5, 'only for a', t.clock.now());
+    await adjustCredits(t.db, email, 5, 'only for a', t.clock.now());
     const page = await json(await b.get('/api/credits/ledger'));
     expect(page.entries.map((e: { kind: string }) => e.kind)).toEqual(['signup']);
   });

@@ -6,12 +6,12 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, expect, it } from 'vitest';
-import { closeDb, migrationsDir, openDb } from '../../server/db/client.ts';
+import { closeDb, migrationsDir, openDb, sqliteClient } from '../../server/db/client.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'clearcut-migrate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it('moves orders, memberships and logs from 0000 to the current schema intact', () => {
+it('moves orders, memberships and logs from 0000 to the current schema intact', async () => {
   // A copy of the migrations with only 0000 in the journal: the database as the accounts server left it.
   const firstOnly = join(dir, 'migrations-0000');
   cpSync(migrationsDir, firstOnly, { recursive: true });
@@ -36,7 +36,7 @@ it('moves orders, memberships and logs from 0000 to the current schema intact', 
   old.close();
 
   const db = openDb(file);
-  const raw = db.$client;
+  const raw = sqliteClient(db);
   expect(raw.prepare('select id, status, provider_ref, payment_ref from orders order by id').all()).toEqual([
     { id: 'o-cancelled', status: 'failed', provider_ref: 'r2', payment_ref: null },
     { id: 'o-paid', status: 'paid', provider_ref: 'r3', payment_ref: null },
@@ -51,10 +51,10 @@ it('moves orders, memberships and logs from 0000 to the current schema intact', 
   // The new checks hold.
   expect(() => raw.prepare("update orders set status = 'pending' where id = 'o-paid'").run()).toThrow(/CHECK constraint/);
   expect(() => raw.prepare("update memberships set status = 'paused'").run()).toThrow(/CHECK constraint/);
-  closeDb(db);
+  await closeDb(db);
 });
 
-it('makes the password optional (0004) without losing any row that points at an account', () => {
+it('makes the password optional (0004) without losing any row that points at an account', async () => {
   // The database as 0003 left it, holding an account with something in every child table.
   const upTo3 = join(dir, 'migrations-0003');
   cpSync(migrationsDir, upTo3, { recursive: true });
@@ -76,12 +76,12 @@ it('makes the password optional (0004) without losing any row that points at an 
   old.close();
 
   const db = openDb(file);
-  const raw = db.$client;
+  const raw = sqliteClient(db);
   const count = (table: string) => (raw.prepare(`select count(*) as n from ${table} where user_id = 'u1'`).get() as { n: number }).n;
   for (const table of ['sessions', 'api_keys', 'email_tokens', 'credit_balances', 'credit_ledger']) expect([table, count(table)]).toEqual([table, 1]);
   expect(raw.prepare("select password_hash, email_verified_at from users where id = 'u1'").get()).toEqual({ password_hash: 'hash', email_verified_at: 2 });
   expect(raw.pragma('foreign_keys', { simple: true })).toBe(1);
   // An account may now have no password at all.
   raw.prepare("insert into users (id, email, password_hash, created_at) values ('u2', 'c@d.co', null, 3)").run();
-  closeDb(db);
+  await closeDb(db);
 });

@@ -2,6 +2,7 @@
 import { readdirSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqliteClient } from '../../server/db/client.ts';
 import { avatarDir } from '../../server/avatars/store.ts';
 import { Client, errorCode, json, startTestServer, strongPassword, type TestServer } from './helpers.ts';
 
@@ -11,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const sql = <T>(query: string, ...params: unknown[]): T[] => t.db.$client.prepare(query).all(...params) as T[];
+const sql = <T>(query: string, ...params: unknown[]): T[] => sqliteClient(t.db).prepare(query).all(...params) as T[];
 
 describe('DELETE /api/me', () => {
   it('refuses a wrong password and keeps everything', async () => {
@@ -41,7 +42,7 @@ describe('DELETE /api/me', () => {
 
     // Sign-up wrote the balance and its ledger row; an order, a membership and a key are inserted directly.
     const now = Date.now();
-    const raw = t.db.$client;
+    const raw = sqliteClient(t.db);
     expect(sql('select balance from credit_balances where user_id = ?', userId)).toEqual([{ balance: 3 }]);
     raw.prepare(
       "insert into orders (id, user_id, product, credits, amount, currency, status, provider, created_at) values ('o1', ?, 'pack-10', 10, 500, 'EUR', 'paid', 'local', ?)",

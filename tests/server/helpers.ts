@@ -14,9 +14,10 @@ import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { createApp, type AppDeps, type AppType } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
-import { closeDb, databasePath, openDb, type Db } from '../../server/db/client.ts';
+import { closeDb, databaseTarget, openDatabase, type Db } from '../../server/db/client.ts';
 import { users } from '../../server/db/schema.ts';
 import { createMailer } from '../../server/mail/mailer.ts';
+import { freshPgDatabase } from './pg.ts';
 
 /** The repository's models/ folder (the .onnx files are built by scripts/prepare-models.ts). */
 export const repoModelsDir = fileURLToPath(new URL('../../models', import.meta.url));
@@ -55,10 +56,13 @@ const relaxedRateLimits = {
 
 /** Creates a server over a temporary DATA_DIR; scrypt cost is lowered so suites stay fast. */
 export async function startTestServer(
-  options: { env?: Record<string, string>; listen?: boolean; port?: number; realRateLimits?: boolean; deps?: Partial<AppDeps> } = {},
+  options: { env?: Record<string, string>; listen?: boolean; port?: number; realRateLimits?: boolean; deps?: Partial<AppDeps>; dialect?: 'sqlite' | 'pg' } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'clearcut-test-'));
+  // On PostgreSQL: a fresh database in the test file's cluster (tests/server/pg.ts).
+  const databaseUrl = options.dialect === 'pg' ? await freshPgDatabase() : undefined;
   const config = loadConfig({
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     DATA_DIR: dataDir,
     DIST_DIR: join(dataDir, 'dist'),
     MODELS_DIR: repoModelsDir,
@@ -67,7 +71,7 @@ export async function startTestServer(
     ...(options.realRateLimits ? {} : relaxedRateLimits),
     ...options.env,
   });
-  const db = openDb(databasePath(dataDir));
+  const db = await openDatabase(databaseTarget(config));
   const clock = new TestClock();
   // Mails go to the temporary outbox without a console line each (mail tests pass their own mailer).
   const mailer = createMailer(config.mail, dataDir, () => {});
@@ -97,7 +101,7 @@ export async function startTestServer(
     request: (path, init) => (server ? fetch(`${url}${path}`, init) : Promise.resolve(app.request(path, init))),
     async close() {
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
-      closeDb(db);
+      await closeDb(db);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -166,7 +170,7 @@ export class Client {
     if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
     const { user } = (await res.json()) as { user: { id: string } };
     if (options.verified !== false) {
-      this.server.db.update(users).set({ emailVerifiedAt: this.server.clock.now() }).where(eq(users.id, user.id)).run();
+      await this.server.db.update(users).set({ emailVerifiedAt: this.server.clock.now() }).where(eq(users.id, user.id)).run();
     }
     return { email, password, userId: user.id };
   }

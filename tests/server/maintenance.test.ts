@@ -22,10 +22,10 @@ describe('purgeExpired', () => {
     await kept.signUp();
     // 2-day sessions: the first has 1 day left, the second 2.
     t.clock.advance(day + 1);
-    const before = t.db.select().from(sessions).all().length;
-    const result = purgeExpired(t.db, 30, t.clock.now());
+    const before = (await t.db.select().from(sessions).all()).length;
+    const result = await purgeExpired(t.db, 30, t.clock.now());
     expect(result.sessions).toBe(1);
-    const left = t.db.select().from(sessions).all();
+    const left = await t.db.select().from(sessions).all();
     expect(left).toHaveLength(before - 1);
     expect(left.some((s) => s.userId === userId)).toBe(false);
     expect((await kept.get('/api/me')).status).toBe(200);
@@ -33,10 +33,10 @@ describe('purgeExpired', () => {
 
   it('deletes expired mailed links', async () => {
     const { userId } = await new Client(t).signUp();
-    createEmailToken(t.db, userId, 'password_reset', 'x@example.com', t.clock.now());
+    await createEmailToken(t.db, userId, 'password_reset', 'x@example.com', t.clock.now());
     t.clock.advance(3_600_000 + 1);
-    expect(purgeExpired(t.db, 30, t.clock.now()).emailTokens).toBeGreaterThanOrEqual(1);
-    expect(t.db.select().from(emailTokens).all().filter((r) => r.purpose === 'password_reset')).toHaveLength(0);
+    expect((await purgeExpired(t.db, 30, t.clock.now())).emailTokens).toBeGreaterThanOrEqual(1);
+    expect((await t.db.select().from(emailTokens).all()).filter((r) => r.purpose === 'password_reset')).toHaveLength(0);
   });
 
   it('runs at start and then every hour until stopped', async () => {
@@ -45,11 +45,13 @@ describe('purgeExpired', () => {
       await new Client(t).signUp();
       t.clock.advance(3 * day);
       const stop = startHourlyPurge(t.db, 30, t.clock.now);
-      expect(t.db.select().from(sessions).all()).toHaveLength(0);
+      await stop.latestRun();
+      expect(await t.db.select().from(sessions).all()).toHaveLength(0);
       await new Client(t).signUp();
       t.clock.advance(3 * day);
       vi.advanceTimersByTime(3_600_000);
-      expect(t.db.select().from(sessions).all()).toHaveLength(0);
+      await stop.latestRun();
+      expect(await t.db.select().from(sessions).all()).toHaveLength(0);
       stop();
     } finally {
       vi.useRealTimers();

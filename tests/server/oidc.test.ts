@@ -86,7 +86,7 @@ async function signInWithProvider(browser: Client, sub: string): Promise<Respons
   return callback(browser, await atProvider(await start(browser), sub));
 }
 
-const userCount = () => t.db.select().from(users).all().length;
+const userCount = async () => (await t.db.select().from(users).all()).length;
 
 describe('the button', () => {
   it('is offered with the configured name', async () => {
@@ -124,7 +124,7 @@ describe('the button', () => {
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).toMatch(/Max-Age=600/);
-    expect(res.headers.get('location')).not.toContain(t.db.select().from(oidcFlows).all().at(-1)!.codeVerifier);
+    expect(res.headers.get('location')).not.toContain((await t.db.select().from(oidcFlows).all()).at(-1)!.codeVerifier);
   });
 });
 
@@ -134,7 +134,7 @@ describe("the sign-up page's answers", () => {
     const browser = new Client(t);
     const res = await callback(browser, await atProvider(await start(browser, '?age=guardian&accept=policies'), sub));
     expect(res.headers.get('location')).toBe('/account?oidc=welcome');
-    expect(t.db.select().from(users).where(eq(users.email, email)).get()!.ageConfirmation).toBe('guardian');
+    expect((await t.db.select().from(users).where(eq(users.email, email)).get())!.ageConfirmation).toBe('guardian');
     const data = await json(await browser.get('/api/me/export'));
     expect(data.policyAcceptances.map((a: { document: string; via: string }) => `${a.document} ${a.via}`)).toEqual(['terms signup', 'privacy signup']);
     expect(await json(await browser.get('/api/policies/pending'))).toEqual({ pending: [] });
@@ -147,20 +147,20 @@ describe("the sign-up page's answers", () => {
       const res = await callback(browser, await atProvider(await start(browser, from), sub));
       expect(res.headers.get('location'), from).toBe('/signup?oidc=consent-needed');
       expect(browser.cookies.has('clearcut_session')).toBe(false);
-      expect(t.db.select().from(users).where(eq(users.email, email)).get()).toBeUndefined();
+      expect(await t.db.select().from(users).where(eq(users.email, email)).get()).toBeUndefined();
     }
   });
 
   it("creates an account for an address closed as a child's only with a guardian's consent", async () => {
     const { sub, email } = providerPerson();
-    rememberChildEmail(t.db, email, t.clock.now());
+    await rememberChildEmail(t.db, email, t.clock.now());
     const refused = await signInWithProvider(new Client(t), sub);
     expect(refused.headers.get('location')).toBe('/signup?oidc=guardian-required');
-    expect(t.db.select().from(users).where(eq(users.email, email)).get()).toBeUndefined();
+    expect(await t.db.select().from(users).where(eq(users.email, email)).get()).toBeUndefined();
     const browser = new Client(t);
     const res = await callback(browser, await atProvider(await start(browser, '?age=guardian&accept=policies'), sub));
     expect(res.headers.get('location')).toBe('/account?oidc=welcome');
-    expect(t.db.select().from(users).where(eq(users.email, email)).get()!.ageConfirmation).toBe('guardian');
+    expect((await t.db.select().from(users).where(eq(users.email, email)).get())!.ageConfirmation).toBe('guardian');
   });
 
   it('still signs in an account that exists, from either page', async () => {
@@ -176,7 +176,7 @@ describe("the sign-up page's answers", () => {
 describe('first and later sign-ins', () => {
   it('creates an account with the verified email, no password, and the picture as avatar; the next sign-in finds it', async () => {
     const { sub, email } = providerPerson({ name: 'Ada Lovelace', picture: `${pictures.url}/face.png` });
-    const before = userCount();
+    const before = (await userCount());
     const browser = new Client(t);
     const res = await signInWithProvider(browser, sub);
     expect(res.status).toBe(303);
@@ -192,9 +192,9 @@ describe('first and later sign-ins', () => {
     const meta = await sharp(Buffer.from(await avatar.arrayBuffer())).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['webp', 256, 256]);
 
-    const row = t.db.select().from(users).where(eq(users.email, email)).get()!;
+    const row = (await t.db.select().from(users).where(eq(users.email, email)).get())!;
     expect(row.passwordHash).toBeNull();
-    expect(userCount()).toBe(before + 1);
+    expect((await userCount())).toBe(before + 1);
     expect(await json(await browser.get('/api/me/providers'))).toMatchObject({
       hasPassword: false,
       providers: [{ name: 'Test ID', issuer: provider.issuer, email }],
@@ -206,7 +206,7 @@ describe('first and later sign-ins', () => {
     const again = await signInWithProvider(later, sub);
     expect(again.headers.get('location')).toBe('/');
     expect((await json(await later.get('/api/me'))).id).toBe(row.id);
-    expect(userCount()).toBe(before + 1);
+    expect((await userCount())).toBe(before + 1);
   });
 
   it('still signs in when the picture cannot be had (missing, or over the size cap)', async () => {
@@ -222,12 +222,12 @@ describe('first and later sign-ins', () => {
 
   it('refuses an address the provider has not verified, creating nothing', async () => {
     const { sub } = providerPerson({ email_verified: false });
-    const before = userCount();
+    const before = (await userCount());
     const browser = new Client(t);
     const res = await signInWithProvider(browser, sub);
     expect(res.headers.get('location')).toBe('/signin?oidc=email-unverified');
     expect(browser.cookies.has('clearcut_session')).toBe(false);
-    expect(userCount()).toBe(before);
+    expect((await userCount())).toBe(before);
   });
 
   it('answers a password sign-in to a password-less account exactly like a wrong password', async () => {
@@ -247,7 +247,7 @@ describe('first and later sign-ins', () => {
   it('keeps the code and state out of the access log', async () => {
     const { sub } = providerPerson();
     await signInWithProvider(new Client(t), sub);
-    const paths = t.db.select({ path: accessLogs.path }).from(accessLogs).all().map((r) => r.path);
+    const paths = (await t.db.select({ path: accessLogs.path }).from(accessLogs).all()).map((r) => r.path);
     expect(paths).toContain('/api/auth/oidc/callback');
     expect(paths.filter((p) => /code=|state=|\?/.test(p))).toEqual([]);
   });
@@ -259,12 +259,12 @@ describe('forged and replayed answers are refused', () => {
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`/signin?oidc=${outcome}`);
     expect(browser.cookies.has('clearcut_session')).toBe(false);
-    expect(userCount()).toBe(usersBefore);
+    expect((await userCount())).toBe(usersBefore);
   }
 
   it('refuses a callback whose state is not the one this browser was sent with', async () => {
     const { sub } = providerPerson();
-    const before = userCount();
+    const before = (await userCount());
     const browser = new Client(t);
     const back = await atProvider(await start(browser), sub);
     back.searchParams.set('state', 'a-state-from-someone-else');
@@ -273,7 +273,7 @@ describe('forged and replayed answers are refused', () => {
 
   it('refuses a callback without the flow cookie (another browser: login CSRF)', async () => {
     const { sub } = providerPerson();
-    const before = userCount();
+    const before = (await userCount());
     const back = await atProvider(await start(new Client(t)), sub);
     const victim = new Client(t);
     await expectRefused(victim, await callback(victim, back), 'expired', before);
@@ -285,7 +285,7 @@ describe('forged and replayed answers are refused', () => {
     const back = await atProvider(await start(browser), sub);
     const flowCookie = browser.cookies.get('clearcut_oidc_flow')!;
     expect((await callback(browser, back)).headers.get('location')).toBe('/account?oidc=welcome');
-    const before = userCount();
+    const before = (await userCount());
 
     const replay = new Client(t);
     replay.cookies.set('clearcut_oidc_flow', flowCookie);
@@ -306,7 +306,7 @@ describe('forged and replayed answers are refused', () => {
   ] as const) {
     it(`refuses ${what}`, async () => {
       const { sub } = providerPerson();
-      const before = userCount();
+      const before = (await userCount());
       const browser = new Client(t);
       provider.tamper = tamper;
       try {
@@ -367,7 +367,7 @@ describe('an address that already has an account', () => {
     expect(browser.cookies.has('clearcut_oidc_link')).toBe(true);
     expect(await json(await browser.get('/api/auth/oidc/pending'))).toMatchObject({ pending: { email, provider: 'Test ID' } });
     expect(await json(await new Client(t).get('/api/auth/oidc/pending'))).toEqual({ pending: null });
-    expect(t.db.select().from(oidcIdentities).where(eq(oidcIdentities.userId, userId)).all()).toEqual([]);
+    expect(await t.db.select().from(oidcIdentities).where(eq(oidcIdentities.userId, userId)).all()).toEqual([]);
 
     // The provider alone still does not get in.
     expect((await signInWithProvider(new Client(t), sub)).headers.get('location')).toBe('/signin?oidc=link-pending');
@@ -391,7 +391,7 @@ describe('an address that already has an account', () => {
     await signInWithProvider(new Client(t), sub);
     const login = await new Client(t).post('/api/auth/login', { email, password: strongPassword });
     expect((await json(login)).linkedProvider).toBeNull();
-    expect(t.db.select().from(oidcIdentities).where(eq(oidcIdentities.userId, userId)).all()).toEqual([]);
+    expect(await t.db.select().from(oidcIdentities).where(eq(oidcIdentities.userId, userId)).all()).toEqual([]);
   });
 });
 
@@ -475,14 +475,14 @@ describe('privacy rights', () => {
     const other = await owner.signUp();
     const { sub: otherSub } = providerPerson({ email: other.email });
     await signInWithProvider(new Client(t), otherSub);
-    expect(t.db.select().from(oidcPendingLinks).where(eq(oidcPendingLinks.userId, other.userId)).all()).toHaveLength(1);
+    expect(await t.db.select().from(oidcPendingLinks).where(eq(oidcPendingLinks.userId, other.userId)).all()).toHaveLength(1);
 
     const mismatch = await browser.delete('/api/me', { email: 'someone@else.example' });
     expect([mismatch.status, await errorCode(mismatch)]).toEqual([403, 'confirmation_mismatch']);
     expect((await browser.delete('/api/me', { email })).status).toBe(204);
-    expect(t.db.select().from(oidcIdentities).where(eq(oidcIdentities.userId, id)).all()).toEqual([]);
+    expect(await t.db.select().from(oidcIdentities).where(eq(oidcIdentities.userId, id)).all()).toEqual([]);
     expect((await owner.delete('/api/me', { password: other.password })).status).toBe(204);
-    expect(t.db.select().from(oidcPendingLinks).where(eq(oidcPendingLinks.userId, other.userId)).all()).toEqual([]);
+    expect(await t.db.select().from(oidcPendingLinks).where(eq(oidcPendingLinks.userId, other.userId)).all()).toEqual([]);
 
     // The provider identity is free again: signing in makes a new, different account.
     const again = new Client(t);
@@ -514,7 +514,7 @@ describe('linking from the account page (signed in)', () => {
     const { sub: second } = providerPerson();
     expect((await signInWithProvider(browser, first)).headers.get('location')).toBe('/account?oidc=linked');
     expect((await signInWithProvider(browser, second)).headers.get('location')).toBe('/account?oidc=link-taken');
-    expect(t.db.select().from(oidcIdentities).where(eq(oidcIdentities.userId, userId)).all().map((i) => i.subject)).toEqual([first]);
+    expect((await t.db.select().from(oidcIdentities).where(eq(oidcIdentities.userId, userId)).all()).map((i) => i.subject)).toEqual([first]);
   });
 });
 
@@ -533,10 +533,10 @@ describe('what expires', () => {
     expect(abandoned.searchParams.has('code')).toBe(true);
 
     t.clock.advance(10 * 60_000 + 1);
-    const before = userCount();
+    const before = (await userCount());
     const late = await callback(slow, back);
     expect(late.headers.get('location')).toBe('/signin?oidc=expired');
-    expect(userCount()).toBe(before);
+    expect((await userCount())).toBe(before);
 
     t.clock.advance(20 * 60_000);
     expect(await json(await linking.get('/api/auth/oidc/pending'))).toEqual({ pending: null });
@@ -544,11 +544,11 @@ describe('what expires', () => {
     expect((await json(login)).linkedProvider).toBeNull();
 
     const { purgeExpired } = await import('../../server/maintenance.ts');
-    const purged = purgeExpired(t.db, 30, t.clock.now()).oidc;
+    const purged = (await purgeExpired(t.db, 30, t.clock.now())).oidc;
     expect(purged.flows).toBeGreaterThanOrEqual(1);
     expect(purged.pendingLinks).toBeGreaterThanOrEqual(1);
-    expect(t.db.select().from(oidcFlows).all().filter((f) => f.expiresAt <= t.clock.now())).toEqual([]);
-    expect(t.db.select().from(oidcPendingLinks).all().filter((l) => l.expiresAt <= t.clock.now())).toEqual([]);
+    expect((await t.db.select().from(oidcFlows).all()).filter((f) => f.expiresAt <= t.clock.now())).toEqual([]);
+    expect((await t.db.select().from(oidcPendingLinks).all()).filter((l) => l.expiresAt <= t.clock.now())).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 /** The terms and privacy policy as versioned documents, over real HTTP: acceptance at sign-up, material changes, and the paid actions they block. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqliteClient } from '../../server/db/client.ts';
 import { users } from '../../server/db/schema.ts';
 import { loadPolicies, readPolicyTexts, type PolicySet } from '../../server/policies/documents.ts';
 import { parsePolicy } from '../../common/policy-document.ts';
@@ -44,7 +45,7 @@ describe('sign-up', () => {
   it('records the acceptance of the current terms and privacy policy, and the age choice, and the export lists them', async () => {
     const client = new Client(t);
     const { userId } = await client.signUp();
-    expect(t.db.select().from(users).where(eq(users.id, userId)).get()!.ageConfirmation).toBe('adult');
+    expect((await t.db.select().from(users).where(eq(users.id, userId)).get())!.ageConfirmation).toBe('adult');
     expect(await json(await client.get('/api/policies/pending'))).toEqual({ pending: [] });
     const data = await json(await client.get('/api/me/export'));
     expect(data.profile.ageConfirmation).toBe('adult');
@@ -58,7 +59,7 @@ describe('sign-up', () => {
     const email = uniqueEmail();
     const res = await new Client(t).post('/api/auth/signup', { email, password: strongPassword, ageConfirmation: 'guardian', acceptPolicies: true });
     expect(res.status).toBe(201);
-    expect(t.db.select().from(users).where(eq(users.email, email)).get()!.ageConfirmation).toBe('guardian');
+    expect((await t.db.select().from(users).where(eq(users.email, email)).get())!.ageConfirmation).toBe('guardian');
   });
 
   it('creates no account without the terms accepted or without the age choice, and says which is missing', async () => {
@@ -72,7 +73,7 @@ describe('sign-up', () => {
       const res = await new Client(t).post('/api/auth/signup', { email, password: strongPassword, ...body });
       expect(res.status, JSON.stringify(body)).toBe(422);
       expect((await json(res)).error.message).toMatch(message);
-      expect(t.db.select().from(users).where(eq(users.email, email)).get()).toBeUndefined();
+      expect(await t.db.select().from(users).where(eq(users.email, email)).get()).toBeUndefined();
     }
   });
 });
@@ -122,7 +123,7 @@ describe('a material change', () => {
   it('is also what an account that never accepted anything sees: its paid actions wait too', async () => {
     const client = new Client(t);
     const { userId } = await client.signUp();
-    t.db.$client.prepare('delete from policy_acceptances where user_id = ?').run(userId);
+    sqliteClient(t.db).prepare('delete from policy_acceptances where user_id = ?').run(userId);
     expect((await json(await client.get('/api/policies/pending'))).pending.map((p: { document: string }) => p.document)).toEqual(['terms', 'privacy']);
     expect(await errorCode(await spend(client))).toBe('policy_acceptance_required');
   });

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
-import { closeDb, databasePath, openDb } from '../../server/db/client.ts';
+import { closeDb, databasePath, openDb, sqliteClient } from '../../server/db/client.ts';
 import { json, signupConsent, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
 
 describe('GET /healthz', () => {
@@ -39,7 +39,7 @@ describe('GET /healthz', () => {
   it('answers 503 when the database cannot be reached', async () => {
     const other = await startTestServer();
     try {
-      closeDb(other.db);
+      await closeDb(other.db);
       const res = await other.request('/healthz');
       expect(res.status).toBe(503);
       expect(await json(res)).toMatchObject({ live: true, ready: false, database: 'unreachable' });
@@ -108,10 +108,10 @@ describe('SIGTERM', () => {
     expect(existsSync(`${file}-wal`)).toBe(false);
     const db = openDb(file);
     try {
-      const rows = db.$client.prepare("select count(*) as n from credit_ledger where kind = 'spend' and idempotency_key = ?").get('export:in-flight-at-sigterm') as { n: number };
+      const rows = sqliteClient(db).prepare("select count(*) as n from credit_ledger where kind = 'spend' and idempotency_key = ?").get('export:in-flight-at-sigterm') as { n: number };
       expect(rows.n).toBe(1);
     } finally {
-      closeDb(db);
+      await closeDb(db);
     }
   });
 });

@@ -11,8 +11,8 @@ const db = openDb(file);
 while (Date.now() < Number(startAt)) await new Promise((resolve) => setTimeout(resolve, 1));
 let charged = 0;
 for (let i = 0; i < Number(count); i++) {
-  const result = spendForExport(db, { userId, idempotencyKey: `${prefix}-${i}`, width: 3000, height: 2000, now: new Date() });
+  const result = await spendForExport(db, { userId, idempotencyKey: `${prefix}-${i}`, width: 3000, height: 2000, now: new Date() });
   if (result.ok && result.charged === 1) charged++;
 }
-closeDb(db);
+await closeDb(db);
 console.log(JSON.stringify({ charged }));

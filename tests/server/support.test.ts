@@ -26,7 +26,7 @@ const browser = () => new Client(t, { headers: { 'Sec-Fetch-Site': 'same-origin'
 async function signedInAdmin(): Promise<Client> {
   const admin = browser();
   const { email } = await admin.signUp();
-  makeAdmin(t.db, email);
+  await makeAdmin(t.db, email);
   return admin;
 }
 

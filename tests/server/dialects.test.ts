@@ -1,0 +1,110 @@
+/**
+ * The same server on both databases: SQLite (the embedded default) and PostgreSQL (DATABASE_URL,
+ * a throwaway cluster started here). Migrations, sign-up and sessions, and the ledger's rules
+ * under real concurrency: one idempotency key spends once, the balance never goes below zero.
+ */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adjustCredits } from '../../server/admin.ts';
+import { writeAudit } from '../../server/admin/audit.ts';
+import { checkDatabase } from '../../server/credits/check.ts';
+import { getBalance } from '../../server/credits/ledger.ts';
+import { dialectOf } from '../../server/db/client.ts';
+import * as schema from '../../server/db/schema.ts';
+import { adminAuditLog, creditLedger } from '../../server/db/schema.ts';
+import { Client, json, signupConsent, startTestServer, type TestServer } from './helpers.ts';
+import { dialects, pgInstalled, stopPgCluster } from './pg.ts';
+
+const full = { width: 2000, height: 1500 };
+
+afterAll(() => stopPgCluster());
+
+describe.each(dialects)('on %s', (dialect) => {
+  const run = dialect === 'sqlite' || pgInstalled;
+  let t: TestServer;
+  beforeAll(async () => {
+    if (run) t = await startTestServer({ dialect });
+  });
+  afterAll(async () => {
+    if (run) await t.close();
+  });
+
+  describe.skipIf(!run)('the database', () => {
+    it('is the one asked for, migrated to every table of the schema', async () => {
+      expect(dialectOf(t.db)).toBe(dialect);
+      const tables = Object.values(schema).filter((value) => typeof value === 'object' && value !== null && 'getSQL' in value);
+      expect(tables.length).toBeGreaterThanOrEqual(18);
+      for (const table of tables) await expect(t.db.select().from(table as typeof schema.users).limit(1)).resolves.toBeInstanceOf(Array);
+    });
+
+    it('keeps the admin audit log append-only: the database itself refuses to change or delete a row', async () => {
+      await writeAudit(t.db, { admin: { id: 'a1', email: 'admin@example.com' }, action: 'ban', target: null }, new Date());
+      const [row] = await t.db.select().from(adminAuditLog).limit(1);
+      await expect((async () => t.db.update(adminAuditLog).set({ action: 'changed' }).where(eq(adminAuditLog.id, row!.id)).run())()).rejects.toThrow();
+      await expect((async () => t.db.delete(adminAuditLog).where(eq(adminAuditLog.id, row!.id)).run())()).rejects.toThrow();
+    });
+  });
+
+  describe.skipIf(!run)('accounts and sessions', () => {
+    it('signs up, keeps the session across requests, signs in again elsewhere, and signs out', async () => {
+      const browser = new Client(t);
+      const { email, password } = await browser.signUp();
+      expect((await json(await browser.get('/api/me'))).email).toBe(email);
+      const laptop = new Client(t);
+      expect((await laptop.post('/api/auth/login', { email, password: 'wrong password, surely' })).status).toBe(401);
+      expect((await laptop.post('/api/auth/login', { email, password })).status).toBe(200);
+      expect(await json(await laptop.get('/api/me/sessions'))).toHaveLength(2);
+      expect((await laptop.post('/api/auth/logout')).status).toBe(204);
+      expect((await laptop.get('/api/me')).status).toBe(401);
+      expect((await browser.get('/api/me')).status).toBe(200);
+    });
+
+    it('refuses a second account with the same address, whatever its case', async () => {
+      const { email } = await new Client(t).signUp();
+      const res = await new Client(t).post('/api/auth/signup', { email: email.toUpperCase(), password: 'another long password', ...signupConsent });
+      expect(res.status).toBe(409);
+    });
+  });
+
+  describe.skipIf(!run)('the ledger under concurrency', () => {
+    it('spends once for twenty requests at once with one idempotency key', async () => {
+      const client = new Client(t);
+      const { userId } = await client.signUp();
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => client.post('/api/credits/spend', { idempotencyKey: 'the-same-key', ...full }).then(json)),
+      );
+      expect(answers).toEqual(Array.from({ length: 20 }, () => ({ balance: 2, charged: 1 })));
+      expect(await getBalance(t.db, userId)).toBe(2);
+      expect(await t.db.select().from(creditLedger).where(eq(creditLedger.userId, userId))).toHaveLength(2);
+    });
+
+    it('never goes below zero: of 30 spends at once on 10 credits, exactly 10 succeed', async () => {
+      const client = new Client(t);
+      const { email, userId } = await client.signUp();
+      expect((await adjustCredits(t.db, email, 7, 'to ten', new Date())).ok).toBe(true);
+      const statuses = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => client.post('/api/credits/spend', { idempotencyKey: `at-once-${i}`, ...full }).then((res) => res.status)),
+      );
+      expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+      expect(statuses.filter((s) => s === 402)).toHaveLength(20);
+      expect(await getBalance(t.db, userId)).toBe(0);
+      expect((await checkDatabase(t.db)).problems).toEqual([]);
+    });
+
+    it('keeps every balance equal to its ledger when several accounts spend and receive at once', async () => {
+      const clients = await Promise.all(Array.from({ length: 4 }, async () => {
+        const client = new Client(t);
+        return { client, ...(await client.signUp()) };
+      }));
+      await Promise.all(
+        clients.flatMap(({ client, email }, a) => [
+          ...Array.from({ length: 5 }, (_, i) => client.post('/api/credits/spend', { idempotencyKey: `mixed-${a}-${i}`, ...full })),
+          adjustCredits(t.db, email, 2, `gift ${a}`, new Date()),
+        ]),
+      );
+      const report = await checkDatabase(t.db);
+      expect(report.problems).toEqual([]);
+      for (const { userId } of clients) expect(await getBalance(t.db, userId)).toBeGreaterThanOrEqual(0);
+    });
+  });
+});
