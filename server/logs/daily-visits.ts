@@ -15,7 +15,9 @@ export interface DayCount {
 }
 
 const dayMs = 86_400_000;
-const dayOf = sql<string>`strftime('%Y-%m-%d', ${accessLogs.time} / 1000, 'unixepoch')`;
+// The UTC day as a whole number of days since 1970: integer division in both SQLite and PostgreSQL
+// (their date functions differ), turned into `YYYY-MM-DD` here.
+const dayNumber = sql<number>`(${accessLogs.time} / ${sql.raw(String(dayMs))})`;
 
 /** Midnight UTC of the day `now` is in. */
 function startOfDay(now: Date): Date {
@@ -24,16 +26,17 @@ function startOfDay(now: Date): Date {
 
 /** Counts straight from the access log between two times, per day. */
 async function countLogRows(db: Db, from: Date, to: Date): Promise<DayCount[]> {
-  return await db
+  const rows = await db
     .select({
-      day: dayOf,
+      day: dayNumber,
       requests: sql<number>`count(*)`,
       visitors: sql<number>`count(distinct ${accessLogs.ip} || '|' || coalesce(${accessLogs.userAgent}, ''))`,
     })
     .from(accessLogs)
     .where(and(gte(accessLogs.time, from), lt(accessLogs.time, to)))
-    .groupBy(dayOf)
+    .groupBy(dayNumber)
     .all();
+  return rows.map((row) => ({ ...row, day: new Date(Number(row.day) * dayMs).toISOString().slice(0, 10) }));
 }
 
 /**

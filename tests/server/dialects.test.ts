@@ -10,6 +10,8 @@ import { writeAudit } from '../../server/admin/audit.ts';
 import { checkDatabase } from '../../server/credits/check.ts';
 import { getBalance } from '../../server/credits/ledger.ts';
 import { dialectOf } from '../../server/db/client.ts';
+import { dailyVisits } from '../../server/logs/daily-visits.ts';
+import { purgeExpired } from '../../server/maintenance.ts';
 import * as schema from '../../server/db/schema.ts';
 import { adminAuditLog, creditLedger } from '../../server/db/schema.ts';
 import { Client, json, signupConsent, startTestServer, type TestServer } from './helpers.ts';
@@ -42,6 +44,17 @@ describe.each(dialects)('on %s', (dialect) => {
       const [row] = await t.db.select().from(adminAuditLog).limit(1);
       await expect((async () => t.db.update(adminAuditLog).set({ action: 'changed' }).where(eq(adminAuditLog.id, row!.id)).run())()).rejects.toThrow();
       await expect((async () => t.db.delete(adminAuditLog).where(eq(adminAuditLog.id, row!.id)).run())()).rejects.toThrow();
+    });
+  });
+
+  describe.skipIf(!run)('the hourly jobs', () => {
+    it('roll up yesterday\'s visits from the access log, then purge', async () => {
+      await new Client(t).get('/api/auth/session');
+      const tomorrow = new Date(t.clock.time + 86_400_000);
+      const purged = await purgeExpired(t.db, 30, tomorrow);
+      expect(purged.dailyVisitDays).toBeGreaterThanOrEqual(1);
+      const today = t.clock.now().toISOString().slice(0, 10);
+      expect((await dailyVisits(t.db, 2, tomorrow)).find((d) => d.day === today)?.requests).toBeGreaterThanOrEqual(1);
     });
   });
 
