@@ -22,17 +22,67 @@ export { abortable } from './schedule.ts';
 
 type Remote = Comlink.Remote<EngineApi>;
 
+/** True for the error a worker whose WASM threads failed to start rejects with (thread-workers.ts). */
+function threadsFailed(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { name?: string }).name === 'ThreadsFailedError';
+}
+
+/** One started worker: its comlink remote, and a promise that rejects once it is ended. */
+interface Started {
+  remote: Remote;
+  ended: Promise<never>;
+  end(): void;
+}
+
 /** One worker, started on first use. */
 class LazyWorker {
-  #remote?: Remote;
+  #started?: Started;
 
   /** `name` shows in the browser's developer tools. */
   constructor(readonly name: string) {}
 
   /** The worker's API (starting the worker on first use). */
   get remote(): Remote {
-    this.#remote ??= Comlink.wrap<EngineApi>(new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: this.name }));
-    return this.#remote;
+    return this.#start().remote;
+  }
+
+  #start(): Started {
+    if (!this.#started) {
+      const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: this.name });
+      let end!: () => void;
+      const ended = new Promise<never>((_, reject) => {
+        end = () => {
+          worker.terminate();
+          const err = new Error('the worker was replaced after its WebAssembly threads failed to start');
+          err.name = 'ThreadsFailedError';
+          reject(err);
+        };
+      });
+      ended.catch(() => {});
+      this.#started = { remote: Comlink.wrap<EngineApi>(worker), ended, end };
+    }
+    return this.#started;
+  }
+
+  /**
+   * Runs `call` on the worker; when its WASM threads failed to start (its runtime would wait
+   * for them forever), ends that worker and runs `call` once more on a new one, which
+   * remembers the failure and runs on one thread. Calls still waiting on the ended worker
+   * are run again on the new one too: nothing queued is lost.
+   */
+  async withRestart<T>(call: (remote: Remote) => Promise<T>): Promise<T> {
+    const started = this.#start();
+    try {
+      return await Promise.race([call(started.remote), started.ended]);
+    } catch (err) {
+      if (!threadsFailed(err)) throw err;
+      // Calls that failed together end the worker once.
+      if (this.#started === started) {
+        this.#started = undefined;
+        started.end();
+      }
+      return call(this.remote);
+    }
   }
 }
 
@@ -65,13 +115,13 @@ export class CutoutBridge {
   /** Chooses the backend and reports it; starts the worker around the network too, so the first photo does not wait for it. */
   init(): Promise<EngineInfo> {
     void this.#ends.remote;
-    return this.#network.remote.init();
+    return this.#network.withRestart((remote) => remote.init());
   }
 
   /** Downloads and opens a model, with byte progress (beside queued cuts: they wait for it in the worker). */
   async loadModel(signal: AbortSignal | undefined, modelId?: string, onProgress?: (p: DownloadProgress) => void): Promise<EngineInfo> {
     await this.init();
-    return abortable(signal, this.#network.remote.loadModel(modelId, onProgress && Comlink.proxy(onProgress)));
+    return abortable(signal, this.#network.withRestart((remote) => remote.loadModel(modelId, onProgress && Comlink.proxy(onProgress))));
   }
 
   /**
@@ -85,13 +135,17 @@ export class CutoutBridge {
     const stage = onStage && Comlink.proxy((s: Stage) => void (signal?.aborted || onStage(s)));
     return this.#pipeline.run(signal, {
       prepare: () => jobStep(this.#ends.remote, signal, job, (remote) => remote.prepare(job, file, request, stage)),
-      network: (prepared) =>
-        jobStep(this.#network.remote, signal, job, async (remote) => {
+      network: async (prepared) => {
+        // The model open first (on a new worker if this one's threads failed to start), so the
+        // photo's pixels are transferred only to a worker that can run them.
+        await this.#network.withRestart((remote) => remote.loadModel(request.modelId));
+        return jobStep(this.#network.remote, signal, job, async (remote) => {
           const { width, height } = prepared.image;
           const cut = await remote.cutPrepared(job, Comlink.transfer(prepared, preparedBuffers(prepared)), request, stage);
           this.onEngine?.(cut.engine);
           return { ...cut, width, height, timings: { ...prepared.timings, ...cut.timings } };
-        }),
+        });
+      },
       finish: (cut) =>
         jobStep(this.#ends.remote, signal, job, async (remote) => {
           const encoded = await remote.encode(job, Comlink.transfer(cut.cutout, [cut.cutout.data.buffer]), request, stage);

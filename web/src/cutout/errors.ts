@@ -34,3 +34,11 @@ export function throwIfAborted(signal?: AbortSignal): void {
 export function isAbortError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { name?: string }).name === 'AbortError';
 }
+
+/**
+ * onnxruntime-web's WASM threads did not start (a thread's worker script failed to load):
+ * its runtime would wait for them forever, so the worker that runs it must be replaced.
+ */
+export class ThreadsFailedError extends Error {
+  override name = 'ThreadsFailedError';
+}

@@ -18,6 +18,8 @@ import { encoders, type Encoder } from './encode.ts';
 import { chooseBackend, configureOrt, createSession, threadsInUse, type Backend, type BackendInfo, type OrtModule } from './infer.ts';
 import { fetchModel, modelInfo, type DownloadProgress } from './model.ts';
 import { hasFloat16Weights, hasInt8Weights } from './model-precision.ts';
+import { ThreadsFailedError } from './errors.ts';
+import { rememberThreadsFailed, threadsThatFailed, watchThreadWorkers } from './thread-workers.ts';
 import { deviceThreads } from './threads.ts';
 import { withinTime } from './time-limit.ts';
 import { warmUpRuntime } from './warm-up.ts';
@@ -29,6 +31,8 @@ export interface EngineInfo extends BackendInfo {
   encoders: Partial<Record<OutputFormat, Encoder>>;
   /** Why WebGPU is not used, when it is not. */
   webgpuUnavailable?: string;
+  /** How many WASM threads failed to start in this browser before: it runs on one since (thread-workers.ts). */
+  threadsFailed?: number;
 }
 
 /** A model's open session, and the backend it really runs on. */
@@ -63,6 +67,8 @@ export class ModelSessions {
   #runtime?: Promise<Runtime>;
   /** The WASM runtime's warm-up (see warm-up.ts), started with the runtime. */
   #warmUp?: Promise<void>;
+  /** Rejects when one of onnxruntime's thread workers fails to load (thread-workers.ts); never resolves. */
+  #threadsFailed: Promise<never> = new Promise<never>(() => {});
   /** Whether the WebGPU adapter has `shader-f16`, once the runtime has looked. */
   #shaderF16 = false;
   readonly #sessions = new Map<string, Promise<Opened>>();
@@ -82,13 +88,17 @@ export class ModelSessions {
       this.#shaderF16 = adapter.shaderF16;
       const webgpuUnavailable = adapter.unavailable;
       const sharedArrayBuffer = typeof SharedArrayBuffer === 'function';
+      const canThread = sharedArrayBuffer && self.crossOriginIsolated;
+      // Threads that once failed to start here would hang again: one thread starts no thread workers.
+      const threadsFailed = canThread ? await threadsThatFailed() : undefined;
       const choice = chooseBackend({
         webgpu: !webgpuUnavailable,
         crossOriginIsolated: self.crossOriginIsolated,
         sharedArrayBuffer,
         hardwareConcurrency: navigator.hardwareConcurrency,
-        measuredThreads: await deviceThreads(sharedArrayBuffer && self.crossOriginIsolated, navigator.hardwareConcurrency),
+        measuredThreads: threadsFailed ? 1 : await deviceThreads(canThread, navigator.hardwareConcurrency),
       });
+      if (choice.threads > 1) this.#threadsFailed = watchThreadWorkers();
       const started = performance.now();
       const ort: OrtModule =
         import.meta.env.VITE_ORT_BUILD === 'default'
@@ -102,11 +112,14 @@ export class ModelSessions {
       // not in front of the first photo. A failure here is not fatal: opening the model reports its own.
       if (choice.backend === 'wasm') {
         const warmUpStarted = performance.now();
-        this.#warmUp = warmUpRuntime(ort)
+        this.#warmUp = Promise.race([warmUpRuntime(ort), this.#threadsFailed])
           .then(() => void performance.measure('clearcut:warm-up', { start: warmUpStarted }))
-          .catch(() => {});
+          .catch((err) => {
+            if (err instanceof ThreadsFailedError) throw err;
+          });
+        this.#warmUp.catch(() => {}); // open() reports it
       }
-      return { ort, info: { ...choice, crossOriginIsolated: self.crossOriginIsolated, encoders: await encoders(), webgpuUnavailable } };
+      return { ort, info: { ...choice, crossOriginIsolated: self.crossOriginIsolated, encoders: await encoders(), webgpuUnavailable, threadsFailed } };
     })();
     return this.#runtime;
   }
@@ -127,11 +140,20 @@ export class ModelSessions {
           return bytes;
         });
         const [{ ort, info }, bytes] = await Promise.all([this.runtime(), fetched]);
-        await this.#warmUp;
+        try {
+          await this.#warmUp;
+        } catch (err) {
+          // The runtime waits for its threads forever: the bridge starts a new worker, which runs one.
+          await rememberThreadsFailed(info.threads);
+          throw err;
+        }
         started = performance.now();
         const refused = info.backend === 'webgpu' ? this.#webgpuRefuses(modelId, bytes) : undefined;
         const backend: Backend = info.backend === 'webgpu' && !refused ? 'webgpu' : 'wasm';
-        const opened = await createSession(ort, bytes, backend);
+        const opened = await Promise.race([createSession(ort, bytes, backend), this.#threadsFailed]).catch(async (err) => {
+          if (err instanceof ThreadsFailedError) await rememberThreadsFailed(info.threads);
+          throw err;
+        });
         performance.measure(`clearcut:session ${modelId}`, { start: started });
         return { session: opened, backend, webgpuUnavailable: refused };
       })();
