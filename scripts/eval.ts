@@ -1,6 +1,7 @@
 /**
  * Quality evaluation: scores every model of the manifest, with plain bilinear upsampling
- * and with the app's edge-aware refinement, against true masks.
+ * and with the app's edge-aware refinement, against true masks, as the app runs each model
+ * (its mask cleanup and its subject zoom included).
  *
  *   npm run eval [-- --dir DIR] [--model ID] [--onnx FILE]... [--flip] [--limit N] [--no-cache] [--check]
  *
@@ -24,10 +25,10 @@ import { parseArgs } from 'node:util';
 import { manifest, modelInfo, type ModelInfo } from '../web/src/cutout/model.ts';
 import { coverFit } from '../web/src/cutout/compose.ts';
 import { DEFAULT_FOREGROUND } from '../web/src/cutout/foreground.ts';
-import { cleanMap } from '../web/src/cutout/mask-cleanup.ts';
-import { DEFAULT_REFINE, refineAlpha, upsampleAlpha } from '../web/src/cutout/refine.ts';
+import { matteFromMap, zoomPass } from '../web/src/cutout/pipeline.ts';
+import { DEFAULT_REFINE } from '../web/src/cutout/refine.ts';
 import { compositeOver, edgeColourError } from './lib/edge-colour.ts';
-import { defaultGtDir, flipAveragedMap, listPairs, loadPair, modelMap, type Pair } from './lib/eval-data.ts';
+import { cachingInfer, defaultGtDir, flipAveragedMap, listPairs, loadPair, modelMap, type Pair } from './lib/eval-data.ts';
 import { median } from './lib/median.ts';
 import { DEFAULT_BAND, meanScores, scoreMatte, type Scores } from './lib/metrics.ts';
 import { closeNodeSessions, nodeBackend } from './lib/node-engine.ts';
@@ -162,21 +163,25 @@ async function main(): Promise<number> {
     const rows: Row[] = [];
     const plainMs: number[] = [];
     const refineMs: number[] = [];
+    const zoomed: string[] = [];
     for (const [i, pair] of pairs.entries()) {
       const { input, map: raw, cached, inferMs } = await (args.flip ? flipAveragedMap : modelMap)(model, pair, !args['no-cache']);
-      // As the app runs the model: with its mask cleanup, when it has one.
-      const map = model.cleanup ? cleanMap(raw, input.size, model.cleanup) : raw;
-      const { width, height } = pair.image;
+      // As the app runs the model: with its mask cleanup and its subject zoom, when it has them.
       // CPU time, not wall time: the machine may be shared, and both run synchronously.
       let t = process.cpuUsage();
-      const plain = upsampleAlpha(map, input.size, width, height);
+      const plainFirst = matteFromMap(raw, input, pair.image, model, false);
       plainMs.push(cpuMs(t));
       t = process.cpuUsage();
-      const refined = refineAlpha(map, input, pair.image);
+      const refinedFirst = matteFromMap(raw, input, pair.image, model, true);
       refineMs.push(cpuMs(t));
+      // The second pass's map is inferred once per crop and cached (the plain and refined passes share it).
+      const infer = cachingInfer(model, !args['no-cache']);
+      const plain = args.flip ? plainFirst : await zoomPass(pair.image, raw, input.size, plainFirst, model, infer, false);
+      const refined = args.flip ? refinedFirst : await zoomPass(pair.image, raw, input.size, refinedFirst, model, infer, true);
+      if (refined !== refinedFirst) zoomed.push(pair.name);
       rows.push({
         name: pair.name,
-        size: `${width}x${height}`,
+        size: `${pair.image.width}x${pair.image.height}`,
         plain: scoreMatte(plain, pair.truth, pair.ignore),
         refined: scoreMatte(refined, pair.truth, pair.ignore),
         colour: {
@@ -205,7 +210,7 @@ async function main(): Promise<number> {
     }
     const refinedColour = [meanOf(rows.map((r) => r.colour.refined[0])), meanOf(rows.map((r) => r.colour.refined[1]))];
     sections.push(
-      `${name}: plain bilinear (left) vs refined (right)\n` +
+      `${name}: plain bilinear (left) vs refined (right)${model.zoom ? `; subject zoom ${JSON.stringify(model.zoom)} ran on ${zoomed.length} of ${rows.length} photos${zoomed.length ? ` (${zoomed.join(', ')})` : ''}` : ''}\n` +
         table(
           ['image', 'size', 'MAE', 'IoU', 'edge MAE', 'BF', '| MAE', 'IoU', 'edge MAE', 'BF', 'colour kept', 'est'],
           [

@@ -83,12 +83,15 @@ export const mib = (bytes: number) => Math.round((bytes / MiB) * 10) / 10;
 export const kibToMib = (kib: number | undefined) => (kib === undefined ? undefined : Math.round((kib / 1024) * 10) / 10);
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Stages an older build (`--old-dist`) may not report: counted as 0 there. */
+const ADDED_STAGES: readonly Stage[] = ['zoom'];
+
 /** A pipeline's stage timings (plus encode) as a sample with its total; throws when a stage has no time. */
 export function toSample(timings: StageTimings): Sample {
   const sample = {} as Sample;
   let total = 0;
   for (const stage of STAGES) {
-    const ms = timings[stage];
+    const ms = timings[stage] ?? (ADDED_STAGES.includes(stage) ? 0 : undefined);
     if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new Error(`no time for stage ${stage} in ${JSON.stringify(timings)}`);
     sample[stage] = ms;
     total += ms;

@@ -145,6 +145,32 @@ async function inferCached(model: ModelInfo, pair: Pair, tensor: Float32Array, s
 }
 
 /**
+ * An infer function over any input (a crop, for the subject zoom) that caches each map by
+ * the input tensor's own sha256, so a second pass is computed once per model and crop.
+ */
+export function cachingInfer(model: ModelInfo, useCache = true): (input: ModelInput) => Promise<Float32Array> {
+  return async (input) => {
+    const bytes = new Uint8Array(input.tensor.buffer, input.tensor.byteOffset, input.tensor.byteLength);
+    const key = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+    const file = join(cacheDir, `${model.sha256.slice(0, 16)}-t${key}-${input.size}-${CACHE_VERSION}.f32`);
+    if (useCache && existsSync(file)) {
+      const buf = readFileSync(file);
+      if (buf.byteLength === input.size * input.size * 4) {
+        const map = new Float32Array(input.size * input.size);
+        new Uint8Array(map.buffer).set(buf);
+        return map;
+      }
+    }
+    const map = await inferNode(model, input);
+    mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, new Uint8Array(map.buffer, map.byteOffset, map.byteLength));
+    renameSync(tmp, file);
+    return map;
+  };
+}
+
+/**
  * Flip test-time augmentation: the mean of the map of the photo and the mirrored-back map
  * of the mirrored photo (two inferences). Each view is cached on its own.
  */

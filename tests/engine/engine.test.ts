@@ -1,13 +1,15 @@
 /**
  * The cutout engine in Node with the real ISNet models on the fixture photos. Inference
- * takes seconds per photo on a small machine, so this file runs the network five times in
+ * takes seconds per photo on a small machine, so this file runs the network seven times in
  * all and shares one session per model (node-engine caches them) between its tests.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageTooLargeError, UnsupportedImageError } from '../../web/src/cutout/errors.ts';
-import type { AlphaMatte } from '../../web/src/cutout/image.ts';
+import type { AlphaMatte, RgbaImage } from '../../web/src/cutout/image.ts';
+import { modelInfo } from '../../web/src/cutout/model.ts';
+import { cutPixels } from '../../web/src/cutout/pipeline.ts';
 import { decodeNode } from '../../scripts/lib/node-codec.ts';
-import { closeNodeSessions, cutFileNode, type NodeCutout } from '../../scripts/lib/node-engine.ts';
+import { closeNodeSessions, cutFileNode, inferNode, type NodeCutout } from '../../scripts/lib/node-engine.ts';
 import { pngHeaderOnly, textFile, truncate } from '../fixtures/files.ts';
 import { PHOTOS, readPhoto, rotatedWithExif } from '../fixtures/photos.ts';
 import { rejection } from '../support/errors.ts';
@@ -109,6 +111,24 @@ describe('an astronaut in front of a flag and a shuttle model (512×512)', () =>
     expect(maxIn(alpha, 0, 0)).toBeLessThan(16); // the flag, top left
     expect(maxIn(alpha, 512 - 16, 0)).toBeLessThan(16); // the grey backdrop, top right
     expect(maxIn(alpha, 380, 40)).toBeLessThan(16); // the backdrop between her hair and the shuttle
+  });
+});
+
+describe('a small subject in a wide frame: the astronaut in the middle of a grey 1536×1536 photo', () => {
+  it('is cut twice by Fast, the second time zoomed in on her, and the matte is at the photo size', async () => {
+    const model = modelInfo('isnet-quint8-640');
+    const small = await decodeNode(readPhoto('astronaut'));
+    const image: RgbaImage = { width: 1536, height: 1536, data: new Uint8ClampedArray(1536 * 1536 * 4).fill(128) };
+    for (let y = 0; y < 512; y++) image.data.set(small.data.subarray(y * 512 * 4, (y + 1) * 512 * 4), ((512 + y) * 1536 + 512) * 4);
+    const sizes: number[] = [];
+    const { alpha, timings } = await cutPixels(image, model, (input) => (sizes.push(input.size), inferNode(model, input)));
+    expect(model.zoom).toBeDefined();
+    expect(sizes).toEqual([640, 640]);
+    expect(timings.zoom).toBeGreaterThan(0);
+    expect([alpha.width, alpha.height]).toEqual([1536, 1536]);
+    expect(minAround(alpha, 512 + 230, 512 + 100)).toBeGreaterThan(240); // her face
+    expect(maxIn(alpha, 0, 0)).toBeLessThan(16); // the grey frame, far from her
+    expect(maxIn(alpha, 1536 - 16, 1536 - 16)).toBeLessThan(16);
   });
 });
 

@@ -20,12 +20,12 @@ function flat(width: number, height: number, rgb: [number, number, number]): Rgb
 const constantInfer = (p: number) => vi.fn(async (input: { size: number }) => new Float32Array(input.size * input.size).fill(p));
 
 describe('cutPixels', () => {
-  it('runs preprocess, infer, refine and compose in order and times each', async () => {
+  it('runs preprocess, infer, refine, zoom and compose in order and times each', async () => {
     const stages: Stage[] = [];
     const infer = constantInfer(0.6);
     const result = await cutPixels(flat(13, 7, [50, 60, 70]), model, infer, {}, { onStage: (s) => stages.push(s) });
-    expect(stages).toEqual(['preprocess', 'infer', 'refine', 'compose']);
-    expect(Object.keys(result.timings).sort()).toEqual(['compose', 'infer', 'preprocess', 'refine']);
+    expect(stages).toEqual(['preprocess', 'infer', 'refine', 'zoom', 'compose']);
+    expect(Object.keys(result.timings).sort()).toEqual(['compose', 'infer', 'preprocess', 'refine', 'zoom']);
     for (const ms of Object.values(result.timings)) expect(ms).toBeGreaterThanOrEqual(0);
     expect(infer).toHaveBeenCalledTimes(1);
     const input = infer.mock.calls[0][0] as { size: number; tensor: Float32Array };
@@ -65,5 +65,66 @@ describe('cutPixels', () => {
     const err = await rejection(cutPixels(flat(3, 3, [0, 0, 0]), model, infer, {}, { signal: controller.signal, onStage: (s) => stages.push(s) }));
     expect(isAbortError(err)).toBe(true);
     expect(stages).toEqual(['preprocess', 'infer']);
+  });
+
+  describe('subject zoom', () => {
+    // A 64×32 photo: grey, with a red 8×8 subject at (40, 12). The fake network finds red.
+    const photo = (): RgbaImage => {
+      const image = flat(64, 32, [128, 128, 128]);
+      for (let y = 12; y < 20; y++) for (let x = 40; x < 48; x++) image.data.set([255, 0, 0, 255], (y * 64 + x) * 4);
+      return image;
+    };
+    /** Infers 1 where the input pixel is red (R high, G low), 0 elsewhere; records each input. */
+    const redInfer = () =>
+      vi.fn(async (input: { size: number; guide: Float32Array }) => {
+        const n = input.size * input.size;
+        return Float32Array.from({ length: n }, (_, i) => (input.guide[i] > 0.6 && input.guide[n + i] < 0.4 ? 1 : 0));
+      });
+    const zoomed = { ...model, inputSize: 16, zoom: { maxShare: 0.5, margin: 0.25 } };
+
+    it('cuts the crop around a small subject again at the network size, and the matte is at the photo size', async () => {
+      const infer = redInfer();
+      const result = await cutPixels(photo(), zoomed, infer, { refine: false });
+      expect(infer).toHaveBeenCalledTimes(2);
+      expect(infer.mock.calls[1][0].size).toBe(16);
+      expect([result.alpha.width, result.alpha.height]).toEqual([64, 32]);
+      expect(result.timings.zoom).toBeGreaterThanOrEqual(0);
+    });
+
+    it('follows the subject closer than the first pass alone (the crop is seen at a finer scale)', async () => {
+      const error = (alpha: Uint8Array) => {
+        let sum = 0;
+        for (let y = 0; y < 32; y++) for (let x = 0; x < 64; x++) sum += Math.abs(alpha[y * 64 + x] - (x >= 40 && x < 48 && y >= 12 && y < 20 ? 255 : 0));
+        return sum;
+      };
+      const single = await cutPixels(photo(), { ...zoomed, zoom: undefined }, redInfer(), { refine: false });
+      const twice = await cutPixels(photo(), zoomed, redInfer(), { refine: false });
+      expect(error(twice.alpha.data)).toBeLessThan(0.8 * error(single.alpha.data));
+      expect(twice.alpha.data[16 * 64 + 44]).toBe(255);
+      expect(twice.alpha.data[2 * 64 + 2]).toBe(0);
+    });
+
+    it('keeps the first matte when the second pass disagrees with it (minAgreement)', async () => {
+      // A network that finds the red subject in the whole photo, and nothing in any crop.
+      let calls = 0;
+      const fickle = async (input: { size: number; guide: Float32Array }) => (calls++ === 0 ? redInfer()(input) : new Float32Array(input.size * input.size));
+      const single = await cutPixels(photo(), { ...zoomed, zoom: undefined }, fickle, { refine: false });
+      calls = 0;
+      const checked = await cutPixels(photo(), { ...zoomed, zoom: { ...zoomed.zoom, minAgreement: 0.5 } }, fickle, { refine: false });
+      expect(calls).toBe(2);
+      expect(Array.from(checked.alpha.data)).toEqual(Array.from(single.alpha.data));
+      calls = 0;
+      const unchecked = await cutPixels(photo(), zoomed, fickle, { refine: false });
+      expect(unchecked.alpha.data[16 * 64 + 44]).toBe(0);
+    });
+
+    it('runs the network once when the model has no zoom or the subject is large', async () => {
+      const once = redInfer();
+      await cutPixels(photo(), { ...zoomed, zoom: undefined }, once);
+      expect(once).toHaveBeenCalledTimes(1);
+      const large = redInfer();
+      await cutPixels(photo(), { ...zoomed, zoom: { maxShare: 0.01, margin: 0.25 } }, large);
+      expect(large).toHaveBeenCalledTimes(1);
+    });
   });
 });

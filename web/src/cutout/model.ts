@@ -4,6 +4,7 @@
  */
 import manifestJson from '../../../models/manifest.json' with { type: 'json' };
 import type { CleanupOptions } from './mask-cleanup.ts';
+import type { ZoomOptions } from './zoom.ts';
 
 /** One entry of models/manifest.json. */
 export interface ModelInfo {
@@ -27,6 +28,8 @@ export interface ModelInfo {
   derive?: ModelDerivation;
   /** Mask cleanup (mask-cleanup.ts) run on this model's map before refinement; absent: none. */
   cleanup?: CleanupOptions;
+  /** Subject zoom (zoom.ts): a second pass on the crop around a small subject; absent: none. */
+  zoom?: ZoomOptions;
   description: string;
   licence: string;
 }

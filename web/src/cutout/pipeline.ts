@@ -1,5 +1,5 @@
 /**
- * The stages in order, for pixels already decoded: preprocess -> infer -> refine ->
+ * The stages in order, for pixels already decoded: preprocess -> infer -> refine -> zoom ->
  * compose. Decoding and encoding depend on the platform (browser or Node) and are timed
  * by the caller; everything here is the same code in the worker, the CLI and the tests.
  */
@@ -10,8 +10,9 @@ import { cleanMap } from './mask-cleanup.ts';
 import type { ModelInfo } from './model.ts';
 import { preprocess, type ModelInput } from './preprocess.ts';
 import { DEFAULT_REFINE, refineAlpha, upsampleAlpha, type RefineOptions } from './refine.ts';
+import { agreement, cropImage, mergeZoom, zoomFeather, zoomRect, type ZoomOptions } from './zoom.ts';
 
-export const STAGES = ['decode', 'preprocess', 'infer', 'refine', 'compose', 'encode'] as const;
+export const STAGES = ['decode', 'preprocess', 'infer', 'refine', 'zoom', 'compose', 'encode'] as const;
 export type Stage = (typeof STAGES)[number];
 /** Milliseconds spent in each stage. */
 export type StageTimings = Partial<Record<Stage, number>>;
@@ -83,13 +84,43 @@ export async function cutInput(
   const timings: StageTimings = {};
   const map = await timed('infer', timings, hooks, () => infer(input));
   const refine = options.refine ?? true;
-  const alpha = await timed('refine', timings, hooks, () => {
-    // The model's own mask cleanup (Fast's haze), at the map's resolution, before upsampling.
-    const clean = model.cleanup ? cleanMap(map, input.size, model.cleanup) : map;
-    return refine === false
-      ? upsampleAlpha(clean, input.size, image.width, image.height)
-      : refineAlpha(clean, input, image, refine === true ? DEFAULT_REFINE : refine);
-  });
+  const first = await timed('refine', timings, hooks, () => matteFromMap(map, input, image, model, refine));
+  // Always timed (0 when the subject is large), so every cut reports the same stages.
+  const alpha = await timed('zoom', timings, hooks, () => zoomPass(image, map, input.size, first, model, infer, refine));
   const cutout = await timed('compose', timings, hooks, () => compose(image, alpha, options.background ?? TRANSPARENT, consumeImage));
   return { alpha, cutout, timings };
+}
+
+/** The network's map as a matte at the photo's size: the model's mask cleanup, then the refinement (or bilinear upsampling). */
+export function matteFromMap(map: Float32Array, input: ModelInput, image: RgbaImage, model: ModelInfo, refine: boolean | RefineOptions = true): AlphaMatte {
+  // The model's own mask cleanup (Fast's haze), at the map's resolution, before upsampling.
+  const clean = model.cleanup ? cleanMap(map, input.size, model.cleanup) : map;
+  return refine === false
+    ? upsampleAlpha(clean, input.size, image.width, image.height)
+    : refineAlpha(clean, input, image, refine === true ? DEFAULT_REFINE : refine);
+}
+
+/**
+ * The subject zoom (zoom.ts): when the first pass's subject fills a small part of the
+ * photo, the crop around it is cut again at the network's size and merged into `first`.
+ * Returns `first` itself when the model has no zoom or the subject is large.
+ */
+export async function zoomPass(
+  image: RgbaImage,
+  map: Float32Array,
+  size: number,
+  first: AlphaMatte,
+  model: ModelInfo,
+  infer: InferFn,
+  refine: boolean | RefineOptions = true,
+  zoom: ZoomOptions | undefined = model.zoom,
+): Promise<AlphaMatte> {
+  // The subject as the first matte has it: after the model's cleanup (no far islands).
+  const rect = zoom ? zoomRect(model.cleanup ? cleanMap(map, size, model.cleanup) : map, size, image.width, image.height, zoom) : null;
+  if (!zoom || !rect) return first;
+  const crop = cropImage(image, rect);
+  const input = preprocess(crop, model);
+  const matte = matteFromMap(await infer(input), input, crop, model, refine);
+  if (zoom.minAgreement !== undefined && agreement(first, matte, rect) < zoom.minAgreement) return first;
+  return mergeZoom(first, matte, rect, zoomFeather(rect, zoom));
 }
