@@ -345,11 +345,20 @@ export function describeEngine(name: EngineName): void {
       await server!.stop();
       server = undefined;
       if (driver.emulatesOffline) await driver.setOffline(true);
+      // Four WASM threads where threads exist, whatever the probe chose: three thread workers load at
+      // once through the service worker (WebKit sent some of them to the network, and the session never
+      // opened). Not yet run in Firefox with four: there the probe's count runs.
+      const forcedThreads = name !== 'firefox' && report.sharedArrayBuffer;
+      if (forcedThreads) await driver.evaluate(() => history.replaceState(null, '', '/?threads=4'), null);
       await driver.reload();
       const env = await waitFor(driver, 'the page to load offline', () => (document.querySelector('#photo-input') ? { isolated: self.crossOriginIsolated } : null), null);
       expect(env.isolated).toBe(true);
       await driver.chooseFiles('#photo-input', [photoPath('chelsea')]);
       await waitForCard(driver, 'chelsea.png', 'done');
+      if (forcedThreads) {
+        const threads = await driver.evaluate(() => Number(document.querySelector('section[aria-label="Engine"]')?.getAttribute('data-threads')), null);
+        expect(threads, 'WASM threads that ran offline').toBe(4);
+      }
       report.offline = driver.emulatesOffline ? 'server stopped and network off' : 'server stopped';
     });
   });

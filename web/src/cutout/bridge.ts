@@ -109,13 +109,19 @@ export class CutoutBridge {
   readonly #pipeline = new PhotoPipeline();
   readonly #exports = new SerialQueue();
   #nextJob = 1;
+  /** The WASM thread count the page forces (forced-threads.ts), or undefined for the probe's. */
+  readonly #threads?: number;
   /** Told what each finished cut ran on: a model WebGPU cannot run moves to WASM during its first cut. */
   onEngine?: (info: EngineInfo) => void;
+
+  constructor(options: { threads?: number } = {}) {
+    this.#threads = options.threads;
+  }
 
   /** Chooses the backend and reports it; starts the worker around the network too, so the first photo does not wait for it. */
   init(): Promise<EngineInfo> {
     void this.#ends.remote;
-    return this.#network.withRestart((remote) => remote.init());
+    return this.#network.withRestart((remote) => remote.init(this.#threads));
   }
 
   /** Downloads and opens a model, with byte progress (beside queued cuts: they wait for it in the worker). */
@@ -138,7 +144,10 @@ export class CutoutBridge {
       network: async (prepared) => {
         // The model open first (on a new worker if this one's threads failed to start), so the
         // photo's pixels are transferred only to a worker that can run them.
-        await this.#network.withRestart((remote) => remote.loadModel(request.modelId));
+        await this.#network.withRestart(async (remote) => {
+          await remote.init(this.#threads);
+          return remote.loadModel(request.modelId);
+        });
         return jobStep(this.#network.remote, signal, job, async (remote) => {
           const { width, height } = prepared.image;
           const cut = await remote.cutPrepared(job, Comlink.transfer(prepared, preparedBuffers(prepared)), request, stage);

@@ -62,9 +62,9 @@ export class BrowserEngine {
   readonly #running = new Map<number, { controller: AbortController; done: Promise<void> }>();
   readonly #sessions = new ModelSessions(() => this.#idle());
 
-  /** Picks the backend (once) and says what it is. */
-  async init(): Promise<EngineInfo> {
-    return (await this.#sessions.runtime()).info;
+  /** Picks the backend (once; `threads` forces the WASM thread count) and says what it is. */
+  async init(threads?: number): Promise<EngineInfo> {
+    return (await this.#sessions.runtime(threads)).info;
   }
 
   /** Downloads (or reads from Cache Storage) and opens a model, reporting bytes. */

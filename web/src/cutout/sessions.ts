@@ -81,8 +81,8 @@ export class ModelSessions {
     this.#idle = idle;
   }
 
-  /** Picks the backend and loads its onnxruntime-web build, once. */
-  runtime(): Promise<Runtime> {
+  /** Picks the backend and loads its onnxruntime-web build, once; the first call's `forcedThreads` (?threads=) replaces the probe's count. */
+  runtime(forcedThreads?: number): Promise<Runtime> {
     this.#runtime ??= (async () => {
       const adapter = await webgpuAdapter();
       this.#shaderF16 = adapter.shaderF16;
@@ -96,7 +96,7 @@ export class ModelSessions {
         crossOriginIsolated: self.crossOriginIsolated,
         sharedArrayBuffer,
         hardwareConcurrency: navigator.hardwareConcurrency,
-        measuredThreads: threadsFailed ? 1 : await deviceThreads(canThread, navigator.hardwareConcurrency),
+        measuredThreads: threadsFailed ? 1 : (forcedThreads ?? (await deviceThreads(canThread, navigator.hardwareConcurrency))),
       });
       if (choice.threads > 1) this.#threadsFailed = watchThreadWorkers();
       const started = performance.now();

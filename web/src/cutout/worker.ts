@@ -15,8 +15,8 @@ import { preparedBuffers, type PreparedPhoto } from './prepared.ts';
 const engine = new BrowserEngine();
 
 const api = {
-  /** Picks the backend (once per worker) and says what it is. */
-  init: () => engine.init(),
+  /** Picks the backend (once per worker; `threads` forces the WASM thread count) and says what it is. */
+  init: (threads?: number) => engine.init(threads),
 
   /** Downloads (or reads from Cache Storage) and opens a model, reporting bytes. */
   loadModel: (modelId?: string, onProgress?: (p: DownloadProgress) => void) => engine.loadModel(modelId, onProgress),

@@ -3,6 +3,7 @@
  * progress, and which models are kept in Cache Storage (available offline).
  */
 import { CutoutBridge, type EngineInfo } from '../cutout/bridge.ts';
+import { threadsFrom } from '../cutout/forced-threads.ts';
 import { cachedModelIds, manifest, modelInfo, removeCachedModel, type DownloadProgress, type ModelInfo } from '../cutout/model.ts';
 import { describeError } from './errors.ts';
 import { initialModelId, saveModelChoice } from './model-choice.ts';
@@ -18,7 +19,7 @@ function storage(): Storage | undefined {
 
 export class EngineState {
   /** The engine's workers: this state is their one owner. */
-  readonly bridge = new CutoutBridge();
+  readonly bridge = new CutoutBridge({ threads: typeof location === 'undefined' ? undefined : threadsFrom(location.search) });
   readonly models: readonly ModelInfo[] = manifest.models;
   info = $state<EngineInfo | undefined>();
   /** The chosen model: `?model=`, else the stored choice, else the manifest's default. */
