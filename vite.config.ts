@@ -107,9 +107,10 @@ function pwa(): Plugin[] {
       // The share target's POST handler, before Workbox's own routes (GET only).
       importScripts: ['share-target-sw.js'],
       maximumFileSizeToCacheInBytes: 20 * 1024 * 1024,
-      // onnxruntime's thread workers load its script as ?pthread=N (web/src/cutout/thread-workers.ts):
-      // the precached file answers them. (Workbox's defaults, plus pthread.)
-      ignoreURLParametersMatching: [/^utm_/, /^fbclid$/, /^pthread$/],
+      // onnxruntime's thread workers load its script as ?pthread=N (web/src/cutout/thread-workers.ts),
+      // the page's workers theirs as ?lane=name (web/src/cutout/bridge.ts): the precached file
+      // answers them. (Workbox's defaults, plus these two.)
+      ignoreURLParametersMatching: [/^utm_/, /^fbclid$/, /^pthread$/, /^lane$/],
       // Client-side routes get the cached index.html; the API, the models and the server's
       // own pages (the local provider's TEST MODE checkout under /billing/) never do.
       navigateFallback: 'index.html',

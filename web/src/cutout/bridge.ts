@@ -22,6 +22,24 @@ export { abortable } from './schedule.ts';
 
 type Remote = Comlink.Remote<EngineApi>;
 
+/**
+ * The page's workers, each from its own URL (`?lane=` and its name, which the precache
+ * ignores: vite.config.ts). WebKit sends some of several workers started at once from one
+ * URL to the network instead of the service worker: offline, the second engine worker
+ * failed with "Importing a module script failed". Named `Worker` so that Vite still sees
+ * `new Worker(new URL(...))` below and bundles the worker.
+ */
+const Worker: typeof globalThis.Worker =
+  typeof globalThis.Worker === 'function'
+    ? class extends globalThis.Worker {
+        constructor(url: string | URL, options?: WorkerOptions) {
+          const own = new URL(url, location.href);
+          if (options?.name) own.searchParams.set('lane', options.name);
+          super(own, options);
+        }
+      }
+    : globalThis.Worker;
+
 /** True for the error a worker whose WASM threads failed to start rejects with (thread-workers.ts). */
 function threadsFailed(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { name?: string }).name === 'ThreadsFailedError';
