@@ -137,9 +137,11 @@ describe('PhotoPipeline', () => {
   it('fails a broken photo alone, with its own error: the photos around it are cut out', async () => {
     const batch = new Batch();
     const [a, broken, c] = ['a', 'broken', 'c'].map((p) => batch.add(p));
+    // Watched before it fails, as the page's job list watches every cut: an unwatched rejection is a test error.
+    const brokenOutcome = rejection(broken);
     await batch.end('prepare', 'a');
     await batch.fail('prepare', 'broken', new Error('truncated or corrupt'));
-    expect((await rejection(broken)).message).toBe('truncated or corrupt');
+    expect((await brokenOutcome).message).toBe('truncated or corrupt');
     // The broken photo never reached the network, yet the next photo is prepared during a's inference.
     expect(batch.started).toEqual(['prepare a', 'network a', 'prepare broken', 'prepare c']);
     await batch.end('network', 'a');
