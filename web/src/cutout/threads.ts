@@ -81,7 +81,7 @@ export function quickestRounds(rounds: readonly ProbeRound[]): ProbeRound[] {
 
 /**
  * Times busy workers at each candidate count (the quickest of three interleaved rounds
- * each) and returns the rounds. About 40 ms of work per round: under a second in all.
+ * each) and returns the rounds. About 50 ms of work per thread and round: one to two seconds in all.
  */
 export async function probeThreads(hardwareConcurrency: number): Promise<ProbeRound[]> {
   const candidates = threadCandidates(hardwareConcurrency);
@@ -91,11 +91,16 @@ export async function probeThreads(hardwareConcurrency: number): Promise<ProbeRo
   try {
     const max = candidates[candidates.length - 1];
     for (let i = 0; i < max; i++) workers.push(new Worker(url));
-    // Scale the work to ~40 ms on one thread, once the loop is compiled.
+    // Scale the work to ~50 ms on one thread, three times over: the engine's JIT keeps
+    // optimizing the loop over the first rounds, and work scaled on a slower tier would leave
+    // rounds so short that their fixed cost (messages, wake-ups) decides, which flatters
+    // larger counts (WebKit chose 4 on 2 cores in a quiet CI run after one scaling).
     let work = 1 << 20;
     await round(workers, max, work);
-    const ms = await round(workers, 1, work);
-    work = Math.max(1 << 16, Math.round((work * 40) / Math.max(ms, 1)));
+    for (let i = 0; i < 3; i++) {
+      const ms = await round(workers, 1, work);
+      work = Math.max(1 << 16, Math.round((work * 50) / Math.max(ms, 1)));
+    }
     const rounds: ProbeRound[] = [];
     for (const threads of probeSchedule(candidates)) rounds.push({ threads, ms: await round(workers, threads, work) });
     return quickestRounds(rounds);
