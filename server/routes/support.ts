@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import type { RouteDeps } from '../deps.ts';
 import type { AppEnv } from '../env.ts';
 import { supportReceivedMail } from '../mail/templates.ts';
-import { consumeAttempt } from '../middleware/rate-limit.ts';
+import { consumeAttempt, rateLimit } from '../middleware/rate-limit.ts';
 import { requireUser } from '../middleware/session.ts';
 import { appOrigin } from '../config.ts';
 import { createSupportRequest, listUserSupportRequests, supportKindLabels, toSupportView } from '../support/requests.ts';
@@ -20,11 +20,8 @@ export function supportRoutes(deps: RouteDeps) {
   return new Hono<AppEnv>()
     .post(
       '/requests',
-      async (c, next) => {
-        // Counted before validation, like sign-up, so malformed attempts use up the allowance too.
-        consumeAttempt(limiters.supportPerIp, c.get('ip'));
-        await next();
-      },
+      // Counted before validation, like sign-up, so malformed attempts use up the allowance too.
+      rateLimit(limiters.supportPerIp, 'ip'),
       jsonBody(supportRequestSchema),
       async (c) => {
         const body = c.req.valid('json');
