@@ -1,15 +1,13 @@
 /** loadConfig for credits and billing: defaults, prices, the provider and Stripe's keys. */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.ts';
+import { thrown } from '../support/errors.ts';
 
+/** The message of the ConfigError that loading `env` throws. */
 function problems(env: Record<string, string>): string {
-  try {
-    loadConfig(env, '/x');
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
+  const err = thrown(() => loadConfig(env, '/x'));
+  expect(err).toBeInstanceOf(ConfigError);
+  return err.message;
 }
 
 describe('billing configuration', () => {

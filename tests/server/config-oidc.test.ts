@@ -1,6 +1,7 @@
 /** The OIDC_* variables: off unless all three are set, https only (http on this machine), PUBLIC_ORIGIN required. */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.ts';
+import { thrown } from '../support/errors.ts';
 
 const google = {
   OIDC_ISSUER: 'https://accounts.google.com',
@@ -9,14 +10,11 @@ const google = {
   PUBLIC_ORIGIN: 'https://cut.example.com',
 };
 
+/** The message of the ConfigError that loading `env` throws. */
 const problemsOf = (env: Record<string, string>): string => {
-  try {
-    loadConfig(env, '/x');
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
+  const err = thrown(() => loadConfig(env, '/x'));
+  expect(err).toBeInstanceOf(ConfigError);
+  return err.message;
 };
 
 describe('OpenID Connect configuration', () => {

@@ -1,6 +1,7 @@
 /** loadConfig: defaults, parsing, and clear messages for bad values. */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.ts';
+import { thrown } from '../support/errors.ts';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -35,14 +36,9 @@ describe('loadConfig', () => {
   });
 
   it('lists every bad variable in one error', () => {
-    let error: unknown;
-    try {
-      loadConfig({ PORT: 'eighty', LOG_RETENTION_DAYS: '0', PUBLIC_ORIGIN: 'ftp://x/y', TRUST_PROXY: 'maybe' });
-    } catch (err) {
-      error = err;
-    }
+    const error = thrown(() => loadConfig({ PORT: 'eighty', LOG_RETENTION_DAYS: '0', PUBLIC_ORIGIN: 'ftp://x/y', TRUST_PROXY: 'maybe' }));
     expect(error).toBeInstanceOf(ConfigError);
-    const message = (error as Error).message;
+    const message = error.message;
     expect(message).toContain('PORT must be a whole number');
     expect(message).toContain('LOG_RETENTION_DAYS must be between 1 and 3650');
     expect(message).toContain('PUBLIC_ORIGIN must be an http(s) origin');

@@ -87,10 +87,9 @@ describe('bad files', () => {
       expect(readImageHeader(file).format).toBe(label.toLowerCase());
       // Every length short of the whole (a GIF missing only its trailer byte is the case below).
       for (let n = 1; n < file.length - 1; n += 7) {
-        let err: Error | undefined;
-        try { readImageHeader(file.slice(0, n)); } catch (e) { err = e as Error; }
+        const err = thrown(() => readImageHeader(file.slice(0, n)));
         expect(err, `${label} cut to ${n} of ${file.length} bytes`).toBeInstanceOf(UnsupportedImageError);
-        if (n >= 14) expect(err?.message, `${label} cut to ${n} bytes`).toMatch(new RegExp(`${label} file is truncated`));
+        if (n >= 14) expect(err.message, `${label} cut to ${n} bytes`).toMatch(new RegExp(`${label} file is truncated`));
       }
     }
   });

@@ -12,6 +12,7 @@ import { exportIdempotencyKey, spendCredit, SpendError } from '../../../scripts/
 import { planInputs } from '../../../scripts/cli/inputs.ts';
 import { progressLine } from '../../../scripts/cli/progress.ts';
 import { manifest } from '../../../web/src/cutout/model.ts';
+import { thrown } from '../../support/errors.ts';
 
 function options(argv: string[], env: Record<string, string> = {}): CliOptions {
   const parsed = parseCli(argv, env);
@@ -19,14 +20,11 @@ function options(argv: string[], env: Record<string, string> = {}): CliOptions {
   return parsed.options;
 }
 
+/** The message of the UsageError that parsing `argv` throws. */
 const usageError = (argv: string[]) => {
-  try {
-    parseCli(argv, {});
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a usage error');
+  const err = thrown(() => parseCli(argv, {}));
+  expect(err).toBeInstanceOf(UsageError);
+  return err.message;
 };
 
 describe('options', () => {
