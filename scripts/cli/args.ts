@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { ExportSize } from '../../common/export-size.ts';
 import { IMAGE_EXTENSIONS } from '../../common/image-files.ts';
-import type { OutputFormat } from '../../common/output-format.ts';
+import { OUTPUT_FORMATS, type OutputFormat } from '../../common/output-format.ts';
 import { colorBackground } from '../../web/src/cutout/compose.ts';
 import { cssColor } from '../../web/src/cutout/css-colors.ts';
 import { BUILT_IN_BACKGROUNDS } from '../../web/src/cutout/backgrounds.ts';
@@ -43,7 +43,6 @@ export class UsageError extends Error {
 
 export const DEFAULT_SERVER = 'http://localhost:8787';
 export const DEFAULT_CONCURRENCY = 2;
-const FORMATS: OutputFormat[] = ['png', 'webp', 'jpeg'];
 
 /** The model id for `quality`, `fast` (the manifest's labels) or an id. */
 export function resolveModel(name: string): string {
@@ -151,7 +150,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
   const modelId = resolveModel(values.model ?? manifest.default);
   const formatName = (values.format ?? 'png').toLowerCase();
   const format = (formatName === 'jpg' ? 'jpeg' : formatName) as OutputFormat;
-  if (!FORMATS.includes(format)) throw new UsageError(`--format "${values.format}" is not png, webp or jpeg`);
+  if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`--format "${values.format}" is not png, webp or jpeg`);
   let backgroundName = values.background ?? 'transparent';
   let background = parseBackground(backgroundName);
   // One spelling per colour (navy, #000080), so the idempotency key follows the result.

@@ -4,7 +4,7 @@
  * (WebKit answers a WebP request with a PNG): there a WASM build of libwebp
  * (@jsquash/webp, loaded only then) encodes it. Node uses sharp (scripts/lib/node-codec.ts).
  */
-import type { OutputFormat } from '../../../common/output-format.ts';
+import { OUTPUT_FORMATS, type OutputFormat } from '../../../common/output-format.ts';
 import { CANVAS_MAX_PIXELS } from './canvas-limit.ts';
 import { ImageTooLargeError } from './errors.ts';
 import type { RgbaImage } from './image.ts';
@@ -15,7 +15,6 @@ import { withinTime } from './time-limit.ts';
 export type Encoder = 'browser' | 'wasm';
 
 export const MIME: Record<OutputFormat, string> = { png: 'image/png', webp: 'image/webp', jpeg: 'image/jpeg' };
-export const FORMATS: readonly OutputFormat[] = ['png', 'webp', 'jpeg'];
 
 /** True for formats that keep transparency (JPEG has no alpha channel). */
 export const keepsAlpha = (format: OutputFormat) => format !== 'jpeg';
@@ -55,7 +54,7 @@ export async function encoderFor(format: OutputFormat): Promise<Encoder | undefi
 /** Who encodes each format in this browser (formats nothing can encode are left out). */
 export async function encoders(): Promise<Partial<Record<OutputFormat, Encoder>>> {
   const out: Partial<Record<OutputFormat, Encoder>> = {};
-  for (const format of FORMATS) {
+  for (const format of OUTPUT_FORMATS) {
     const encoder = await encoderFor(format);
     if (encoder) out[format] = encoder;
   }
