@@ -15,13 +15,14 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-web';
-import onnxProto from 'onnx-proto';
+import { isImageFileName } from '../common/image-files.ts';
 import { createSession } from '../web/src/cutout/infer.ts';
 import { modelInfo } from '../web/src/cutout/model.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { decodeNode } from './lib/node-codec.ts';
 import { nodeBackend } from './lib/node-engine.ts';
 import { fixturesDir, modelsDir } from './lib/paths.ts';
+import { decodeModel, encodeModel } from './lib/onnx/model-proto.ts';
 import { addValues, calibrationJson, emptyHistogram, exposeTensors, HISTOGRAM_BINS, METHODS, rangesOf, type AbsHistogram } from './lib/onnx/quantize-calibration.ts';
 import { dequantizeFloat16, tensorsToCalibrate } from './lib/onnx/quantize.ts';
 
@@ -31,9 +32,9 @@ async function main(): Promise<void> {
   const args = parseArgs({ options: { out: { type: 'string', default: join(modelsDir, 'calibration.json') }, group: { type: 'string', default: '70' } } }).values;
   const source = modelInfo(SOURCE);
   const bytes = readFileSync(join(modelsDir, source.file));
-  const float = dequantizeFloat16(onnxProto.onnx.ModelProto.decode(bytes));
+  const float = dequantizeFloat16(decodeModel(bytes));
   const tensors = tensorsToCalibrate(float);
-  const photos = readdirSync(fixturesDir).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
+  const photos = readdirSync(fixturesDir).filter(isImageFileName).sort();
   const inputs = [];
   for (const f of photos) inputs.push(preprocess(await decodeNode(readFileSync(join(fixturesDir, f))), source));
   console.error(`calibrating ${tensors.length} tensors on ${photos.length} photos (${photos.join(', ')}), backend ${JSON.stringify(nodeBackend)}`);
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   const group = Number(args.group);
   for (let g = 0; g < tensors.length; g += group) {
     const names = tensors.slice(g, g + group);
-    const session = await createSession(ort, onnxProto.onnx.ModelProto.encode(exposeTensors(float, names)).finish(), 'wasm');
+    const session = await createSession(ort, encodeModel(exposeTensors(float, names)), 'wasm');
     for (const [i, input] of inputs.entries()) {
       const started = performance.now();
       const results = await session.run({ [source.inputName]: new ort.Tensor('float32', input.tensor, [1, 3, input.size, input.size]) }, names);

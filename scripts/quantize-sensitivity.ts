@@ -13,13 +13,14 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-web';
-import onnxProto from 'onnx-proto';
+import { isImageFileName } from '../common/image-files.ts';
 import { createSession } from '../web/src/cutout/infer.ts';
 import { modelInfo } from '../web/src/cutout/model.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { decodeNode } from './lib/node-codec.ts';
 import './lib/node-engine.ts';
 import { fixturesDir, modelsDir } from './lib/paths.ts';
+import { encodeModel, loadModel, type ModelProto } from './lib/onnx/model-proto.ts';
 import { exposeTensors, type Method } from './lib/onnx/quantize-calibration.ts';
 import { calibratedRanges, type Calibration } from './lib/onnx/quantize-isnet.ts';
 import { convNodes, convResult, dequantizeFloat16, quantizeStatic } from './lib/onnx/quantize.ts';
@@ -36,7 +37,7 @@ const args = parseArgs({
 
 const source = modelInfo('isnet-fp16');
 const calibration = JSON.parse(readFileSync(join(modelsDir, 'calibration.json'), 'utf8')) as Calibration;
-const float = dequantizeFloat16(onnxProto.onnx.ModelProto.decode(readFileSync(join(modelsDir, source.file))));
+const float = dequantizeFloat16(loadModel(join(modelsDir, source.file)));
 const keep = args.keep.split(',').filter(Boolean);
 const quant = quantizeStatic(float, { ranges: calibratedRanges(calibration, args.method as Method), keepFloat: keep });
 const graph = float.graph!;
@@ -45,7 +46,7 @@ const results = convs.map((c) => convResult(graph, c));
 const inputsOf = convs.map((c) => c.input![0]);
 const tensors = [...new Set([...results, ...inputsOf])].filter((t) => t !== source.inputName);
 
-const photos = readdirSync(fixturesDir).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort().slice(0, Number(args.photos));
+const photos = readdirSync(fixturesDir).filter(isImageFileName).sort().slice(0, Number(args.photos));
 const signal = new Map<string, number>();
 const noise = new Map<string, number>();
 const group = Number(args.group);
@@ -54,8 +55,8 @@ for (const photo of photos) {
   const feed = { [source.inputName]: new ort.Tensor('float32', input.tensor, [1, 3, input.size, input.size]) };
   for (let g = 0; g < tensors.length; g += group) {
     const names = tensors.slice(g, g + group);
-    const run = async (model: onnxProto.onnx.IModelProto) => {
-      const session = await createSession(ort, onnxProto.onnx.ModelProto.encode(exposeTensors(model, names)).finish(), 'wasm');
+    const run = async (model: ModelProto) => {
+      const session = await createSession(ort, encodeModel(exposeTensors(model, names)), 'wasm');
       const out = await session.run(feed, names);
       await session.release();
       return out;
