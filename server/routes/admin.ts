@@ -1,6 +1,7 @@
 /**
  * /api/admin: the admin console's API. Every route checks the role on the server (403 `admin_only`
  * for anyone else) and every action is written to the audit log, which this API can only read.
+ * Audit rows name accounts by id, never by address: a deleted account's address must not outlive it there.
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { closeAccount } from '../account/close.ts';
@@ -16,7 +17,7 @@ import { dailyVisits } from '../logs/daily-visits.ts';
 import { supportAnsweredMail } from '../mail/templates.ts';
 import { requireUser } from '../middleware/session.ts';
 import { rememberChildEmail } from '../policies/child-emails.ts';
-import { answerSupportRequest, closeSupportRequest, getSupportRequest, listSupportInbox, toSupportView } from '../support/requests.ts';
+import { answerSupportRequest, closeSupportRequest, eraseSupportAddress, getSupportRequest, listSupportInbox, supportRequestIdsOf, toSupportView } from '../support/requests.ts';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { creditAdjustSchema, ledgerQuerySchema, supportAnswerSchema, userSearchSchema, visitsQuerySchema } from './schemas.ts';
@@ -57,13 +58,13 @@ export function adminRoutes(deps: RouteDeps) {
       const target = await targetUser(c.req.param('id'));
       if (target.id === admin(c).id) return c.json(errorBody('invalid', 'You cannot suspend your own account.'), 422);
       await suspendAccount(db, target.id, deps.now());
-      await writeAudit(db, { admin: admin(c), action: 'ban', target: target.id, detail: { email: target.email } }, deps.now());
+      await writeAudit(db, { admin: admin(c), action: 'ban', target: target.id }, deps.now());
       return c.json({ banned: true }, 200);
     })
     .post('/users/:id/unban', async (c) => {
       const target = await targetUser(c.req.param('id'));
       await liftSuspension(db, target.id);
-      await writeAudit(db, { admin: admin(c), action: 'unban', target: target.id, detail: { email: target.email } }, deps.now());
+      await writeAudit(db, { admin: admin(c), action: 'unban', target: target.id }, deps.now());
       return c.json({ banned: false }, 200);
     })
     .post('/users/:id/credits', jsonBody(creditAdjustSchema), async (c) => {
@@ -74,7 +75,7 @@ export function adminRoutes(deps: RouteDeps) {
       if (!result.ok) {
         return c.json(errorBody('insufficient_credits', `The balance is ${result.balance}; ${-delta} cannot be deducted.`), 409);
       }
-      await writeAudit(db, { admin: by, action: 'adjust_credits', target: target.id, detail: { email: target.email, delta, reason, balance: result.balance } }, deps.now());
+      await writeAudit(db, { admin: by, action: 'adjust_credits', target: target.id, detail: { delta, reason, balance: result.balance } }, deps.now());
       return c.json({ balance: result.balance }, 200);
     })
     .post('/orders/:id/refund', async (c) => {
@@ -91,12 +92,13 @@ export function adminRoutes(deps: RouteDeps) {
       const target = await targetUser(c.req.param('id'));
       const by = admin(c);
       if (target.id === by.id) return c.json(errorBody('invalid', 'You cannot close your own account here.'), 422);
+      const requestIds = await supportRequestIdsOf(db, target.id);
       const outcome = await closeAccount(deps, target.id);
       if (outcome === 'payment_provider') {
         return c.json(errorBody('payment_provider', 'The membership could not be cancelled with the payment provider, so the account was kept. Try again later.'), 502);
       }
       await rememberChildEmail(db, target.email, deps.now());
-      // The audit row names the account by id only: the address must not outlive it in clear.
+      await eraseSupportAddress(db, requestIds, target.email, deps.now());
       await writeAudit(db, { admin: by, action: 'close_child_account', target: target.id }, deps.now());
       return c.body(null, 204);
     })
@@ -113,7 +115,8 @@ export function adminRoutes(deps: RouteDeps) {
       const by = admin(c);
       const row = await answerSupportRequest(db, c.req.param('id'), c.req.valid('json').answer, by.id, deps.now());
       if (!row) throw notFound('request');
-      deps.mailer.send(supportAnsweredMail(row.email, row.reference, row.answer!, `${appOrigin(config, c.req.url)}/contact`));
+      // An empty address was erased with a child's account: the answer is kept, with nowhere to mail it.
+      if (row.email) deps.mailer.send(supportAnsweredMail(row.email, row.reference, row.answer!, `${appOrigin(config, c.req.url)}/contact`));
       await writeAudit(db, { admin: by, action: 'answer_support', target: row.id, detail: { reference: row.reference } }, deps.now());
       return c.json({ request: { ...toSupportView(row), email: row.email, userId: row.userId } }, 200);
     })

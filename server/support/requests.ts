@@ -1,5 +1,5 @@
 /** Contact and support requests: stored with a reference, listed for their sender, answered and closed by admins. */
-import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { supportRequests } from '../db/schema.ts';
 import { generateSecureRandomString } from '../lib/secrets.ts';
@@ -98,4 +98,21 @@ export async function answerSupportRequest(db: Db, id: string, answer: string, a
 /** Closes a request; undefined when it does not exist. */
 export async function closeSupportRequest(db: Db, id: string, now: Date): Promise<SupportRequestRow | undefined> {
   return await db.update(supportRequests).set({ status: 'closed', updatedAt: now }).where(eq(supportRequests.id, id)).returning().get();
+}
+
+/** The ids of a person's requests (taken before their account goes, which unlinks them). */
+export async function supportRequestIdsOf(db: Db, userId: string): Promise<string[]> {
+  return (await db.select({ id: supportRequests.id }).from(supportRequests).where(eq(supportRequests.userId, userId)).all()).map((row) => row.id);
+}
+
+/**
+ * Erases the address to answer from these requests and from any other sent from `email` (a child's
+ * account closed: its address may survive only as a hash). The requests stay, with nowhere to mail.
+ */
+export async function eraseSupportAddress(db: Db, requestIds: string[], email: string, now: Date): Promise<void> {
+  const sameAddress = sql`lower(${supportRequests.email}) = ${email.toLowerCase()}`;
+  await db.update(supportRequests)
+    .set({ email: '', updatedAt: now })
+    .where(requestIds.length > 0 ? or(inArray(supportRequests.id, requestIds), sameAddress) : sameAddress)
+    .run();
 }

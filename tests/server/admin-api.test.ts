@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteClient } from '../../server/db/client.ts';
 import { makeAdmin } from '../../server/admin.ts';
+import type { AdminAction } from '../../server/admin/audit.ts';
 import { accessLogs, creditLedger, sessions, users } from '../../server/db/schema.ts';
 import { purgeExpired } from '../../server/maintenance.ts';
 import { Client, errorCode, json, startTestServer, strongPassword, type TestServer } from './helpers.ts';
@@ -32,6 +33,17 @@ function adminRoutes(): { method: string; path: string }[] {
     .filter((r) => !seen.has(`${r.method} ${r.path}`) && seen.add(`${r.method} ${r.path}`))
     .map((r) => ({ method: r.method, path: r.path.replace(/:id\b/g, 'x') }));
 }
+
+/** The admin routes that change something, and the audit action each writes (paths as adminRoutes() gives them). */
+const auditedRoutes: Record<string, AdminAction> = {
+  'POST /api/admin/users/x/ban': 'ban',
+  'POST /api/admin/users/x/unban': 'unban',
+  'POST /api/admin/users/x/credits': 'adjust_credits',
+  'POST /api/admin/orders/x/refund': 'refund_order',
+  'POST /api/admin/users/x/child': 'close_child_account',
+  'POST /api/admin/support/x/answer': 'answer_support',
+  'POST /api/admin/support/x/close': 'close_support',
+};
 
 const auditActions = () => sqliteClient(t.db).prepare('select action, target, admin_email from admin_audit_log order by id').all() as { action: string; target: string; admin_email: string }[];
 
@@ -81,6 +93,13 @@ describe('accounts', () => {
 });
 
 describe('every admin action is audited', () => {
+  it('lists an audit action for every admin route that changes something (a new one fails here until it is audited and tested)', () => {
+    const changing = adminRoutes().filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
+    expect(new Set(changing)).toEqual(new Set(Object.keys(auditedRoutes)));
+    // Each action is exercised, and its row checked, by a test of this file.
+    expect(new Set(Object.values(auditedRoutes))).toEqual(new Set(['ban', 'unban', 'adjust_credits', 'refund_order', 'close_child_account', 'answer_support', 'close_support']));
+  });
+
   it('ban, unban, credits with a reason, refund, answer and close: one audit row each, naming the admin', async () => {
     const { admin, email: adminEmail } = await newAdmin();
     const person = new Client(t);
@@ -133,28 +152,69 @@ describe('every admin action is audited', () => {
 });
 
 describe("a child's account", () => {
-  it('is deleted exactly like a self-deletion; the address, kept as a hash, signs up again only with a guardian\'s consent', async () => {
-    const { admin } = await newAdmin();
-    const child = new Client(t);
-    const { email, userId } = await child.signUp();
-    await child.post('/api/support/requests', { kind: 'question', message: 'hi' });
-    await child.get('/api/me');
-    const ledgerIds = (await t.db.select().from(creditLedger).where(eq(creditLedger.userId, userId)).all()).map((row) => row.id);
-    expect(ledgerIds).toHaveLength(1);
+  /** Every table of the database, by name (so a table added later is looked at too). */
+  const tableNames = () =>
+    (sqliteClient(t.db).prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '\\_\\_%' escape '\\'").all() as { name: string }[]).map((r) => r.name);
+  const rowCounts = () =>
+    Object.fromEntries(tableNames().map((name) => [name, (sqliteClient(t.db).prepare(`select count(*) as n from "${name}"`).get() as { n: number }).n]));
+  /** The whole database as text: every row of every table. */
+  const everything = () => tableNames().map((name) => JSON.stringify(sqliteClient(t.db).prepare(`select * from "${name}"`).all())).join('\n');
 
-    expect((await admin.post(`/api/admin/users/${userId}/child`)).status).toBe(204);
-    expect(await t.db.select().from(users).where(eq(users.id, userId)).get()).toBeUndefined();
-    expect(await t.db.select().from(sessions).where(eq(sessions.userId, userId)).all()).toEqual([]);
-    expect((await child.get('/api/me')).status).toBe(401);
+  /** An account with something in every place an account leaves a trace: credits from an admin, an order, an API key, requests, a suspension lifted. */
+  async function lived(admin: Client) {
+    const person = new Client(t);
+    const { email, userId } = await person.signUp();
+    await person.post('/api/me/api-keys', { name: 'cli' });
+    await person.post('/api/billing/orders', { product: 'pack-10' });
+    await person.post('/api/support/requests', { kind: 'question', message: `hi from ${userId}` });
+    // The same address, typed differently, without signing in.
+    await new Client(t).post('/api/support/requests', { kind: 'complaint', message: `hello again from ${userId}`, email: email.toUpperCase() });
+    await admin.post(`/api/admin/users/${userId}/credits`, { delta: 2, reason: 'welcome back' });
+    await admin.post(`/api/admin/users/${userId}/ban`);
+    await admin.post(`/api/admin/users/${userId}/unban`);
+    await person.post('/api/auth/login', { email, password: strongPassword });
+    return { person, email, userId };
+  }
+
+  it('is deleted exactly like a self-deletion: the same rows go, the same rows stay unlinked', async () => {
+    const { admin } = await newAdmin();
+    const self = await lived(admin);
+    const child = await lived(admin);
+    const ledgerIds = (await t.db.select().from(creditLedger).where(eq(creditLedger.userId, child.userId)).all()).map((row) => row.id);
+    expect(ledgerIds.length).toBeGreaterThanOrEqual(2);
+
+    const beforeSelf = rowCounts();
+    expect((await self.person.delete('/api/me', { password: strongPassword })).status).toBe(204);
+    const afterSelf = rowCounts();
+    expect((await admin.post(`/api/admin/users/${child.userId}/child`)).status).toBe(204);
+    const afterChild = rowCounts();
+    const change = (from: Record<string, number>, to: Record<string, number>) => Object.fromEntries(Object.keys(to).map((k) => [k, to[k]! - (from[k] ?? 0)]));
+    // The admin's action adds its audit row and the address's hash; each request adds its access-log row.
+    expect(change(afterSelf, afterChild)).toEqual({ ...change(beforeSelf, afterSelf), admin_audit_log: 1, child_email_hashes: 1 });
+
+    expect(await t.db.select().from(users).where(eq(users.id, child.userId)).get()).toBeUndefined();
+    expect(await t.db.select().from(sessions).where(eq(sessions.userId, child.userId)).all()).toEqual([]);
+    expect((await child.person.get('/api/me')).status).toBe(401);
     // As after a self-deletion: the ledger kept for accounting and the log rows, unlinked, IPs truncated.
     const rows = await Promise.all(ledgerIds.map((id) => t.db.select().from(creditLedger).where(eq(creditLedger.id, id)).get()));
     expect(rows.map((row) => row?.userId)).toEqual(ledgerIds.map(() => null));
-    expect(await t.db.select().from(accessLogs).where(eq(accessLogs.userId, userId)).all()).toEqual([]);
+    expect(await t.db.select().from(accessLogs).where(eq(accessLogs.userId, child.userId)).all()).toEqual([]);
     expect((sqliteClient(t.db).prepare("select count(*) as n from access_logs where ip = '127.0.0.0' and user_id is null").get() as { n: number }).n).toBeGreaterThanOrEqual(3);
-    // The address itself is nowhere; only its hash.
-    const dump = JSON.stringify(sqliteClient(t.db).prepare('select * from child_email_hashes').all()) + JSON.stringify(auditActions());
-    expect(dump).not.toContain(email);
-    expect(auditActions().at(-1)).toMatchObject({ action: 'close_child_account', target: userId });
+    expect(auditActions().at(-1)).toMatchObject({ action: 'close_child_account', target: child.userId });
+  });
+
+  it("keeps the address only as a hash: in no row of any table, its requests kept with nowhere to mail; it signs up again only with a guardian's consent", async () => {
+    const { admin } = await newAdmin();
+    const { email, userId } = await lived(admin);
+    expect(everything().toLowerCase()).toContain(email);
+    expect((await admin.post(`/api/admin/users/${userId}/child`)).status).toBe(204);
+    expect(everything().toLowerCase()).not.toContain(email);
+
+    // Both requests stay, answerable, with no address left to mail.
+    const kept = (await json(await admin.get('/api/admin/support'))).requests.filter((r: { message: string }) => r.message.endsWith(`from ${userId}`));
+    expect(kept.map((r: { email: string; userId: string | null }) => [r.email, r.userId])).toEqual([['', null], ['', null]]);
+    expect((await admin.post(`/api/admin/support/${kept[0].id}/answer`, { answer: 'Closed.' })).status).toBe(200);
+    expect(everything().toLowerCase()).not.toContain(email);
 
     const asAdult = await new Client(t).post('/api/auth/signup', { email: email.toUpperCase(), password: strongPassword, ageConfirmation: 'adult', acceptPolicies: true });
     expect(asAdult.status).toBe(403);
