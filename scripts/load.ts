@@ -5,7 +5,9 @@
  * idempotency key each time, the balance read with an API key, and a static asset. Prints a
  * table and, last, one JSON line. Client and server share this machine's cores.
  *
- *   npm run load -- [--duration S] [--connections N] [--accounts N] [--workers N] [--only NAME]
+ *   npm run load -- [--duration S] [--connections N] [--accounts N] [--workers N] [--only NAME] [--cpu-prof DIR]
+ *
+ * --cpu-prof DIR writes the server's CPU profile (node --cpu-prof) into DIR when it stops.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -26,6 +28,7 @@ const { values: args } = parseArgs({
     accounts: { type: 'string', default: '10000' },
     workers: { type: 'string' },
     only: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const duration = Number(args.duration);
@@ -47,7 +50,8 @@ const env = { DATA_DIR: dataDir, RATE_LIMIT_API_KEY_PER_MINUTE: '1000000', ...(a
 const config = loadConfig({ ...process.env, ...env });
 console.log(`seeding ${args.accounts} accounts (scrypt 2^${config.scryptLogN})…`);
 const seeded = await seed(databaseTarget(config), Number(args.accounts), config.scryptLogN);
-const server = await startServer(env, { dataDir });
+const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
+const server = await startServer(env, { dataDir, nodeArgs });
 const origin = server.url;
 
 try {

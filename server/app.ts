@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import type { AppEnv } from './env.ts';
 import { handleError, handleNotFound } from './errors.ts';
+import { accessLogBuffer, defaultAccessLogBuffer } from './logs/access-log-buffer.ts';
 import { accessLog } from './middleware/access-log.ts';
 import { apiKeyAuth } from './middleware/api-key.ts';
 import { apiBodies } from './middleware/body.ts';
@@ -83,7 +84,7 @@ export function createApp(deps: AppDeps) {
     // Outermost: whatever answered, a refused body must not leave the keep-alive connection out of step.
     .use('*', finishUnreadBody())
     // Then the log sees the final status, and the headers land on every response.
-    .use('*', accessLog(db, now))
+    .use('*', accessLog(accessLogBuffer(db, { ...defaultAccessLogBuffer, flushMs: config.accessLogFlushMs }), now))
     .use('*', securityHeadersMiddleware(config))
     .use('*', csrfProtection(config))
     .use('/api/*', apiBodies())

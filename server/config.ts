@@ -12,6 +12,8 @@ export interface Config {
   modelsDir: string;
   /** Access-log rows older than this many days are purged. */
   logRetentionDays: number;
+  /** Access-log rows wait in memory at most this long before they are written, in one batch. */
+  accessLogFlushMs: number;
   /** The origin people use to reach the app (e.g. https://cut.example.com); undefined means "the request's own origin". */
   publicOrigin: string | undefined;
   /** Whether to take the client IP from X-Forwarded-For (only behind a reverse proxy you control). */
@@ -169,6 +171,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     distDir: dir('DIST_DIR', './dist'),
     modelsDir: dir('MODELS_DIR', './models'),
     logRetentionDays: int('LOG_RETENTION_DAYS', 30, 1, 3650),
+    accessLogFlushMs: int('ACCESS_LOG_FLUSH_MS', 1000, 0, 60_000),
     publicOrigin,
     trustProxy: bool('TRUST_PROXY', false),
     sessionDays: int('SESSION_DAYS', 30, 1, 365),

@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { closeDb, databaseTarget, openDatabase } from './db/client.ts';
+import { flushAccessLog } from './logs/access-log-buffer.ts';
 import { startMembershipSettling } from './billing/memberships.ts';
 import { membershipProduct } from './billing/products.ts';
 import { startHourlyPurge } from './maintenance.ts';
@@ -48,8 +49,9 @@ const shutdownGraceMs = 10_000;
 
 /**
  * Graceful shutdown: stop accepting connections, let the requests in flight finish (each
- * connection closes after its answer; idle ones at once), then close the database, which
- * checkpoints the WAL. A spend in flight either commits and is answered, or never starts.
+ * connection closes after its answer; idle ones at once), write the access-log rows still in
+ * memory, then close the database, which checkpoints the WAL. A spend in flight either commits
+ * and is answered, or never starts.
  */
 function shutdown(signal: string): void {
   if (stopping) return;
@@ -58,6 +60,8 @@ function shutdown(signal: string): void {
   stopPurge();
   stopSettling();
   server.close(async () => {
+    // The access-log rows of the last requests are still in memory: written before the database closes.
+    await flushAccessLog(db);
     await closeDb(db);
     console.log('clearcut: stopped');
     process.exit(0);
@@ -67,6 +71,7 @@ function shutdown(signal: string): void {
   setTimeout(async () => {
     console.error(`clearcut: requests still open after ${shutdownGraceMs / 1000} s; closing their connections`);
     http.closeAllConnections?.();
+    await flushAccessLog(db);
     await closeDb(db);
     process.exit(1);
   }, shutdownGraceMs).unref();

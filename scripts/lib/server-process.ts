@@ -24,14 +24,18 @@ export interface RunningServer {
 
 /**
  * Starts the server and resolves once it prints its listening line. With `options.dataDir` it
- * runs on that folder (a restart on the same database) and stop() leaves the folder in place.
+ * runs on that folder (a restart on the same database) and stop() leaves the folder in place;
+ * `options.nodeArgs` go to node before the script (`--cpu-prof`, which NODE_OPTIONS refuses).
  */
-export async function startServer(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  options: { dataDir?: string; nodeArgs?: string[] } = {},
+): Promise<RunningServer> {
   // The build the server will serve: DIST_DIR given to this server, else this process's.
   const dist = env.DIST_DIR ?? distDir;
   if (!existsSync(join(dist, 'index.html'))) throw new Error(`${dist} has no built PWA: run \`npm run build\` first`);
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'clearcut-data-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts'], {
     cwd: rootDir,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

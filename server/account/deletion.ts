@@ -3,7 +3,8 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { accessLogs, apiKeys, creditLedger, emailTokens, memberships, oidcIdentities, oidcPendingLinks, orders, sessions, users } from '../db/schema.ts';
-import { truncateIp } from '../logs/access-log.ts';
+import { flushAccessLog } from '../logs/access-log-buffer.ts';
+import { truncateIp } from '../logs/ip.ts';
 
 /**
  * In one transaction: access-log rows are unlinked with their IPs truncated; ledger rows,
@@ -14,6 +15,8 @@ import { truncateIp } from '../logs/access-log.ts';
  * caller can remove the file.
  */
 export async function deleteAccount(db: Db, userId: string): Promise<{ avatarKey: string | null } | null> {
+  // The person's rows still waiting in memory are unlinked with the others.
+  await flushAccessLog(db);
   return await inTransaction(db, async (tx) => {
     const user = await tx.select({ avatarKey: users.avatarKey }).from(users).where(eq(users.id, userId)).get();
     if (!user) return null;

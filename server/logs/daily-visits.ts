@@ -6,6 +6,7 @@
 import { and, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { accessLogs, dailyVisitCounts } from '../db/schema.ts';
+import { flushAccessLog } from './access-log-buffer.ts';
 
 /** One day's counts. */
 export interface DayCount {
@@ -26,6 +27,8 @@ function startOfDay(now: Date): Date {
 
 /** Counts straight from the access log between two times, per day. */
 async function countLogRows(db: Db, from: Date, to: Date): Promise<DayCount[]> {
+  // The rows still in memory count too (a day's last second is rolled up with it).
+  await flushAccessLog(db);
   const rows = await db
     .select({
       day: dayNumber,

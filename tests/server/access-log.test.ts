@@ -1,9 +1,11 @@
-/** The access log: one minimal row per request, and purge by age. */
+/** The access log: one minimal row per request, written in batches, and purge by age. */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databasePath, sqliteClient } from '../../server/db/client.ts';
+import { startServer } from '../../scripts/lib/server-process.ts';
+import { closeDb, databasePath, openDb, sqliteClient } from '../../server/db/client.ts';
 import { accessLogs } from '../../server/db/schema.ts';
 import { purgeAccessLogs } from '../../server/logs/access-log.ts';
+import { accessLogBuffer, flushAccessLog } from '../../server/logs/access-log-buffer.ts';
 import { Client, startTestServer, type TestServer } from './helpers.ts';
 
 let t: TestServer;
@@ -21,6 +23,7 @@ describe('rows', () => {
     const { userId } = await client.signUp();
     await client.get('/api/me?token=QUERYSECRET', { headers: { 'X-Private': 'HEADERSECRET' } });
     await client.post('/api/me/password', { currentPassword: 'BODYSECRET-wrong', newPassword: 'BODYSECRET-new-one' });
+    await flushAccessLog(t.db);
 
     const rows = sqliteClient(t.db).prepare('select * from access_logs where user_id = ? order by id').all(userId) as Record<string, unknown>[];
     expect(rows.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
@@ -44,12 +47,75 @@ describe('rows', () => {
     const before = (await t.db.select().from(accessLogs).all()).length;
     await new Client(t).get('/api/me');
     await new Client(t).get('/models/nope.onnx');
+    await flushAccessLog(t.db);
     const rows = (await t.db.select().from(accessLogs).all()).slice(before);
     expect(rows.map((r) => [r.path, r.status, r.userId])).toEqual([
       ['/api/me', 401, null],
       ['/models/nope.onnx', 404, null],
     ]);
   });
+});
+
+describe('batches', () => {
+  // A minute between writes: nothing in these tests waits that long, so a row in the table was flushed.
+  const slow = { ACCESS_LOG_FLUSH_MS: '60000' };
+
+  it('keeps rows in memory and writes them together, in the order of the requests', async () => {
+    const s = await startTestServer({ listen: true, env: slow });
+    try {
+      const count = () => (sqliteClient(s.db).prepare('select count(*) as n from access_logs').get() as { n: number }).n;
+      for (const path of ['/api/health', '/api/me', '/api/privacy']) await new Client(s).get(path);
+      expect(count()).toBe(0);
+      expect(accessLogBuffer(s.db).waiting).toBe(3);
+      await flushAccessLog(s.db);
+      expect(accessLogBuffer(s.db).waiting).toBe(0);
+      const rows = sqliteClient(s.db).prepare('select path, status from access_logs order by id').all();
+      expect(rows).toEqual([
+        { path: '/api/health', status: 200 },
+        { path: '/api/me', status: 401 },
+        { path: '/api/privacy', status: 200 },
+      ]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('writes a row whose person was deleted while it waited unlinked, its IP truncated, and the rest of the batch as is', async () => {
+    const s = await startTestServer({ env: slow });
+    try {
+      const row = { time: new Date(s.clock.time), method: 'GET', path: '/api/me', status: 200, durationMs: 1 };
+      const buffer = accessLogBuffer(s.db);
+      buffer.add({ ...row, ip: '192.0.2.10', userId: null });
+      buffer.add({ ...row, ip: '192.0.2.11', userId: 'a-person-deleted-meanwhile' });
+      buffer.add({ ...row, ip: '192.0.2.12', userId: null });
+      await flushAccessLog(s.db);
+      expect(sqliteClient(s.db).prepare('select ip, user_id from access_logs order by id').all()).toEqual([
+        { ip: '192.0.2.10', user_id: null },
+        { ip: '192.0.2.0', user_id: null },
+        { ip: '192.0.2.12', user_id: null },
+      ]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('loses no row on a clean shutdown: the server process writes the waiting ones on SIGTERM', async () => {
+    const server = await startServer(slow);
+    try {
+      for (let i = 0; i < 5; i++) expect((await fetch(`${server.url}/api/health?i=${i}`)).status).toBe(200);
+      server.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      const db = openDb(databasePath(server.dataDir));
+      try {
+        const rows = sqliteClient(db).prepare("select count(*) as n from access_logs where path = '/api/health'").get() as { n: number };
+        expect(rows.n).toBe(5);
+      } finally {
+        await closeDb(db);
+      }
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
 });
 
 describe('purge', () => {

@@ -10,6 +10,7 @@ import { makeAdmin } from '../../server/admin.ts';
 import type { AdminAction } from '../../server/admin/audit.ts';
 import { accessLogs, creditLedger, sessions, users } from '../../server/db/schema.ts';
 import { purgeExpired } from '../../server/maintenance.ts';
+import { flushAccessLog } from '../../server/logs/access-log-buffer.ts';
 import { Client, errorCode, json, startTestServer, strongPassword, type TestServer } from './helpers.ts';
 
 let t: TestServer;
@@ -155,8 +156,11 @@ describe("a child's account", () => {
   /** Every table of the database, by name (so a table added later is looked at too). */
   const tableNames = () =>
     (sqliteClient(t.db).prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '\\_\\_%' escape '\\'").all() as { name: string }[]).map((r) => r.name);
-  const rowCounts = () =>
-    Object.fromEntries(tableNames().map((name) => [name, (sqliteClient(t.db).prepare(`select count(*) as n from "${name}"`).get() as { n: number }).n]));
+  const rowCounts = async () => {
+    // Access-log rows are written in batches: the waiting ones first, so every request's row is counted.
+    await flushAccessLog(t.db);
+    return Object.fromEntries(tableNames().map((name) => [name, (sqliteClient(t.db).prepare(`select count(*) as n from "${name}"`).get() as { n: number }).n]));
+  };
   /** The whole database as text: every row of every table. */
   const everything = () => tableNames().map((name) => JSON.stringify(sqliteClient(t.db).prepare(`select * from "${name}"`).all())).join('\n');
 
@@ -183,11 +187,11 @@ describe("a child's account", () => {
     const ledgerIds = (await t.db.select().from(creditLedger).where(eq(creditLedger.userId, child.userId)).all()).map((row) => row.id);
     expect(ledgerIds.length).toBeGreaterThanOrEqual(2);
 
-    const beforeSelf = rowCounts();
+    const beforeSelf = await rowCounts();
     expect((await self.person.delete('/api/me', { password: strongPassword })).status).toBe(204);
-    const afterSelf = rowCounts();
+    const afterSelf = await rowCounts();
     expect((await admin.post(`/api/admin/users/${child.userId}/child`)).status).toBe(204);
-    const afterChild = rowCounts();
+    const afterChild = await rowCounts();
     const change = (from: Record<string, number>, to: Record<string, number>) => Object.fromEntries(Object.keys(to).map((k) => [k, to[k]! - (from[k] ?? 0)]));
     // The admin's action adds its audit row and the address's hash; each request adds its access-log row.
     expect(change(afterSelf, afterChild)).toEqual({ ...change(beforeSelf, afterSelf), admin_audit_log: 1, child_email_hashes: 1 });
@@ -198,6 +202,7 @@ describe("a child's account", () => {
     // As after a self-deletion: the ledger kept for accounting and the log rows, unlinked, IPs truncated.
     const rows = await Promise.all(ledgerIds.map((id) => t.db.select().from(creditLedger).where(eq(creditLedger.id, id)).get()));
     expect(rows.map((row) => row?.userId)).toEqual(ledgerIds.map(() => null));
+    await flushAccessLog(t.db);
     expect(await t.db.select().from(accessLogs).where(eq(accessLogs.userId, child.userId)).all()).toEqual([]);
     expect((sqliteClient(t.db).prepare("select count(*) as n from access_logs where ip = '127.0.0.0' and user_id is null").get() as { n: number }).n).toBeGreaterThanOrEqual(3);
     expect(auditActions().at(-1)).toMatchObject({ action: 'close_child_account', target: child.userId });

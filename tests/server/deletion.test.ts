@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteClient } from '../../server/db/client.ts';
 import { avatarDir } from '../../server/avatars/store.ts';
+import { flushAccessLog } from '../../server/logs/access-log-buffer.ts';
 import { Client, errorCode, json, startTestServer, strongPassword, type TestServer } from './helpers.ts';
 
 let t: TestServer;
@@ -55,6 +56,8 @@ describe('DELETE /api/me', () => {
       now,
     );
     await client.get('/api/me');
+    // Rows are written in batches: the waiting ones first (the deletion below does the same).
+    await flushAccessLog(t.db);
     expect(sql('select * from access_logs where user_id = ?', userId).length).toBeGreaterThan(2);
 
     const res = await client.delete('/api/me', { password: strongPassword });
@@ -63,6 +66,7 @@ describe('DELETE /api/me', () => {
 
     // Access-log rows (checked before the anonymous requests below add new ones): nothing points at
     // the person, and their IPs are cut to the network.
+    await flushAccessLog(t.db);
     expect(sql('select * from access_logs where user_id = ?', userId)).toEqual([]);
     const ips = sql<{ ip: string }>('select distinct ip from access_logs where user_id is null').map((r) => r.ip);
     expect(ips).not.toContain(ip);
@@ -93,6 +97,7 @@ describe('DELETE /api/me', () => {
 
     // Someone else is untouched.
     expect(sql('select id from users where id = ?', bystanderId)).toHaveLength(1);
+    await flushAccessLog(t.db);
     expect(sql<{ ip: string }>('select ip from access_logs where user_id = ?', bystanderId).every((r) => r.ip === '192.0.2.9')).toBe(true);
     expect((await json(await bystander.get('/api/me'))).id).toBe(bystanderId);
   });

@@ -10,10 +10,11 @@ import { writeAudit } from '../../server/admin/audit.ts';
 import { checkDatabase } from '../../server/credits/check.ts';
 import { getBalance } from '../../server/credits/ledger.ts';
 import { dialectOf } from '../../server/db/client.ts';
+import { accessLogBuffer, flushAccessLog } from '../../server/logs/access-log-buffer.ts';
 import { dailyVisits } from '../../server/logs/daily-visits.ts';
 import { purgeExpired } from '../../server/maintenance.ts';
 import * as schema from '../../server/db/schema.ts';
-import { adminAuditLog, creditLedger } from '../../server/db/schema.ts';
+import { accessLogs, adminAuditLog, creditLedger } from '../../server/db/schema.ts';
 import { Client, json, signupConsent, startTestServer, type TestServer } from './helpers.ts';
 import { dialects, pgInstalled, stopPgCluster } from './pg.ts';
 
@@ -55,6 +56,24 @@ describe.each(dialects)('on %s', (dialect) => {
       expect(purged.dailyVisitDays).toBeGreaterThanOrEqual(1);
       const today = t.clock.now().toISOString().slice(0, 10);
       expect((await dailyVisits(t.db, 2, tomorrow)).find((d) => d.day === today)?.requests).toBeGreaterThanOrEqual(1);
+    });
+  });
+
+  describe.skipIf(!run)('the access log', () => {
+    it('writes waiting rows in one batch; a row whose person is gone goes in unlinked, its IP truncated', async () => {
+      const row = { time: new Date(t.clock.time), method: 'GET', path: '/batch-test', status: 200, durationMs: 1 };
+      const buffer = accessLogBuffer(t.db);
+      await flushAccessLog(t.db);
+      buffer.add({ ...row, ip: '192.0.2.20', userId: null });
+      buffer.add({ ...row, ip: '192.0.2.21', userId: 'nobody-by-this-id' });
+      buffer.add({ ...row, ip: '192.0.2.22', userId: null });
+      await flushAccessLog(t.db);
+      const rows = await t.db.select({ ip: accessLogs.ip, userId: accessLogs.userId }).from(accessLogs).where(eq(accessLogs.path, '/batch-test')).orderBy(accessLogs.id).all();
+      expect(rows).toEqual([
+        { ip: '192.0.2.20', userId: null },
+        { ip: '192.0.2.0', userId: null },
+        { ip: '192.0.2.22', userId: null },
+      ]);
     });
   });
 

@@ -16,6 +16,7 @@ import { createApp, type AppDeps, type AppType } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { closeDb, databaseTarget, openDatabase, type Db } from '../../server/db/client.ts';
 import { users } from '../../server/db/schema.ts';
+import { flushAccessLog } from '../../server/logs/access-log-buffer.ts';
 import { createMailer } from '../../server/mail/mailer.ts';
 import { freshPgDatabase } from './pg.ts';
 
@@ -101,6 +102,8 @@ export async function startTestServer(
     request: (path, init) => (server ? fetch(`${url}${path}`, init) : Promise.resolve(app.request(path, init))),
     async close() {
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      // As main.ts does on its way out: the access-log rows still in memory are written first.
+      await flushAccessLog(db);
       await closeDb(db);
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { accessLogs, oidcFlows, oidcIdentities, oidcPendingLinks, users } from '../../server/db/schema.ts';
 import { rememberChildEmail } from '../../server/policies/child-emails.ts';
+import { flushAccessLog } from '../../server/logs/access-log-buffer.ts';
 import { Client, errorCode, json, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
 import {
   freePort,
@@ -247,6 +248,7 @@ describe('first and later sign-ins', () => {
   it('keeps the code and state out of the access log', async () => {
     const { sub } = providerPerson();
     await signInWithProvider(new Client(t), sub);
+    await flushAccessLog(t.db);
     const paths = (await t.db.select({ path: accessLogs.path }).from(accessLogs).all()).map((r) => r.path);
     expect(paths).toContain('/api/auth/oidc/callback');
     expect(paths.filter((p) => /code=|state=|\?/.test(p))).toEqual([]);
