@@ -7,16 +7,15 @@
  * credits left the export says so; signed out or offline the full-resolution choice is
  * disabled with its reason. No request carries image bytes.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rootDir } from '../../scripts/lib/paths.ts';
 import { exportDimensions } from '../../common/export-size.ts';
 import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
+import { runAdminCli } from '../support/admin-cli.ts';
 import { carriesImage } from './support/image-bytes.ts';
 import { openApp, type App } from './support/app.ts';
 
@@ -24,20 +23,6 @@ import { openApp, type App } from './support/app.ts';
 const SIDE = 1280;
 const NAME = 'astronaut.jpg';
 
-/** Runs the admin CLI against the test server's database. */
-function admin(dataDir: string, ...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/admin-cli.ts', ...args], {
-      cwd: rootDir,
-      env: { ...process.env, DATA_DIR: dataDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`admin ${args.join(' ')} exited ${code}: ${out}`))));
-  });
-}
 
 describe('credits in Chromium', () => {
   let app: App;
@@ -186,7 +171,8 @@ describe('credits in Chromium', () => {
   });
 
   it('with no credits left, says so with the balance and a link to the pricing page', async () => {
-    await admin(app.server.dataDir, 'deduct', email, '12', 'e2e: spend it all');
+    const deducted = await runAdminCli(app.server.dataDir, 'deduct', email, '12', 'e2e: spend it all');
+    expect(deducted.code, deducted.stderr).toBe(0);
     await openEditor();
     await fullRadio().check();
     // A new export (another format): a new spend, refused.

@@ -8,32 +8,17 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rootDir } from '../../scripts/lib/paths.ts';
 import { loadPolicies } from '../../server/policies/documents.ts';
+import { runAdminCli } from '../support/admin-cli.ts';
 import { openApp, type App } from './support/app.ts';
 
 const password = 'correct horse battery staple';
 const userEmail = `pat.${Date.now()}@example.com`;
 const adminEmail = `admin.${Date.now()}@example.com`;
 
-/** Runs the admin CLI against the test server's database. */
-function adminCli(dataDir: string, ...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/admin-cli.ts', ...args], {
-      cwd: rootDir,
-      env: { ...process.env, DATA_DIR: dataDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`admin ${args.join(' ')} exited ${code}: ${out}`))));
-  });
-}
 
 /** The subjects of the mails saved in the outbox for `to`. */
 function outboxSubjects(dataDir: string, to: string): string[] {
@@ -124,7 +109,8 @@ describe('terms, contact and admin in Chromium', () => {
     adminContext = await app.browser.newContext();
     adminPage = await adminContext.newPage();
     await signUp(adminPage, app.url, adminEmail);
-    await adminCli(app.server.dataDir, 'make-admin', adminEmail);
+    const made = await runAdminCli(app.server.dataDir, 'make-admin', adminEmail);
+    expect(made.code, made.stderr).toBe(0);
     await adminPage.reload();
     await adminPage.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Admin', exact: true }).click();
     await expect.poll(() => adminPage.getByRole('heading', { level: 1 }).textContent()).toBe('Admin');

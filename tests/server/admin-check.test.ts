@@ -1,21 +1,12 @@
 /** `npm run admin -- check` (the ledger's invariants on any database) and `npm run admin -- backup FILE` (online backup of a live one). */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDatabase } from '../../server/credits/check.ts';
 import { closeDb, openDb, sqliteClient } from '../../server/db/client.ts';
+import { runAdminCli } from '../support/admin-cli.ts';
 import { Client, startTestServer, type TestServer } from './helpers.ts';
-
-const run = promisify(execFile);
-/** The admin CLI as `npm run admin` runs it, on DATA_DIR `dataDir`. */
-const cli = (dataDir: string, ...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', 'server/admin-cli.ts', ...args], { env: { ...process.env, DATA_DIR: dataDir } }).then(
-    (r) => ({ code: 0, ...r }),
-    (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
-  );
 
 let t: TestServer;
 const scratch = mkdtempSync(join(tmpdir(), 'clearcut-backup-'));
@@ -42,7 +33,7 @@ describe('check', () => {
     expect(report.problems).toEqual([]);
     expect(report.accounts).toBe(3);
     expect(report.ledgerRows).toBe(3 + 6);
-    const out = await cli(t.dataDir, 'check');
+    const out = await runAdminCli(t.dataDir, 'check');
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('check: ok (3 accounts, 9 ledger rows');
   });
@@ -75,7 +66,7 @@ describe('check', () => {
     const dataDir = join(scratch, 'tampered-data');
     mkdirSync(dataDir);
     renameSync(file, join(dataDir, 'clearcut.sqlite'));
-    const out = await cli(dataDir, 'check');
+    const out = await runAdminCli(dataDir, 'check');
     expect(out.code).toBe(1);
     expect(out.stderr).toMatch(/mismatch: account .*: balance/);
     expect(out.stderr).toMatch(/check: \d+ problem\(s\)/);
@@ -98,7 +89,7 @@ describe('backup', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
-    const out = await cli(t.dataDir, 'backup', file);
+    const out = await runAdminCli(t.dataDir, 'backup', file);
     writing = false;
     await writes;
     expect(out.code).toBe(0);
@@ -118,7 +109,7 @@ describe('backup', () => {
     const file = join(scratch, 'exists.sqlite');
     await sqliteClient(t.db).backup(file);
     expect(existsSync(file)).toBe(true);
-    const out = await cli(t.dataDir, 'backup', file);
+    const out = await runAdminCli(t.dataDir, 'backup', file);
     expect(out.code).toBe(1);
     expect(out.stderr).toContain('exists already');
   });

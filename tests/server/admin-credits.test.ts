@@ -1,12 +1,9 @@
 /** Admin credit adjustments: grant and deduct with a reason, as `adjust` ledger rows; never below zero; through the CLI too. */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteClient } from '../../server/db/client.ts';
 import { adjustCredits, refundOrder } from '../../server/admin.ts';
+import { runAdminCli } from '../support/admin-cli.ts';
 import { Client, json, startTestServer, uniqueEmail, type TestServer } from './helpers.ts';
-
-const run = promisify(execFile);
 
 let t: TestServer;
 beforeAll(async () => {
@@ -63,11 +60,7 @@ describe('refundOrder', () => {
 });
 
 describe('npm run admin -- grant/deduct', () => {
-  const cli = (...args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', 'server/admin-cli.ts', ...args], { env: { ...process.env, DATA_DIR: t.dataDir } }).then(
-      (r) => ({ code: 0, ...r }),
-      (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
-    );
+  const cli = (...args: string[]) => runAdminCli(t.dataDir, ...args);
 
   it('grants and deducts against the same database file the server uses', async () => {
     const client = new Client(t);
