@@ -3,10 +3,10 @@
  * batch pass, old and new side by side, and the first photo against its budget.
  */
 import { describe, expect, it } from 'vitest';
-import type { FirstPhotoRun } from '../../../scripts/bench/first-photo.ts';
-import { parseOptions, type Options } from '../../../scripts/bench/options.ts';
-import { report } from '../../../scripts/bench/report.ts';
-import type { ModelRun, PhotoSet, Sample } from '../../../scripts/bench/samples.ts';
+import type { FirstPhotoRun } from '../../../../scripts/bench/first-photo.ts';
+import { parseOptions, type Options } from '../../../../scripts/bench/options.ts';
+import { report } from '../../../../scripts/bench/report.ts';
+import type { ModelRun, PhotoSet, Sample } from '../../../../scripts/bench/samples.ts';
 
 const sample = (infer: number, others: number, wall: number): Sample => ({ decode: others / 5, preprocess: others / 5, infer, refine: others / 5, zoom: 0, compose: others / 5, encode: others / 5, total: infer + others, wall });
 const sets: PhotoSet[] = [

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readBuildStamp, sourceStamp } from '../../../scripts/lib/build-stamp.ts';
-import { precompressDir } from '../../../scripts/lib/precompress.ts';
-import { distDir } from '../../../scripts/lib/paths.ts';
+import { readBuildStamp, sourceStamp } from '../../../../scripts/lib/build-stamp.ts';
+import { precompressDir } from '../../../../scripts/lib/precompress.ts';
+import { distDir } from '../../../../scripts/lib/paths.ts';
 
 const temps: string[] = [];
 function tempDir(): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FOREGROUND } from '../../../web/src/cutout/foreground.ts';
-import type { AlphaMatte, RgbaImage } from '../../../web/src/cutout/image.ts';
-import { compositeOver, edgeColourError } from '../../../scripts/lib/edge-colour.ts';
+import { DEFAULT_FOREGROUND } from '../../../../web/src/cutout/foreground.ts';
+import type { AlphaMatte, RgbaImage } from '../../../../web/src/cutout/image.ts';
+import { compositeOver, edgeColourError } from '../../../../scripts/lib/edge-colour.ts';
 
 const W = 64, H = 48;
 const image = (fn: (x: number, y: number) => number[]): RgbaImage => {

@@ -11,7 +11,7 @@ import {
   scoreMatte,
   squaredDistance,
   type Plane,
-} from '../../../scripts/lib/metrics.ts';
+} from '../../../../scripts/lib/metrics.ts';
 
 /** A plane from rows of numbers (0..255). */
 const plane = (rows: number[][]): Plane => ({ width: rows[0].length, height: rows.length, data: Uint8Array.from(rows.flat()) });

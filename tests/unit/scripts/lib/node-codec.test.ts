@@ -1,11 +1,11 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { ImageTooLargeError, UnsupportedImageError } from '../../../web/src/cutout/errors.ts';
-import type { RgbaImage } from '../../../web/src/cutout/image.ts';
-import { decodeNode, encodeNode } from '../../../scripts/lib/node-codec.ts';
-import { bmp, pngHeaderOnly, textFile, truncate } from '../../fixtures/files.ts';
-import { PHOTOS, readPhoto, rotatedWithExif } from '../../fixtures/photos.ts';
-import { rejection } from '../../support/errors.ts';
+import { ImageTooLargeError, UnsupportedImageError } from '../../../../web/src/cutout/errors.ts';
+import type { RgbaImage } from '../../../../web/src/cutout/image.ts';
+import { decodeNode, encodeNode } from '../../../../scripts/lib/node-codec.ts';
+import { bmp, pngHeaderOnly, textFile, truncate } from '../../../fixtures/files.ts';
+import { PHOTOS, readPhoto, rotatedWithExif } from '../../../fixtures/photos.ts';
+import { rejection } from '../../../support/errors.ts';
 
 /** A 4×2 cutout: opaque, half-transparent and fully transparent pixels. */
 const cutout: RgbaImage = {

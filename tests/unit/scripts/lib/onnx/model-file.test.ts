@@ -8,12 +8,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { modelInfoFromFile } from '../../../scripts/lib/onnx/model-file.ts';
-import { encodeModel } from '../../../scripts/lib/onnx/model-proto.ts';
-import { setInputSize } from '../../../scripts/lib/onnx/input-size.ts';
-import { flipPlanes } from '../../../scripts/lib/eval-data.ts';
-import { modelInfo } from '../../../web/src/cutout/model.ts';
-import { skipModel } from './onnx-tiny-models.ts';
+import { modelInfoFromFile } from '../../../../../scripts/lib/onnx/model-file.ts';
+import { encodeModel } from '../../../../../scripts/lib/onnx/model-proto.ts';
+import { setInputSize } from '../../../../../scripts/lib/onnx/input-size.ts';
+import { flipPlanes } from '../../../../../scripts/lib/eval-data.ts';
+import { modelInfo } from '../../../../../web/src/cutout/model.ts';
+import { skipModel } from './tiny-models.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'clearcut-onnx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

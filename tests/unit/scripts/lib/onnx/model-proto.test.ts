@@ -1,6 +1,6 @@
 /** The protobuf helpers every ONNX rewrite shares. */
 import { describe, expect, it } from 'vitest';
-import { toNumber, valueDims } from '../../../scripts/lib/onnx/model-proto.ts';
+import { toNumber, valueDims } from '../../../../../scripts/lib/onnx/model-proto.ts';
 
 describe('toNumber', () => {
   it('reads numbers and protobufjs Longs as plain numbers', () => {

@@ -3,7 +3,7 @@
  * percentile and entropy cuts, and the SQNR that ranks how badly a tensor quantizes.
  */
 import { describe, expect, it } from 'vitest';
-import { addValues, calibrationJson, emptyHistogram, entropyAbs, exposeTensors, percentileAbs, rangeFromCut, rangesOf, sqnrDb } from '../../../scripts/lib/onnx/quantize-calibration.ts';
+import { addValues, calibrationJson, emptyHistogram, entropyAbs, exposeTensors, percentileAbs, rangeFromCut, rangesOf, sqnrDb } from '../../../../../scripts/lib/onnx/quantize-calibration.ts';
 import onnxProto from 'onnx-proto';
 
 /** 9999 values of 1 and one outlier of 1000 (the shape that ruins MinMax calibration). */

@@ -5,8 +5,8 @@
 import * as ort from 'onnxruntime-web';
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
-import { planGlue } from '../../../scripts/lib/onnx/quantize-glue.ts';
-import { activationParams, quantizeStatic, tensorsToCalibrate } from '../../../scripts/lib/onnx/quantize.ts';
+import { planGlue } from '../../../../../scripts/lib/onnx/quantize-glue.ts';
+import { activationParams, quantizeStatic, tensorsToCalibrate } from '../../../../../scripts/lib/onnx/quantize.ts';
 
 const { onnx } = onnxProto;
 const DT = onnx.TensorProto.DataType;

@@ -12,9 +12,9 @@ import {
   quantizeWeightsPerChannel,
   roundHalfEven,
   tensorsToCalibrate,
-} from '../../../scripts/lib/onnx/quantize.ts';
-import { halfToFloat, tensorFloats } from '../../../scripts/lib/onnx/model-proto.ts';
-import { calibratedRanges, quantizeIsnet, type Calibration } from '../../../scripts/lib/onnx/quantize-isnet.ts';
+} from '../../../../../scripts/lib/onnx/quantize.ts';
+import { halfToFloat, tensorFloats } from '../../../../../scripts/lib/onnx/model-proto.ts';
+import { calibratedRanges, quantizeIsnet, type Calibration } from '../../../../../scripts/lib/onnx/quantize-isnet.ts';
 
 const { onnx } = onnxProto;
 const DT = onnx.TensorProto.DataType;

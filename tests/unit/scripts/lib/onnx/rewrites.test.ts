@@ -4,11 +4,11 @@
  * run with onnxruntime-web.
  */
 import { describe, expect, it } from 'vitest';
-import { deriveModel } from '../../../scripts/lib/onnx/derive.ts';
-import { setInputSize } from '../../../scripts/lib/onnx/input-size.ts';
-import { decodeModel, encodeModel, graphInputSize, graphOf, valueDims } from '../../../scripts/lib/onnx/model-proto.ts';
-import { pruneOutputs } from '../../../scripts/lib/onnx/prune.ts';
-import { constantSizesModel, ramp, run, scalesModel, skipModel } from './onnx-tiny-models.ts';
+import { deriveModel } from '../../../../../scripts/lib/onnx/derive.ts';
+import { setInputSize } from '../../../../../scripts/lib/onnx/input-size.ts';
+import { decodeModel, encodeModel, graphInputSize, graphOf, valueDims } from '../../../../../scripts/lib/onnx/model-proto.ts';
+import { pruneOutputs } from '../../../../../scripts/lib/onnx/prune.ts';
+import { constantSizesModel, ramp, run, scalesModel, skipModel } from './tiny-models.ts';
 
 /** The skip model's `output` for the ramp at side n: 2x + 1 plus the 2x2 max of y, upsampled by nearest. */
 function expectedSkip(n: number): number[] {

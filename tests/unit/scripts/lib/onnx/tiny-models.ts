@@ -3,7 +3,7 @@
  * graph-rewrite tests; and a way to run one with onnxruntime-web in Node.
  */
 import * as ort from 'onnxruntime-web';
-import { decodeModel, encodeModel, onnx, type ModelProto } from '../../../scripts/lib/onnx/model-proto.ts';
+import { decodeModel, encodeModel, onnx, type ModelProto } from '../../../../../scripts/lib/onnx/model-proto.ts';
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
