@@ -288,6 +288,44 @@ describe('the editor in Chromium', () => {
     expect([meta.format, meta.width, meta.height, meta.hasAlpha]).toEqual(['webp', 1000, 1000, true]);
   });
 
+  it('shows a photo over the canvas limit scaled down to it, while the brush edits the full-size matte', async () => {
+    // A 128×128 limit (Safari's is 4096×4096) for the 1280×1280 photo. The editor reads
+    // ?canvas-limit= when it opens: set it without reloading, so the cutout stays.
+    await page.evaluate(() => history.replaceState(null, '', '/?canvas-limit=16384'));
+    await page.getByRole('button', { name: `Edit ${NAME}` }).click();
+    await page.locator('[role=application][data-ready=true]').waitFor({ timeout: 30_000 });
+    const canvases = await viewport().locator('canvas').evaluateAll((all) => all.map((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]));
+    for (const [w, h] of canvases) expect(w * h).toBeLessThanOrEqual(16_384);
+    expect(canvases.at(-1)).toEqual([128, 128]);
+    expect(Number(await viewport().getAttribute('data-width'))).toBe(SIDE);
+
+    await choose('Tool', 'Erase');
+    await dialog().getByRole('slider', { name: /^Brush size/ }).fill('120');
+    const a = await onScreen(FACE.x - 0.05, FACE.y);
+    const b = await onScreen(FACE.x + 0.05, FACE.y);
+    const erased = await exportAfter(async () => {
+      await page.mouse.move(a.x, a.y);
+      await page.mouse.down();
+      await page.mouse.move(b.x, b.y, { steps: 8 });
+      await page.mouse.up();
+    });
+    expect([erased.width, erased.height]).toEqual([1000, 1000]); // the standard size, not the shown one
+    expect(erased.at(FACE.x, FACE.y)[3]).toBe(0);
+    expect(erased.at(FACE.x, 0.9)[3]).toBeGreaterThan(240);
+    // The shown canvas was redrawn where the stroke went.
+    const shownAlpha = await viewport()
+      .locator('canvas')
+      .last()
+      .evaluate((c: HTMLCanvasElement, [fx, fy]) => c.getContext('2d')!.getImageData(Math.round(fx * c.width), Math.round(fy * c.height), 1, 1).data[3], [FACE.x, FACE.y]);
+    expect(shownAlpha).toBe(0);
+
+    await exportAfter(() => dialog().getByRole('button', { name: /^Reset/ }).click());
+    await choose('Tool', 'Move');
+    await page.keyboard.press('Escape');
+    await dialog().waitFor({ state: 'detached' });
+    await page.evaluate(() => history.replaceState(null, '', '/'));
+  });
+
   it('threw no uncaught errors in the page', () => {
     expect(app.pageErrors).toEqual([]);
   });

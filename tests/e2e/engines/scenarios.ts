@@ -250,6 +250,15 @@ export function describeEngine(name: EngineName): void {
       // The page reads ?canvas-limit= at each request: set it without reloading, so the cutout stays.
       await driver.evaluate(() => history.replaceState(null, '', '/?canvas-limit=16384'), null);
       await driver.click(`button[aria-label="Edit astronaut.jpg"]`);
+      // The editor shows the photo scaled down to the limit (a larger canvas blanks in Safari).
+      const canvases = await waitFor(
+        driver,
+        'the editor to show the photo',
+        () => (document.querySelector('dialog.editor [role="application"][data-ready="true"]') ? [...document.querySelectorAll('dialog.editor canvas')].map((c) => (c as HTMLCanvasElement).width * (c as HTMLCanvasElement).height) : null),
+        null,
+        60_000,
+      );
+      expect(Math.max(...canvases), 'the largest canvas in the editor').toBeLessThanOrEqual(16_384);
       await chooseTransparentBackground(driver);
       for (const format of ['png', 'webp', 'jpeg'] as const) {
         await driver.click(`input[name="format"][value="${format}"]`);
