@@ -15,6 +15,7 @@ import { Client, errorCode, json, startTestServer, strongPassword, type TestServ
 
 let t: TestServer;
 beforeAll(async () => {
+  // Listening: a closed account's access-log rows keep the client's truncated IP, which only a socket gives.
   t = await startTestServer({ listen: true });
 });
 afterAll(() => t.close());

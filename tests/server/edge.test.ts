@@ -5,6 +5,7 @@ import { Client, errorCode, json, signupConsent, startTestServer, strongPassword
 
 let t: TestServer;
 beforeAll(async () => {
+  // Listening: a chunked body (no Content-Length) is sent through node:http, to see the limit enforced while streaming.
   t = await startTestServer({ listen: true });
 });
 afterAll(() => t.close());

@@ -1,4 +1,4 @@
-/** The terms and privacy policy as versioned documents, over real HTTP: acceptance at sign-up, material changes, and the paid actions they block. */
+/** The terms and privacy policy as versioned documents, through the app (app.request()): acceptance at sign-up, material changes, and the paid actions they block. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteClient } from '../../server/db/client.ts';
 import { users } from '../../server/db/schema.ts';
@@ -14,7 +14,7 @@ const original = loadPolicies();
 
 beforeAll(async () => {
   policies = { ...original };
-  t = await startTestServer({ listen: true, deps: { policies } });
+  t = await startTestServer({ deps: { policies } });
 });
 afterAll(() => t.close());
 

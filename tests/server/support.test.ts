@@ -1,4 +1,4 @@
-/** Contact and support requests over real HTTP, with real mail: sent, confirmed, followed by the sender, answered by an admin. */
+/** Contact and support requests through the app (app.request()), with real mail over SMTP: sent, confirmed, followed by the sender, answered by an admin. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAdmin } from '../../server/admin.ts';
 import { Client, errorCode, json, startTestServer, uniqueEmail, type TestServer } from './helpers.ts';
@@ -10,7 +10,6 @@ let t: TestServer;
 beforeAll(async () => {
   inbox = await startSmtpInbox();
   t = await startTestServer({
-    listen: true,
     env: { SMTP_URL: inbox.smtpUrl, PUBLIC_ORIGIN: publicOrigin, MAIL_FROM: 'clearcut <no-reply@cut.example.test>' },
     deps: { mailer: inbox.mailer },
   });
