@@ -21,8 +21,11 @@ import { hasFloat16Weights, hasInt8Weights } from './model-precision.ts';
 import { ThreadsFailedError } from './errors.ts';
 import { rememberThreadsFailed, threadsThatFailed, watchThreadWorkers } from './thread-workers.ts';
 import { deviceThreads } from './threads.ts';
-import { withinTime } from './time-limit.ts';
+import { TimeLimitError, withinTime } from './time-limit.ts';
 import { warmUpRuntime } from './warm-up.ts';
+
+/** How long onnxruntime's threads may take to start (compiling the .wasm included) before they count as failed. */
+const THREADS_START_MS = 120_000;
 
 /** What the engine runs on. */
 export interface EngineInfo extends BackendInfo {
@@ -112,10 +115,14 @@ export class ModelSessions {
       // not in front of the first photo. A failure here is not fatal: opening the model reports its own.
       if (choice.backend === 'wasm') {
         const warmUpStarted = performance.now();
-        this.#warmUp = Promise.race([warmUpRuntime(ort), this.#threadsFailed])
+        // Thread workers that neither start nor fail would leave it waiting forever: past a
+        // limit far above a slow device's start (seconds), they count as failed.
+        const warmUp = choice.threads > 1 ? withinTime(warmUpRuntime(ort), THREADS_START_MS, 'starting the WebAssembly threads') : warmUpRuntime(ort);
+        this.#warmUp = Promise.race([warmUp, this.#threadsFailed])
           .then(() => void performance.measure('clearcut:warm-up', { start: warmUpStarted }))
           .catch((err) => {
             if (err instanceof ThreadsFailedError) throw err;
+            if (err instanceof TimeLimitError) throw new ThreadsFailedError(err.message);
           });
         this.#warmUp.catch(() => {}); // open() reports it
       }

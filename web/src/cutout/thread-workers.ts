@@ -11,7 +11,7 @@
  * WebKit routes through the service worker every time; and a thread worker that still
  * fails is reported instead of waited for, so the engine can start again on one thread.
  */
-import { createStore, get, set } from 'idb-keyval';
+import { readDeviceSetting, writeDeviceSetting } from './device-settings.ts';
 import { ThreadsFailedError } from './errors.ts';
 
 /** The `name` emscripten gives its thread workers. */
@@ -48,25 +48,12 @@ export function watchThreadWorkers(): Promise<never> {
 
 const KEY = 'wasm-threads-failed';
 
-/** The store threads.ts keeps the device's thread count in. */
-function store(): ReturnType<typeof createStore> | undefined {
-  try {
-    return createStore('clearcut-device', 'settings');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Remembers, for this device and browser, that `threads` WASM threads failed to start. */
+/** Remembers, for this device and browser, that `threads` WASM threads failed to start (until the browser is updated). */
 export async function rememberThreadsFailed(threads: number): Promise<void> {
-  const s = store();
-  if (s) await set(KEY, { threads, at: new Date().toISOString() }, s).catch(() => {});
+  await writeDeviceSetting(KEY, { threads, at: new Date().toISOString() });
 }
 
-/** How many threads failed to start here before, or undefined when they never did. */
+/** How many threads failed to start in this browser before, or undefined when they never did. */
 export async function threadsThatFailed(): Promise<number | undefined> {
-  const s = store();
-  if (!s) return undefined;
-  const kept = await get<{ threads: number }>(KEY, s).catch(() => undefined);
-  return kept?.threads;
+  return (await readDeviceSetting<{ threads: number }>(KEY))?.threads;
 }

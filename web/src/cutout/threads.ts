@@ -4,10 +4,10 @@
  * fewer than 8 cores), and oversubscribed threads make onnxruntime slower, not faster
  * (4 threads on 2 cores took 1.6x the single-threaded time in WebKit). So a short probe
  * times busy workers, 1, 2, 4… at once, in interleaved rounds, and the smallest count that reaches the best
- * throughput wins. The answer is kept in IndexedDB, per device and browser, and measured
- * again when hardwareConcurrency changes.
+ * throughput wins. The answer is kept per device and browser (device-settings.ts), and
+ * measured again when the browser or hardwareConcurrency changes.
  */
-import { createStore, get, set } from 'idb-keyval';
+import { readDeviceSetting, writeDeviceSetting } from './device-settings.ts';
 import { withinTime } from './time-limit.ts';
 
 /** One probe round: `threads` busy workers at once took `ms` for a fixed amount of work each. */
@@ -118,9 +118,8 @@ interface Remembered {
 }
 
 const KEY = 'wasm-threads';
-/** How long the probe and its storage may take before the engine goes on without them. */
+/** How long the probe may take before the engine goes on without it. */
 const PROBE_MS = 15_000;
-const STORAGE_MS = 5_000;
 
 /**
  * The thread count for onnxruntime-web on this device: 1 without SharedArrayBuffer (no
@@ -128,15 +127,8 @@ const STORAGE_MS = 5_000;
  */
 export async function deviceThreads(hasSharedArrayBuffer: boolean, hardwareConcurrency: number): Promise<number> {
   if (!hasSharedArrayBuffer || threadCandidates(hardwareConcurrency).length === 1) return 1;
-  let store: ReturnType<typeof createStore> | undefined;
-  try {
-    store = createStore('clearcut-device', 'settings');
-    // Storage that never answers (it happens in some private modes) must not hold the engine up.
-    const kept = await withinTime(get<Remembered>(KEY, store), STORAGE_MS, 'reading the thread count');
-    if (kept && kept.hardwareConcurrency === hardwareConcurrency && kept.threads >= 1) return kept.threads;
-  } catch {
-    store = undefined; // no IndexedDB (a private window, say): probe every time
-  }
+  const kept = await readDeviceSetting<Remembered>(KEY);
+  if (kept && kept.hardwareConcurrency === hardwareConcurrency && kept.threads >= 1) return kept.threads;
   let rounds: ProbeRound[];
   try {
     rounds = await withinTime(probeThreads(hardwareConcurrency), PROBE_MS, 'the thread probe');
@@ -144,6 +136,6 @@ export async function deviceThreads(hasSharedArrayBuffer: boolean, hardwareConcu
     return 1; // a probe that fails or stalls says nothing: one thread is always safe
   }
   const threads = fastestThreadCount(rounds);
-  if (store) await withinTime(set(KEY, { hardwareConcurrency, threads, rounds } satisfies Remembered, store), STORAGE_MS, 'keeping the thread count').catch(() => {});
+  await writeDeviceSetting<Remembered>(KEY, { hardwareConcurrency, threads, rounds });
   return threads;
 }

@@ -1,0 +1,42 @@
+/**
+ * What the engine learns about this device and browser and keeps between visits (the
+ * thread count threads.ts measures, threads that failed to start: thread-workers.ts), in
+ * one IndexedDB store. Each answer is kept with the browser it was learnt in, and a
+ * browser update (a new user agent) learns it again: it may have fixed what failed, or
+ * changed what is fastest. Storage is a convenience: where there is none (some private
+ * windows), or it never answers, the engine goes on without it.
+ */
+import { createStore, get, set } from 'idb-keyval';
+import { withinTime } from './time-limit.ts';
+
+/** How long a read or write may take before the engine goes on without it. */
+const STORAGE_MS = 5_000;
+
+/** What is kept under a key: the answer, and the browser it belongs to. */
+interface Kept<T> {
+  value: T;
+  userAgent: string;
+}
+
+function store(): ReturnType<typeof createStore> | undefined {
+  try {
+    return createStore('clearcut-device', 'settings');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The value kept under `key` by this browser, or undefined (none, another browser's, or no storage). */
+export async function readDeviceSetting<T>(key: string): Promise<T | undefined> {
+  const s = store();
+  if (!s) return undefined;
+  const kept = await withinTime(get<Kept<T>>(key, s), STORAGE_MS, `reading ${key}`).catch(() => undefined);
+  return kept && kept.userAgent === navigator.userAgent ? kept.value : undefined;
+}
+
+/** Keeps `value` under `key` for this browser; never fails (a value not kept is learnt again next time). */
+export async function writeDeviceSetting<T>(key: string, value: T): Promise<void> {
+  const s = store();
+  if (!s) return;
+  await withinTime(set(key, { value, userAgent: navigator.userAgent } satisfies Kept<T>, s), STORAGE_MS, `keeping ${key}`).catch(() => {});
+}
