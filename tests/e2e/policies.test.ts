@@ -4,7 +4,8 @@
  * without an account and another from the account page's owner, answered in /admin (both mails in
  * the outbox) and shown answered on the account page; /admin not offered to a non-admin; the
  * notice of a material change blocking a purchase until accepted; the daily visits chart and the
- * audit log; and a child's account closed by an admin.
+ * audit log; suspending, credits, a refund and closing a request in /admin; and a child's account
+ * closed by an admin.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -162,12 +163,84 @@ describe('terms, contact and admin in Chromium', () => {
     await page.getByRole('button', { name: /^Buy 10 credits/ }).click();
     await page.waitForURL(/\/billing\/local\//);
     const exported = await page.evaluate(async () => (await fetch('/api/me/export')).json());
+    // The sign-up form's age choice, recorded (the provider path: oidc.test.ts).
+    expect(exported.profile.ageConfirmation).toBe('adult');
     expect(exported.policyAcceptances.map((a: { document: string; via: string }) => `${a.document} ${a.via}`)).toEqual([
       'terms signup',
       'privacy signup',
       'terms notice',
       'privacy notice',
     ]);
+  });
+
+  it('in /admin: suspends and lifts, grants and deducts with a reason, refunds a local order and closes a request, each in the audit log', async () => {
+    // A buyer in a browser of their own, with a paid order from the local provider's test page.
+    const buyerEmail = `buyer.${Date.now()}@example.com`;
+    const buyerContext = await app.browser.newContext();
+    const buyer = await buyerContext.newPage();
+    await signUp(buyer, app.url, buyerEmail);
+    const db = new Database(join(app.server.dataDir, 'clearcut.sqlite'));
+    db.prepare('update users set email_verified_at = 1 where email = ?').run(buyerEmail);
+    db.close();
+    await buyer.goto(`${app.url}/pricing`);
+    await buyer.getByRole('button', { name: /^Buy 10 credits/ }).click();
+    await buyer.waitForURL(/\/billing\/local\/[^/]+$/);
+    await buyer.getByRole('button', { name: 'Confirm test payment' }).click();
+    await buyer.waitForURL((url) => url.pathname === '/credits');
+
+    await adminPage.goto(`${app.url}/admin`);
+    await adminPage.getByLabel('Email or account id').fill(buyerEmail);
+    await adminPage.getByRole('button', { name: 'Search' }).click();
+    await adminPage.getByRole('button', { name: buyerEmail }).click();
+    const account = adminPage.getByRole('article', { name: `Account ${buyerEmail}` });
+    const said = () => account.getByRole('status').textContent();
+    const balance = () => account.getByTestId('admin-balance').textContent();
+    await expect.poll(balance).toBe('13 credits');
+
+    await account.getByRole('button', { name: 'Suspend' }).click();
+    await expect.poll(said).toBe('Suspended: every session ended.');
+    await buyer.goto(`${app.url}/account`);
+    await expect.poll(() => buyer.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 }).toBe('Sign in');
+    await account.getByRole('button', { name: 'Lift suspension' }).click();
+    await expect.poll(said).toBe('Suspension lifted.');
+
+    await account.getByLabel(/^Credits/).fill('5');
+    await account.getByLabel('Reason').fill('made up for an outage');
+    await account.getByRole('button', { name: 'Adjust credits' }).click();
+    await expect.poll(said).toBe('Granted 5 credits: made up for an outage');
+    await expect.poll(balance).toBe('18 credits');
+    // The form is emptied, so pressing again cannot repeat it.
+    expect(await account.getByLabel('Reason').inputValue()).toBe('');
+    await account.getByLabel(/^Credits/).fill('-2');
+    await account.getByLabel('Reason').fill('granted twice');
+    await account.getByRole('button', { name: 'Adjust credits' }).click();
+    await expect.poll(balance).toBe('16 credits');
+    expect(await account.getByRole('listitem').filter({ hasText: `admin ${adminEmail}: granted twice` }).count()).toBe(1);
+    await account.getByLabel(/^Credits/).fill('-100');
+    await account.getByLabel('Reason').fill('too much');
+    await account.getByRole('button', { name: 'Adjust credits' }).click();
+    await expect.poll(() => account.getByRole('alert').textContent()).toBe('The balance is 16; 100 cannot be deducted.');
+
+    adminPage.once('dialog', (d) => void d.accept());
+    await account.getByRole('button', { name: 'Refund' }).click();
+    await expect.poll(said).toMatch(/^Order ord_\w+ refunded\.$/);
+    await expect.poll(balance).toBe('6 credits');
+    expect(await account.getByRole('listitem').filter({ hasText: /pack-10 .* refunded/ }).count()).toBe(1);
+
+    // The request answered earlier, closed: its sender sees it closed.
+    const inbox = adminPage.getByRole('region', { name: 'Support inbox' });
+    await inbox.getByLabel('Show').selectOption('answered');
+    const answered = inbox.getByRole('article', { name: /^Request REQ-/ }).filter({ hasText: 'Please delete my old avatar' });
+    await answered.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => inbox.getByRole('status').textContent()).toMatch(/^REQ-[A-Z2-9]{4}-[A-Z2-9]{4} closed\.$/);
+    await page.goto(`${app.url}/account#support-heading`);
+    await expect.poll(() => page.getByRole('region', { name: 'Your requests' }).locator('[data-status]').first().textContent()).toBe('Closed');
+
+    const audit = adminPage.getByRole('region', { name: 'Audit log' });
+    await expect.poll(() => audit.getByRole('listitem').first().textContent()).toContain('close_support');
+    const actions = (await audit.getByRole('listitem').locator('strong').allTextContents()).slice(0, 7);
+    expect(actions).toEqual(['close_support', 'refund_order', 'adjust_credits', 'adjust_credits', 'unban', 'ban', 'answer_support']);
+    await buyerContext.close();
   });
 
   it("closes a child's account from /admin: the person is signed out and the account is gone", async () => {

@@ -1,6 +1,6 @@
 /** The daily visits chart's geometry: every day gets a slot, bars and the line share one scale. */
 import { describe, expect, it } from 'vitest';
-import { chartGeometry, fillDays } from '../../../web/src/admin/visits-chart.ts';
+import { chartGeometry, fillDays, windowStart } from '../../../web/src/admin/visits-chart.ts';
 
 describe('fillDays', () => {
   it('fills the days between the first and the last with zeros, across a month end', () => {
@@ -10,6 +10,14 @@ describe('fillDays', () => {
     ]);
     expect(days.map((d) => `${d.day} ${d.requests}`)).toEqual(['2026-01-30 5', '2026-01-31 0', '2026-02-01 0', '2026-02-02 1']);
     expect(fillDays([])).toEqual([]);
+  });
+
+  it('fills a whole window when asked, from its first day to its last, with the listed days in their places', () => {
+    const days = fillDays([{ day: '2026-03-01', requests: 7, visitors: 3 }], { from: windowStart('2026-03-02', 4), to: '2026-03-02' });
+    expect(days.map((d) => `${d.day} ${d.requests}`)).toEqual(['2026-02-27 0', '2026-02-28 0', '2026-03-01 7', '2026-03-02 0']);
+    // An empty window is still drawn (all zeros), and a listed day outside it widens it rather than vanishing.
+    expect(fillDays([], { from: '2026-01-01', to: '2026-01-02' })).toHaveLength(2);
+    expect(fillDays([{ day: '2026-01-05', requests: 1, visitors: 1 }], { from: '2026-01-01', to: '2026-01-02' }).at(-1)!.day).toBe('2026-01-05');
   });
 });
 

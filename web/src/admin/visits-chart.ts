@@ -16,13 +16,27 @@ export interface ChartGeometry {
   max: number;
 }
 
-/** Fills every day from the first to the last listed (missing days count zero), oldest first. */
-export function fillDays(days: DayCount[]): DayCount[] {
-  if (days.length === 0) return [];
+const dayMs = 86_400_000;
+
+/** `YYYY-MM-DD` of the UTC day `count - 1` days before `day` (the first day of a window of `count` ending on `day`). */
+export function windowStart(day: string, count: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - (count - 1) * dayMs).toISOString().slice(0, 10);
+}
+
+/**
+ * Fills every day from the first to the last (missing days count zero), oldest first: by default
+ * those listed; `range` widens it (the whole window asked for, so one busy day is one thin bar of 90,
+ * not a block filling the chart).
+ */
+export function fillDays(days: DayCount[], range?: { from: string; to: string }): DayCount[] {
+  const listed = days.map((d) => d.day).sort();
+  const first = [range?.from, listed[0]].filter((d): d is string => !!d).sort()[0];
+  const last = [range?.to, listed.at(-1)].filter((d): d is string => !!d).sort().at(-1);
+  if (!first || !last) return [];
   const byDay = new Map(days.map((d) => [d.day, d]));
   const out: DayCount[] = [];
-  const last = Date.parse(`${days.at(-1)!.day}T00:00:00Z`);
-  for (let t = Date.parse(`${days[0]!.day}T00:00:00Z`); t <= last; t += 86_400_000) {
+  const end = Date.parse(`${last}T00:00:00Z`);
+  for (let t = Date.parse(`${first}T00:00:00Z`); t <= end; t += dayMs) {
     const day = new Date(t).toISOString().slice(0, 10);
     out.push(byDay.get(day) ?? { day, requests: 0, visitors: 0 });
   }
