@@ -18,6 +18,7 @@ import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
 import { runAdminCli } from '../support/admin-cli.ts';
 import { carriesImage } from './support/image-bytes.ts';
 import { openApp, type App } from './support/app.ts';
+import { signUpInPage } from './support/sign-up.ts';
 
 /** The astronaut enlarged to 1.6 megapixels: its full resolution is not free. */
 const SIDE = 1280;
@@ -74,12 +75,7 @@ describe('credits in Chromium', () => {
   });
 
   it('signs up with 3 credits, shown in the header', async () => {
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByLabel('I am 18 or older').check();
-    await page.getByLabel(/I accept the terms of service/).check();
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await expect.poll(async () => heading().textContent(), { timeout: 20_000 }).toBe('Your account');
+    await signUpInPage(page, email, password);
     await expect.poll(async () => headerBalance().getAttribute('data-balance'), { timeout: 20_000 }).toBe('3');
     expect(await headerBalance().textContent()).toContain('3 credits');
     // Buying waits for a confirmed address: open the link the server's outbox mailer prints.

@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp, type App } from './support/app.ts';
+import { signUpInPage } from './support/sign-up.ts';
 
 const email = `grace.${Date.now()}@example.com`;
 const password = 'correct horse battery staple';
@@ -29,12 +30,7 @@ describe('confirming the address and resetting the password in Chromium', () => 
 
   it('signs up, sees the address unconfirmed, and sends the link again', async () => {
     await page.goto(app.url + '/signup');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByLabel('I am 18 or older').check();
-    await page.getByLabel(/I accept the terms of service/).check();
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await expect.poll(() => heading().textContent(), { timeout: 20_000 }).toBe('Your account');
+    await signUpInPage(page, email, password);
     await expect.poll(bodyText).toContain('(not confirmed yet)');
     expect(await page.getByTestId('email-unverified').textContent()).toContain('cannot buy credits');
     await app.server.mailLink(email);

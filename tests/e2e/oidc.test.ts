@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startPictureServer, startTestProvider, testClient, type TestProvider } from '../server/oidc-provider.ts';
 import { openApp, type App } from './support/app.ts';
+import { signUpInPage } from './support/sign-up.ts';
 
 const password = 'correct horse battery staple';
 
@@ -90,12 +91,7 @@ describe('signing in with an OpenID Connect provider in Chromium', () => {
       page = await fresh.newPage();
       const email = `grace.${Date.now()}@example.com`;
       await page.goto(app.url + '/signup');
-      await page.getByLabel('Email').fill(email);
-      await page.getByLabel('Password').fill(password);
-      await page.getByLabel('I am 18 or older').check();
-      await page.getByLabel(/I accept the terms of service/).check();
-      await page.getByRole('button', { name: 'Create account' }).click();
-      await expect.poll(() => heading().textContent(), { timeout: 20_000 }).toBe('Your account');
+      await signUpInPage(page, email, password);
       await page.locator('main').getByRole('button', { name: 'Sign out', exact: true }).click();
       await expect.poll(() => page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Sign in' }).isVisible()).toBe(true);
 

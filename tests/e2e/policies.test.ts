@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicies } from '../../server/policies/documents.ts';
 import { runAdminCli } from '../support/admin-cli.ts';
 import { openApp, type App } from './support/app.ts';
+import { signUpInPage } from './support/sign-up.ts';
 
 const password = 'correct horse battery staple';
 const userEmail = `pat.${Date.now()}@example.com`;
@@ -38,12 +39,7 @@ function outboxSubjects(dataDir: string, to: string): string[] {
 
 async function signUp(page: Page, url: string, email: string) {
   await page.goto(`${url}/signup`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByLabel('I am 18 or older').check();
-  await page.getByLabel(/I accept the terms of service/).check();
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 20_000 }).toBe('Your account');
+  await signUpInPage(page, email, password);
 }
 
 describe('terms, contact and admin in Chromium', () => {
