@@ -8,10 +8,9 @@
  */
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { firstRow, type Db } from '../db/client.ts';
-import { isPg } from '../db/pg.ts';
 import { preparedOnce, preparedQuery } from '../db/prepared.ts';
 import { creditBalances, creditLedger } from '../db/schema.ts';
-import { forUpdate, inTransaction } from '../db/transaction.ts';
+import { inTransaction } from '../db/transaction.ts';
 
 export { inTransaction };
 
@@ -70,49 +69,81 @@ const balanceOf = preparedOnce((db) =>
   ),
 );
 
-/**
- * The balance, with its row locked until the transaction ends (PostgreSQL). The row is made
- * first if missing, so that two first changes for one person also wait on each other.
- */
-async function lockedBalance(tx: Db, userId: string, now: Date): Promise<number> {
-  if (!isPg(tx)) return await getBalance(tx, userId);
-  await tx.insert(creditBalances).values({ userId, balance: 0, updatedAt: now }).onConflictDoNothing();
-  const rows = await forUpdate(tx.select({ balance: creditBalances.balance }).from(creditBalances).where(eq(creditBalances.userId, userId)));
-  return rows[0]?.balance ?? 0;
-}
-
-/** Applies one change in one transaction: replay by key, check the balance, append the row, set the balance. */
-export async function applyChange(db: Db, change: LedgerChange): Promise<LedgerResult> {
-  if (!Number.isSafeInteger(change.delta) || change.delta === 0) throw new RangeError(`bad ledger delta ${change.delta}`);
-  return await inTransaction(db, async (tx): Promise<LedgerResult> => {
-    // The lock first: a concurrent change with the same key has committed by the time it is ours.
-    const balance = await lockedBalance(tx, change.userId, change.now);
-    const existing = firstRow(
-      await tx
-        .select()
-        .from(creditLedger)
-        .where(and(eq(creditLedger.userId, change.userId), eq(creditLedger.idempotencyKey, change.idempotencyKey))),
-    );
-    if (existing) return { ok: true, replayed: true, entry: toEntry(existing), balance };
-    const after = balance + change.delta;
-    if (after < 0) return { ok: false, reason: 'insufficient_credits', balance };
-    const [row] = await tx
+// A change is three statements when it applies (lock, append, set) and each is prepared once per
+// connection: building the SQL through drizzle cost more than running it (server/README.md, "Load").
+const ledgerStatements = preparedOnce((db) => ({
+  /**
+   * The balance, its row locked until the transaction ends: an upsert that changes nothing takes
+   * PostgreSQL's row lock (and makes the row for a first change, so that two first changes for one
+   * person wait on each other too); on SQLite the transaction holds the whole database already.
+   */
+  lockBalance: preparedQuery<{ balance: number }>(
+    db
+      .insert(creditBalances)
+      .values({ userId: sql.placeholder('userId'), balance: 0, updatedAt: sql.placeholder('now') })
+      .onConflictDoUpdate({ target: creditBalances.userId, set: { balance: sql`${creditBalances.balance}` } })
+      .returning({ balance: creditBalances.balance }),
+    'ledger_lock_balance',
+  ),
+  /** The row a key already applied, if any. */
+  byKey: preparedQuery<typeof creditLedger.$inferSelect>(
+    db
+      .select()
+      .from(creditLedger)
+      .where(and(eq(creditLedger.userId, sql.placeholder('userId')), eq(creditLedger.idempotencyKey, sql.placeholder('key')))),
+    'ledger_by_key',
+  ),
+  /** Appends the row, or nothing when the key is there already (no row returned). */
+  append: preparedQuery<typeof creditLedger.$inferSelect>(
+    db
       .insert(creditLedger)
       .values({
-        userId: change.userId,
-        delta: change.delta,
-        kind: change.kind,
-        reference: change.reference,
-        idempotencyKey: change.idempotencyKey,
-        balanceAfter: after,
-        createdAt: change.now,
+        userId: sql.placeholder('userId'),
+        delta: sql.placeholder('delta'),
+        kind: sql.placeholder('kind'),
+        reference: sql.placeholder('reference'),
+        idempotencyKey: sql.placeholder('key'),
+        balanceAfter: sql.placeholder('after'),
+        createdAt: sql.placeholder('now'),
       })
-      .returning();
-    await tx
+      .onConflictDoNothing({ target: [creditLedger.userId, creditLedger.idempotencyKey] })
+      .returning(),
+    'ledger_append',
+  ),
+  /** Sets the balance (the row exists: lockBalance made it). Values go through the insert, which maps a Date as the column does. */
+  setBalance: preparedQuery<{ balance: number }>(
+    db
       .insert(creditBalances)
-      .values({ userId: change.userId, balance: after, updatedAt: change.now })
-      .onConflictDoUpdate({ target: creditBalances.userId, set: { balance: after, updatedAt: change.now } });
-    return { ok: true, replayed: false, entry: toEntry(row!), balance: after };
+      .values({ userId: sql.placeholder('userId'), balance: sql.placeholder('after'), updatedAt: sql.placeholder('now') })
+      .onConflictDoUpdate({ target: creditBalances.userId, set: { balance: sql`excluded.balance`, updatedAt: sql`excluded.updated_at` } })
+      .returning({ balance: creditBalances.balance }),
+    'ledger_set_balance',
+  ),
+}));
+
+/**
+ * Applies one change in one transaction: lock the balance, append the row unless its key was
+ * applied before (then it is a replay) or the balance would go below zero (refused), set the balance.
+ */
+export async function applyChange(db: Db, change: LedgerChange): Promise<LedgerResult> {
+  if (!Number.isSafeInteger(change.delta) || change.delta === 0) throw new RangeError(`bad ledger delta ${change.delta}`);
+  const { userId, now } = change;
+  return await inTransaction(db, async (tx): Promise<LedgerResult> => {
+    const statements = ledgerStatements(tx);
+    // The lock first: a concurrent change with the same key has committed by the time it is ours.
+    const balance = firstRow(await statements.lockBalance.execute({ userId, now }))!.balance;
+    const after = balance + change.delta;
+    if (after >= 0) {
+      const values = { userId, delta: change.delta, kind: change.kind, reference: change.reference, key: change.idempotencyKey, after, now };
+      const row = firstRow(await statements.append.execute(values));
+      if (row) {
+        await statements.setBalance.execute({ userId, after, now });
+        return { ok: true, replayed: false, entry: toEntry(row), balance: after };
+      }
+    }
+    const existing = firstRow(await statements.byKey.execute({ userId, key: change.idempotencyKey }));
+    if (existing) return { ok: true, replayed: true, entry: toEntry(existing), balance };
+    return { ok: false, reason: 'insufficient_credits', balance };
   });
 }
 

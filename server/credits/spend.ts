@@ -21,20 +21,22 @@ export async function spendForExport(
 ): Promise<ExportSpendResult> {
   const key = `export:${input.idempotencyKey}`;
   const cost = exportCost(input.width, input.height);
+  if (cost > 0) {
+    // One ledger transaction (ledger.ts) is the whole charge: no outer transaction around it.
+    const result = await spend(db, {
+      userId: input.userId,
+      amount: cost,
+      reference: `export ${input.width}x${input.height}`,
+      idempotencyKey: key,
+      now: input.now,
+    });
+    if (!result.ok) return { ok: false, balance: result.balance };
+    // A replay answers as the first time did: the charge and the balance right after it.
+    if (result.replayed) return { ok: true, charged: -result.entry.delta, balance: result.entry.balanceAfter, replayed: true };
+    return { ok: true, charged: cost, balance: result.balance, replayed: false };
+  }
+  // Free: a key that charged before (a larger export retried at standard size) still answers as it did.
   return await inTransaction(db, async (tx): Promise<ExportSpendResult> => {
-    if (cost > 0) {
-      const result = await spend(tx, {
-        userId: input.userId,
-        amount: cost,
-        reference: `export ${input.width}x${input.height}`,
-        idempotencyKey: key,
-        now: input.now,
-      });
-      if (!result.ok) return { ok: false, balance: result.balance };
-      // A replay answers as the first time did: the charge and the balance right after it.
-      if (result.replayed) return { ok: true, charged: -result.entry.delta, balance: result.entry.balanceAfter, replayed: true };
-      return { ok: true, charged: cost, balance: result.balance, replayed: false };
-    }
     const earlier = firstRow(
       await tx
         .select()

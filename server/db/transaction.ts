@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sqliteClient, type Db } from './client.ts';
 import { isPg } from './pg.ts';
+import { preparedOnce } from './prepared.ts';
 
 /** The SQLite connections a transaction is open on, in the current async context. */
 const openOn = new AsyncLocalStorage<Set<Db>>();
@@ -14,6 +15,12 @@ const openOn = new AsyncLocalStorage<Set<Db>>();
 const queues = new WeakMap<Db, Promise<void>>();
 
 let savepoints = 0;
+
+/** SQLite's BEGIN, COMMIT and ROLLBACK, prepared once per connection (preparing them cost as much as a query). */
+const control = preparedOnce((db) => {
+  const sqlite = sqliteClient(db);
+  return { begin: sqlite.prepare('begin immediate'), commit: sqlite.prepare('commit'), rollback: sqlite.prepare('rollback') };
+});
 
 /**
  * Runs `fn` in one transaction and returns what it returns; a throw rolls everything back.
@@ -36,14 +43,14 @@ export async function inTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Prom
   );
   await previous;
   try {
-    const sqlite = sqliteClient(db);
-    sqlite.prepare('begin immediate').run();
+    const statements = control(db);
+    statements.begin.run();
     try {
       const result = await openOn.run(new Set([...(held ?? []), db]), () => fn(db));
-      sqlite.prepare('commit').run();
+      statements.commit.run();
       return result;
     } catch (err) {
-      if (sqlite.inTransaction) sqlite.prepare('rollback').run();
+      if (sqliteClient(db).inTransaction) statements.rollback.run();
       throw err;
     }
   } finally {

@@ -1,7 +1,8 @@
 /** Which versions of the policy and terms a person accepted, and which material changes they still have to. */
-import { and, asc, eq, max } from 'drizzle-orm';
+import { and, asc, eq, max, sql } from 'drizzle-orm';
 import type { PolicyDocumentId } from '../../common/policy-document.ts';
 import type { Db } from '../db/client.ts';
+import { preparedOnce, preparedQuery } from '../db/prepared.ts';
 import { policyAcceptances } from '../db/schema.ts';
 import { policyDocumentIds, type PolicySet } from './documents.ts';
 
@@ -23,15 +24,8 @@ export async function recordAcceptances(db: Db, userId: string, policies: Policy
 
 /** The documents whose latest material version is newer than anything the person accepted (all of them for accounts that never accepted). */
 export async function pendingPolicies(db: Db, userId: string, policies: PolicySet): Promise<PendingPolicy[]> {
-  const accepted = new Map(
-    (await db
-      .select({ document: policyAcceptances.document, version: max(policyAcceptances.version) })
-      .from(policyAcceptances)
-      .where(eq(policyAcceptances.userId, userId))
-      .groupBy(policyAcceptances.document)
-      .all())
-      .map((row) => [row.document, row.version ?? 0]),
-  );
+  // Every paid spend asks this, so the query is prepared once.
+  const accepted = new Map((await acceptedVersions(db).execute({ userId })).map((row) => [row.document, row.version ?? 0]));
   return policyDocumentIds
     .filter((document) => (accepted.get(document) ?? 0) < policies[document].requiredVersion)
     .map((document) => {
@@ -39,6 +33,18 @@ export async function pendingPolicies(db: Db, userId: string, policies: PolicySe
       return { document, title: meta.title, version: meta.version, effective: meta.effective, summary: meta.summary };
     });
 }
+
+/** The newest version of each document a person accepted. */
+const acceptedVersions = preparedOnce((db) =>
+  preparedQuery(
+    db
+      .select({ document: policyAcceptances.document, version: max(policyAcceptances.version) })
+      .from(policyAcceptances)
+      .where(eq(policyAcceptances.userId, sql.placeholder('userId')))
+      .groupBy(policyAcceptances.document),
+    'accepted_policy_versions',
+  ),
+);
 
 /** Every acceptance of a person, oldest first, for the data export. */
 export async function listAcceptances(db: Db, userId: string) {
