@@ -3,8 +3,9 @@
  * built PWA: the manifest and icons, the service worker taking control, a cutout online
  * (which keeps the default model in Cache Storage), the "new version — Reload" prompt,
  * then the server stopped and the network off: the page reloads from the service worker,
- * stays cross-origin isolated and cuts out a second photo. Last, removing a cached model
- * in the UI. Two inferences in all (each costs tens of seconds here).
+ * stays cross-origin isolated and cuts out a second photo. Then removing a cached model
+ * in the UI, and the terms and privacy policy read offline. Two inferences in all (each costs
+ * tens of seconds here).
  */
 import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -268,5 +269,18 @@ describe('offline and installable, in Chromium', () => {
     // Only the default model went; the fast one is still kept.
     expect((await cacheContents(page))['clearcut-models-v1']).toEqual([expect.stringMatching(new RegExp(`^/models/${escape(FAST.file)}\\?v=`))]);
     expect(await page.locator(`li[data-model="${FAST.id}"]`).getAttribute('data-offline')).toBe('true');
+  });
+
+  it('opens the terms and the privacy policy offline: their text is in the bundle the service worker keeps', async () => {
+    // Still offline, with the server stopped (two tests up).
+    for (const [path, title] of [['/terms', 'Terms of service'], ['/privacy', 'Privacy policy']] as const) {
+      const res = await page.goto(app.url + path);
+      expect(res?.fromServiceWorker(), path).toBe(true);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(title);
+      expect(await page.getByTestId('policy-version').textContent()).toMatch(/^Version \d+, effective /);
+    }
+    expect(await page.getByRole('heading', { name: 'Children' }).isVisible()).toBe(true);
+    // The retention is the server's own setting: offline, the page says so instead of guessing a number.
+    expect(await page.getByRole('main').textContent()).toContain('a number of days set by whoever runs this server');
   });
 });
