@@ -1,4 +1,4 @@
-/** Administration: roles, bans, credit adjustments and visit counts. Used by admin-cli.ts (`npm run admin`). */
+/** Administration: roles, bans, credit adjustments and visit counts. Used by admin-cli.ts (`npm run admin`), whose actions are audited like the console's. */
 import { eq } from 'drizzle-orm';
 import { generateSecureRandomString } from './lib/secrets.ts';
 import { getOrder, markOrderRefunded } from './billing/orders.ts';
@@ -8,6 +8,7 @@ import type { Db } from './db/client.ts';
 import { inTransaction } from './db/transaction.ts';
 import { sessions, users } from './db/schema.ts';
 import { dailyVisits } from './logs/daily-visits.ts';
+import { commandLineAdmin, writeAudit } from './admin/audit.ts';
 
 /** Expected failures are values: the account was not found. */
 export type AdminResult = { ok: true; message: string } | { ok: false; message: string };
@@ -50,10 +51,11 @@ export async function refundLocalOrder(db: Db, orderId: string, now: Date) {
 }
 
 /** Gives an account the admin role. */
-export async function makeAdmin(db: Db, email: string): Promise<AdminResult> {
+export async function makeAdmin(db: Db, email: string, now: Date = new Date()): Promise<AdminResult> {
   const user = await findUser(db, email);
   if (!user) return { ok: false, message: `No account with email ${email}.` };
   await db.update(users).set({ role: 'admin' }).where(eq(users.id, user.id)).run();
+  await writeAudit(db, { admin: commandLineAdmin(), action: 'make_admin', target: user.id }, now);
   return { ok: true, message: `${user.email} is now an admin.` };
 }
 
@@ -62,14 +64,16 @@ export async function banUser(db: Db, email: string, now: Date = new Date()): Pr
   const user = await findUser(db, email);
   if (!user) return { ok: false, message: `No account with email ${email}.` };
   await suspendAccount(db, user.id, now);
+  await writeAudit(db, { admin: commandLineAdmin(), action: 'ban', target: user.id }, now);
   return { ok: true, message: `${user.email} is suspended and signed out everywhere.` };
 }
 
 /** Lifts a suspension. */
-export async function unbanUser(db: Db, email: string): Promise<AdminResult> {
+export async function unbanUser(db: Db, email: string, now: Date = new Date()): Promise<AdminResult> {
   const user = await findUser(db, email);
   if (!user) return { ok: false, message: `No account with email ${email}.` };
   await liftSuspension(db, user.id);
+  await writeAudit(db, { admin: commandLineAdmin(), action: 'unban', target: user.id }, now);
   return { ok: true, message: `${user.email} may sign in again.` };
 }
 
@@ -98,6 +102,7 @@ export async function adjustCredits(db: Db, email: string, delta: number, reason
   if (!result.ok) {
     return { ok: false, message: `${user.email} has only ${result.balance} credits; cannot deduct ${-delta}.` };
   }
+  await writeAudit(db, { admin: commandLineAdmin(), action: 'adjust_credits', target: user.id, detail: { delta, reason: cleanReason, balance: result.balance } }, now);
   const verb = delta > 0 ? `Granted ${delta}` : `Deducted ${-delta}`;
   return { ok: true, message: `${verb} credits for ${user.email}; balance now ${result.balance}.` };
 }
@@ -113,5 +118,6 @@ export async function refundOrder(db: Db, orderId: string, now: Date = new Date(
     return { ok: false, message: `${orderId} was paid through ${(await getOrder(db, orderId))!.provider}; refund it there (its webhook updates the order).` };
   }
   if (result === 'not_paid') return { ok: false, message: `${orderId} is ${(await getOrder(db, orderId))!.status}, not paid; nothing to refund.` };
+  await writeAudit(db, { admin: commandLineAdmin(), action: 'refund_order', target: orderId, detail: { creditsTaken: result.creditsTaken, userId: result.order.userId } }, now);
   return { ok: true, message: `${orderId} refunded; ${result.creditsTaken} credits taken back.` };
 }

@@ -1,10 +1,12 @@
-/** The admin audit log: one row per admin action, append-only (the table's triggers refuse UPDATE and DELETE). */
+/** The admin audit log: one row per admin action, from the console or `npm run admin`; append-only (the table's triggers refuse UPDATE and DELETE). */
+import { hostname, userInfo } from 'node:os';
 import { desc, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { adminAuditLog } from '../db/schema.ts';
 
 /** What admins can do; each is one audit row. */
 export type AdminAction =
+  | 'make_admin'
   | 'ban'
   | 'unban'
   | 'adjust_credits'
@@ -12,6 +14,17 @@ export type AdminAction =
   | 'close_child_account'
   | 'answer_support'
   | 'close_support';
+
+/** Who the audit log names for `npm run admin`: the command line, and the system user that ran it. */
+export function commandLineAdmin(): { id: string; email: string } {
+  let who = 'unknown user';
+  try {
+    who = `${userInfo().username}@${hostname()}`;
+  } catch {
+    // userInfo() throws for a uid without a passwd entry (some containers).
+  }
+  return { id: 'cli', email: `command line (${who})` };
+}
 
 /** Appends one row: who (id and address at the time), what, on what, and the details (never a secret or a message). */
 export async function writeAudit(

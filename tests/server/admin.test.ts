@@ -1,8 +1,9 @@
 /** Administration: admin role, bans (sessions end, sign-in says suspended), unbans, daily visits. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { banUser, formatDailyVisits, makeAdmin, unbanUser } from '../../server/admin.ts';
+import { adjustCredits, banUser, formatDailyVisits, makeAdmin, refundOrder, unbanUser } from '../../server/admin.ts';
 import { getUserByEmail } from '../../server/auth/user.ts';
-import { Client, errorCode, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
+import { sqliteClient } from '../../server/db/client.ts';
+import { Client, errorCode, json, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -40,5 +41,27 @@ describe('admin', () => {
     const table = await formatDailyVisits(t.db, 30, t.clock.now());
     const today = t.clock.now().toISOString().slice(0, 10);
     expect(table).toMatch(new RegExp(`${today} +\\d+ +\\d+`));
+  });
+
+  it('writes each action to the audit log, as the console does, naming the command line and the system user', async () => {
+    const client = new Client(t);
+    const { email, userId } = await client.signUp();
+    const { order } = await json(await client.post('/api/billing/orders', { product: 'pack-10' }));
+    await client.request('POST', `/billing/local/${order.id}/confirm`, { body: '', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const log = sqliteClient(t.db);
+    const before = (log.prepare('select max(id) as id from admin_audit_log').get() as { id: number | null }).id ?? 0;
+
+    expect((await makeAdmin(t.db, email, t.clock.now())).ok).toBe(true);
+    expect((await banUser(t.db, email, t.clock.now())).ok).toBe(true);
+    expect((await unbanUser(t.db, email, t.clock.now())).ok).toBe(true);
+    expect((await adjustCredits(t.db, email, 4, 'goodwill', t.clock.now())).ok).toBe(true);
+    expect((await adjustCredits(t.db, email, -1000, 'too much', t.clock.now())).ok).toBe(false);
+    expect((await refundOrder(t.db, order.id, t.clock.now())).ok).toBe(true);
+
+    const rows = log.prepare('select admin_id, admin_email, action, target, detail from admin_audit_log where id > ? order by id').all(before) as Record<string, string>[];
+    expect(rows.map((r) => `${r.action} ${r.target}`)).toEqual([`make_admin ${userId}`, `ban ${userId}`, `unban ${userId}`, `adjust_credits ${userId}`, `refund_order ${order.id}`]);
+    expect(new Set(rows.map((r) => r.admin_id))).toEqual(new Set(['cli']));
+    expect(rows[0]!.admin_email).toMatch(/^command line \(.+\)$/);
+    expect(JSON.parse(rows[3]!.detail!)).toMatchObject({ delta: 4, reason: 'goodwill' });
   });
 });
