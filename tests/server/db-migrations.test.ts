@@ -11,19 +11,27 @@ import { closeDb, migrationsDir, openDb, sqliteClient } from '../../server/db/cl
 const dir = mkdtempSync(join(tmpdir(), 'clearcut-migrate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it('moves orders, memberships and logs from 0000 to the current schema intact', async () => {
-  // A copy of the migrations with only 0000 in the journal: the database as the accounts server left it.
-  const firstOnly = join(dir, 'migrations-0000');
-  cpSync(migrationsDir, firstOnly, { recursive: true });
-  const journalPath = join(firstOnly, 'meta', '_journal.json');
+/**
+ * A new SQLite file `name` migrated by the first `count` migrations only, as a server of that
+ * time left it (a copy of the migrations whose journal stops there); the caller closes it.
+ */
+function databaseAfter(count: number, name: string): { file: string; old: Database.Database } {
+  const migrations = join(dir, `migrations-${count}`);
+  cpSync(migrationsDir, migrations, { recursive: true });
+  const journalPath = join(migrations, 'meta', '_journal.json');
   const journal = JSON.parse(readFileSync(journalPath, 'utf8'));
-  journal.entries = journal.entries.slice(0, 1);
+  journal.entries = journal.entries.slice(0, count);
   writeFileSync(journalPath, JSON.stringify(journal));
-
-  const file = join(dir, 'clearcut.sqlite');
+  const file = join(dir, name);
   const old = new Database(file);
   old.pragma('foreign_keys = ON');
-  migrate(drizzle({ client: old }), { migrationsFolder: firstOnly });
+  migrate(drizzle({ client: old }), { migrationsFolder: migrations });
+  return { file, old };
+}
+
+it('moves orders, memberships and logs from 0000 to the current schema intact', async () => {
+  // Only 0000: the database as the accounts server left it.
+  const { file, old } = databaseAfter(1, 'clearcut.sqlite');
   old.prepare("insert into users (id, email, password_hash, created_at) values ('u1', 'a@b.co', 'x', 1)").run();
   const order = old.prepare(
     "insert into orders (id, user_id, product, credits, amount, currency, status, provider, provider_ref, created_at) values (?, 'u1', 'pack-10', 10, 300, 'usd', ?, 'local', ?, 2)",
@@ -56,17 +64,7 @@ it('moves orders, memberships and logs from 0000 to the current schema intact', 
 
 it('makes the password optional (0004) without losing any row that points at an account', async () => {
   // The database as 0003 left it, holding an account with something in every child table.
-  const upTo3 = join(dir, 'migrations-0003');
-  cpSync(migrationsDir, upTo3, { recursive: true });
-  const journalPath = join(upTo3, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8'));
-  journal.entries = journal.entries.slice(0, 4);
-  writeFileSync(journalPath, JSON.stringify(journal));
-
-  const file = join(dir, 'before-oidc.sqlite');
-  const old = new Database(file);
-  old.pragma('foreign_keys = ON');
-  migrate(drizzle({ client: old }), { migrationsFolder: upTo3 });
+  const { file, old } = databaseAfter(4, 'before-oidc.sqlite');
   old.prepare("insert into users (id, email, password_hash, created_at, email_verified_at) values ('u1', 'a@b.co', 'hash', 1, 2)").run();
   old.prepare("insert into sessions (id, secret_hash, user_id, expires_at, last_verified_at, created_at) values ('s1', x'00', 'u1', 9, 1, 1)").run();
   old.prepare("insert into api_keys (id, user_id, name, prefix, secret_hash, created_at) values ('k1', 'u1', 'cli', 'p1', x'00', 1)").run();
