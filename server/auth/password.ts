@@ -1,6 +1,7 @@
 /** Password hashing (scrypt from node:crypto, self-describing hash strings) and the password policy. */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { passwordLength } from '../../common/password-length.ts';
 
 const keyLength = 32;
 
@@ -46,9 +47,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
   });
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
-
-/** Minimum and maximum password lengths (the maximum only bounds work per request). */
-export const passwordLength = { min: 10, max: 256 } as const;
 
 let commonPasswords: Set<string> | undefined;
 

@@ -1,6 +1,6 @@
 /** The zod schemas of the request bodies, shared by the routes (and importable by the PWA for form hints). */
 import { z } from 'zod';
-import { passwordLength } from '../auth/password.ts';
+import { passwordLength } from '../../common/password-length.ts';
 
 // Control characters and bidirectional overrides would let a name spoof surrounding text.
 const unsafeCharacters = /[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
