@@ -1,5 +1,5 @@
 /** What admins see of accounts: a search, and one account's profile, credits, orders, sign-ins and flags. */
-import { count, desc, eq, like, or } from 'drizzle-orm';
+import { count, desc, eq, or, sql } from 'drizzle-orm';
 import { toProfile } from '../auth/user.ts';
 import { toMembershipView, getLatestMembership } from '../billing/memberships.ts';
 import { listUserOrders, toOrderView } from '../billing/orders.ts';
@@ -22,7 +22,8 @@ export function toAccountSummary(user: User) {
 /** Accounts whose address contains `query` (or whose id is it), newest first; the newest 50 for an empty query. */
 export async function searchAccounts(db: Db, query: string) {
   const pattern = `%${query.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-  const where = query ? or(eq(users.id, query), like(users.email, pattern)) : undefined;
+  // ESCAPE names the backslash: SQLite's LIKE has no escape character without it ('_' in an address matched nothing).
+  const where = query ? or(eq(users.id, query), sql`${users.email} like ${pattern} escape '\\'`) : undefined;
   return (await db.select().from(users).where(where).orderBy(desc(users.createdAt)).limit(50).all()).map(toAccountSummary);
 }
 

@@ -92,6 +92,17 @@ describe('accounts', () => {
     expect(detail.flags).toMatchObject({ admin: false, banned: false, emailVerified: true, hasPassword: true });
     expect((await admin.get('/api/admin/users/no-such-id')).status).toBe(404);
   });
+
+  it('takes _ and % in a search as themselves, not as wildcards', async () => {
+    const { admin } = await newAdmin();
+    const tag = Math.random().toString(36).slice(2, 8);
+    const { userId } = await new Client(t).signUp(`jo_${tag}@example.com`);
+    const { userId: other } = await new Client(t).signUp(`jox${tag}@example.com`);
+    const ids = async (q: string) => (await json(await admin.get(`/api/admin/users?q=${encodeURIComponent(q)}`))).users.map((u: { id: string }) => u.id);
+    expect(await ids(`jo_${tag}`)).toEqual([userId]);
+    expect(await ids(`x${tag}`)).toEqual([other]);
+    expect(await ids(`%${tag}`)).toEqual([]);
+  });
 });
 
 describe('every admin action is audited', () => {
