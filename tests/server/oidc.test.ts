@@ -130,15 +130,18 @@ describe('the button', () => {
 });
 
 describe("the sign-up page's answers", () => {
-  it('records the age choice and the acceptance of the current terms for an account the provider creates', async () => {
-    const { sub, email } = providerPerson();
-    const browser = new Client(t);
-    const res = await callback(browser, await atProvider(await start(browser, '?age=guardian&accept=policies'), sub));
-    expect(res.headers.get('location')).toBe('/account?oidc=welcome');
-    expect((await t.db.select().from(users).where(eq(users.email, email)).get())!.ageConfirmation).toBe('guardian');
-    const data = await json(await browser.get('/api/me/export'));
-    expect(data.policyAcceptances.map((a: { document: string; via: string }) => `${a.document} ${a.via}`)).toEqual(['terms signup', 'privacy signup']);
-    expect(await json(await browser.get('/api/policies/pending'))).toEqual({ pending: [] });
+  it('records the age choice (either one) and the acceptance of the current terms for an account the provider creates', async () => {
+    for (const age of ['adult', 'guardian'] as const) {
+      const { sub, email } = providerPerson();
+      const browser = new Client(t);
+      const res = await callback(browser, await atProvider(await start(browser, `?age=${age}&accept=policies`), sub));
+      expect(res.headers.get('location')).toBe('/account?oidc=welcome');
+      expect((await t.db.select().from(users).where(eq(users.email, email)).get())!.ageConfirmation).toBe(age);
+      const data = await json(await browser.get('/api/me/export'));
+      expect(data.profile.ageConfirmation).toBe(age);
+      expect(data.policyAcceptances.map((a: { document: string; via: string }) => `${a.document} ${a.via}`)).toEqual(['terms signup', 'privacy signup']);
+      expect(await json(await browser.get('/api/policies/pending'))).toEqual({ pending: [] });
+    }
   });
 
   it('creates no account from the sign-in page (no answers) or without the terms accepted: the sign-up page asks for them', async () => {
