@@ -1,11 +1,11 @@
 /**
  * The same server on both databases: SQLite (the embedded default) and PostgreSQL (DATABASE_URL,
- * a throwaway cluster started here). Migrations, sign-up and sessions, and the ledger's rules
+ * a throwaway cluster started here). Migrations, sign-up and sessions, the admin search and a child.s closing, and the ledger's rules
  * under real concurrency: one idempotency key spends once, the balance never goes below zero.
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adjustCredits } from '../../server/admin.ts';
+import { adjustCredits, makeAdmin } from '../../server/admin.ts';
 import { writeAudit } from '../../server/admin/audit.ts';
 import { checkDatabase } from '../../server/credits/check.ts';
 import { getBalance } from '../../server/credits/ledger.ts';
@@ -14,7 +14,7 @@ import { accessLogBuffer, flushAccessLog } from '../../server/logs/access-log-bu
 import { dailyVisits } from '../../server/logs/daily-visits.ts';
 import { purgeExpired } from '../../server/maintenance.ts';
 import * as schema from '../../server/db/schema.ts';
-import { accessLogs, adminAuditLog, creditLedger } from '../../server/db/schema.ts';
+import { accessLogs, adminAuditLog, creditLedger, supportRequests } from '../../server/db/schema.ts';
 import { Client, json, signupConsent, startTestServer, type TestServer } from './helpers.ts';
 import { dialects, pgInstalled, stopPgCluster } from './pg.ts';
 
@@ -95,6 +95,24 @@ describe.each(dialects)('on %s', (dialect) => {
       const { email } = await new Client(t).signUp();
       const res = await new Client(t).post('/api/auth/signup', { email: email.toUpperCase(), password: 'another long password', ...signupConsent });
       expect(res.status).toBe(409);
+    });
+  });
+
+  describe.skipIf(!run)('the admin console', () => {
+    it("finds an address with _ in it literally, and closing it as a child's erases it from its support requests", async () => {
+      const admin = new Client(t);
+      await makeAdmin(t.db, (await admin.signUp()).email);
+      const person = new Client(t);
+      const tag = Math.random().toString(36).slice(2, 8);
+      const { email, userId } = await person.signUp(`kid_${tag}@example.com`);
+      await new Client(t).signUp(`kidx${tag}@example.com`);
+      expect((await json(await admin.get(`/api/admin/users?q=kid_${tag}`))).users.map((u: { id: string }) => u.id)).toEqual([userId]);
+
+      await person.post('/api/support/requests', { kind: 'question', message: `signed in ${tag}` });
+      await new Client(t).post('/api/support/requests', { kind: 'question', message: `anonymous ${tag}`, email: email.toUpperCase() });
+      expect((await admin.post(`/api/admin/users/${userId}/child`)).status).toBe(204);
+      const mine = (await t.db.select().from(supportRequests).all()).filter((r) => r.message.endsWith(tag));
+      expect(mine.map((r) => [r.email, r.userId])).toEqual([['', null], ['', null]]);
     });
   });
 
