@@ -4,6 +4,7 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { closeDb, databaseTarget, openDatabase } from './db/client.ts';
 import { flushAccessLog } from './logs/access-log-buffer.ts';
+import { createMailer } from './mail/mailer.ts';
 import { startMembershipSettling } from './billing/memberships.ts';
 import { membershipProduct } from './billing/products.ts';
 import { startHourlyPurge } from './maintenance.ts';
@@ -23,7 +24,9 @@ function readConfig(): Config {
 const config = readConfig();
 const db = await openDatabase(databaseTarget(config));
 let stopping = false;
-const app = createApp({ config, db, stopping: () => stopping });
+// Built here, not by createApp, so that shutdown can wait for the mails still being sent.
+const mailer = createMailer(config.mail, config.dataDir);
+const app = createApp({ config, db, mailer, stopping: () => stopping });
 // Old access-log rows, expired sessions and expired mailed links go at start and hourly.
 const stopPurge = startHourlyPurge(db, config.logRetentionDays);
 if (!config.mail.smtpUrl) console.log(`clearcut: no SMTP_URL, so mails are saved in ${config.dataDir}/outbox and their links printed here`);
@@ -50,7 +53,7 @@ const shutdownGraceMs = 10_000;
 /**
  * Graceful shutdown: stop accepting connections, let the requests in flight finish (each
  * connection closes after its answer; idle ones at once), write the access-log rows still in
- * memory, then close the database, which checkpoints the WAL. A spend in flight either commits
+ * memory and finish sending mail, then close the database, which checkpoints the WAL. A spend in flight either commits
  * and is answered, or never starts.
  */
 function shutdown(signal: string): void {
@@ -60,8 +63,9 @@ function shutdown(signal: string): void {
   stopPurge();
   stopSettling();
   server.close(async () => {
-    // The access-log rows of the last requests are still in memory: written before the database closes.
-    await flushAccessLog(db);
+    // The access-log rows of the last requests are still in memory: written before the database
+    // closes; and the mails those requests started (a confirmation link) finish sending.
+    await Promise.all([flushAccessLog(db), mailer.flush()]);
     await closeDb(db);
     console.log('clearcut: stopped');
     process.exit(0);
@@ -71,7 +75,7 @@ function shutdown(signal: string): void {
   setTimeout(async () => {
     console.error(`clearcut: requests still open after ${shutdownGraceMs / 1000} s; closing their connections`);
     http.closeAllConnections?.();
-    await flushAccessLog(db);
+    await Promise.all([flushAccessLog(db), mailer.flush()]);
     await closeDb(db);
     process.exit(1);
   }, shutdownGraceMs).unref();

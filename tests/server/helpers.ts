@@ -105,6 +105,9 @@ export async function startTestServer(
       // As main.ts does on its way out: the access-log rows still in memory are written first.
       await flushAccessLog(db);
       await closeDb(db);
+      // Mail is sent after the answer: a send still writing to the outbox must end before the
+      // folder goes (in-process requests leave no connection for close() to wait on).
+      await (options.deps?.mailer ?? mailer).flush();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
