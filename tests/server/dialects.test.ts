@@ -1,7 +1,8 @@
 /**
  * The same server on both databases: SQLite (the embedded default) and PostgreSQL (DATABASE_URL,
- * a throwaway cluster started here). Migrations, sign-up and sessions, the admin search and a child.s closing, and the ledger's rules
- * under real concurrency: one idempotency key spends once, the balance never goes below zero.
+ * a throwaway cluster started here). Migrations, sign-up and sessions, the admin search and a
+ * child's account closed, and the ledger's rules under real concurrency: one idempotency key
+ * spends once, the balance never goes below zero.
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
