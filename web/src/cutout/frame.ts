@@ -6,15 +6,8 @@
  * get the same frame from the same matte.
  */
 import { exportDimensions, type ExportDimensions, type ExportSize } from '../../../common/export-size.ts';
-import type { AlphaMatte } from './image.ts';
+import type { AlphaMatte, Rect } from './image.ts';
 
-/** A rectangle in pixels. */
-export interface Rect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
 
 /** The picture's shape: the photo's own, an aspect ratio, or an exact size in pixels. */
 export type FramePreset = 'original' | '1:1' | '4:5' | '16:9' | { width: number; height: number };

@@ -6,7 +6,7 @@
  * S×S (pipeline.ts) and `mergeZoom` puts the crop's matte over the first one, fading back
  * to the first pass across the margin at the crop's inner sides.
  */
-import type { AlphaMatte, RgbaImage } from './image.ts';
+import type { AlphaMatte, Rect, RgbaImage } from './image.ts';
 
 export interface ZoomOptions {
   /** Zoom only when the crop covers at most this share of the photo's area (0 to 1). */
@@ -21,13 +21,6 @@ export interface ZoomOptions {
   minAgreement?: number;
 }
 
-/** A rectangle of the photo, in whole pixels. */
-export interface Rect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
 
 /** The box of the map's foreground (values ≥ 0.5), in map pixels (x1, y1 exclusive), or null when there is none. */
 export function subjectBox(map: Float32Array, size: number): { x0: number; y0: number; x1: number; y1: number } | null {

@@ -5,18 +5,13 @@
  * piling up, so a soft stroke stays even. The stroke keeps the pixels it changes in
  * 64×64 tiles, and ends as a patch holding only those tiles (before and after) for undo.
  */
-import type { AlphaMatte } from '../cutout/image.ts';
+import type { AlphaMatte, Rect } from '../cutout/image.ts';
 import type { Reversible } from './undo.ts';
 
 export type BrushMode = 'erase' | 'restore';
 
-/** A rectangle of pixels: `x`, `y` inclusive, `width`×`height`. */
-export interface Rect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+/** The rectangles strokes change: the engine's pixel rectangle. */
+export type { Rect };
 
 export const TILE = 64;
 
