@@ -14,7 +14,8 @@ const usage = `usage: npm run admin -- <command>
   refund ORDER_ID    mark a paid local-provider order refunded and take its credits back
   visits [DAYS]      requests and distinct visitors per day (default 30 days)
   check              verify the ledger: balances = sums of ledger rows, no key twice, nothing
-                     negative, SQLite's integrity check (exits 1 on any mismatch)
+                     negative; SQLite's integrity and foreign-key checks, or on PostgreSQL that
+                     every constraint is validated (exits 1 on any mismatch)
   backup FILE        a consistent copy of the live database (SQLite online backup) to a new FILE`;
 
 async function run(args: string[]): Promise<number> {
@@ -44,7 +45,7 @@ async function run(args: string[]): Promise<number> {
         console.error(`check: ${report.problems.length} problem(s) in ${summary}`);
         return 1;
       }
-      console.log(`check: ok (${summary}; balances equal their ledgers, no key twice, nothing negative, integrity ok)`);
+      console.log(`check: ok (${summary}; ${report.checked.join(', ')})`);
       return 0;
     }
     if (command === 'backup') {

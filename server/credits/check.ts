@@ -1,8 +1,9 @@
 /**
  * The ledger's invariants, checked on a whole database (`npm run admin -- check`, and the crash
  * test after a SIGKILL): every balance equals the sum of its ledger rows, each row's balance_after
- * follows from the one before, no idempotency key is there twice, nothing is negative, and SQLite
- * itself finds the file sound.
+ * follows from the one before, no idempotency key is there twice, nothing is negative; and the
+ * database's own checks: SQLite's integrity and foreign-key checks, or on PostgreSQL that no
+ * constraint was left unvalidated (its pages are amcheck's business, a separate tool).
  */
 import { sql } from 'drizzle-orm';
 import { dialectOf, rawRows, sqliteClient, type Db } from '../db/client.ts';
@@ -11,20 +12,29 @@ import { dialectOf, rawRows, sqliteClient, type Db } from '../db/client.ts';
 export interface CheckReport {
   accounts: number;
   ledgerRows: number;
+  /** What was verified, in words, for the report: the database's own checks differ by dialect. */
+  checked: string[];
   problems: string[];
 }
 
 /** Runs every check read-only and lists what does not hold. */
 export async function checkDatabase(db: Db): Promise<CheckReport> {
   const problems: string[] = [];
+  const checked = ['balances equal their ledgers', 'no key twice', 'nothing negative'];
 
-  // PostgreSQL enforces its foreign keys always and checks its pages itself (amcheck is a separate tool).
   if (dialectOf(db) === 'sqlite') {
     const sqlite = sqliteClient(db);
     const integrity = sqlite.pragma('integrity_check', { simple: true });
     if (integrity !== 'ok') problems.push(`SQLite integrity_check: ${String(integrity)}`);
     const brokenKeys = sqlite.pragma('foreign_key_check') as unknown[];
     if (brokenKeys.length > 0) problems.push(`${brokenKeys.length} rows with a broken foreign key`);
+    checked.push("SQLite's integrity_check and foreign_key_check");
+  } else {
+    // PostgreSQL enforces a validated constraint (foreign keys, checks) on every row; one added NOT VALID is not.
+    const unvalidated = await rawRows<{ table: string; name: string }>(db, sql.raw(`select conrelid::regclass::text as "table", conname as name
+       from pg_constraint where not convalidated and connamespace = current_schema()::regnamespace`));
+    for (const { table, name } of unvalidated) problems.push(`constraint ${name} on ${table} is not validated`);
+    checked.push('every PostgreSQL constraint validated (pages not checked: use amcheck)');
   }
 
   // Balances against the ledger, both ways: a balance without rows, and rows without a balance.
@@ -52,5 +62,5 @@ export async function checkDatabase(db: Db): Promise<CheckReport> {
     if (row.after < 0) problems.push(`account ${row.userId}: ledger row ${row.id} has a negative balance after it`);
   }
 
-  return { accounts: sums.length, ledgerRows: breaks.length, problems };
+  return { accounts: sums.length, ledgerRows: breaks.length, checked, problems };
 }

@@ -36,6 +36,7 @@ describe('check', () => {
     const out = await runAdminCli(t.dataDir, 'check');
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('check: ok (3 accounts, 9 ledger rows');
+    expect(out.stdout).toContain("SQLite's integrity_check and foreign_key_check");
   });
 
   it('catches a tampered database: a balance off by one, a key applied twice, a broken running balance (exit code 1)', async () => {

@@ -4,13 +4,15 @@
  * child's account closed, and the ledger's rules under real concurrency: one idempotency key
  * spends once, the balance never goes below zero.
  */
-import { eq } from 'drizzle-orm';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adjustCredits, makeAdmin } from '../../server/admin.ts';
 import { writeAudit } from '../../server/admin/audit.ts';
 import { checkDatabase } from '../../server/credits/check.ts';
 import { getBalance } from '../../server/credits/ledger.ts';
-import { dialectOf } from '../../server/db/client.ts';
+import { dialectOf, rawRows } from '../../server/db/client.ts';
 import { accessLogBuffer, flushAccessLog } from '../../server/logs/access-log-buffer.ts';
 import { dailyVisits } from '../../server/logs/daily-visits.ts';
 import { purgeExpired } from '../../server/maintenance.ts';
@@ -20,6 +22,7 @@ import { Client, json, signupConsent, startTestServer, type TestServer } from '.
 import { dialects, pgInstalled, stopPgCluster } from './pg.ts';
 
 const full = { width: 2000, height: 1500 };
+const runFile = promisify(execFile);
 
 afterAll(() => stopPgCluster());
 
@@ -156,6 +159,29 @@ describe.each(dialects)('on %s', (dialect) => {
       const report = await checkDatabase(t.db);
       expect(report.problems).toEqual([]);
       for (const { userId } of clients) expect(await getBalance(t.db, userId)).toBeGreaterThanOrEqual(0);
+    });
+  });
+
+  describe.skipIf(!run)('npm run admin -- check', () => {
+    it("says what it verified on this database: SQLite's own checks, or PostgreSQL's validated constraints", async () => {
+      const env = { ...process.env, DATA_DIR: t.dataDir, ...(t.config.databaseUrl ? { DATABASE_URL: t.config.databaseUrl } : {}) };
+      const { stdout } = await runFile(process.execPath, ['--import', 'tsx', 'server/admin-cli.ts', 'check'], { env });
+      expect(stdout).toMatch(/^check: ok \(\d+ accounts, \d+ ledger rows; balances equal their ledgers, no key twice, nothing negative, /);
+      if (dialect === 'sqlite') {
+        expect(stdout).toContain("SQLite's integrity_check and foreign_key_check");
+      } else {
+        expect(stdout).toContain('every PostgreSQL constraint validated (pages not checked: use amcheck)');
+        expect(stdout).not.toMatch(/SQLite|integrity/);
+      }
+    });
+
+    it.skipIf(dialect === 'sqlite')('finds a PostgreSQL constraint added without validating the rows', async () => {
+      await rawRows(t.db, sql.raw('alter table credit_balances add constraint dialects_test_unvalidated check (balance < 0) not valid'));
+      try {
+        expect((await checkDatabase(t.db)).problems).toEqual(['constraint dialects_test_unvalidated on credit_balances is not validated']);
+      } finally {
+        await rawRows(t.db, sql.raw('alter table credit_balances drop constraint dialects_test_unvalidated'));
+      }
     });
   });
 });
