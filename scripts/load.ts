@@ -5,9 +5,11 @@
  * idempotency key each time, the balance read with an API key, and a static asset. Prints a
  * table and, last, one JSON line. Client and server share this machine's cores.
  *
- *   npm run load -- [--duration S] [--connections N] [--accounts N] [--workers N] [--only NAME] [--cpu-prof DIR]
+ *   npm run load -- [--duration S] [--connections N] [--accounts N] [--only NAME] [--pg] [--cpu-prof DIR]
  *
- * --cpu-prof DIR writes the server's CPU profile (node --cpu-prof) into DIR when it stops.
+ * --pg runs the same on PostgreSQL: a throwaway cluster (scripts/lib/pg-cluster.ts, Debian's
+ * `postgresql` package) on loopback, removed at the end. --cpu-prof DIR writes the server's CPU
+ * profile (node --cpu-prof) into DIR when it stops.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ import autocannon from 'autocannon';
 import { loadConfig } from '../server/config.ts';
 import { databaseTarget } from '../server/db/client.ts';
 import { distDir } from './lib/paths.ts';
+import { startPgCluster } from './lib/pg-cluster.ts';
 import { startServer } from './lib/server-process.ts';
 import { table } from './lib/table.ts';
 import { seed, seedPassword } from './load/seed.ts';
@@ -26,8 +29,8 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
     accounts: { type: 'string', default: '10000' },
-    workers: { type: 'string' },
     only: { type: 'string' },
+    pg: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -45,16 +48,24 @@ interface Scenario {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'clearcut-load-'));
+const cluster = args.pg ? await startPgCluster() : null;
+const database = cluster ? 'postgresql' : 'sqlite';
 // The API key's per-minute limit would answer 429 to a benchmark; everything else is the default.
-const env = { DATA_DIR: dataDir, RATE_LIMIT_API_KEY_PER_MINUTE: '1000000', ...(args.workers ? { WORKERS: args.workers } : {}) };
-const config = loadConfig({ ...process.env, ...env });
-console.log(`seeding ${args.accounts} accounts (scrypt 2^${config.scryptLogN})…`);
-const seeded = await seed(databaseTarget(config), Number(args.accounts), config.scryptLogN);
-const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
-const server = await startServer(env, { dataDir, nodeArgs });
-const origin = server.url;
+const env = {
+  DATA_DIR: dataDir,
+  RATE_LIMIT_API_KEY_PER_MINUTE: '1000000',
+  ...(cluster ? { DATABASE_URL: cluster.url } : {}),
+};
+let server: Awaited<ReturnType<typeof startServer>> | undefined;
 
 try {
+  const config = loadConfig({ ...process.env, ...env });
+  console.log(`seeding ${args.accounts} accounts on ${database} (scrypt 2^${config.scryptLogN})…`);
+  const seeded = await seed(databaseTarget(config), Number(args.accounts), config.scryptLogN);
+  const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
+  server = await startServer(env, { dataDir, nodeArgs });
+  const origin = server.url;
+
   const signIn = await fetch(`${origin}/api/auth/login`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Origin: origin },
@@ -109,6 +120,9 @@ try {
     };
     rows.push(row);
     console.log(`${row.rps} req/s`);
+    // autocannon stops sending, but the server still works on the requests in flight (ten sign-ins
+    // hash for seconds): let them finish before the next scenario, or it is measured under their load.
+    await new Promise((resolve) => setTimeout(resolve, Math.min(result.latency.max, 10_000)));
   }
 
   console.log();
@@ -121,15 +135,16 @@ try {
   );
   console.log(
     JSON.stringify({
+      database,
       duration,
       connections,
       accounts: Number(args.accounts),
-      workers: args.workers ? Number(args.workers) : 1,
       cores: availableParallelism(),
       scenarios: rows,
     }),
   );
 } finally {
-  await server.stop();
+  await server?.stop();
+  cluster?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
