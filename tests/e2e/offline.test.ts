@@ -276,7 +276,7 @@ describe('offline and installable, in Chromium', () => {
     for (const [path, title] of [['/terms', 'Terms of service'], ['/privacy', 'Privacy policy']] as const) {
       const res = await page.goto(app.url + path);
       expect(res?.fromServiceWorker(), path).toBe(true);
-      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(title);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 20_000 }).toBe(title);
       expect(await page.getByTestId('policy-version').textContent()).toMatch(/^Version \d+, effective /);
     }
     expect(await page.getByRole('heading', { name: 'Children' }).isVisible()).toBe(true);

@@ -65,11 +65,11 @@ describe('terms, contact and admin in Chromium', () => {
       expect(await footer.getByRole('link', { name: 'Contact' }).getAttribute('href'), path).toBe('/contact');
     }
     await page.getByRole('navigation', { name: 'Footer' }).getByRole('link', { name: 'Terms' }).click();
-    await expect.poll(() => heading().textContent()).toBe('Terms of service');
+    await expect.poll(() => heading().textContent(), { timeout: 20_000 }).toBe('Terms of service');
     expect(await page.getByTestId('policy-version').textContent()).toContain(`Version ${policies.terms.version}`);
     expect(await page.getByRole('main').textContent()).toContain('Only images that you have the right to use');
     await page.getByRole('navigation', { name: 'Footer' }).getByRole('link', { name: 'Privacy' }).click();
-    await expect.poll(() => heading().textContent()).toBe('Privacy policy');
+    await expect.poll(() => heading().textContent(), { timeout: 20_000 }).toBe('Privacy policy');
     expect(await page.getByRole('heading', { name: 'Children' }).isVisible()).toBe(true);
   });
 
@@ -80,8 +80,8 @@ describe('terms, contact and admin in Chromium', () => {
     await page.getByLabel('Your email').fill(email);
     await page.getByLabel('Message').fill('The page was slow on my phone.');
     await page.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Your request is' }).textContent()).toMatch(/Your request is REQ-[A-Z2-9]{4}-[A-Z2-9]{4}/);
-    await expect.poll(() => outboxSubjects(app.server.dataDir, email)).toEqual([expect.stringMatching(/^We received your request REQ-/)]);
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Your request is' }).textContent(), { timeout: 20_000 }).toMatch(/Your request is REQ-[A-Z2-9]{4}-[A-Z2-9]{4}/);
+    await expect.poll(() => outboxSubjects(app.server.dataDir, email), { timeout: 20_000 }).toEqual([expect.stringMatching(/^We received your request REQ-/)]);
   });
 
   it('from signing up to an answer: the request shows on the account page as open, then answered, with both mails sent', async () => {
@@ -89,17 +89,17 @@ describe('terms, contact and admin in Chromium', () => {
     // A non-admin is not offered /admin, and the page itself says no.
     expect(await page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Admin', exact: true }).count()).toBe(0);
     await page.goto(`${app.url}/admin`);
-    await expect.poll(() => page.getByText('This page is for admins only.').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('This page is for admins only.').isVisible(), { timeout: 20_000 }).toBe(true);
 
     await page.goto(`${app.url}/contact`);
     await page.getByLabel('What is it about?').selectOption('privacy_deletion');
     await page.getByLabel('Message').fill('Please delete my old avatar from your backups.');
     await page.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Your request is' }).textContent()).toContain('Your request is REQ-');
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Your request is' }).textContent(), { timeout: 20_000 }).toContain('Your request is REQ-');
     const reference = /REQ-[A-Z2-9]{4}-[A-Z2-9]{4}/.exec((await page.getByRole('status').filter({ hasText: 'Your request is' }).textContent())!)![0];
     await page.goto(`${app.url}/account#support-heading`);
     const mine = page.getByRole('region', { name: 'Your requests' });
-    await expect.poll(() => mine.textContent()).toContain(`${reference} · Privacy: delete my data`);
+    await expect.poll(() => mine.textContent(), { timeout: 20_000 }).toContain(`${reference} · Privacy: delete my data`);
     expect(await mine.locator('[data-status]').first().textContent()).toBe('Open');
 
     // The admin: another browser, made admin by the command line.
@@ -110,17 +110,17 @@ describe('terms, contact and admin in Chromium', () => {
     expect(made.code, made.stderr).toBe(0);
     await adminPage.reload();
     await adminPage.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Admin', exact: true }).click();
-    await expect.poll(() => adminPage.getByRole('heading', { level: 1 }).textContent()).toBe('Admin');
+    await expect.poll(() => adminPage.getByRole('heading', { level: 1 }).textContent(), { timeout: 20_000 }).toBe('Admin');
     const request = adminPage.getByRole('article', { name: `Request ${reference}` });
-    await expect.poll(() => request.textContent()).toContain('Please delete my old avatar');
+    await expect.poll(() => request.textContent(), { timeout: 20_000 }).toContain('Please delete my old avatar');
     await request.getByLabel(`Answer to ${reference}`).fill('Done: backups older than 30 days are gone, and yours with them.');
     await request.getByRole('button', { name: 'Send answer' }).click();
-    await expect.poll(() => adminPage.getByRole('region', { name: 'Audit log' }).textContent()).toContain('answer_support');
+    await expect.poll(() => adminPage.getByRole('region', { name: 'Audit log' }).textContent(), { timeout: 20_000 }).toContain('answer_support');
 
     await page.reload();
-    await expect.poll(() => mine.locator('[data-status]').first().textContent()).toBe('Answered');
+    await expect.poll(() => mine.locator('[data-status]').first().textContent(), { timeout: 20_000 }).toBe('Answered');
     expect(await mine.textContent()).toContain('Our answer: Done: backups older than 30 days are gone');
-    await expect.poll(() => outboxSubjects(app.server.dataDir, userEmail)).toEqual([
+    await expect.poll(() => outboxSubjects(app.server.dataDir, userEmail), { timeout: 20_000 }).toEqual([
       'Confirm your email for clearcut',
       `We received your request ${reference}`,
       `Answer to your request ${reference}`,
@@ -129,7 +129,7 @@ describe('terms, contact and admin in Chromium', () => {
 
   it('shows the admin the daily visits as an SVG chart', async () => {
     const chart = adminPage.getByTestId('visits-chart');
-    await expect.poll(() => chart.isVisible()).toBe(true);
+    await expect.poll(() => chart.isVisible(), { timeout: 20_000 }).toBe(true);
     expect(await chart.locator('rect').count()).toBeGreaterThanOrEqual(1);
     expect(await chart.locator('title').first().textContent()).toMatch(/\d+ requests/);
   });
@@ -151,11 +151,11 @@ describe('terms, contact and admin in Chromium', () => {
     expect(await notice.getByRole('link', { name: 'Read the full text' }).getAttribute('href')).toBe('/privacy');
 
     await page.getByRole('button', { name: /^Buy 10 credits/ }).click();
-    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/^Version \d+ of the privacy policy needs your acceptance/);
+    await expect.poll(() => page.getByRole('alert').first().textContent(), { timeout: 20_000 }).toMatch(/^Version \d+ of the privacy policy needs your acceptance/);
     expect(new URL(page.url()).pathname).toBe('/pricing');
 
     await notice.getByRole('button', { name: 'I accept' }).click();
-    await expect.poll(() => notice.count()).toBe(0);
+    await expect.poll(() => notice.count(), { timeout: 20_000 }).toBe(0);
     await page.getByRole('button', { name: /^Buy 10 credits/ }).click();
     await page.waitForURL(/\/billing\/local\//);
     const exported = await page.evaluate(async () => (await fetch('/api/me/export')).json());
@@ -191,36 +191,36 @@ describe('terms, contact and admin in Chromium', () => {
     const account = adminPage.getByRole('article', { name: `Account ${buyerEmail}` });
     const said = () => account.getByRole('status').textContent();
     const balance = () => account.getByTestId('admin-balance').textContent();
-    await expect.poll(balance).toBe('13 credits');
+    await expect.poll(balance, { timeout: 20_000 }).toBe('13 credits');
 
     await account.getByRole('button', { name: 'Suspend' }).click();
-    await expect.poll(said).toBe('Suspended: every session ended.');
+    await expect.poll(said, { timeout: 20_000 }).toBe('Suspended: every session ended.');
     await buyer.goto(`${app.url}/account`);
     await expect.poll(() => buyer.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 }).toBe('Sign in');
     await account.getByRole('button', { name: 'Lift suspension' }).click();
-    await expect.poll(said).toBe('Suspension lifted.');
+    await expect.poll(said, { timeout: 20_000 }).toBe('Suspension lifted.');
 
     await account.getByLabel(/^Credits/).fill('5');
     await account.getByLabel('Reason').fill('made up for an outage');
     await account.getByRole('button', { name: 'Adjust credits' }).click();
-    await expect.poll(said).toBe('Granted 5 credits: made up for an outage');
-    await expect.poll(balance).toBe('18 credits');
+    await expect.poll(said, { timeout: 20_000 }).toBe('Granted 5 credits: made up for an outage');
+    await expect.poll(balance, { timeout: 20_000 }).toBe('18 credits');
     // The form is emptied, so pressing again cannot repeat it.
     expect(await account.getByLabel('Reason').inputValue()).toBe('');
     await account.getByLabel(/^Credits/).fill('-2');
     await account.getByLabel('Reason').fill('granted twice');
     await account.getByRole('button', { name: 'Adjust credits' }).click();
-    await expect.poll(balance).toBe('16 credits');
+    await expect.poll(balance, { timeout: 20_000 }).toBe('16 credits');
     expect(await account.getByRole('listitem').filter({ hasText: `admin ${adminEmail}: granted twice` }).count()).toBe(1);
     await account.getByLabel(/^Credits/).fill('-100');
     await account.getByLabel('Reason').fill('too much');
     await account.getByRole('button', { name: 'Adjust credits' }).click();
-    await expect.poll(() => account.getByRole('alert').textContent()).toBe('The balance is 16; 100 cannot be deducted.');
+    await expect.poll(() => account.getByRole('alert').textContent(), { timeout: 20_000 }).toBe('The balance is 16; 100 cannot be deducted.');
 
     adminPage.once('dialog', (d) => void d.accept());
     await account.getByRole('button', { name: 'Refund' }).click();
-    await expect.poll(said).toMatch(/^Order ord_\w+ refunded\.$/);
-    await expect.poll(balance).toBe('6 credits');
+    await expect.poll(said, { timeout: 20_000 }).toMatch(/^Order ord_\w+ refunded\.$/);
+    await expect.poll(balance, { timeout: 20_000 }).toBe('6 credits');
     expect(await account.getByRole('listitem').filter({ hasText: /pack-10 .* refunded/ }).count()).toBe(1);
 
     // The request answered earlier, closed: its sender sees it closed.
@@ -228,12 +228,12 @@ describe('terms, contact and admin in Chromium', () => {
     await inbox.getByLabel('Show').selectOption('answered');
     const answered = inbox.getByRole('article', { name: /^Request REQ-/ }).filter({ hasText: 'Please delete my old avatar' });
     await answered.getByRole('button', { name: 'Close' }).click();
-    await expect.poll(() => inbox.getByRole('status').textContent()).toMatch(/^REQ-[A-Z2-9]{4}-[A-Z2-9]{4} closed\.$/);
+    await expect.poll(() => inbox.getByRole('status').textContent(), { timeout: 20_000 }).toMatch(/^REQ-[A-Z2-9]{4}-[A-Z2-9]{4} closed\.$/);
     await page.goto(`${app.url}/account#support-heading`);
-    await expect.poll(() => page.getByRole('region', { name: 'Your requests' }).locator('[data-status]').first().textContent()).toBe('Closed');
+    await expect.poll(() => page.getByRole('region', { name: 'Your requests' }).locator('[data-status]').first().textContent(), { timeout: 20_000 }).toBe('Closed');
 
     const audit = adminPage.getByRole('region', { name: 'Audit log' });
-    await expect.poll(() => audit.getByRole('listitem').first().textContent()).toContain('close_support');
+    await expect.poll(() => audit.getByRole('listitem').first().textContent(), { timeout: 20_000 }).toContain('close_support');
     const actions = (await audit.getByRole('listitem').locator('strong').allTextContents()).slice(0, 7);
     expect(actions).toEqual(['close_support', 'refund_order', 'adjust_credits', 'adjust_credits', 'unban', 'ban', 'answer_support']);
     await buyerContext.close();
@@ -245,8 +245,8 @@ describe('terms, contact and admin in Chromium', () => {
     await adminPage.getByRole('button', { name: userEmail }).click();
     adminPage.once('dialog', (d) => void d.accept());
     await adminPage.getByRole('button', { name: "Close as a child's account" }).click();
-    await expect.poll(() => adminPage.getByRole('status').filter({ hasText: 'Closed as' }).textContent()).toContain("Closed as a child's account.");
-    await expect.poll(() => adminPage.getByRole('region', { name: 'Audit log' }).textContent()).toContain('close_child_account');
+    await expect.poll(() => adminPage.getByRole('status').filter({ hasText: 'Closed as' }).textContent(), { timeout: 20_000 }).toContain("Closed as a child's account.");
+    await expect.poll(() => adminPage.getByRole('region', { name: 'Audit log' }).textContent(), { timeout: 20_000 }).toContain('close_child_account');
 
     await page.goto(`${app.url}/account`);
     await expect.poll(() => heading().textContent(), { timeout: 10_000 }).toBe('Sign in');
