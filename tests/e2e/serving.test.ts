@@ -8,36 +8,31 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
 import { distDir } from '../../scripts/lib/paths.ts';
-import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
+import { openApp, type App } from './support/app.ts';
 
 describe('serving the PWA to Chromium', () => {
-  let server: RunningServer;
-  let chromium: LaunchedBrowser;
+  let app: App;
   let page: Page;
+  let responses: Response[];
   const console: string[] = [];
-  const responses: Response[] = [];
 
   beforeAll(async () => {
-    server = await startServer();
-    chromium = await launchChromium();
-    const context = await chromium.browser.newContext();
-    page = await context.newPage();
+    // Opened with no page yet, so the console is watched from the first load on.
+    app = await openApp({ path: null });
+    ({ page, responses } = app);
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') console.push(`${m.type()}: ${m.text()} ${m.location().url}`);
     });
     page.on('pageerror', (e) => console.push(`pageerror: ${e.message}`));
-    context.on('response', (r) => responses.push(r));
-    await page.goto(server.url);
+    await page.goto(app.url);
     // The service worker's precache is the last thing a first load does.
     await page.evaluate(() => navigator.serviceWorker.ready);
     await page.waitForLoadState('networkidle');
   });
 
   afterAll(async () => {
-    await chromium?.close();
-    await server?.stop();
+    await app?.close();
   });
 
   it('logs no error or warning on a signed-out first load', () => {

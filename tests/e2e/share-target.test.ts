@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import type { Page, Response } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
 import { distDir } from '../../scripts/lib/paths.ts';
-import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
+import type { RunningServer } from '../../scripts/lib/server-process.ts';
 import { fixturesDir } from '../fixtures/photos.ts';
+import { openApp, type App } from './support/app.ts';
 
 interface Manifest {
   share_target: { action: string; method: string; enctype: string; params: { files: { name: string; accept: string[] }[] } };
@@ -20,25 +20,20 @@ interface Manifest {
 }
 
 describe('the installed app receives photos', () => {
+  let app: App;
   let server: RunningServer;
-  let chromium: LaunchedBrowser;
   let page: Page;
-  const responses: Response[] = [];
+  let responses: Response[];
 
   beforeAll(async () => {
-    server = await startServer();
-    chromium = await launchChromium();
-    const context = await chromium.browser.newContext();
-    context.on('response', (r) => responses.push(r));
-    page = await context.newPage();
-    await page.goto(server.url);
+    app = await openApp();
+    ({ server, page, responses } = app);
     // The first visit's service worker claims the page once its precache is in.
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 120_000 });
   });
 
   afterAll(async () => {
-    await chromium?.close();
-    await server?.stop();
+    await app?.close();
   });
 
   it('declares a share target for images, file handlers and screenshots of their real sizes', async () => {
