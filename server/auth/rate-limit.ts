@@ -1,4 +1,5 @@
 /** In-memory fixed-window counters: "at most N per window" for sign-up, sign-in failures and password changes. */
+import type { RateLimitConfig } from '../config.ts';
 
 /** The outcome of a check: allowed, or refused with the seconds until the window resets. */
 export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
@@ -74,13 +75,7 @@ const minute = 60_000;
 
 /** Creates the limiters from the configured numbers. */
 export function createRateLimiters(
-  limits: {
-    signupsPerIpPerHour: number;
-    loginFailuresPerEmailPer15Min: number;
-    loginFailuresPerIpPer15Min: number;
-    passwordChangesPerAccountPerHour: number;
-    mailsPerHour: number;
-  },
+  limits: RateLimitConfig,
   now: () => Date,
 ): RateLimiters {
   return {
