@@ -30,7 +30,7 @@ import { DEFAULT_REFINE } from '../web/src/cutout/refine.ts';
 import { compositeOver, edgeColourError } from './lib/edge-colour.ts';
 import { cachingInfer, defaultGtDir, flipAveragedMap, listPairs, loadPair, modelMap, type Pair } from './lib/eval-data.ts';
 import { median } from './lib/median.ts';
-import { DEFAULT_BAND, meanScores, scoreMatte, type Scores } from './lib/metrics.ts';
+import { DEFAULT_BAND, formatScore, meanScores, scoreMatte, type Scores } from './lib/metrics.ts';
 import { closeNodeSessions, nodeBackend } from './lib/node-engine.ts';
 import { modelInfoFromFile } from './lib/onnx/model-file.ts';
 import { table } from './lib/table.ts';
@@ -79,9 +79,8 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
   const d = process.cpuUsage(since);
   return (d.user + d.system) / 1000;
 };
-const f = (x: number | null, digits = 4) => (x === null || Number.isNaN(x) ? '-' : x.toFixed(digits));
 
-const scoreCells = (s: Scores) => [f(s.mae), f(s.iou), f(s.edgeMae), f(s.boundaryF, 3)];
+const scoreCells = (s: Scores) => [formatScore(s.mae), formatScore(s.iou), formatScore(s.edgeMae), formatScore(s.boundaryF, 3)];
 
 async function main(): Promise<number> {
   let args;
@@ -214,8 +213,8 @@ async function main(): Promise<number> {
         table(
           ['image', 'size', 'MAE', 'IoU', 'edge MAE', 'BF', '| MAE', 'IoU', 'edge MAE', 'BF', 'colour kept', 'est'],
           [
-            ...rows.map((r) => [r.name, r.size, ...scoreCells(r.plain), ...scoreCells(r.refined), f(r.colour.refined[0]), f(r.colour.refined[1])]),
-            ['mean', '', ...scoreCells(meanPlain), ...scoreCells(meanRefined), f(refinedColour[0]), f(refinedColour[1])],
+            ...rows.map((r) => [r.name, r.size, ...scoreCells(r.plain), ...scoreCells(r.refined), formatScore(r.colour.refined[0]), formatScore(r.colour.refined[1])]),
+            ['mean', '', ...scoreCells(meanPlain), ...scoreCells(meanRefined), formatScore(refinedColour[0]), formatScore(refinedColour[1])],
           ].map((cells) => cells.map((c, i) => (i === 6 ? `| ${c}` : c))),
           1,
         ),
@@ -225,7 +224,7 @@ async function main(): Promise<number> {
 
   const summaryTable = table(
     ['model', 'refine', 'MAE', 'IoU', 'edge MAE', 'boundary F', 'edge colour kept', 'est', 'cpu ms/photo'],
-    summaries.map((s) => [s.model, s.refine ? 'on' : 'off', f(s.mae), f(s.iou), f(s.edgeMae), f(s.boundaryF, 3), f(s.edgeColourKept), f(s.edgeColour), s.upsampleMs.toFixed(1)]),
+    summaries.map((s) => [s.model, s.refine ? 'on' : 'off', formatScore(s.mae), formatScore(s.iou), formatScore(s.edgeMae), formatScore(s.boundaryF, 3), formatScore(s.edgeColourKept), formatScore(s.edgeColour), s.upsampleMs.toFixed(1)]),
     1,
   );
   console.log(sections.join('\n\n'));
@@ -236,7 +235,7 @@ async function main(): Promise<number> {
   console.log(summaryTable);
   const trueColour = [meanOf(trueMatteColour.map((c) => c[0])), meanOf(trueMatteColour.map((c) => c[1]))];
   const softer = trueMatteColour.filter((c) => c[0] !== null && c[1] !== null && c[1] < c[0]).length;
-  console.log(`\nEdge colour with the true matte (the foreground stage alone): kept ${f(trueColour[0])}, estimated ${f(trueColour[1])}; estimated better on ${softer} of ${pairs.length} photos.`);
+  console.log(`\nEdge colour with the true matte (the foreground stage alone): kept ${formatScore(trueColour[0])}, estimated ${formatScore(trueColour[1])}; estimated better on ${softer} of ${pairs.length} photos.`);
 
   let status = 0;
   let check: { passed: boolean; failures: string[] } | undefined;
@@ -246,22 +245,22 @@ async function main(): Promise<number> {
     for (const model of models) {
       const s = summaries.find((x) => x.model === model.id && x.refine)!;
       const bars: [boolean, string][] = [
-        [s.mae < CHECK.every.maeBelow, `MAE ${f(s.mae)} < ${CHECK.every.maeBelow}`],
-        [s.iou > CHECK.every.iouAbove, `IoU ${f(s.iou)} > ${CHECK.every.iouAbove}`],
+        [s.mae < CHECK.every.maeBelow, `MAE ${formatScore(s.mae)} < ${CHECK.every.maeBelow}`],
+        [s.iou > CHECK.every.iouAbove, `IoU ${formatScore(s.iou)} > ${CHECK.every.iouAbove}`],
         [
           s.edgeColour !== null && s.edgeColourKept !== null && s.edgeColour <= s.edgeColourKept + CHECK.every.edgeColourSlack,
-          `edge colour ${f(s.edgeColour)} <= ${f(s.edgeColourKept)} (photo's colours kept) + ${CHECK.every.edgeColourSlack}`,
+          `edge colour ${formatScore(s.edgeColour)} <= ${formatScore(s.edgeColourKept)} (photo's colours kept) + ${CHECK.every.edgeColourSlack}`,
         ],
       ];
       if (model.id === manifest.default) {
-        bars.push([s.mae <= CHECK.default.maxMae, `MAE ${f(s.mae)} <= ${CHECK.default.maxMae}`]);
-        bars.push([s.iou >= CHECK.default.minIou, `IoU ${f(s.iou)} >= ${CHECK.default.minIou}`]);
+        bars.push([s.mae <= CHECK.default.maxMae, `MAE ${formatScore(s.mae)} <= ${CHECK.default.maxMae}`]);
+        bars.push([s.iou >= CHECK.default.minIou, `IoU ${formatScore(s.iou)} >= ${CHECK.default.minIou}`]);
       }
       for (const [ok, bar] of bars) (ok ? passes : failures).push(`${model.id}${model.id === manifest.default ? ' (default)' : ''} refined: ${ok ? '' : 'not '}${bar}`);
     }
     const [kept, estimated] = trueColour;
     const foregroundOk = kept !== null && estimated !== null && estimated < kept;
-    (foregroundOk ? passes : failures).push(`true matte: edge colour ${foregroundOk ? '' : 'not '}${f(estimated)} < ${f(kept)} (photo's colours kept)`);
+    (foregroundOk ? passes : failures).push(`true matte: edge colour ${foregroundOk ? '' : 'not '}${formatScore(estimated)} < ${formatScore(kept)} (photo's colours kept)`);
     check = { passed: failures.length === 0, failures };
     if (failures.length > 0) {
       console.error(`eval --check FAILED on ${files.length} photos: ${failures.join('; ')}`);

@@ -16,7 +16,7 @@ import { manifest, modelInfo } from '../web/src/cutout/model.ts';
 import { refineAlpha } from '../web/src/cutout/refine.ts';
 import { modelInfoFromFile } from './lib/onnx/model-file.ts';
 import { cachedMap, defaultGtDir, listPairs, loadPair, type Pair } from './lib/eval-data.ts';
-import { meanScores, scoreMatte, type Scores } from './lib/metrics.ts';
+import { formatScore, meanScores, scoreMatte, type Scores } from './lib/metrics.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,8 +33,7 @@ for (const minIsland of list(args['min-island'])) for (const reach of list(args.
 
 const pairs: Pair[] = [];
 for (const file of listPairs(args.dir)) pairs.push(await loadPair(file));
-const f = (x: number | null) => (x === null ? '-' : x.toFixed(4));
-const line = (label: string, s: Scores) => `${label.padEnd(36)}  ${f(s.mae)}  ${f(s.iou)}  ${f(s.edgeMae)}  ${f(s.boundaryF)}`;
+const line = (label: string, s: Scores) => `${label.padEnd(36)}  ${formatScore(s.mae)}  ${formatScore(s.iou)}  ${formatScore(s.edgeMae)}  ${formatScore(s.boundaryF)}`;
 
 const models = args.onnx ? [modelInfoFromFile(args.onnx, modelInfo())] : args.model ? [modelInfo(args.model)] : manifest.models;
 for (const model of models) {
@@ -53,7 +52,7 @@ for (const model of models) {
   for (const options of grid) {
     const after = maps.map(({ pair, input, map }) => scoreMatte(refineAlpha(cleanMap(map, input.size, options), input, pair.image), pair.truth, pair.ignore));
     const better = after.filter((s, i) => s.mae < before[i].mae - 0.0005).length;
-    const worse = after.flatMap((s, i) => (s.mae > before[i].mae + 0.0005 ? [`${maps[i].pair.name} ${f(before[i].mae)}->${f(s.mae)}`] : []));
+    const worse = after.flatMap((s, i) => (s.mae > before[i].mae + 0.0005 ? [`${maps[i].pair.name} ${formatScore(before[i].mae)}->${formatScore(s.mae)}`] : []));
     console.log(`${line(JSON.stringify(options), meanScores(after))}  better ${better}, worse ${worse.length}${worse.length ? `: ${worse.join(', ')}` : ''}`);
   }
   console.log('');

@@ -19,7 +19,7 @@ import { cachedMap, defaultGtDir, listPairs, loadPair, type Pair } from './lib/e
 import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { resizePlane } from '../web/src/cutout/resample.ts';
 import { median } from './lib/median.ts';
-import { meanScores, scoreMatte, type Scores } from './lib/metrics.ts';
+import { formatScore, meanScores, scoreMatte, type Scores } from './lib/metrics.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,7 +40,6 @@ const mapSize = args['map-size'] ? Number(args['map-size']) : undefined;
 const files = listPairs(args.dir).slice(0, args.limit ? Number(args.limit) : undefined);
 const pairs: Pair[] = [];
 for (const file of files) pairs.push(await loadPair(file));
-const f = (x: number | null) => (x === null ? '-' : x.toFixed(4));
 const cpuMs = (fn: () => void) => {
   const c = process.cpuUsage();
   fn();
@@ -81,10 +80,10 @@ for (const model of args.model ? [modelInfo(args.model)] : manifest.models) {
   rows.sort((a, b) => (a.s.edgeMae ?? 0) - (b.s.edgeMae ?? 0));
   console.log(`${model.id} on ${maps.length} photos, map ${maps[0].input.size}² (${manifest.default === model.id ? 'default model' : 'not the default'})`);
   console.log(`${'setting'.padEnd(40)}  MAE     IoU     edge    BF      cpu ms`);
-  console.log(`${'plain bilinear'.padEnd(40)}  ${f(plain.mae)}  ${f(plain.iou)}  ${f(plain.edgeMae)}  ${f(plain.boundaryF)}`);
+  console.log(`${'plain bilinear'.padEnd(40)}  ${formatScore(plain.mae)}  ${formatScore(plain.iou)}  ${formatScore(plain.edgeMae)}  ${formatScore(plain.boundaryF)}`);
   for (const { options, s, ms } of rows) {
     const flag = s.mae <= plain.mae && s.iou >= plain.iou && (s.edgeMae ?? 1) < (plain.edgeMae ?? 0) ? ' *' : '';
-    console.log(`${JSON.stringify(options).padEnd(40)}  ${f(s.mae)}  ${f(s.iou)}  ${f(s.edgeMae)}  ${f(s.boundaryF)}  ${ms.toFixed(0)}${flag}`);
+    console.log(`${JSON.stringify(options).padEnd(40)}  ${formatScore(s.mae)}  ${formatScore(s.iou)}  ${formatScore(s.edgeMae)}  ${formatScore(s.boundaryF)}  ${ms.toFixed(0)}${flag}`);
   }
   console.log('(* = no worse than plain on MAE and IoU, and better on edge MAE)\n');
 }

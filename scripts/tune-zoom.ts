@@ -19,7 +19,7 @@ import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { agreement, cropImage, mergeZoom, zoomFeather, zoomRect } from '../web/src/cutout/zoom.ts';
 import { cleanMap } from '../web/src/cutout/mask-cleanup.ts';
 import { cachingInfer, modelMap, defaultGtDir, listPairs, loadPair, type Pair } from './lib/eval-data.ts';
-import { meanScores, scoreMatte, type Scores } from './lib/metrics.ts';
+import { formatScore, meanScores, scoreMatte, type Scores } from './lib/metrics.ts';
 import { closeNodeSessions } from './lib/node-engine.ts';
 
 const { values: args } = parseArgs({
@@ -35,8 +35,7 @@ const { values: args } = parseArgs({
 const list = (s: string) => s.split(',').map(Number);
 const pairs: Pair[] = [];
 for (const file of listPairs(args.dir).slice(0, args.limit ? Number(args.limit) : undefined)) pairs.push(await loadPair(file));
-const f = (x: number | null, d = 4) => (x === null ? '-' : x.toFixed(d));
-const line = (label: string, s: Scores) => `${label.padEnd(28)}  ${f(s.mae)}  ${f(s.iou)}  ${f(s.edgeMae)}  ${f(s.boundaryF, 3)}`;
+const line = (label: string, s: Scores) => `${label.padEnd(28)}  ${formatScore(s.mae)}  ${formatScore(s.iou)}  ${formatScore(s.edgeMae)}  ${formatScore(s.boundaryF, 3)}`;
 
 const models = args.model ? [modelInfo(args.model)] : manifest.models;
 for (const model of models) {
@@ -64,7 +63,7 @@ for (const model of models) {
       const matte = matteFromMap(await infer(cropInput), cropInput, crop, model);
       const alpha = mergeZoom(first, matte, rect, zoomFeather(rect, zoom));
       rows.push({ name: pair.name, share, agree: agreement(first, matte, rect), after: scoreMatte(alpha, pair.truth, pair.ignore) });
-      console.error(`[${model.id} margin ${margin}] ${i + 1}/${maps.length} ${pair.name}: crop ${(share * 100).toFixed(0)}% MAE ${f(before[i].mae)} -> ${f(rows.at(-1)!.after.mae)}`);
+      console.error(`[${model.id} margin ${margin}] ${i + 1}/${maps.length} ${pair.name}: crop ${(share * 100).toFixed(0)}% MAE ${formatScore(before[i].mae)} -> ${formatScore(rows.at(-1)!.after.mae)}`);
     }
     console.log(`\n${model.id}, margin ${margin}, ${maps.length} photos (refined)  MAE     IoU     edge    BF`);
     console.log(line('without zoom', meanScores(before)));
@@ -74,7 +73,7 @@ for (const model of models) {
         const after = rows.map((r, i) => (zooms(r) ? r.after : before[i]));
         const zoomed = rows.filter(zooms).length;
         const better = after.filter((s, i) => s.mae < before[i].mae - 0.0005).length;
-        const worse = after.flatMap((s, i) => (s.mae > before[i].mae + 0.0005 ? [`${rows[i].name} ${f(before[i].mae)}->${f(s.mae)}`] : []));
+        const worse = after.flatMap((s, i) => (s.mae > before[i].mae + 0.0005 ? [`${rows[i].name} ${formatScore(before[i].mae)}->${formatScore(s.mae)}`] : []));
         const bfBetter = after.filter((s, i) => s.boundaryF > before[i].boundaryF + 0.005).length;
         const bfWorse = after.filter((s, i) => s.boundaryF < before[i].boundaryF - 0.005).length;
         console.log(
@@ -86,7 +85,7 @@ for (const model of models) {
     for (const [i, r] of rows.entries()) {
       if (r.share > largest) continue;
       const b = before[i];
-      console.log(`${r.name.padEnd(30)}  ${(r.share * 100).toFixed(0).padStart(3)}%  ${f(r.agree, 3)}  ${f(b.mae)} -> ${f(r.after.mae)}     ${f(b.iou)} -> ${f(r.after.iou)}     ${f(b.boundaryF, 3)} -> ${f(r.after.boundaryF, 3)}`);
+      console.log(`${r.name.padEnd(30)}  ${(r.share * 100).toFixed(0).padStart(3)}%  ${formatScore(r.agree, 3)}  ${formatScore(b.mae)} -> ${formatScore(r.after.mae)}     ${formatScore(b.iou)} -> ${formatScore(r.after.iou)}     ${formatScore(b.boundaryF, 3)} -> ${formatScore(r.after.boundaryF, 3)}`);
     }
   }
 }

@@ -217,3 +217,8 @@ export function meanScores(all: Scores[]): Scores {
     boundaryF: mean(all.map((s) => s.boundaryF)),
   };
 }
+
+/** A score in a report: `digits` decimals, or '-' where there is none (null or NaN). */
+export function formatScore(x: number | null, digits = 4): string {
+  return x === null || Number.isNaN(x) ? '-' : x.toFixed(digits);
+}

@@ -5,6 +5,7 @@ import {
   edgeBand,
   edgeMeanAbsoluteError,
   edgePixels,
+  formatScore,
   iou,
   meanAbsoluteError,
   meanScores,
@@ -166,5 +167,14 @@ describe('scoreMatte and meanScores', () => {
     expect(m.iou).toBeCloseTo(0.75, 12);
     expect(m.edgeMae).toBeCloseTo(0.2, 12);
     expect(m.boundaryF).toBeCloseTo(0.5, 12);
+  });
+});
+
+describe('formatScore', () => {
+  it('gives four decimals by default, or as many as asked, and a dash where there is no score', () => {
+    expect(formatScore(0.123456)).toBe('0.1235');
+    expect(formatScore(0.8534, 3)).toBe('0.853');
+    expect(formatScore(null)).toBe('-');
+    expect(formatScore(Number.NaN)).toBe('-');
   });
 });
