@@ -214,7 +214,8 @@ Examples:
   clearcut photo.jpg                     photo-cutout.png beside it, transparent
   clearcut -b white -f jpeg shoot/       every photo in shoot/ on white, as JPEG
   clearcut 'shoot/**/*.jpg' -o cutouts   a glob, results into cutouts/
-  clearcut --size full photo.jpg         at the photo's own size (1 credit when over 1 MP)
+  clearcut --size full photo.jpg         photo-cutout-full.png, at the photo's own size
+                                         (1 credit when over 1 MP)
   clearcut --preset 1:1 --shadow -b studio shoot/
                                          square product shots, subject centred, soft shadow
 
@@ -256,7 +257,8 @@ Options:
   -h, --help              this help
   -V, --version           the version
 
-Output: photo.jpg gives photo-cutout.png (or .webp, .jpg).
+Output: photo.jpg gives photo-cutout.png (or .webp, .jpg); --size full gives
+photo-cutout-full.png, so the two sizes never overwrite each other.
 
 Privacy: photos are never uploaded. They are cut out here with the same model as the
 web app. Full size sends the server one request per charged photo with its width,

@@ -9,6 +9,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import { IMAGE_EXTENSIONS, isImageFileName } from '../../common/image-files.ts';
 import { cutoutFileName } from '../../common/naming.ts';
+import type { ExportSize } from '../../common/export-size.ts';
 import type { OutputFormat } from '../../common/output-format.ts';
 
 /** One photo to cut out and where its result goes. */
@@ -35,7 +36,7 @@ export interface Plan {
 }
 
 /** A result of an earlier run, by its name; walks and globs leave these out. */
-const looksLikeResult = (name: string) => /-cutout(?:-\d+)?\.(png|webp|jpe?g)$/i.test(name);
+const looksLikeResult = (name: string) => /-cutout(?:-full)?(?:-\d+)?\.(png|webp|jpe?g)$/i.test(name);
 
 /** A path for messages: relative to `cwd` when inside it, absolute otherwise. */
 export function displayPath(path: string, cwd: string): string {
@@ -78,8 +79,8 @@ function globBase(pattern: string): string {
  * named twice is cut out once; two photos that would write the same result are both
  * refused rather than one silently replacing the other.
  */
-export function planInputs(args: string[], options: { cwd: string; outDir?: string; format: OutputFormat }): Plan {
-  const { cwd, format } = options;
+export function planInputs(args: string[], options: { cwd: string; outDir?: string; format: OutputFormat; size?: ExportSize }): Plan {
+  const { cwd, format, size = 'standard' } = options;
   const outDir = options.outDir === undefined ? undefined : resolve(cwd, options.outDir);
   const problems: ArgumentProblem[] = [];
   const counts = { earlierResults: 0 };
@@ -115,7 +116,7 @@ export function planInputs(args: string[], options: { cwd: string; outDir?: stri
   for (const { path, base } of found) {
     if (seen.has(path)) continue;
     seen.add(path);
-    const name = cutoutFileName(basename(path), format);
+    const name = cutoutFileName(basename(path), format, size);
     const folder = outDir === undefined ? dirname(path) : base ? join(outDir, relative(base, dirname(path))) : outDir;
     files.push({ label: displayPath(path, cwd), path, output: join(folder, name) });
   }

@@ -174,7 +174,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
 
-  const plan = planInputs(options.inputs, { cwd: io.cwd, outDir: options.out, format: options.format });
+  const plan = planInputs(options.inputs, { cwd: io.cwd, outDir: options.out, format: options.format, size: options.size });
   const total = plan.files.length;
   const reporter: Reporter = createReporter(total, io.stdout, io.stderr);
   for (const notice of notices) reporter.notice(notice);

@@ -213,6 +213,15 @@ describe('account pages in Chromium', () => {
     await expect.poll(() => heading().textContent()).toBe('Your account');
     // The link's #fragment is where reading and keyboard focus start.
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('delete-heading');
+    // The welcome credits are lost with the account: it says so, and asks to be told it is understood.
+    const section = page.getByRole('region', { name: 'Delete my account' });
+    await expect.poll(() => section.getByText('loses your 3 credits for good').isVisible(), { timeout: 20_000 }).toBe(true);
+    const understood = section.getByRole('checkbox', { name: 'I understand that my 3 credits will be lost' });
+    await page.getByLabel('Your password, to confirm').fill(password);
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    // Not sent: the browser holds the form at the unchecked box.
+    expect(await understood.evaluate((box: HTMLInputElement) => box.validity.valueMissing)).toBe(true);
+    await understood.check();
     await page.getByLabel('Your password, to confirm').fill('not the password');
     await page.getByRole('button', { name: 'Delete my account' }).click();
     await expect.poll(() => page.locator('#delete-error').textContent()).toBe('The password is wrong.');

@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturesDir, PHOTOS, type PhotoName } from '../fixtures/photos.ts';
+import { SVG_REFUSAL } from '../../web/src/cutout/decode.ts';
 import { carriesImage } from './support/image-bytes.ts';
 import { openApp, type App } from './support/app.ts';
 
@@ -83,6 +84,19 @@ describe('batches in Chromium', () => {
     await app?.close();
   });
 
+  it('refuses an SVG at once, shown as the drawing it is, with what to do and no Retry', async () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="teal"/></svg>';
+    await page.locator('#photo-input').setInputFiles({ name: 'logo.svg', mimeType: 'image/svg+xml', buffer: Buffer.from(svg) });
+    const logo = card(page, 'logo.svg');
+    await logo.waitFor();
+    // Failed when it appears: it never waits for the model.
+    expect(await logo.getAttribute('data-state')).toBe('failed');
+    expect(await logo.getByRole('status').textContent()).toBe(SVG_REFUSAL);
+    expect(await logo.getByRole('button', { name: 'Retry logo.svg' }).count()).toBe(0);
+    await logo.getByRole('button', { name: 'Remove logo.svg' }).click();
+    await logo.waitFor({ state: 'detached' });
+  });
+
   it('cuts out a pasted photo, and keeps nothing while history is off', async () => {
     await deliver(page, 'paste', [photo('chelsea')]);
     await expect.poll(() => card(page, 'chelsea.png').getAttribute('data-state'), { timeout: 300_000, interval: 500 }).toBe('done');
@@ -142,6 +156,23 @@ describe('batches in Chromium', () => {
     expect(await card(page, 'first.jpg').getByRole('status').textContent()).toContain(`${PHOTOS.coffee.width}×${PHOTOS.coffee.height},`);
     expect(await card(page, 'last.jpg').getByRole('status').textContent()).toContain(`${PHOTOS.rocket.width}×${PHOTOS.rocket.height},`);
     expect(await card(page, 'middle.png').getAttribute('data-timings')).toBeNull();
+  });
+
+  it('after "Turn off, keep them" and a reload, still lists what was kept, to download or delete', async () => {
+    const kept = page.getByRole('list', { name: 'Kept cutouts' }).getByRole('listitem');
+    // first.jpg and last.jpg of the batch before, kept while history was on.
+    await expect.poll(() => kept.count(), { timeout: 10_000 }).toBe(2);
+    await page.getByRole('checkbox', { name: /Keep my finished cutouts/ }).uncheck();
+    await page.getByRole('button', { name: 'Turn off, keep them' }).click();
+    await expect.poll(() => page.getByRole('checkbox', { name: /Keep my finished cutouts/ }).isChecked()).toBe(false);
+    await page.reload();
+    await expect.poll(() => kept.count(), { timeout: 10_000 }).toBe(2);
+    expect(await page.getByRole('checkbox', { name: /Keep my finished cutouts/ }).isChecked()).toBe(false);
+    expect(await page.getByText(/History is off; kept earlier: 2 kept/).isVisible()).toBe(true);
+    expect(await kept.getByRole('link', { name: 'Download first-cutout.png' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Delete first-cutout.png from history' }).click();
+    await expect.poll(() => historyCount(page)).toBe(1);
+    await expect.poll(() => kept.count()).toBe(1);
   });
 
   it('sent no image bytes in any request', () => {

@@ -169,9 +169,10 @@ describe('clearcut --size full', () => {
     const run = await clearcut(['--model', 'fast', '--size', 'full', '--out', out, join(photosDir, `${BIG}.jpg`), join(photosDir, 'car-1.jpg')]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`failed ${join(photosDir, `${BIG}.jpg`)}: full size needs an API key: set CLEARCUT_API_KEY; standard size is free`);
-    expect(existsSync(join(out, `${BIG}-cutout.png`))).toBe(false);
+    expect(existsSync(join(out, `${BIG}-cutout-full.png`))).toBe(false);
     // car-1 is 480×360: its full size is within a megapixel, so free and needs no key.
-    const car = await inspectCutout(join(out, 'car-1-cutout.png'));
+    // Full size is named apart from standard (common/naming.ts), as in the app.
+    const car = await inspectCutout(join(out, 'car-1-cutout-full.png'));
     expect([car.width, car.height, car.channels]).toEqual([480, 360, 4]);
   });
 
@@ -222,7 +223,7 @@ describe('clearcut --size full', () => {
       const run = await full(out);
       expect(run.code, run.stdout + run.stderr).toBe(0);
       expect(run.stdout).toMatch(new RegExp(`^ok .*${BIG}\\.jpg -> .*\\(987x1481, .*, 1 credit, balance 2\\)$`, 'm'));
-      const result = await inspectCutout(join(out, `${BIG}-cutout.png`));
+      const result = await inspectCutout(join(out, `${BIG}-cutout-full.png`));
       expect([result.width, result.height, result.channels]).toEqual([987, 1481, 4]);
       expect(await balance()).toBe(2);
     });
@@ -250,7 +251,7 @@ describe('clearcut --size full', () => {
       const run = await full(out, '--format', 'webp');
       expect(run.code).toBe(1);
       expect(run.stdout).toContain(`failed ${join(photosDir, `${BIG}.jpg`)}: not enough credits for full size (balance 0)`);
-      expect(existsSync(join(out, `${BIG}-cutout.webp`))).toBe(false);
+      expect(existsSync(join(out, `${BIG}-cutout-full.webp`))).toBe(false);
       expect(await balance()).toBe(0);
     });
   });

@@ -138,16 +138,19 @@ describe('credits in Chromium', () => {
       spends.push({ key: (res.request().postDataJSON() as { idempotencyKey: string }).idempotencyKey, replayed: await res.headerValue('idempotent-replayed') });
     });
     const full = await download(() => payButton().click());
-    expect([full.name, full.format, full.width, full.height, full.channels]).toEqual(['astronaut-cutout.png', 'png', SIDE, SIDE, 4]);
+    // Named apart from the standard-size file, so saving both keeps both.
+    expect([full.name, full.format, full.width, full.height, full.channels]).toEqual(['astronaut-cutout-full.png', 'png', SIDE, SIDE, 4]);
     expect(spends).toEqual([{ key: expect.stringMatching(/^[0-9a-f-]{36}$/), replayed: 'true' }]);
     await expect.poll(async () => headerBalance().getAttribute('data-balance'), { timeout: 20_000 }).toBe('12');
     expect(await serverBalance()).toBe(12);
 
     // The same file again, from its link: no new spend.
-    const again = await download(() => dialog().getByRole('link', { name: 'Download astronaut-cutout.png' }).click());
+    const again = await download(() => dialog().getByRole('link', { name: 'Download astronaut-cutout-full.png' }).click());
     expect([again.width, again.height]).toEqual([SIDE, SIDE]);
     expect(spends).toHaveLength(1);
     expect(await serverBalance()).toBe(12);
+    // Paid for, the same file in "Download all" costs nothing more, and the button no longer says it will.
+    expect((await downloadAll.textContent())?.trim()).toMatch(/Download all \(1\) as ZIP$/);
   });
 
   it('exports at standard size without spending', async () => {

@@ -136,6 +136,18 @@ describe.each(SIZES)('on $label', ({ viewport, phone }) => {
     await page.evaluate(() => window.scrollTo(0, 0));
   });
 
+  it('keeps the batch\'s actions in one row that fits the screen', async () => {
+    const buttons = page.getByRole('region', { name: 'Batch' }).getByRole('button');
+    expect(await buttons.evaluateAll((all) => all.map((b) => b.textContent?.replace(/\s+/g, ' ').trim()))).toEqual([
+      expect.stringMatching(/^Download all \(\d\) as ZIP/),
+      'Cancel all',
+      'Clear all',
+    ]);
+    const boxes = await buttons.evaluateAll((all) => all.map((b) => b.getBoundingClientRect().toJSON() as DOMRect));
+    expect(new Set(boxes.map((b) => Math.round(b.top))).size).toBe(1);
+    for (const b of boxes) expect(b.right).toBeLessThanOrEqual(viewport.width);
+  });
+
   it('has no serious or critical accessibility violation with a result shown', async () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
@@ -166,6 +178,9 @@ describe.each(SIZES)('on $label', ({ viewport, phone }) => {
     // The tools are a segmented control: one pressed look, no radio dots.
     const tools = dialog().getByRole('radiogroup', { name: 'Tool' });
     expect(await tools.getByRole('radio').evaluateAll((radios) => radios.map((r) => getComputedStyle(r).appearance))).toEqual(['none', 'none', 'none']);
+    // So is the size.
+    const sizes = dialog().getByRole('group', { name: 'Size' }).getByRole('radio');
+    expect(await sizes.evaluateAll((radios) => radios.map((r) => getComputedStyle(r).appearance))).toEqual(['none', 'none']);
   });
 
   it('has no serious or critical accessibility violation in the editor', async () => {

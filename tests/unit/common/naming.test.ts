@@ -8,6 +8,12 @@ describe('cutoutFileName', () => {
     expect(cutoutFileName('photo.png', 'jpeg')).toBe('photo-cutout.jpg');
   });
 
+  it('names the full-size file apart from the standard one: photo-cutout-full.png', () => {
+    expect(cutoutFileName('photo.jpg', 'png', 'full')).toBe('photo-cutout-full.png');
+    expect(cutoutFileName('photo.jpg', 'webp', 'standard')).toBe('photo-cutout.webp');
+    expect(cutoutFileName('photo.jpg', 'jpeg', 'full')).not.toBe(cutoutFileName('photo.jpg', 'jpeg', 'standard'));
+  });
+
   it('keeps only the last extension and no folder, and names a nameless photo', () => {
     expect(cutoutFileName('holiday.2024.heic.png')).toBe('holiday.2024.heic-cutout.png');
     expect(cutoutFileName('shoot/day 1/IMG_0001.JPG')).toBe('IMG_0001-cutout.png');

@@ -1,6 +1,6 @@
 import sharp, { type Sharp } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkPixelLimit, DEFAULT_MAX_PIXELS, inspectImage, readImageHeader, type ImageFormat } from '../../../web/src/cutout/decode.ts';
+import { checkPixelLimit, DEFAULT_MAX_PIXELS, inspectImage, isSvgFile, readImageHeader, SVG_REFUSAL, type ImageFormat } from '../../../web/src/cutout/decode.ts';
 import { ImageTooLargeError, UnsupportedImageError } from '../../../web/src/cutout/errors.ts';
 import { bmp, pngHeaderOnly, randomBytes, textFile, truncate } from '../../fixtures/files.ts';
 import { readPhoto } from '../../fixtures/photos.ts';
@@ -116,6 +116,23 @@ describe('bad files', () => {
     expect(err).toBeInstanceOf(UnsupportedImageError);
     expect(err.name).toBe('UnsupportedImageError');
     expect(err.message).toMatch(/not an image/);
+  });
+
+  it.each([
+    ['a bare SVG', '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'],
+    ['an SVG with a byte-order mark, an XML declaration and a comment', '\ufeff<?xml version="1.0"?>\n<!-- drawn by hand -->\n<svg viewBox="0 0 1 1"></svg>'],
+  ])('refuses %s as a drawing, not a photo, saying what to do', (_, text) => {
+    const err = thrown(() => readImageHeader(new TextEncoder().encode(text)));
+    expect(err).toBeInstanceOf(UnsupportedImageError);
+    expect(err.message).toBe(SVG_REFUSAL);
+    expect(err.message).not.toMatch(/not an image/);
+  });
+
+  it('tells an SVG by its type or name, before reading it', () => {
+    expect(isSvgFile({ name: 'logo.svg', type: '' })).toBe(true);
+    expect(isSvgFile({ name: 'LOGO.SVGZ', type: '' })).toBe(true);
+    expect(isSvgFile({ name: 'logo', type: 'image/svg+xml' })).toBe(true);
+    expect(isSvgFile({ name: 'photo.png', type: 'image/png' })).toBe(false);
   });
 
   it('refuses an image that says it has no pixels', () => {

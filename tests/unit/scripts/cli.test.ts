@@ -126,6 +126,7 @@ describe('planning inputs and outputs', () => {
     touch('shoot', 'notes.txt');
     touch('shoot', '.hidden.jpg');
     touch('shoot', 'a-cutout.png');
+    touch('shoot', 'a-cutout-full.png');
     touch('shoot', 'day2', 'c.webp');
     touch('other', 'b.jpeg');
     touch('empty', 'readme.md');
@@ -141,9 +142,14 @@ describe('planning inputs and outputs', () => {
       ['shoot/b.jpg', join(dir, 'shoot/b-cutout.png')],
       ['shoot/day2/c.webp', join(dir, 'shoot/day2/c-cutout.png')],
     ]);
-    expect(plan.earlierResults).toBe(1);
+    expect(plan.earlierResults).toBe(2);
     expect(plan.problems).toEqual([]);
     expect(planInputs(['scans'], { cwd: dir, format: 'png' }).files.map((f) => f.label)).toEqual(['scans/e.bmp']);
+  });
+
+  it('names full-size results apart from standard ones, as the app does', () => {
+    const plan = planInputs(['shoot/b.jpg'], { cwd: dir, format: 'webp', size: 'full' });
+    expect(plan.files.map((f) => f.output)).toEqual([join(dir, 'shoot/b-cutout-full.webp')]);
   });
 
   it('keeps subfolders below --out, and puts named files straight into it', () => {

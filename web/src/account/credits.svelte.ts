@@ -3,6 +3,7 @@
  * full-resolution export can be asked for now and why not, and `chargeExport`, the one place
  * that spends a credit. What is free is decided by `exportDimensions` alone.
  */
+import { SvelteSet } from 'svelte/reactivity';
 import { api, call, errorOf } from './api.ts';
 import type { ExportDimensions } from '../../../common/export-size.ts';
 import { session, type Session } from './session.svelte.ts';
@@ -36,6 +37,8 @@ export class Credits {
   readonly #session: Session;
   /** Keys of exports asked for, per job and export settings: a retry of the same export reuses its key. */
   #keys = new WeakMap<object, Map<string, string>>();
+  /** Keys whose credit was spent: exporting with one again costs nothing. */
+  readonly #paid = new SvelteSet<string>();
 
   constructor(s: Session) {
     this.#session = s;
@@ -96,6 +99,12 @@ export class Credits {
     return key;
   }
 
+  /** Whether `owner`'s export with `settings` was paid for already, so doing it again is free (reactive). */
+  paidFor(owner: object, settings: string): boolean {
+    const key = this.#keys.get(owner)?.get(settings);
+    return key !== undefined && this.#paid.has(key);
+  }
+
   /**
    * Pays for an export of `dims` before it is made: nothing for a free one; otherwise one
    * credit spent on the server under `idempotencyKey`. Throws CreditsError when it cannot be paid.
@@ -115,6 +124,7 @@ export class Credits {
     }
     if (res.status === 200) {
       this.balance = (await res.json()).balance;
+      this.#paid.add(idempotencyKey);
       return;
     }
     if (res.status === 402) {

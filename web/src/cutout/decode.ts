@@ -159,6 +159,20 @@ function avifHeader(b: Uint8Array): ImageHeader {
   return { format: 'avif', width, height };
 }
 
+/** What an SVG gets: it is an image, a drawing the browser shows, but not a photo the model can cut out. */
+export const SVG_REFUSAL = 'This is an SVG drawing, not a photo: clearcut cuts out JPEG, PNG, WebP, AVIF, GIF or BMP images. Save it as a PNG first.';
+
+/** True when the file says it is an SVG by its type or name (the page refuses those before reading them). */
+export function isSvgFile(file: { name: string; type: string }): boolean {
+  return file.type === 'image/svg+xml' || /\.svgz?$/i.test(file.name);
+}
+
+/** True when the bytes start as an SVG document (an XML declaration, comments or a doctype first are fine). */
+function looksLikeSvg(b: Uint8Array): boolean {
+  const head = ascii(b, 0, Math.min(b.length, 1024)).replace(/^\ufeff|^\xef\xbb\xbf/, '').trimStart();
+  return head.startsWith('<') && /<svg[\s>]/i.test(head);
+}
+
 /**
  * Reads the format and size from the first bytes of a file. Throws UnsupportedImageError
  * for empty, truncated or non-image bytes.
@@ -174,6 +188,7 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader {
   else if (b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') header = webpHeader(b);
   else if (b.length >= 12 && ascii(b, 4, 4) === 'ftyp' && ['avif', 'avis', 'mif1'].includes(ascii(b, 8, 4))) header = avifHeader(b);
   if (!header) {
+    if (looksLikeSvg(b)) throw new UnsupportedImageError(SVG_REFUSAL);
     throw new UnsupportedImageError('This file is not an image clearcut can read (JPEG, PNG, WebP, AVIF, GIF or BMP).');
   }
   if (!(header.width > 0 && header.height > 0)) throw new UnsupportedImageError(`This ${header.format.toUpperCase()} file says it has no pixels.`);

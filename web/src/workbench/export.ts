@@ -50,12 +50,12 @@ export async function exportJob(job: Job, options: ExportOptions = {}): Promise<
   const format = options.format ?? edits?.format ?? 'png';
   const size = options.size ?? edits?.size ?? 'standard';
   const background = options.background ?? edits?.background ?? TRANSPARENT_BACKGROUND;
-  // The matte's buffer is transferred to the worker: send a copy, the page keeps its own.
   const dims = exportDimensions(result.width, result.height, size);
   if (!dims.free) {
     await credits.chargeExport(dims, credits.exportKey(job, exportSettings(size, format, background, edits?.version ?? 0, options.quality)));
     options.signal?.throwIfAborted();
   }
+  // The matte's buffer is transferred to the worker: send a copy, the page keeps its own.
   const alpha = (edits?.currentAlpha ?? result.alpha).slice();
   const blob = await engine.bridge.export(options.signal, job.file, alpha, result.width, result.height, {
     format,
@@ -64,22 +64,28 @@ export async function exportJob(job: Job, options: ExportOptions = {}): Promise<
     quality: options.quality,
     canvasMaxPixels: canvasLimitFrom(location.search),
   });
-  return { blob, name: cutoutFileName(job.name, format) };
+  return { blob, name: cutoutFileName(job.name, format, size) };
 }
 
 /**
- * Whether exporting a job now, with its current edits, is a paid (full-resolution) export.
- * "Download all" says how many of its files are, before it spends anything.
+ * Whether exporting a job now, with its current edits, spends a credit: a full-resolution
+ * export not paid for yet (doing one again is free). "Download all" says how many of its
+ * files will, before it spends anything.
  */
 export function isPaidExport(job: Job): boolean {
   const result = job.result;
   if (!result) return false;
-  return !exportDimensions(result.width, result.height, existingEdits(job)?.size ?? 'standard').free;
+  const edits = existingEdits(job);
+  const size = edits?.size ?? 'standard';
+  if (exportDimensions(result.width, result.height, size).free) return false;
+  const settings = exportSettings(size, edits?.format ?? 'png', edits?.background ?? TRANSPARENT_BACKGROUND, edits?.version ?? 0);
+  return !credits.paidFor(job, settings);
 }
 
-/** The file name `exportJob` gives a job now (its chosen format, PNG by default). */
+/** The file name `exportJob` gives a job now (its chosen format and size; PNG at standard size by default). */
 export function exportName(job: Job): string {
-  return cutoutFileName(job.name, existingEdits(job)?.format ?? 'png');
+  const edits = existingEdits(job);
+  return cutoutFileName(job.name, edits?.format ?? 'png', edits?.size ?? 'standard');
 }
 
 /** Exports a job with its current edits and saves the file, as a click on a download link would. */

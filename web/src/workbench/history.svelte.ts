@@ -41,12 +41,22 @@ export class CutoutHistory {
     this.enabled = storage?.getItem(SETTING) === 'on';
     this.#store = createStore(HISTORY_DB, 'entries');
     this.#storage = storage;
-    if (this.enabled) void this.refresh();
+    // Read even when off: cutouts kept before "Turn off, keep them" stay listed, to download
+    // or delete. Without consent ever given there is no database, and none is made to look.
+    void this.#kept().then((kept) => (kept ? this.refresh() : undefined));
   }
   readonly #storage: Storage | undefined;
 
   get bytes(): number {
     return entriesSize(this.entries);
+  }
+
+  /** Whether the database may hold entries: it exists (or the browser cannot list databases). */
+  async #kept(): Promise<boolean> {
+    if (this.enabled) return true;
+    if (typeof indexedDB === 'undefined') return false;
+    if (typeof indexedDB.databases !== 'function') return true;
+    return (await indexedDB.databases()).some((d) => d.name === HISTORY_DB);
   }
 
   /** Reloads the list, newest first. */

@@ -3,6 +3,7 @@
  * done, failed (with the reason) or cancelled; the engine runs them one at a time.
  */
 import type { CutoutBridge, CutResult } from '../cutout/bridge.ts';
+import { isSvgFile, SVG_REFUSAL } from '../cutout/decode.ts';
 import { isAbortError } from '../cutout/errors.ts';
 import type { Stage } from '../cutout/pipeline.ts';
 import { describeError, isRetryable } from './errors.ts';
@@ -74,7 +75,12 @@ export class JobList {
       const job = new Job(this.#nextId++, file);
       this.jobs.push(job);
       added.push(job);
-      void this.#run(job);
+      if (isSvgFile(file)) {
+        // Said at once, not after waiting for the model: no cut can help a drawing.
+        job.error = SVG_REFUSAL;
+        job.retryable = false;
+        job.state = 'failed';
+      } else void this.#run(job);
     }
     return added;
   }
