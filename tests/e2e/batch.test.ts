@@ -162,7 +162,8 @@ describe('batches in Chromium', () => {
     const kept = page.getByRole('list', { name: 'Kept cutouts' }).getByRole('listitem');
     // first.jpg and last.jpg of the batch before, kept while history was on.
     await expect.poll(() => kept.count(), { timeout: 10_000 }).toBe(2);
-    await page.getByRole('checkbox', { name: /Keep my finished cutouts/ }).uncheck();
+    // Unticking asks first (the box stays ticked until answered).
+    await page.getByRole('checkbox', { name: /Keep my finished cutouts/ }).click();
     await page.getByRole('button', { name: 'Turn off, keep them' }).click();
     await expect.poll(() => page.getByRole('checkbox', { name: /Keep my finished cutouts/ }).isChecked()).toBe(false);
     await page.reload();

@@ -101,8 +101,10 @@ export class Credits {
 
   /** Whether `owner`'s export with `settings` was paid for already, so doing it again is free (reactive). */
   paidFor(owner: object, settings: string): boolean {
+    // Read the set before anything else: a key made later must rerun whoever asked.
+    const paid = this.#paid.size > 0;
     const key = this.#keys.get(owner)?.get(settings);
-    return key !== undefined && this.#paid.has(key);
+    return paid && key !== undefined && this.#paid.has(key);
   }
 
   /**
