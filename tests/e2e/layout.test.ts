@@ -10,12 +10,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
 import { openApp, type App } from './support/app.ts';
+import { seriousViolations } from './support/axe.ts';
 
 /** The astronaut enlarged past 1 megapixel, so the editor offers a paid full resolution. */
 const NAME = 'astronaut.jpg';
@@ -31,16 +31,6 @@ async function onScreen(locator: Locator): Promise<boolean> {
   const box = await locator.boundingBox();
   const size = locator.page().viewportSize()!;
   return !!box && box.width > 0 && box.x >= 0 && box.y >= 0 && box.x + box.width <= size.width + 0.5 && box.y + box.height <= size.height + 0.5;
-}
-
-/** The serious and critical violations axe-core finds in the page, or in the part `selector` names. */
-async function seriousViolations(page: Page, selector?: string): Promise<string[]> {
-  let builder = new AxeBuilder({ page });
-  if (selector) builder = builder.include(selector);
-  const { violations } = await builder.analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 let app: App;

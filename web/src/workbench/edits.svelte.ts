@@ -1,9 +1,11 @@
 /**
  * What the user has changed about one finished cutout: the touched-up matte (with its
- * undo history), the background, the format and the size. Kept per job, apart from the
- * job itself, and read by exportJob.
+ * undo history), the background, the format, the size and the layout (crop, shape,
+ * padding, shadow). Kept per job, apart from the job itself, and read by exportJob.
  */
-import type { ExportBackground } from '../cutout/export.ts';
+import type { ExportBackground, ExportLayout } from '../cutout/export.ts';
+import { frameExportDimensions, frameFor, NO_FRAME, subjectBounds, type Frame } from '../cutout/frame.ts';
+import type { ExportDimensions } from '../../../common/export-size.ts';
 import type { OutputFormat } from '../../../common/output-format.ts';
 import type { AlphaMatte } from '../cutout/image.ts';
 import { replaceAlpha, Stroke, type AlphaPatch, type BrushMode, type Rect } from './brush.ts';
@@ -13,11 +15,19 @@ import { UndoStack } from './undo.ts';
 
 export const TRANSPARENT_BACKGROUND: ExportBackground = { kind: 'transparent' };
 
+/** The photo's own frame and no shadow (export.ts's PLAIN_LAYOUT, without importing the export code into the page). */
+export const PLAIN_LAYOUT: ExportLayout = { frame: NO_FRAME, shadow: false };
+
+/** True when a layout changes the picture's frame (a crop or a shape), so it depends on where the subject is. */
+export const isFramed = (layout: ExportLayout) => layout.frame.crop || layout.frame.preset !== 'original';
+
 export class JobEdits {
   readonly job: Job;
   format = $state<OutputFormat>('png');
   size = $state<ExportSize>('standard');
   background = $state.raw<ExportBackground>(TRANSPARENT_BACKGROUND);
+  /** Crop to the subject, the picture's shape, the space around the subject, and a drop shadow. */
+  layout = $state.raw<ExportLayout>(PLAIN_LAYOUT);
   /** Why a choice changed another one (JPEG and transparency), for a polite announcement. */
   notice = $state<string | undefined>();
   /** Bumped whenever the matte changes. */
@@ -28,6 +38,8 @@ export class JobEdits {
   touched = $state(false);
   readonly history = new UndoStack<AlphaPatch>();
   #alpha?: AlphaMatte;
+  /** The subject's bounds in the matte of one version (a scan of the whole matte: made once a version). */
+  #subject?: { version: number; bounds: ReturnType<typeof subjectBounds> };
 
   constructor(job: Job) {
     this.job = job;
@@ -41,7 +53,22 @@ export class JobEdits {
 
   /** True when an export differs from the model's plain PNG: touched up, or another background, format or size. */
   get changed(): boolean {
-    return this.touched || this.format !== 'png' || this.size !== 'standard' || this.background.kind !== 'transparent';
+    return this.touched || this.format !== 'png' || this.size !== 'standard' || this.background.kind !== 'transparent' || this.layout !== PLAIN_LAYOUT;
+  }
+
+  /** The exported picture's frame with the current layout and matte (reactive: layout and version). */
+  get frame(): Frame {
+    const { width, height } = this.#result();
+    const layout = this.layout;
+    if (!isFramed(layout)) return frameFor(width, height, null, layout.frame);
+    const version = this.version;
+    if (this.#subject?.version !== version) this.#subject = { version, bounds: subjectBounds({ width, height, data: this.currentAlpha }) };
+    return frameFor(width, height, this.#subject.bounds, layout.frame);
+  }
+
+  /** The exported file's size at `size` with the current layout, and whether it is free. */
+  exportDimensions(size: ExportSize): ExportDimensions {
+    return frameExportDimensions(this.frame, size);
   }
 
   /** The matte being edited: a copy of the model's, made on first use. */

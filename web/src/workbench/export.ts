@@ -4,10 +4,10 @@
  */
 import { canvasLimitFrom } from '../cutout/canvas-limit.ts';
 import type { OutputFormat } from '../../../common/output-format.ts';
-import type { ExportBackground } from '../cutout/export.ts';
+import type { ExportBackground, ExportLayout } from '../cutout/export.ts';
 import { credits } from '../account/credits.svelte.ts';
 import { engine } from './engine.svelte.ts';
-import { existingEdits, TRANSPARENT_BACKGROUND } from './edits.svelte.ts';
+import { existingEdits, PLAIN_LAYOUT, TRANSPARENT_BACKGROUND } from './edits.svelte.ts';
 import { exportDimensions, type ExportSize } from '../../../common/export-size.ts';
 import type { Job } from './jobs.svelte.ts';
 import { cutoutFileName } from '../../../common/naming.ts';
@@ -27,18 +27,18 @@ const blobIds = new WeakMap<Blob, number>();
 let nextBlobId = 1;
 
 /** One string for everything that makes two exports of a job the same file. */
-function exportSettings(size: ExportSize, format: OutputFormat, background: ExportBackground, version: number, quality?: number): string {
+function exportSettings(size: ExportSize, format: OutputFormat, background: ExportBackground, layout: ExportLayout, version: number, quality?: number): string {
   let bg: string;
   if (background.kind === 'image') {
     if (!blobIds.has(background.file)) blobIds.set(background.file, nextBlobId++);
     bg = `image:${blobIds.get(background.file)}`;
   } else bg = JSON.stringify(background);
-  return [size, format, bg, version, quality ?? ''].join('|');
+  return [size, format, bg, JSON.stringify(layout), version, quality ?? ''].join('|');
 }
 
 /**
  * Exports a finished job with its current edits (or, for what they do not set, PNG,
- * transparent, standard size); options override. Resolves with the file and its name.
+ * transparent, standard size, the photo's own frame); options override format, size and background. Resolves with the file and its name.
  * An export that is not free (see exportDimensions) is paid for first, through
  * `credits.chargeExport`, under one idempotency key per job and settings: it throws
  * CreditsError when it cannot be paid, and a retry of the same export is not charged again.
@@ -50,9 +50,11 @@ export async function exportJob(job: Job, options: ExportOptions = {}): Promise<
   const format = options.format ?? edits?.format ?? 'png';
   const size = options.size ?? edits?.size ?? 'standard';
   const background = options.background ?? edits?.background ?? TRANSPARENT_BACKGROUND;
-  const dims = exportDimensions(result.width, result.height, size);
+  const layout = edits?.layout ?? PLAIN_LAYOUT;
+  // The framed picture's size (the edits frame it from the matte they export), or the photo's.
+  const dims = edits ? edits.exportDimensions(size) : exportDimensions(result.width, result.height, size);
   if (!dims.free) {
-    await credits.chargeExport(dims, credits.exportKey(job, exportSettings(size, format, background, edits?.version ?? 0, options.quality)));
+    await credits.chargeExport(dims, credits.exportKey(job, exportSettings(size, format, background, layout, edits?.version ?? 0, options.quality)));
     options.signal?.throwIfAborted();
   }
   // The matte's buffer is transferred to the worker: send a copy, the page keeps its own.
@@ -61,6 +63,7 @@ export async function exportJob(job: Job, options: ExportOptions = {}): Promise<
     format,
     size,
     background,
+    layout,
     quality: options.quality,
     canvasMaxPixels: canvasLimitFrom(location.search),
   });
@@ -77,8 +80,9 @@ export function isPaidExport(job: Job): boolean {
   if (!result) return false;
   const edits = existingEdits(job);
   const size = edits?.size ?? 'standard';
-  if (exportDimensions(result.width, result.height, size).free) return false;
-  const settings = exportSettings(size, edits?.format ?? 'png', edits?.background ?? TRANSPARENT_BACKGROUND, edits?.version ?? 0);
+  const dims = edits ? edits.exportDimensions(size) : exportDimensions(result.width, result.height, size);
+  if (dims.free) return false;
+  const settings = exportSettings(size, edits?.format ?? 'png', edits?.background ?? TRANSPARENT_BACKGROUND, edits?.layout ?? PLAIN_LAYOUT, edits?.version ?? 0);
   return !credits.paidFor(job, settings);
 }
 

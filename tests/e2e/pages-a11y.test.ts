@@ -1,0 +1,76 @@
+/**
+ * axe-core (`@axe-core/playwright`) on every page besides the workbench (layout.test.ts
+ * covers the home page, Settings and the editor): privacy, terms, contact, pricing, sign-in
+ * and sign-up signed out, then the account and credits pages signed in, at a 1280×800
+ * desktop and a 390×844 phone, in real Chromium against the real server. Each page is
+ * checked once its own content is there (its heading, and what it loads). No serious or
+ * critical violation. One browser launch; no photo is cut out.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApp, type App } from './support/app.ts';
+import { seriousViolations } from './support/axe.ts';
+import { signUpInPage } from './support/sign-up.ts';
+
+const SIZES = [
+  { label: 'a 1280×800 desktop', viewport: { width: 1280, height: 800 }, phone: false },
+  { label: 'a 390×844 phone', viewport: { width: 390, height: 844 }, phone: true },
+] as const;
+
+/** Each page, the heading it shows, and what else to wait for before it is checked. */
+const SIGNED_OUT = [
+  { path: '/privacy', heading: 'Privacy policy', ready: (p: Page) => p.getByTestId('log-retention').waitFor() },
+  { path: '/terms', heading: 'Terms of service' },
+  { path: '/contact', heading: 'Contact us' },
+  { path: '/pricing', heading: 'Pricing', ready: (p: Page) => p.getByRole('listitem', { name: '10 credits' }).waitFor({ timeout: 20_000 }) },
+  { path: '/signin', heading: 'Sign in' },
+  { path: '/signup', heading: 'Create an account' },
+];
+const SIGNED_IN = [
+  { path: '/account', heading: 'Your account', ready: (p: Page) => p.getByRole('list', { name: 'Signed-in devices' }).waitFor({ timeout: 20_000 }) },
+  { path: '/credits', heading: 'Your credits', ready: (p: Page) => p.getByRole('region', { name: 'History' }).getByRole('row').nth(1).waitFor({ timeout: 20_000 }) },
+];
+
+let app: App;
+
+beforeAll(async () => {
+  app = await openApp({ path: null });
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+describe.each(SIZES)('on $label', ({ viewport, phone }) => {
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    context = await app.browser.newContext({ viewport, isMobile: phone, hasTouch: phone });
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  async function open(path: string, heading: string, ready?: (p: Page) => Promise<void>) {
+    await page.goto(app.url + path);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 20_000 }).toBe(heading);
+    await ready?.(page);
+  }
+
+  it.each(SIGNED_OUT)('has no serious or critical violation on $path, signed out', async ({ path, heading, ready }) => {
+    await open(path, heading, ready);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it.each(SIGNED_IN)('has no serious or critical violation on $path, signed in', async ({ path, heading, ready }) => {
+    if (!(await context.cookies()).length) {
+      await open('/signup', 'Create an account');
+      await signUpInPage(page, `axe-${phone ? 'phone' : 'desktop'}-${Date.now()}@example.com`, 'a long and unusual passphrase');
+    }
+    await open(path, heading, ready);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+});
