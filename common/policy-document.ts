@@ -23,6 +23,12 @@ export interface PolicyMeta {
    * material, else the latest material one, which a minor version names in `lastMaterialVersion`.
    */
   requiredVersion: number;
+  /**
+   * What the notice says to someone who has not accepted `requiredVersion`: this version's summary
+   * when it is material, else the last material one's, which a minor version repeats in
+   * `lastMaterialSummary` (a typo fix says nothing to someone who missed the change that matters).
+   */
+  noticeSummary: string;
 }
 
 /** A parsed document: its front matter and the Markdown body. */
@@ -62,12 +68,16 @@ export function parsePolicy(text: string, file = 'document'): PolicyDocument {
   const materialText = need('material');
   if (materialText !== 'true' && materialText !== 'false') throw new PolicyFormatError(`${file}: "material" must be true or false`);
   const material = materialText === 'true';
+  const summary = need('summary');
   let requiredVersion = version;
+  let noticeSummary = summary;
   if (!material) {
     const last = fields.get('lastMaterialVersion');
     if (!last) throw new PolicyFormatError(`${file}: a minor version (material: false) must name lastMaterialVersion`);
     requiredVersion = whole('lastMaterialVersion', last);
     if (requiredVersion >= version) throw new PolicyFormatError(`${file}: lastMaterialVersion must be lower than version`);
+    noticeSummary = fields.get('lastMaterialSummary') ?? '';
+    if (!noticeSummary) throw new PolicyFormatError(`${file}: a minor version (material: false) must repeat the last material version's summary as lastMaterialSummary`);
   }
-  return { meta: { title: need('title'), version, effective, material, summary: need('summary'), requiredVersion }, body: match[2]! };
+  return { meta: { title: need('title'), version, effective, material, summary, requiredVersion, noticeSummary }, body: match[2]! };
 }

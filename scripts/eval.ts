@@ -1,7 +1,7 @@
 /**
  * Quality evaluation: scores every model of the manifest, with plain bilinear upsampling
  * and with the app's edge-aware refinement, against true masks, as the app runs each model
- * (its mask cleanup and its subject zoom included).
+ * (its mask cleanup, its subject zoom and its edge-band matting included).
  *
  *   npm run eval [-- --dir DIR] [--model ID] [--onnx FILE]... [--flip] [--limit N] [--no-cache] [--check]
  *
@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { manifest, modelInfo, type ModelInfo } from '../web/src/cutout/model.ts';
 import { coverFit } from '../web/src/cutout/compose.ts';
 import { DEFAULT_FOREGROUND } from '../web/src/cutout/foreground.ts';
-import { matteFromMap, zoomPass } from '../web/src/cutout/pipeline.ts';
+import { matteFromMap, mattingPass, zoomPass } from '../web/src/cutout/pipeline.ts';
 import { DEFAULT_REFINE } from '../web/src/cutout/refine.ts';
 import { compositeOver, edgeColourError } from './lib/edge-colour.ts';
 import { cachingInfer, defaultGtDir, flipAveragedMap, listPairs, loadPair, modelMap, type Pair } from './lib/eval-data.ts';
@@ -176,8 +176,10 @@ async function main(): Promise<number> {
       // The second pass's map is inferred once per crop and cached (the plain and refined passes share it).
       const infer = cachingInfer(model, !args['no-cache']);
       const plain = args.flip ? plainFirst : await zoomPass(pair.image, raw, input.size, plainFirst, model, infer, false);
-      const refined = args.flip ? refinedFirst : await zoomPass(pair.image, raw, input.size, refinedFirst, model, infer, true);
-      if (refined !== refinedFirst) zoomed.push(pair.name);
+      const refinedZoomed = args.flip ? refinedFirst : await zoomPass(pair.image, raw, input.size, refinedFirst, model, infer, true);
+      if (refinedZoomed !== refinedFirst) zoomed.push(pair.name);
+      // The edge-band matting comes last, on the refined matte only (plain stays the bare baseline).
+      const refined = mattingPass(pair.image, refinedZoomed, input.size, model, true);
       rows.push({
         name: pair.name,
         size: `${pair.image.width}x${pair.image.height}`,
@@ -209,7 +211,7 @@ async function main(): Promise<number> {
     }
     const refinedColour = [meanOf(rows.map((r) => r.colour.refined[0])), meanOf(rows.map((r) => r.colour.refined[1]))];
     sections.push(
-      `${name}: plain bilinear (left) vs refined (right)${model.zoom ? `; subject zoom ${JSON.stringify(model.zoom)} ran on ${zoomed.length} of ${rows.length} photos${zoomed.length ? ` (${zoomed.join(', ')})` : ''}` : ''}\n` +
+      `${name}: plain bilinear (left) vs refined (right)${model.zoom ? `; subject zoom ${JSON.stringify(model.zoom)} ran on ${zoomed.length} of ${rows.length} photos${zoomed.length ? ` (${zoomed.join(', ')})` : ''}` : ''}${model.matting ? `; refined then edge-band matting ${JSON.stringify(model.matting)}` : ''}\n` +
         table(
           ['image', 'size', 'MAE', 'IoU', 'edge MAE', 'BF', '| MAE', 'IoU', 'edge MAE', 'BF', 'colour kept', 'est'],
           [

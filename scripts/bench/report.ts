@@ -108,7 +108,7 @@ export function report({ opts, photos, large, sets: allSets, runs, firstPhoto, s
     out.push(
       '',
       `Chromium, where a photo's time goes (medians, ms): wall = the page's clock from choosing the file to its card done; infer = the network;`,
-      `other stages = decode, preprocess, refine, zoom (the subject zoom's second pass, inference included), compose, encode in the worker; between = wall − the worker's stages (queue, transfers to and from the worker, the page's work);`,
+      `other stages = decode, preprocess, refine, zoom (the subject zoom's second pass, inference included), matting (the edge band), compose, encode in the worker; between = wall − the worker's stages (queue, transfers to and from the worker, the page's work);`,
       `outside = the median share of each photo's wall time not spent in inference.`,
     );
     out.push(

@@ -84,7 +84,7 @@ export const kibToMib = (kib: number | undefined) => (kib === undefined ? undefi
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Stages an older build (`--old-dist`) may not report: counted as 0 there. */
-const ADDED_STAGES: readonly Stage[] = ['zoom'];
+const ADDED_STAGES: readonly Stage[] = ['zoom', 'matting'];
 
 /** A pipeline's stage timings (plus encode) as a sample with its total; throws when a stage has no time. */
 export function toSample(timings: StageTimings): Sample {

@@ -30,7 +30,7 @@ export async function pendingPolicies(db: Db, userId: string, policies: PolicySe
     .filter((document) => (accepted.get(document) ?? 0) < policies[document].requiredVersion)
     .map((document) => {
       const meta = policies[document];
-      return { document, title: meta.title, version: meta.version, effective: meta.effective, summary: meta.summary };
+      return { document, title: meta.title, version: meta.version, effective: meta.effective, summary: meta.noticeSummary };
     });
 }
 

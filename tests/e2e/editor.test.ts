@@ -84,6 +84,20 @@ describe('the editor in Chromium', () => {
   const choose = (_group: 'Tool' | 'Size' | 'Format' | 'Background', name: string | RegExp) =>
     dialog().getByRole('radio', { name, exact: typeof name === 'string' }).check();
 
+  /** With the Erase brush at 120 px, drags once across the face; the export made after the stroke. */
+  async function eraseAcrossFace(): Promise<Decoded> {
+    await choose('Tool', 'Erase');
+    await dialog().getByRole('slider', { name: /^Brush size/ }).fill('120');
+    const a = await onScreen(FACE.x - 0.05, FACE.y);
+    const b = await onScreen(FACE.x + 0.05, FACE.y);
+    return exportAfter(async () => {
+      await page.mouse.move(a.x, a.y);
+      await page.mouse.down();
+      await page.mouse.move(b.x, b.y, { steps: 8 });
+      await page.mouse.up();
+    });
+  }
+
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'clearcut-editor-'));
     photoPath = join(dir, NAME);
@@ -188,16 +202,7 @@ describe('the editor in Chromium', () => {
   });
 
   it('erases with the brush (the exported alpha is 0 there), and undo, redo and reset work', async () => {
-    await choose('Tool', 'Erase');
-    await dialog().getByRole('slider', { name: /^Brush size/ }).fill('120');
-    const a = await onScreen(FACE.x - 0.05, FACE.y);
-    const b = await onScreen(FACE.x + 0.05, FACE.y);
-    const erased = await exportAfter(async () => {
-      await page.mouse.move(a.x, a.y);
-      await page.mouse.down();
-      await page.mouse.move(b.x, b.y, { steps: 8 });
-      await page.mouse.up();
-    });
+    const erased = await eraseAcrossFace();
     expect(erased.at(FACE.x, FACE.y)[3]).toBe(0);
     expect(erased.at(FACE.x, 0.9)[3]).toBeGreaterThan(240); // the body is untouched
 
@@ -299,16 +304,7 @@ describe('the editor in Chromium', () => {
     expect(canvases.at(-1)).toEqual([128, 128]);
     expect(Number(await viewport().getAttribute('data-width'))).toBe(SIDE);
 
-    await choose('Tool', 'Erase');
-    await dialog().getByRole('slider', { name: /^Brush size/ }).fill('120');
-    const a = await onScreen(FACE.x - 0.05, FACE.y);
-    const b = await onScreen(FACE.x + 0.05, FACE.y);
-    const erased = await exportAfter(async () => {
-      await page.mouse.move(a.x, a.y);
-      await page.mouse.down();
-      await page.mouse.move(b.x, b.y, { steps: 8 });
-      await page.mouse.up();
-    });
+    const erased = await eraseAcrossFace();
     expect([erased.width, erased.height]).toEqual([1000, 1000]); // the standard size, not the shown one
     expect(erased.at(FACE.x, FACE.y)[3]).toBe(0);
     expect(erased.at(FACE.x, 0.9)[3]).toBeGreaterThan(240);

@@ -147,7 +147,7 @@ describe('terms, contact and admin in Chromium', () => {
     await page.goto(`${app.url}/pricing`);
     const notice = page.getByRole('region', { name: /We have updated our privacy policy/ });
     await expect.poll(() => notice.isVisible(), { timeout: 10_000 }).toBe(true);
-    expect(await notice.textContent()).toContain(loadPolicies().privacy.summary);
+    expect(await notice.textContent()).toContain(loadPolicies().privacy.noticeSummary);
     expect(await notice.getByRole('link', { name: 'Read the full text' }).getAttribute('href')).toBe('/privacy');
 
     await page.getByRole('button', { name: /^Buy 10 credits/ }).click();

@@ -148,11 +148,18 @@ describe('a minor change', () => {
     const client = new Client(t);
     await client.signUp();
     const v = original.privacy.version;
-    policies.privacy = privacyVersion(`version: ${v + 1}\neffective: 2027-01-02\nmaterial: false\nlastMaterialVersion: ${v}\nsummary: Typos fixed.`);
+    policies.privacy = privacyVersion(`version: ${v + 1}\neffective: 2027-01-02\nmaterial: false\nlastMaterialVersion: ${v}\nlastMaterialSummary: ${original.privacy.summary}\nsummary: Typos fixed.`);
     try {
       expect((await json(await new Client(t).get('/api/policies'))).privacy.effective).toBe('2027-01-02');
       expect(await json(await client.get('/api/policies/pending'))).toEqual({ pending: [] });
       expect((await spend(client)).status).toBe(200);
+      // Someone who missed the material version before it is told what that one changed, not about the typos.
+      const behind = new Client(t);
+      const { userId } = await behind.signUp();
+      sqliteClient(t.db).prepare("update policy_acceptances set version = 0 where document = 'privacy' and user_id = ?").run(userId);
+      expect((await json(await behind.get('/api/policies/pending'))).pending).toEqual([
+        { document: 'privacy', title: 'Privacy policy', version: v + 1, effective: '2027-01-02', summary: original.privacy.summary },
+      ]);
     } finally {
       policies.privacy = original.privacy;
     }

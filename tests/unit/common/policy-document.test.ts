@@ -17,14 +17,16 @@ describe('parsePolicy', () => {
 
   it('makes a material version the one to accept', () => {
     const { meta, body } = parsePolicy(doc(`${base}\nmaterial: true`));
-    expect(meta).toEqual({ title: 'Terms of service', version: 3, effective: '2026-12-01', material: true, summary: 'What changed.', requiredVersion: 3 });
+    expect(meta).toEqual({ title: 'Terms of service', version: 3, effective: '2026-12-01', material: true, summary: 'What changed.', requiredVersion: 3, noticeSummary: 'What changed.' });
     expect(body).toBe('# Body\n');
   });
 
-  it('makes a minor version require only the last material one, which it must name', () => {
-    expect(parsePolicy(doc(`${base}\nmaterial: false\nlastMaterialVersion: 2`)).meta.requiredVersion).toBe(2);
-    expect(() => parsePolicy(doc(`${base}\nmaterial: false`))).toThrow(/lastMaterialVersion/);
-    expect(() => parsePolicy(doc(`${base}\nmaterial: false\nlastMaterialVersion: 3`))).toThrow(/lower than version/);
+  it("makes a minor version require only the last material one, which it must name, with that one's summary for the notice", () => {
+    const minor = parsePolicy(doc(`${base}\nmaterial: false\nlastMaterialVersion: 2\nlastMaterialSummary: Requests are kept two years.`)).meta;
+    expect([minor.requiredVersion, minor.summary, minor.noticeSummary]).toEqual([2, 'What changed.', 'Requests are kept two years.']);
+    expect(() => parsePolicy(doc(`${base}\nmaterial: false\nlastMaterialSummary: s`))).toThrow(/lastMaterialVersion/);
+    expect(() => parsePolicy(doc(`${base}\nmaterial: false\nlastMaterialVersion: 3\nlastMaterialSummary: s`))).toThrow(/lower than version/);
+    expect(() => parsePolicy(doc(`${base}\nmaterial: false\nlastMaterialVersion: 2`))).toThrow(/lastMaterialSummary/);
   });
 
   it('refuses a file without front matter, or with a missing or malformed field', () => {

@@ -20,12 +20,12 @@ function flat(width: number, height: number, rgb: [number, number, number]): Rgb
 const constantInfer = (p: number) => vi.fn(async (input: { size: number }) => new Float32Array(input.size * input.size).fill(p));
 
 describe('cutPixels', () => {
-  it('runs preprocess, infer, refine, zoom and compose in order and times each', async () => {
+  it('runs preprocess, infer, refine, zoom, matting and compose in order and times each', async () => {
     const stages: Stage[] = [];
     const infer = constantInfer(0.6);
     const result = await cutPixels(flat(13, 7, [50, 60, 70]), model, infer, {}, { onStage: (s) => stages.push(s) });
-    expect(stages).toEqual(['preprocess', 'infer', 'refine', 'zoom', 'compose']);
-    expect(Object.keys(result.timings).sort()).toEqual(['compose', 'infer', 'preprocess', 'refine', 'zoom']);
+    expect(stages).toEqual(['preprocess', 'infer', 'refine', 'zoom', 'matting', 'compose']);
+    expect(Object.keys(result.timings).sort()).toEqual(['compose', 'infer', 'matting', 'preprocess', 'refine', 'zoom']);
     for (const ms of Object.values(result.timings)) expect(ms).toBeGreaterThanOrEqual(0);
     expect(infer).toHaveBeenCalledTimes(1);
     const input = infer.mock.calls[0][0] as { size: number; tensor: Float32Array };
@@ -125,6 +125,42 @@ describe('cutPixels', () => {
       const large = redInfer();
       await cutPixels(photo(), { ...zoomed, zoom: { maxShare: 0.01, margin: 0.25 } }, large);
       expect(large).toHaveBeenCalledTimes(1);
+    });
+  });
+  describe('edge-band matting', () => {
+    // A 48×16 photo: red on the right blending linearly into blue on the left over columns 12 to 36.
+    const blend = (): RgbaImage => {
+      const image = flat(48, 16, [0, 0, 0]);
+      for (let y = 0; y < 16; y++) {
+        for (let x = 0; x < 48; x++) {
+          const a = Math.min(1, Math.max(0, (x + 0.5 - 12) / 24));
+          image.data.set([Math.round(230 * a + 20 * (1 - a)), 30, Math.round(20 * a + 220 * (1 - a)), 255], (y * 48 + x) * 4);
+        }
+      }
+      return image;
+    };
+    // A network unsure over the whole blend: 0.5 there, 0 left of it, 1 right of it.
+    const unsure = async (input: { size: number }) => Float32Array.from({ length: input.size * input.size }, (_, i) => {
+      const x = ((i % input.size) + 0.5) / input.size;
+      return x < 0.25 ? 0 : x > 0.75 ? 1 : 0.5;
+    });
+    // The manifest entry's settings over the defaults: a weak prior lets the colours decide across the whole blend.
+    const matted = { ...model, inputSize: 48, matting: { prior: 1e-4, confidentPrior: 1e-4, iterations: 2000 } };
+
+    it('re-estimates the unsure band from the colours, with the settings of the model\'s manifest entry, with the refinement on', async () => {
+      const plain = await cutPixels(blend(), { ...matted, matting: undefined }, unsure);
+      const result = await cutPixels(blend(), matted, unsure);
+      expect(result.timings.matting).toBeGreaterThanOrEqual(0);
+      // The true alpha at column 30 is 0.77; the network said 0.5.
+      const truth = ((30.5 - 12) / 24) * 255;
+      expect(Math.abs(plain.alpha.data[8 * 48 + 30] - 128)).toBeLessThan(10);
+      expect(Math.abs(result.alpha.data[8 * 48 + 30] - truth)).toBeLessThan(15);
+    });
+
+    it('leaves the matte alone with plain bilinear upsampling (the bare baseline)', async () => {
+      const plain = await cutPixels(blend(), { ...matted, matting: undefined }, unsure, { refine: false });
+      const result = await cutPixels(blend(), matted, unsure, { refine: false });
+      expect(Array.from(result.alpha.data)).toEqual(Array.from(plain.alpha.data));
     });
   });
 });

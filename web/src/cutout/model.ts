@@ -4,6 +4,7 @@
  */
 import manifestJson from '../../../models/manifest.json' with { type: 'json' };
 import type { CleanupOptions } from './mask-cleanup.ts';
+import type { MattingOptions } from './matting.ts';
 import type { ZoomOptions } from './zoom.ts';
 
 /** One entry of models/manifest.json. */
@@ -30,6 +31,8 @@ export interface ModelInfo {
   cleanup?: CleanupOptions;
   /** Subject zoom (zoom.ts): a second pass on the crop around a small subject; absent: none. */
   zoom?: ZoomOptions;
+  /** Edge-band matting (matting.ts) after the zoom, with these settings over DEFAULT_MATTING; absent: none. */
+  matting?: Partial<MattingOptions>;
   description: string;
   licence: string;
 }

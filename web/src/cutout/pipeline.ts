@@ -1,18 +1,19 @@
 /**
  * The stages in order, for pixels already decoded: preprocess -> infer -> refine -> zoom ->
- * compose. Decoding and encoding depend on the platform (browser or Node) and are timed
+ * matting -> compose. Decoding and encoding depend on the platform (browser or Node) and are timed
  * by the caller; everything here is the same code in the worker, the CLI and the tests.
  */
 import { compose, type Background, TRANSPARENT } from './compose.ts';
 import { throwIfAborted } from './errors.ts';
 import type { AlphaMatte, RgbaImage } from './image.ts';
 import { cleanMap } from './mask-cleanup.ts';
+import { DEFAULT_MATTING, matteEdges } from './matting.ts';
 import type { ModelInfo } from './model.ts';
 import { preprocess, type ModelInput } from './preprocess.ts';
 import { DEFAULT_REFINE, refineAlpha, upsampleAlpha, type RefineOptions } from './refine.ts';
 import { agreement, cropImage, mergeZoom, zoomFeather, zoomRect, type ZoomOptions } from './zoom.ts';
 
-export const STAGES = ['decode', 'preprocess', 'infer', 'refine', 'zoom', 'compose', 'encode'] as const;
+export const STAGES = ['decode', 'preprocess', 'infer', 'refine', 'zoom', 'matting', 'compose', 'encode'] as const;
 export type Stage = (typeof STAGES)[number];
 /** Milliseconds spent in each stage. */
 export type StageTimings = Partial<Record<Stage, number>>;
@@ -68,7 +69,7 @@ export async function cutPixels(
 }
 
 /**
- * The stages after preprocess (infer -> refine -> compose), for a photo and the input
+ * The stages after preprocess (infer -> refine -> zoom -> matting -> compose), for a photo and the input
  * preprocess made of it: the browser engine preprocesses the next photo in another
  * worker while this one's network runs. `consumeImage` as in cutPixels.
  */
@@ -86,7 +87,8 @@ export async function cutInput(
   const refine = options.refine ?? true;
   const first = await timed('refine', timings, hooks, () => matteFromMap(map, input, image, model, refine));
   // Always timed (0 when the subject is large), so every cut reports the same stages.
-  const alpha = await timed('zoom', timings, hooks, () => zoomPass(image, map, input.size, first, model, infer, refine));
+  const zoomed = await timed('zoom', timings, hooks, () => zoomPass(image, map, input.size, first, model, infer, refine));
+  const alpha = await timed('matting', timings, hooks, () => mattingPass(image, zoomed, input.size, model, refine));
   const cutout = await timed('compose', timings, hooks, () => compose(image, alpha, options.background ?? TRANSPARENT, consumeImage));
   return { alpha, cutout, timings };
 }
@@ -123,4 +125,13 @@ export async function zoomPass(
   const matte = matteFromMap(await infer(input), input, crop, model, refine);
   if (zoom.minAgreement !== undefined && agreement(first, matte, rect) < zoom.minAgreement) return first;
   return mergeZoom(first, matte, rect, zoomFeather(rect, zoom));
+}
+
+/**
+ * The edge-band matting (matting.ts) for models whose manifest entry asks for it, with
+ * the refinement on; otherwise `matte` itself (plain bilinear stays the bare baseline).
+ */
+export function mattingPass(image: RgbaImage, matte: AlphaMatte, mapSize: number, model: ModelInfo, refine: boolean | RefineOptions = true): AlphaMatte {
+  if (!model.matting || refine === false) return matte;
+  return matteEdges(image, matte, mapSize, { ...DEFAULT_MATTING, ...model.matting });
 }

@@ -91,7 +91,7 @@ export function boxExtreme(src: Float32Array, w: number, h: number, r: number, m
 }
 
 /** Source index pair and weight for bilinear sampling of `src` samples onto `dst`, centres aligned. */
-function bilinearAxis(src: number, dst: number): { i0: Int32Array; i1: Int32Array; f: Float32Array } {
+export function bilinearAxis(src: number, dst: number): { i0: Int32Array; i1: Int32Array; f: Float32Array } {
   const i0 = new Int32Array(dst), i1 = new Int32Array(dst), f = new Float32Array(dst);
   const scale = src / dst;
   for (let i = 0; i < dst; i++) {
@@ -149,19 +149,18 @@ export function upsampleAlpha(map: Float32Array, size: number, width: number, he
 }
 
 /**
- * Guided upsampling: fits alpha ≈ a·RGB + b in every (2r+1)² window of the S×S map with
- * the photo at S×S as guide, then applies the smoothed coefficients to the full-size
- * photo, within the map's own local range when `bound` > 0.
+ * The guided filter's smoothed coefficients (a0, a1, a2, b: alpha ≈ a·RGB + b) for a
+ * w×h map with its guide (3 planes in [0, 1], CHW): fitted in every (2r+1)² window, then
+ * averaged over the windows that cover each pixel.
  */
-export function refineAlpha(map: Float32Array, input: ModelInput, image: RgbaImage, options: RefineOptions = DEFAULT_REFINE): AlphaMatte {
-  const { size } = input;
-  const n = size * size;
-  const { radius: r, epsilon: eps, bound = 0 } = options;
-  const I = [input.guide.subarray(0, n), input.guide.subarray(n, 2 * n), input.guide.subarray(2 * n, 3 * n)];
+export function guidedCoefficients(map: Float32Array, guide: Float32Array, w: number, h: number, options: RefineOptions): Float32Array[] {
+  const n = w * h;
+  const { radius: r, epsilon: eps } = options;
+  const I = [guide.subarray(0, n), guide.subarray(n, 2 * n), guide.subarray(2 * n, 3 * n)];
   const tmp = new Float32Array(n), prod = new Float32Array(n);
   const box = (src: Float32Array) => {
     const out = new Float32Array(n);
-    boxMeanInto(src, out, tmp, size, size, r);
+    boxMeanInto(src, out, tmp, w, h, r);
     return out;
   };
   const boxProduct = (a: Float32Array, b: Float32Array) => {
@@ -192,10 +191,21 @@ export function refineAlpha(map: Float32Array, input: ModelInput, image: RgbaIma
     bb[i] = pm - x0 * m0 - x1 * m1 - x2 * m2;
   }
   // The smoothed coefficients go into four of the covariance planes, read for the last time above.
-  const planes: Float32Array[] = [a0, a1, a2, bb].map((c, k) => {
-    boxMeanInto(c, mII[k], tmp, size, size, r);
+  return [a0, a1, a2, bb].map((c, k) => {
+    boxMeanInto(c, mII[k], tmp, w, h, r);
     return mII[k];
   });
+}
+
+/**
+ * Guided upsampling: fits alpha ≈ a·RGB + b in every (2r+1)² window of the S×S map with
+ * the photo at S×S as guide, then applies the smoothed coefficients to the full-size
+ * photo, within the map's own local range when `bound` > 0.
+ */
+export function refineAlpha(map: Float32Array, input: ModelInput, image: RgbaImage, options: RefineOptions = DEFAULT_REFINE): AlphaMatte {
+  const { size } = input;
+  const { bound = 0 } = options;
+  const planes = guidedCoefficients(map, input.guide, size, size, options);
   if (bound > 0) planes.push(boxExtreme(map, size, size, bound, false), boxExtreme(map, size, size, bound, true));
   const { width, height, data: px } = image;
   const data = new Uint8Array(width * height);

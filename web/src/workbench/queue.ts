@@ -7,8 +7,8 @@ import type { Stage } from '../cutout/pipeline.ts';
 export type JobState = 'queued' | 'cutting' | 'done' | 'failed' | 'cancelled';
 
 /** Share of a cutout's time each stage takes (inference dominates). */
-const STAGE_SHARE: Record<Stage, number> = { decode: 0.02, preprocess: 0.02, infer: 0.88, refine: 0.04, zoom: 0, compose: 0.02, encode: 0.02 };
-const ORDER: Stage[] = ['decode', 'preprocess', 'infer', 'refine', 'zoom', 'compose', 'encode'];
+const STAGE_SHARE: Record<Stage, number> = { decode: 0.02, preprocess: 0.02, infer: 0.88, refine: 0.04, zoom: 0, matting: 0, compose: 0.02, encode: 0.02 };
+const ORDER: Stage[] = ['decode', 'preprocess', 'infer', 'refine', 'zoom', 'matting', 'compose', 'encode'];
 
 /**
  * Fraction done of a running job: the stages before `stage`, plus the elapsed share of

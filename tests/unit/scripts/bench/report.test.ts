@@ -8,7 +8,7 @@ import { parseOptions, type Options } from '../../../../scripts/bench/options.ts
 import { report } from '../../../../scripts/bench/report.ts';
 import type { ModelRun, PhotoSet, Sample } from '../../../../scripts/bench/samples.ts';
 
-const sample = (infer: number, others: number, wall: number): Sample => ({ decode: others / 5, preprocess: others / 5, infer, refine: others / 5, zoom: 0, compose: others / 5, encode: others / 5, total: infer + others, wall });
+const sample = (infer: number, others: number, wall: number): Sample => ({ decode: others / 5, preprocess: others / 5, infer, refine: others / 5, zoom: 0, matting: 0, compose: others / 5, encode: others / 5, total: infer + others, wall });
 const sets: PhotoSet[] = [
   { name: 'photos', label: 'photos', files: ['/p/a.jpg', '/p/b.jpg', '/p/c.jpg'] },
   { name: 'large', label: 'large 24 MP', files: ['/tmp/large.jpg'] },

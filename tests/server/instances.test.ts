@@ -1,0 +1,78 @@
+/**
+ * Two server processes (server/main.ts) on one PostgreSQL database, as behind a load balancer:
+ * they start and migrate together, a session made through one works on the other, and spends of
+ * one account sent through both at once, each key to both, charge exactly what the balance allows,
+ * each key once. (Rate limits and avatars are still per instance: server/README.md says so.)
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
+import { adjustCredits } from '../../server/admin.ts';
+import { checkDatabase } from '../../server/credits/check.ts';
+import { getBalance } from '../../server/credits/ledger.ts';
+import { closeDb, openDatabase, type Db } from '../../server/db/client.ts';
+import { freshPgDatabase, pgInstalled, stopPgCluster } from './pg.ts';
+import { signupConsent, strongPassword, uniqueEmail } from './helpers.ts';
+
+const servers: RunningServer[] = [];
+let db: Db;
+
+describe.skipIf(!pgInstalled)('two instances on one PostgreSQL database', () => {
+  beforeAll(async () => {
+    const url = await freshPgDatabase();
+    // Started together: the migrations run once, under the advisory lock, whoever comes first.
+    servers.push(...(await Promise.all([0, 1].map(() => startServer({ DATABASE_URL: url, SCRYPT_LOG_N: '10' })))));
+    db = await openDatabase({ dialect: 'pg', url });
+  }, 120_000);
+  afterAll(async () => {
+    for (const server of servers) await server.stop();
+    if (db) await closeDb(db);
+    await stopPgCluster();
+  });
+
+  /** A JSON request to one instance, from that instance's own origin (as a page served by it). */
+  const send = (server: RunningServer, path: string, init: { method?: string; cookie?: string; body?: unknown } = {}) =>
+    fetch(`${server.url}${path}`, {
+      method: init.method ?? (init.body ? 'POST' : 'GET'),
+      headers: { 'Content-Type': 'application/json', Origin: server.url, ...(init.cookie ? { Cookie: init.cookie } : {}) },
+      body: init.body ? JSON.stringify(init.body) : undefined,
+    });
+  const cookieOf = (res: Response) => res.headers.getSetCookie()[0]!.split(';')[0]!;
+
+  it('shares sessions: made through one, they work on the other, and sign-in works through either', async () => {
+    const [a, b] = servers as [RunningServer, RunningServer];
+    const email = uniqueEmail();
+    const signUp = await send(a, '/api/auth/signup', { body: { email, password: strongPassword, ...signupConsent } });
+    expect(signUp.status).toBe(201);
+    const me = await send(b, '/api/me', { cookie: cookieOf(signUp) });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { email: string }).email).toBe(email);
+
+    const signIn = await send(b, '/api/auth/login', { body: { email, password: strongPassword } });
+    expect(signIn.status).toBe(200);
+    expect((await send(a, '/api/me', { cookie: cookieOf(signIn) })).status).toBe(200);
+  });
+
+  it('charges exactly the balance when spends of one account go through both at once, each key to both, each key once', async () => {
+    const [a, b] = servers as [RunningServer, RunningServer];
+    const email = uniqueEmail();
+    const signUp = await send(a, '/api/auth/signup', { body: { email, password: strongPassword, ...signupConsent } });
+    const cookie = cookieOf(signUp);
+    const userId = ((await signUp.json()) as { user: { id: string } }).user.id;
+    // 3 welcome credits + 17: twenty full-resolution exports, asked for forty times over, twice each.
+    expect((await adjustCredits(db, email, 17, 'two instances', new Date())).ok).toBe(true);
+    const keys = Array.from({ length: 40 }, (_, i) => `both-instances-${i}`);
+    const answers = await Promise.all(
+      keys.map(async (key) => {
+        const body = { idempotencyKey: key, width: 4000, height: 3000 };
+        const [first, second] = await Promise.all([a, b].map((server) => send(server, '/api/credits/spend', { cookie, body })));
+        return [first!.status, second!.status];
+      }),
+    );
+    // A key's two answers agree: charged once and replayed, or refused twice.
+    for (const [first, second] of answers) expect(first).toBe(second);
+    expect(answers.filter(([status]) => status === 200)).toHaveLength(20);
+    expect(answers.filter(([status]) => status === 402)).toHaveLength(20);
+    expect(await getBalance(db, userId)).toBe(0);
+    expect((await checkDatabase(db)).problems).toEqual([]);
+  });
+});

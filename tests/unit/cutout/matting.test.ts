@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import type { AlphaMatte, RgbaImage } from '../../../web/src/cutout/image.ts';
+import { DEFAULT_MATTING, dilate, edgeBand, matteEdges } from '../../../web/src/cutout/matting.ts';
+
+const W = 48, H = 16;
+const RED = [230, 20, 30], BLUE = [20, 40, 220];
+
+/** A blend of red over blue: alpha(x) ramps linearly from 0 to 1 across columns [from, to). */
+function linearBlend(from: number, to: number): { image: RgbaImage; truth: Float32Array } {
+  const data = new Uint8ClampedArray(W * H * 4);
+  const truth = new Float32Array(W * H);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const a = Math.min(1, Math.max(0, (x + 0.5 - from) / (to - from)));
+      const i = y * W + x;
+      truth[i] = a;
+      // Rounded to bytes as a photo is; the blend is exact up to that rounding.
+      for (let c = 0; c < 3; c++) data[i * 4 + c] = Math.round(a * RED[c] + (1 - a) * BLUE[c]);
+      data[i * 4 + 3] = 255;
+    }
+  }
+  return { image: { width: W, height: H, data }, truth };
+}
+
+/** A hard matte: 255 from column `edge` on, 0 before it (what a network's coarse mask looks like). */
+function stepMatte(edge: number): AlphaMatte {
+  const data = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++) for (let x = edge; x < W; x++) data[y * W + x] = 255;
+  return { width: W, height: H, data };
+}
+
+describe('matteEdges (closed-form matting in the edge band)', () => {
+  // mapSize = W makes the band's half-width `band` photo pixels; a weak prior lets the colours decide.
+  const options = { ...DEFAULT_MATTING, band: 8, minBand: 1, soft: 0.02, thickness: 0, prior: 1e-4, confidentPrior: 1e-4, iterations: 2000, tolerance: 1e-6 };
+
+  it('recovers a linear blend of two colours from a hard step over it', () => {
+    const { image, truth } = linearBlend(18, 30);
+    const hard = stepMatte(24);
+    const matte = matteEdges(image, hard, W, options);
+    let worstBefore = 0, worst = 0;
+    for (let i = 0; i < W * H; i++) {
+      worstBefore = Math.max(worstBefore, Math.abs(hard.data[i] / 255 - truth[i]));
+      worst = Math.max(worst, Math.abs(matte.data[i] / 255 - truth[i]));
+    }
+    expect(worstBefore).toBeGreaterThan(0.45);
+    expect(worst).toBeLessThan(0.03);
+  });
+
+  it('keeps the matte as it is outside the band', () => {
+    const { image } = linearBlend(18, 30);
+    const hard = stepMatte(24);
+    const { mask } = edgeBand(hard, W, options);
+    const matte = matteEdges(image, hard, W, options);
+    let outside = 0;
+    for (let i = 0; i < W * H; i++) {
+      if (mask[i]) continue;
+      outside++;
+      expect(matte.data[i]).toBe(hard.data[i]);
+    }
+    expect(outside).toBeGreaterThan(0);
+  });
+
+  it('with a prior that trusts a confident matte, keeps a hard edge hard but moves a soft one onto the colours', () => {
+    const { image, truth } = linearBlend(18, 30);
+    const confident = { ...options, prior: 1e-4, confidentPrior: 1e3 };
+    expect(matteEdges(image, stepMatte(24), W, confident).data).toEqual(stepMatte(24).data);
+    // The same edge drawn soft by the network (alpha 0.5 over the blend's middle columns) follows the blend.
+    const soft = stepMatte(24);
+    for (let y = 0; y < H; y++) for (let x = 20; x < 28; x++) soft.data[y * W + x] = 128;
+    const matte = matteEdges(image, soft, W, confident);
+    let worst = 0;
+    for (let y = 0; y < H; y++) for (let x = 22; x < 26; x++) worst = Math.max(worst, Math.abs(matte.data[y * W + x] / 255 - truth[y * W + x]));
+    expect(worst).toBeLessThan(0.1);
+  });
+
+  it('with a strong prior, keeps the matte given even where the colours say otherwise', () => {
+    const { image } = linearBlend(18, 30);
+    const hard = stepMatte(24);
+    const matte = matteEdges(image, hard, W, { ...options, prior: 1e3, confidentPrior: 1e3 });
+    for (let i = 0; i < W * H; i++) expect(Math.abs(matte.data[i] - hard.data[i])).toBeLessThanOrEqual(2);
+  });
+
+  it('leaves a matte with no edge unchanged', () => {
+    const { image } = linearBlend(18, 30);
+    const empty: AlphaMatte = { width: W, height: H, data: new Uint8Array(W * H) };
+    expect(matteEdges(image, empty, W, options).data).toEqual(empty.data);
+  });
+
+  it('refuses a matte of another size than the photo', () => {
+    const { image } = linearBlend(18, 30);
+    expect(() => matteEdges(image, { width: 2, height: 2, data: new Uint8Array(4) }, W)).toThrow(/2x2/);
+  });
+});
+
+describe('edgeBand', () => {
+  it('covers the pixels within its radius of the 0.5 contour, scaled from map pixels to the photo', () => {
+    // band 1 map pixel on a 48-wide photo from a 12-pixel map: 4 photo pixels on each side.
+    const { mask, radius } = edgeBand(stepMatte(24), 12, { band: 1, minBand: 1, soft: 0.02, thickness: 0 });
+    expect(radius).toBe(4);
+    const row = [...mask.subarray(0, W)];
+    expect(row.indexOf(1)).toBe(23 - 4);
+    expect(row.lastIndexOf(1)).toBe(24 + 4);
+  });
+
+  it('takes in semi-transparent pixels away from the contour too', () => {
+    const matte = stepMatte(40);
+    matte.data[5 * W + 3] = 100;
+    const { mask } = edgeBand(matte, W, { band: 1, minBand: 1, soft: 0.02, thickness: 0 });
+    expect(mask[5 * W + 3]).toBe(1);
+    expect(mask[5 * W + 10]).toBe(0);
+  });
+});
+
+describe('edgeBand with a thickness', () => {
+  it('grows only from semi-transparent regions thick enough, leaving a crisp edge and a thin soft line alone', () => {
+    const matte = stepMatte(40);
+    // A thin soft line (one column) and a thick soft patch (seven columns), both at alpha 0.5.
+    for (let y = 0; y < H; y++) {
+      matte.data[y * W + 5] = 128;
+      for (let x = 20; x < 27; x++) matte.data[y * W + x] = 128;
+    }
+    const { mask } = edgeBand(matte, W, { band: 1, minBand: 1, soft: 0.25, thickness: 2 });
+    const row = [...mask.subarray(8 * W, 9 * W)];
+    expect(row.indexOf(1)).toBe(20 - 1);
+    expect(row.lastIndexOf(1)).toBe(26 + 1);
+  });
+});
+
+describe('dilate', () => {
+  it('grows a single pixel into a (2r+1)² square, cut at the borders', () => {
+    const mask = new Uint8Array(7 * 5);
+    mask[1 * 7 + 1] = 1;
+    const out = dilate(mask, 7, 5, 2);
+    const on = [...out.keys()].filter((i) => out[i]).map((i) => [i % 7, Math.floor(i / 7)]);
+    expect(on).toHaveLength(4 * 4);
+    expect(on.every(([x, y]) => x <= 3 && y <= 3)).toBe(true);
+  });
+});
