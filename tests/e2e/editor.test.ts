@@ -259,6 +259,30 @@ describe('the editor in Chromium', () => {
     for (let c = 0; c < 3; c++) expect(Math.abs(corner[c] - original.data[p + c])).toBeLessThan(40);
   });
 
+  it('blurs the photo behind more with the Blur slider, by keyboard', async () => {
+    /** How much neighbouring pixels differ along the top rows, which are background. */
+    const roughness = (png: Decoded) => {
+      let sum = 0;
+      let n = 0;
+      for (let y = 0; y < Math.round(png.height * 0.03); y++) {
+        for (let x = 1; x < png.width; x++, n++) {
+          const p = (y * png.width + x) * png.channels;
+          for (let c = 0; c < 3; c++) sum += Math.abs(png.data[p + c] - png.data[p - png.channels + c]);
+        }
+      }
+      return sum / n;
+    };
+    const slider = dialog().getByRole('slider', { name: 'Blur' });
+    expect(await slider.inputValue()).toBe('2'); // the default: 2% of the photo's longer side
+    const before = await download();
+    const stronger = await exportAfter(async () => {
+      await slider.focus();
+      await page.keyboard.press('End');
+    });
+    expect(await slider.inputValue()).toBe('20');
+    expect(roughness(stronger)).toBeLessThan(roughness(before) * 0.8);
+  });
+
   it('exports WebP with alpha, and JPEG without: choosing JPEG on a transparent background makes it white and says so', async () => {
     await choose('Background', 'Transparent');
     const webp = await exportAfter(() => choose('Format', /^WebP/));

@@ -224,6 +224,9 @@ function blurWeighted(image: RgbaImage, weight: Float32Array, r: number): RgbaIm
   return plain;
 }
 
+/** The blur's radius when none is chosen: 2% of the photo's longer side. */
+export const DEFAULT_BLUR_STRENGTH = 0.02;
+
 /**
  * The photo blurred, as an opaque background of `width`×`height`: shrunk to at most
  * BLUR_WORKING_SIDE pixels on its longest side, blurred there (`strength` is the blur's
@@ -232,7 +235,7 @@ function blurWeighted(image: RgbaImage, weight: Float32Array, r: number): RgbaIm
  * how much background it shows), so the subject's own colours do not spread around it as
  * a halo behind the cutout.
  */
-export function blurredBackground(photo: RgbaImage, width: number, height: number, strength = 0.02, matte?: AlphaMatte): RgbaImage {
+export function blurredBackground(photo: RgbaImage, width: number, height: number, strength = DEFAULT_BLUR_STRENGTH, matte?: AlphaMatte): RgbaImage {
   if (matte) sameSize('matte', photo, matte);
   const scale = Math.min(1, BLUR_WORKING_SIDE / Math.max(photo.width, photo.height));
   const ww = Math.max(1, Math.round(photo.width * scale));
