@@ -105,7 +105,7 @@ describe('the editor in Chromium', () => {
     backgroundPath = join(dir, 'backdrop.png');
     writeFileSync(backgroundPath, await sharp({ create: { width: 300, height: 120, channels: 3, background: { r: 10, g: 120, b: 200 } } }).png().toBuffer());
 
-    app = await openApp({ context: { viewport: { width: 1280, height: 900 }, hasTouch: true } });
+    app = await openApp({ context: { viewport: { width: 1280, height: 900 }, hasTouch: true, permissions: ['clipboard-read', 'clipboard-write'] } });
     page = app.page;
 
     // The one inference of this file.
@@ -302,6 +302,29 @@ describe('the editor in Chromium', () => {
     const png = await exportAfter(() => choose('Background', 'Transparent'));
     expect(png.name).toBe('astronaut-cutout.png');
     expect(png.channels).toBe(4);
+  });
+
+  it('copies the PNG to the clipboard (where the browser offers it): the same picture as the download', async () => {
+    // Left by the case before: a transparent PNG.
+    const downloaded = await download();
+    expect(downloaded.name).toBe('astronaut-cutout.png');
+    await dialog().getByRole('button', { name: 'Copy image' }).click();
+    await dialog().getByRole('status').filter({ hasText: 'Copied astronaut-cutout.png to the clipboard.' }).waitFor({ timeout: 10_000 });
+    const copied = await page.evaluate(async () => {
+      const [item] = await navigator.clipboard.read();
+      const bytes = new Uint8Array(await (await item.getType('image/png')).arrayBuffer());
+      let text = '';
+      for (const b of bytes) text += String.fromCharCode(b);
+      return btoa(text);
+    });
+    // The browser may encode the clipboard's copy again: compare pixels, not bytes.
+    const { data, info } = await sharp(Buffer.from(copied, 'base64')).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([downloaded.width, downloaded.height]);
+    const alphaAt = (fx: number, fy: number) => data[(Math.round(fy * info.height) * info.width + Math.round(fx * info.width)) * 4 + 3];
+    expect(alphaAt(FACE.x, FACE.y)).toBe(downloaded.at(FACE.x, FACE.y)[3]);
+    expect(alphaAt(0.03, 0.03)).toBe(downloaded.at(0.03, 0.03)[3]);
+    // No share sheet on a desktop Linux Chromium: the button is offered only where files can be shared.
+    expect(await dialog().getByRole('button', { name: 'Share…' }).count()).toBe(await page.evaluate(() => Number(typeof navigator.canShare === 'function' && navigator.canShare({ files: [new File(['x'], 'x.png', { type: 'image/png' })] }))));
   });
 
   it('closes with Escape; the card then downloads the edited export, not the model\'s PNG', async () => {
