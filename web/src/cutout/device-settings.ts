@@ -13,17 +13,30 @@ import { withinTime } from './time-limit.ts';
 const STORAGE_MS = 5_000;
 
 /** What is kept under a key: the answer, and the browser it belongs to. */
-interface Kept<T> {
+export interface Kept<T> {
   value: T;
   userAgent: string;
 }
 
-function store(): ReturnType<typeof createStore> | undefined {
-  try {
-    return createStore('clearcut-device', 'settings');
-  } catch {
-    return undefined;
+type Store = ReturnType<typeof createStore>;
+
+// One connection for the worker's life: createStore opens the database each time it is called.
+let opened: { store: Store | undefined } | undefined;
+
+function store(): Store | undefined {
+  if (!opened) {
+    try {
+      opened = { store: createStore('clearcut-device', 'settings') };
+    } catch {
+      opened = { store: undefined };
+    }
   }
+  return opened.store;
+}
+
+/** The kept answer if this browser learnt it; a browser update learns it again. */
+export function keptForBrowser<T>(kept: Kept<T> | undefined, userAgent: string): T | undefined {
+  return kept && kept.userAgent === userAgent ? kept.value : undefined;
 }
 
 /** The value kept under `key` by this browser, or undefined (none, another browser's, or no storage). */
@@ -31,7 +44,7 @@ export async function readDeviceSetting<T>(key: string): Promise<T | undefined> 
   const s = store();
   if (!s) return undefined;
   const kept = await withinTime(get<Kept<T>>(key, s), STORAGE_MS, `reading ${key}`).catch(() => undefined);
-  return kept && kept.userAgent === navigator.userAgent ? kept.value : undefined;
+  return keptForBrowser(kept, navigator.userAgent);
 }
 
 /** Keeps `value` under `key` for this browser; never fails (a value not kept is learnt again next time). */
