@@ -76,6 +76,7 @@ export function createApp(deps: AppDeps) {
       c.set('ip', clientIp(c, config.trustProxy));
       c.set('user', null);
       c.set('session', null);
+      c.set('pendingEmail', null);
       c.set('apiKey', null);
       await next();
       // Shutting down: each connection closes after its answer, so the server can finish.

@@ -10,6 +10,8 @@ export interface AppEnv {
     /** The signed-in person, or null. */
     user: User | null;
     session: Session | null;
+    /** The address of the signed-in person's pending email change, read with the session (GET /api/me shows it). */
+    pendingEmail: string | null;
     /** The client's IP as the access log and rate limits see it. */
     ip: string;
     /** The API key that authenticated this request (Authorization: Bearer), or null. */

@@ -26,6 +26,9 @@ export const maxActiveApiKeys = 20;
 
 const keyPattern = /^(cc_[a-z2-9]{12})_([a-z2-9]{32})$/;
 
+/** A key's "last used" time is this precise: it is written again only once this much has passed. */
+const lastUsedIntervalMs = 60_000;
+
 /** The read behind every API-key request: the key and its owner, by prefix. */
 const keyWithOwner = preparedOnce((db) =>
   preparedQuery(
@@ -99,6 +102,8 @@ export async function validateApiKey(db: Db, key: string, now: Date): Promise<{ 
   if (!found) return null;
   if (!secretMatches(secret, found.key.secretHash)) return null;
   if (found.key.revokedAt) return null;
-  await touchKey(db, found.key.id, now);
+  // As sessions do: "last used" is written at most once a minute, so a busy key's requests are reads.
+  const lastUsed = found.key.lastUsedAt?.getTime();
+  if (lastUsed === undefined || now.getTime() - lastUsed >= lastUsedIntervalMs) await touchKey(db, found.key.id, now);
   return { keyId: found.key.id, prefix, user: found.user };
 }

@@ -1,8 +1,8 @@
 /** Cookie sessions in Lucia's single-file design: token `id.secret`, SHA-256(secret) stored, sliding expiry. */
-import { and, eq, lte, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, lte, ne, sql } from 'drizzle-orm';
 import { firstRow, type Db } from '../db/client.ts';
 import { preparedOnce, preparedQuery } from '../db/prepared.ts';
-import { sessions, users, type User } from '../db/schema.ts';
+import { emailTokens, sessions, users, type User } from '../db/schema.ts';
 import { generateSecureRandomString, hashSecret, secretMatches } from '../lib/secrets.ts';
 
 /** A session as the rest of the server sees it (never the secret or its hash). */
@@ -16,10 +16,14 @@ export interface Session {
   ip: string | null;
 }
 
-/** What a valid token resolves to; `refreshed` means the expiry moved and the cookie must be re-sent. */
+/**
+ * What a valid token resolves to; `refreshed` means the expiry moved and the cookie must be
+ * re-sent; `pendingEmail` is the address waiting for confirmation after an email change.
+ */
 export interface ValidatedSession {
   session: Session;
   user: User;
+  pendingEmail: string | null;
   refreshed: boolean;
 }
 
@@ -32,11 +36,23 @@ export interface SessionOptions {
 /** "Last seen" is written at most this often, so validation is usually a read only. */
 const activityCheckIntervalMs = 60_000;
 
-/** The one read behind every signed-in request: the session and its user, by session id. */
+/**
+ * The one read behind every signed-in request: the session, its user and the address of a
+ * pending email change (GET /api/me shows it), by session id. One statement, so GET /api/me reads
+ * the database once; the subquery is an index lookup (email_tokens_user_idx).
+ */
 const sessionWithUser = preparedOnce((db) =>
   preparedQuery(
     db
-      .select({ session: sessions, user: users })
+      .select({
+        session: sessions,
+        user: users,
+        pendingEmail: sql<string | null>`(select ${emailTokens.email} from ${emailTokens} where ${and(
+          eq(emailTokens.userId, sessions.userId),
+          eq(emailTokens.purpose, 'email_change'),
+          gt(emailTokens.expiresAt, sql.placeholder('now')),
+        )} limit 1)`,
+      })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(eq(sessions.id, sql.placeholder('id'))),
@@ -78,11 +94,11 @@ export async function validateSessionToken(db: Db, token: string, options: Sessi
   const parts = token.split('.');
   if (parts.length !== 2 || !/^[a-z2-9]{24}$/.test(parts[0]!) || !/^[a-z2-9]{24}$/.test(parts[1]!)) return null;
   const [id, secret] = parts as [string, string];
-  const found = firstRow(await sessionWithUser(db).execute({ id }));
+  const now = options.now();
+  const found = firstRow(await sessionWithUser(db).execute({ id, now: now.getTime() }));
   if (!found) return null;
   // Separate id and secret plus a constant-time compare: no timing oracle on the secret.
   if (!secretMatches(secret, found.session.secretHash)) return null;
-  const now = options.now();
   if (now.getTime() >= found.session.expiresAt.getTime()) {
     await invalidateSession(db, id);
     return null;
@@ -103,7 +119,7 @@ export async function validateSessionToken(db: Db, token: string, options: Sessi
       .where(eq(sessions.id, id))
       .run();
   }
-  return { session, user: found.user, refreshed };
+  return { session, user: found.user, pendingEmail: found.pendingEmail ?? null, refreshed };
 }
 
 /** Ends one session. */

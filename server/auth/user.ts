@@ -46,8 +46,16 @@ export function toProfile(user: User): Profile {
  * person is an admin (the PWA offers /admin then; the server checks the role on every admin route):
  * what every route answers about the person to that person.
  */
-export async function accountView(db: Db, user: User, now: Date): Promise<Profile & { pendingEmail: string | null; admin: boolean }> {
-  return { ...toProfile(user), pendingEmail: (await pendingEmailChange(db, user.id, now))?.email ?? null, admin: user.role === 'admin' };
+export async function accountView(db: Db, user: User, now: Date): Promise<AccountView> {
+  return accountViewOf(user, (await pendingEmailChange(db, user.id, now))?.email ?? null);
+}
+
+/** What every route answers about the person to that person (see accountView). */
+export type AccountView = Profile & { pendingEmail: string | null; admin: boolean };
+
+/** accountView when the pending address is already known (GET /api/me has it from the session's read). */
+export function accountViewOf(user: User, pendingEmail: string | null): AccountView {
+  return { ...toProfile(user), pendingEmail, admin: user.role === 'admin' };
 }
 
 /** Finds a user by email (any case), or undefined. */

@@ -5,12 +5,12 @@
  */
 import { and, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { generateSecureRandomString } from '../lib/secrets.ts';
-import { grant } from '../credits/ledger.ts';
+import { getBalance, grant } from '../credits/ledger.ts';
 import { forUpdate, inTransaction } from '../db/transaction.ts';
 import { firstRow, type Db } from '../db/client.ts';
 import { preparedOnce, preparedQuery } from '../db/prepared.ts';
 import { runHourly, type StopHourly } from '../lib/hourly.ts';
-import { memberships } from '../db/schema.ts';
+import { creditBalances, memberships, users } from '../db/schema.ts';
 import { recordRenewalOrder } from './orders.ts';
 import type { Product } from './products.ts';
 
@@ -219,6 +219,37 @@ export async function settleMemberships(db: Db, input: { now: Date; product: Pro
       }
     }
   });
+}
+
+// GET /api/credits's one read: the balance, and whether a membership of the person's is due.
+const balanceAndDue = preparedOnce((db) =>
+  preparedQuery(
+    db
+      .select({
+        balance: creditBalances.balance,
+        due: sql<boolean | number>`exists (select 1 from ${memberships} where ${and(
+          eq(memberships.userId, users.id),
+          lte(memberships.currentPeriodEnd, sql.placeholder('now')),
+          inArray(memberships.status, ['active', 'cancelled']),
+        )})`,
+      })
+      .from(users)
+      .leftJoin(creditBalances, eq(creditBalances.userId, users.id))
+      .where(eq(users.id, sql.placeholder('userId'))),
+    'balance_and_membership_due',
+  ),
+);
+
+/**
+ * A person's balance as shown, with their memberships settled first: one read when nothing is due
+ * (nearly always; the balance with an API key is a hot path), else settling and a second read.
+ */
+export async function settledBalance(db: Db, input: { now: Date; product: Product; userId: string }): Promise<number> {
+  const row = firstRow(await balanceAndDue(db).execute({ userId: input.userId, now: input.now.getTime() }));
+  // SQLite answers EXISTS with 0 or 1, PostgreSQL with a boolean.
+  if (!row?.due) return row?.balance ?? 0;
+  await settleMemberships(db, input);
+  return await getBalance(db, input.userId);
 }
 
 /** Settles every membership now and then hourly; returns a function that stops the timer. */

@@ -8,7 +8,7 @@ import type { User } from '../db/schema.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 
-/** Sets `user` and `session` from a valid cookie; clears a cookie that no longer names a session. */
+/** Sets `user`, `session` and `pendingEmail` from a valid cookie; clears a cookie that no longer names a session. */
 export function loadSession(deps: SessionDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = readSessionCookie(c);
@@ -18,6 +18,7 @@ export function loadSession(deps: SessionDeps): MiddlewareHandler<AppEnv> {
       if (result) {
         c.set('user', result.user);
         c.set('session', result.session);
+        c.set('pendingEmail', result.pendingEmail);
         if (result.refreshed) setSessionCookie(c, token, result.session.expiresAt, secure);
       } else {
         clearSessionCookie(c, secure);

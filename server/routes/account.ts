@@ -8,7 +8,7 @@ import { sendVerificationMail, startEmailChange } from '../auth/email-flows.ts';
 import { deleteEmailTokens } from '../auth/email-tokens.ts';
 import { listIdentities, unlinkIdentity } from '../auth/oidc-store.ts';
 import { invalidateUserSession, invalidateUserSessions, listUserSessions } from '../auth/session.ts';
-import { accountView, getUserByEmail, setUserPasswordHash, updateUserProfile } from '../auth/user.ts';
+import { accountView, accountViewOf, getUserByEmail, setUserPasswordHash, updateUserProfile } from '../auth/user.ts';
 import { appOrigin, servesHttps } from '../config.ts';
 import type { User } from '../db/schema.ts';
 import type { AppEnv } from '../env.ts';
@@ -28,7 +28,8 @@ export function accountRoutes(deps: RouteDeps) {
   // Password changes, additions, removals and account deletion share one allowance per account.
   const passwordAttempts = rateLimit(limiters.passwordChangesPerAccount, 'account');
   return new Hono<AppEnv>()
-    .get('/', async (c) => c.json(await me(requireUser(c).user), 200))
+    // One database read for the whole request: the session's, which brought the pending address along.
+    .get('/', (c) => c.json(accountViewOf(requireUser(c).user, c.get('pendingEmail')), 200))
     .patch('/', jsonBody(profilePatchSchema), async (c) => {
       const { user } = requireUser(c);
       const { email, ...rest } = c.req.valid('json');

@@ -1,8 +1,8 @@
 /** /api/credits: balance, ledger history and spending. The balance and spending also accept an API key. */
 import { Hono } from 'hono';
-import { settleMemberships } from '../billing/memberships.ts';
+import { settledBalance } from '../billing/memberships.ts';
 import { membershipProduct } from '../billing/products.ts';
-import { getBalance, listLedger } from '../credits/ledger.ts';
+import { listLedger } from '../credits/ledger.ts';
 import { exportCost } from '../credits/pricing.ts';
 import { spendForExport } from '../credits/spend.ts';
 import { requirePoliciesAccepted } from '../policies/gate.ts';
@@ -21,8 +21,7 @@ export function creditsRoutes(deps: RouteDeps) {
     .get('/', async (c) => {
       const user = requireAccount(c);
       // A local membership whose period ended renews here, so the balance shown is current.
-      await settleMemberships(db, { now: deps.now(), product: membership, userId: user.id });
-      return c.json({ balance: await getBalance(db, user.id) }, 200);
+      return c.json({ balance: await settledBalance(db, { now: deps.now(), product: membership, userId: user.id }) }, 200);
     })
     .get('/ledger', queryParams(ledgerQuerySchema), async (c) => {
       const { user } = requireUser(c);

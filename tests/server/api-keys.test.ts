@@ -54,6 +54,14 @@ describe('managing keys', () => {
     expect((await withKey(body.key, 'GET', '/api/credits')).status).toBe(200);
     const used = (await json(await client.get('/api/me/api-keys'))).apiKeys[0];
     expect(used.lastUsedAt).toBe(t.clock.now().toISOString());
+    // Precise to the minute: a use within it is a read only, a use after it moves the time.
+    const firstUse = t.clock.now().toISOString();
+    t.clock.advance(59_000);
+    expect((await withKey(body.key, 'GET', '/api/credits')).status).toBe(200);
+    expect((await json(await client.get('/api/me/api-keys'))).apiKeys[0].lastUsedAt).toBe(firstUse);
+    t.clock.advance(1_000);
+    expect((await withKey(body.key, 'GET', '/api/credits')).status).toBe(200);
+    expect((await json(await client.get('/api/me/api-keys'))).apiKeys[0].lastUsedAt).toBe(t.clock.now().toISOString());
   });
 
   it('revokes: the key stops working at once; revoking someone else\'s key is a 404', async () => {

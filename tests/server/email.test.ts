@@ -124,6 +124,8 @@ describe('address confirmation', () => {
     const newEmail = uniqueEmail();
     const patched = await json(await client.patch('/api/me', { email: newEmail }));
     expect(patched).toMatchObject({ email, pendingEmail: newEmail, emailVerified: true });
+    // GET /api/me reads the pending address with the session, in the same statement.
+    expect(await json(await client.get('/api/me'))).toMatchObject({ email, pendingEmail: newEmail });
     expect(await mailsTo(email)).toHaveLength(0);
     const [mail] = await mailsTo(newEmail);
     expect(mail!.raw).toMatch(/^Subject: Confirm your new email for clearcut/m);
