@@ -5,10 +5,13 @@
 import { closeDb, openDb } from '../../server/db/client.ts';
 import { spendForExport } from '../../server/credits/spend.ts';
 
-const [file, userId, prefix, count, startAt] = process.argv.slice(2) as [string, string, string, string, string];
+const [file, userId, prefix, count] = process.argv.slice(2) as [string, string, string, string];
 const db = openDb(file);
-// Every racer starts at the same wall-clock moment, whatever its start-up time was.
-while (Date.now() < Number(startAt)) await new Promise((resolve) => setTimeout(resolve, 1));
+// Every racer starts at the same moment, whatever its start-up time was: it says it is
+// ready, and the test says go (a line on stdin) once every racer is.
+console.log('ready');
+await new Promise((resolve) => process.stdin.once('data', resolve));
+process.stdin.pause();
 let charged = 0;
 for (let i = 0; i < Number(count); i++) {
   const result = await spendForExport(db, { userId, idempotencyKey: `${prefix}-${i}`, width: 3000, height: 2000, now: new Date() });
