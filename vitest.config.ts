@@ -27,6 +27,9 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           testTimeout: 600_000,
           hookTimeout: 600_000,
+          // expect.poll gives up after 1 s by default: a page on a busy 2-core machine can
+          // take longer than that to react to a click, and a poll that passes returns at once.
+          expect: { poll: { timeout: 20_000 } },
           // Says which browser engines are not installed and so skipped.
           globalSetup: ['tests/e2e/support/announce-engines.ts'],
         },
