@@ -16,15 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
 import { openApp, type App } from './support/app.ts';
 import { seriousViolations } from './support/axe.ts';
+import { newPageAtSize, SIZES } from './support/sizes.ts';
 
 /** The astronaut enlarged past 1 megapixel, so the editor offers a paid full resolution. */
 const NAME = 'astronaut.jpg';
 const SIDE = 1280;
-
-const SIZES = [
-  { label: 'a 1280×800 desktop', viewport: { width: 1280, height: 800 }, phone: false },
-  { label: 'a 390×844 phone', viewport: { width: 390, height: 844 }, phone: true },
-] as const;
 
 /** Whether the element is entirely inside the viewport as it is now (nothing scrolled). */
 async function onScreen(locator: Locator): Promise<boolean> {
@@ -47,13 +43,13 @@ afterAll(async () => {
   await app?.close();
 });
 
-describe.each(SIZES)('on $label', ({ viewport, phone }) => {
+describe.each(SIZES)('on $label', (size) => {
+  const { viewport, phone } = size;
   let context: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
-    context = await app.browser.newContext({ viewport, isMobile: phone, hasTouch: phone, acceptDownloads: true });
-    page = await context.newPage();
+    ({ context, page } = await newPageAtSize(app.browser, size, { acceptDownloads: true }));
     await page.goto(app.url);
   });
 

@@ -10,12 +10,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp, type App } from './support/app.ts';
 import { seriousViolations } from './support/axe.ts';
+import { newPageAtSize, SIZES } from './support/sizes.ts';
 import { signUpInPage } from './support/sign-up.ts';
-
-const SIZES = [
-  { label: 'a 1280×800 desktop', viewport: { width: 1280, height: 800 }, phone: false },
-  { label: 'a 390×844 phone', viewport: { width: 390, height: 844 }, phone: true },
-] as const;
 
 /** Each page, the heading it shows, and what else to wait for before it is checked. */
 const SIGNED_OUT = [
@@ -41,13 +37,13 @@ afterAll(async () => {
   await app?.close();
 });
 
-describe.each(SIZES)('on $label', ({ viewport, phone }) => {
+describe.each(SIZES)('on $label', (size) => {
+  const { phone } = size;
   let context: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
-    context = await app.browser.newContext({ viewport, isMobile: phone, hasTouch: phone });
-    page = await context.newPage();
+    ({ context, page } = await newPageAtSize(app.browser, size));
   });
 
   afterAll(async () => {
