@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import type Stripe from 'stripe';
 import { createRelyingParty } from './auth/oidc-client.ts';
-import { createRateLimiters, FixedWindowLimiter } from './auth/rate-limit.ts';
+import { createRateLimiters } from './auth/rate-limit.ts';
 import { createLocalProvider } from './billing/provider.ts';
 import { createStripeClient, createStripeProvider } from './billing/stripe.ts';
 import type { Config } from './config.ts';
@@ -61,10 +61,9 @@ export function createApp(deps: AppDeps) {
     config,
     db,
     now,
-    limiters: createRateLimiters(config.rateLimits, now),
+    limiters: createRateLimiters(db, { ...config.rateLimits, apiKeyRequestsPerMinute: config.credits.apiKeyRequestsPerMinute }, now),
     sessionOptions: { ttlMs: config.sessionDays * 86_400_000, now },
     payments: { provider: createLocalProvider(), stripe },
-    apiKeyLimiter: new FixedWindowLimiter(config.credits.apiKeyRequestsPerMinute, 60_000, now),
     mailer: deps.mailer ?? createMailer(config.mail, config.dataDir),
     oidc: config.oidc ? createRelyingParty(config.oidc) : null,
     policies: deps.policies ?? loadPolicies(),

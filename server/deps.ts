@@ -1,7 +1,7 @@
 /** What createApp builds once and hands to every route factory: the composition root's services. */
 import type Stripe from 'stripe';
 import type { RelyingParty } from './auth/oidc-client.ts';
-import type { FixedWindowLimiter, RateLimiters } from './auth/rate-limit.ts';
+import type { RateLimiters } from './auth/rate-limit.ts';
 import type { SessionOptions } from './auth/session.ts';
 import type { PaymentProvider } from './billing/provider.ts';
 import type { Config } from './config.ts';
@@ -21,8 +21,6 @@ export interface RouteDeps {
   sessionOptions: SessionOptions;
   /** The configured payment provider, and the Stripe client when Stripe's keys are set. */
   payments: { provider: PaymentProvider; stripe: Stripe | null };
-  /** Requests per API key per minute. */
-  apiKeyLimiter: FixedWindowLimiter;
   mailer: Mailer;
   /** The OpenID Connect provider people may sign in with, or null when none is configured. */
   oidc: RelyingParty | null;

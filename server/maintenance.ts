@@ -1,6 +1,7 @@
-/** The hourly clean-up: daily visit counts rolled up, then old access-log rows, expired sessions, expired mailed links, provider sign-ins never finished and pending links never completed. */
+/** The hourly clean-up: daily visit counts rolled up, then old access-log rows, expired sessions, expired mailed links, provider sign-ins never finished, pending links never completed and rate-limit windows that have ended. */
 import { purgeExpiredEmailTokens } from './auth/email-tokens.ts';
 import { purgeExpiredOidc } from './auth/oidc-store.ts';
+import { purgeEndedRateLimits } from './auth/rate-limit.ts';
 import { purgeExpiredSessions } from './auth/session.ts';
 import type { Db } from './db/client.ts';
 import { runHourly, type StopHourly } from './lib/hourly.ts';
@@ -17,6 +18,7 @@ export async function purgeExpired(db: Db, logRetentionDays: number, now: Date) 
     sessions: await purgeExpiredSessions(db, now),
     emailTokens: await purgeExpiredEmailTokens(db, now),
     oidc: await purgeExpiredOidc(db, now),
+    rateLimits: await purgeEndedRateLimits(db, now),
   };
 }
 

@@ -130,4 +130,5 @@ export const {
   support_requests,
   admin_audit_log,
   daily_visit_counts,
+  rate_limits,
 } = Object.fromEntries(built) as Record<string, AnyPgTable>;

@@ -356,6 +356,24 @@ export const dailyVisitCounts = sqliteTable('daily_visit_counts', {
   visitors: integer('visitors').notNull(),
 });
 
+/**
+ * Rate-limit counters, one fixed window per limited action (`bucket`) and key, in the database so
+ * that every instance counts against the same allowance. Only SHA-256 of the key (an IP, an
+ * address, an account or API key id) is kept; a row is useless once its window has ended and the
+ * hourly purge deletes it.
+ */
+export const rateLimits = sqliteTable(
+  'rate_limits',
+  {
+    bucket: text('bucket').notNull(),
+    keyHash: blob('key_hash', { mode: 'buffer' }).notNull(),
+    /** Attempts counted in the window, refused ones included. */
+    count: integer('count').notNull(),
+    windowEndsAt: integer('window_ends_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bucket, t.keyHash] }), index('rate_limits_window_idx').on(t.windowEndsAt)],
+);
+
 /** A user row as read from the database. */
 export type User = typeof users.$inferSelect;
 /** An email_tokens row as read from the database. */

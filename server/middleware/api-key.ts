@@ -1,7 +1,7 @@
 /** `Authorization: Bearer <API key>`: accepted for the balance and for spending, refused everywhere else. */
 import type { Context, MiddlewareHandler } from 'hono';
 import { validateApiKey } from '../auth/api-key.ts';
-import type { FixedWindowLimiter } from '../auth/rate-limit.ts';
+import type { RateLimiters } from '../auth/rate-limit.ts';
 import type { Db } from '../db/client.ts';
 import type { User } from '../db/schema.ts';
 import type { AppEnv } from '../env.ts';
@@ -22,7 +22,7 @@ export function apiKeyAllowed(method: string, path: string): boolean {
  * rate limit (429 with Retry-After). The key's owner becomes the request's user and any
  * session cookie is ignored, so the access log records the use under the account.
  */
-export function apiKeyAuth(deps: { db: Db; now: () => Date; apiKeyLimiter: FixedWindowLimiter }): MiddlewareHandler<AppEnv> {
+export function apiKeyAuth(deps: { db: Db; now: () => Date; limiters: Pick<RateLimiters, 'apiKey'> }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization');
     if (header === undefined) return next();
@@ -37,7 +37,7 @@ export function apiKeyAuth(deps: { db: Db; now: () => Date; apiKeyLimiter: Fixed
     if (!apiKeyAllowed(c.req.method, c.req.path)) {
       throw new ApiError(403, 'api_key_scope', 'API keys can only read the balance (GET /api/credits) and spend credits (POST /api/credits/spend).');
     }
-    const limit = deps.apiKeyLimiter.consume(found.keyId);
+    const limit = await deps.limiters.apiKey.consume(found.keyId);
     if (!limit.allowed) {
       throw new ApiError(429, 'rate_limited', `Too many requests with this API key. Try again in ${limit.retryAfterSeconds} s.`, {
         'Retry-After': String(limit.retryAfterSeconds),

@@ -1,6 +1,6 @@
 /** The rate-limit guard of the routes: one attempt counted per request, 429 with Retry-After past the limit. */
 import type { MiddlewareHandler } from 'hono';
-import type { FixedWindowLimiter } from '../auth/rate-limit.ts';
+import type { RateLimiter } from '../auth/rate-limit.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { requireUser } from './session.ts';
@@ -14,8 +14,8 @@ export function tooManyAttempts(retryAfterSeconds: number): ApiError {
 }
 
 /** Counts one attempt for `key`; throws tooManyAttempts once the limit is reached. */
-export function consumeAttempt(limiter: FixedWindowLimiter, key: string): void {
-  const limit = limiter.consume(key);
+export async function consumeAttempt(limiter: RateLimiter, key: string): Promise<void> {
+  const limit = await limiter.consume(key);
   if (!limit.allowed) throw tooManyAttempts(limit.retryAfterSeconds);
 }
 
@@ -23,9 +23,9 @@ export function consumeAttempt(limiter: FixedWindowLimiter, key: string): void {
  * Middleware counting one attempt per request against `limiter`, per client IP or per signed-in
  * account (which must then be signed in: 401 otherwise).
  */
-export function rateLimit(limiter: FixedWindowLimiter, per: 'ip' | 'account'): MiddlewareHandler<AppEnv> {
+export function rateLimit(limiter: RateLimiter, per: 'ip' | 'account'): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    consumeAttempt(limiter, per === 'ip' ? c.get('ip') : requireUser(c).user.id);
+    await consumeAttempt(limiter, per === 'ip' ? c.get('ip') : requireUser(c).user.id);
     await next();
   };
 }

@@ -36,7 +36,7 @@ export function accountRoutes(deps: RouteDeps) {
       const changesEmail = email !== undefined && email !== user.email;
       if (changesEmail) {
         if (await getUserByEmail(db, email)) return c.json(errorBody('email_taken', 'An account with this email already exists.'), 409);
-        consumeAttempt(limiters.mailsPerAccount, user.id);
+        await consumeAttempt(limiters.mailsPerAccount, user.id);
       }
       const updated = await updateUserProfile(db, user.id, rest);
       if (updated === 'email_taken') return c.json(errorBody('email_taken', 'An account with this email already exists.'), 409);
@@ -47,7 +47,7 @@ export function accountRoutes(deps: RouteDeps) {
     .post('/email-verification', async (c) => {
       const { user } = requireUser(c);
       if (user.emailVerifiedAt !== null) return c.json(errorBody('already_verified', 'This address is already confirmed.'), 409);
-      consumeAttempt(limiters.mailsPerAccount, user.id);
+      await consumeAttempt(limiters.mailsPerAccount, user.id);
       await sendVerificationMail(deps, user, appOrigin(config, c.req.url));
       return c.json({ sent: true as const }, 202);
     })

@@ -78,20 +78,19 @@ export function authRoutes(deps: RouteDeps) {
     .post('/login', jsonBody(loginSchema), async (c) => {
       const { email, password } = c.req.valid('json');
       const ip = c.get('ip');
-      for (const limit of [limiters.loginFailuresPerEmail.check(email), limiters.loginFailuresPerIp.check(ip)]) {
+      for (const limit of await Promise.all([limiters.loginFailuresPerEmail.check(email), limiters.loginFailuresPerIp.check(ip)])) {
         if (!limit.allowed) throw tooManyAttempts(limit.retryAfterSeconds);
       }
       const user = await getUserByEmail(db, email);
       const valid = await verifyPassword(password, user?.passwordHash ?? (await getDummyHash()));
       // An account without a password answers exactly like a wrong password (after the same work).
       if (!user || !user.passwordHash || !valid) {
-        limiters.loginFailuresPerEmail.hit(email);
-        limiters.loginFailuresPerIp.hit(ip);
+        await Promise.all([limiters.loginFailuresPerEmail.hit(email), limiters.loginFailuresPerIp.hit(ip)]);
         // One message for an unknown email and a wrong password: no account enumeration here.
         return c.json(errorBody('invalid_credentials', 'Wrong email or password.'), 401);
       }
       if (user.bannedAt) return c.json(errorBody('suspended', 'This account is suspended.'), 403);
-      limiters.loginFailuresPerEmail.reset(email);
+      await limiters.loginFailuresPerEmail.reset(email);
       await signIn(c, deps, user);
       const linkedProvider = await completePendingLink(c, deps, user);
       return c.json({ user: await accountView(db, user, deps.now()), linkedProvider }, 200);
@@ -126,7 +125,7 @@ export function authRoutes(deps: RouteDeps) {
         const user = await getUserByEmail(db, email);
         // The same answer, as fast, whether or not the address has an account (the mail goes out in the background);
         // past the per-address limit nothing more is sent, and the answer still does not change.
-        if (user && !user.bannedAt && limiters.resetsPerEmail.consume(user.email).allowed) {
+        if (user && !user.bannedAt && (await limiters.resetsPerEmail.consume(user.email)).allowed) {
           await sendPasswordReset(deps, user, appOrigin(config, c.req.url));
         }
         return c.json({ sent: true as const }, 202);
@@ -158,7 +157,7 @@ export function authRoutes(deps: RouteDeps) {
       // The link reached this address, which proves the person receives mail there.
       const user = await markEmailVerified(db, row.userId, row.email, deps.now());
       if (!user) return invalid();
-      limiters.loginFailuresPerEmail.reset(user.email);
+      await limiters.loginFailuresPerEmail.reset(user.email);
       if (user.bannedAt) return c.json(errorBody('suspended', 'This account is suspended.'), 403);
       await signIn(c, deps, user);
       return c.json({ user: await accountView(db, user, deps.now()) }, 200);

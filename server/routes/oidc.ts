@@ -55,7 +55,7 @@ export function oidcRoutes(deps: RouteDeps) {
     // A new account needs the sign-up page's answers, like a password sign-up: the terms accepted and the age choice.
     if (!signupAge) return toSignUp(c, 'consent-needed');
     if (await guardianConsentMissing(db, identity.email, signupAge)) return toSignUp(c, 'guardian-required');
-    const limit = limiters.signupPerIp.consume(c.get('ip'));
+    const limit = await limiters.signupPerIp.consume(c.get('ip'));
     if (!limit.allowed) return toSignIn(c, 'rate-limited');
     const name = displayNameSchema.safeParse(identity.name ?? '');
     const now = deps.now();
@@ -89,7 +89,7 @@ export function oidcRoutes(deps: RouteDeps) {
     .get('/start', async (c) => {
       if (!rp) return c.json(errorBody('not_found', 'Sign-in through a provider is not configured.'), 404);
       c.header('Cache-Control', 'no-store');
-      if (!limiters.oidcStartsPerIp.consume(c.get('ip')).allowed) return toSignIn(c, 'rate-limited');
+      if (!(await limiters.oidcStartsPerIp.consume(c.get('ip'))).allowed) return toSignIn(c, 'rate-limited');
       let begun;
       try {
         begun = await rp.begin();

@@ -30,7 +30,7 @@ export function supportRoutes(deps: RouteDeps) {
         const email = user?.email ?? body.email;
         if (!email) return c.json(errorBody('invalid', 'email: Give the address we should answer to.'), 422);
         // One address cannot be flooded with confirmations by someone else.
-        consumeAttempt(limiters.supportPerEmail, email);
+        await consumeAttempt(limiters.supportPerEmail, email);
         const row = await createSupportRequest(db, { userId: user?.id ?? null, email, kind: body.kind, message: body.message }, deps.now());
         const origin = appOrigin(config, c.req.url);
         deps.mailer.send(supportReceivedMail(email, row.reference, supportKindLabels[row.kind], `${origin}/account#support-heading`));

@@ -52,6 +52,21 @@ describe.skipIf(!pgInstalled)('two instances on one PostgreSQL database', () => 
     expect((await send(a, '/api/me', { cookie: cookieOf(signIn) })).status).toBe(200);
   });
 
+  it('shares rate limits: failures counted through both add up, and a limit reached through one holds on the other', async () => {
+    const [a, b] = servers as [RunningServer, RunningServer];
+    const email = uniqueEmail();
+    expect((await send(a, '/api/auth/signup', { body: { email, password: strongPassword, ...signupConsent } })).status).toBe(201);
+    const fail = (server: RunningServer, i: number) => send(server, '/api/auth/login', { body: { email, password: `wrong guess ${i}` } });
+    // Ten failures per address per 15 minutes (the default), five through each instance, sent at once.
+    const failures = await Promise.all(Array.from({ length: 10 }, (_, i) => fail(i % 2 === 0 ? a : b, i)));
+    expect(failures.map((res) => res.status)).toEqual(Array(10).fill(401));
+    for (const server of [a, b]) {
+      const refused = await send(server, '/api/auth/login', { body: { email, password: strongPassword } });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+  });
+
   it('charges exactly the balance when spends of one account go through both at once, each key to both, each key once', async () => {
     const [a, b] = servers as [RunningServer, RunningServer];
     const email = uniqueEmail();

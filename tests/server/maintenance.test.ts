@@ -1,6 +1,6 @@
 /** The hourly purge: expired sessions and mailed links go with the old access-log rows. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sessions, emailTokens } from '../../server/db/schema.ts';
+import { sessions, emailTokens, rateLimits } from '../../server/db/schema.ts';
 import { createEmailToken } from '../../server/auth/email-tokens.ts';
 import { purgeExpired, startHourlyPurge } from '../../server/maintenance.ts';
 import { Client, startTestServer, type TestServer } from './helpers.ts';
@@ -37,6 +37,22 @@ describe('purgeExpired', () => {
     t.clock.advance(3_600_000 + 1);
     expect((await purgeExpired(t.db, 30, t.clock.now())).emailTokens).toBeGreaterThanOrEqual(1);
     expect((await t.db.select().from(emailTokens).all()).filter((r) => r.purpose === 'password_reset')).toHaveLength(0);
+  });
+
+  it('deletes rate-limit counters whose window has ended, and keeps the live ones', async () => {
+    // Every window of the earlier tests ends first.
+    t.clock.advance(2 * 3_600_000);
+    await purgeExpired(t.db, 30, t.clock.now());
+    const client = new Client(t);
+    const fail = (email: string) => client.post('/api/auth/login', { email, password: 'not the password' });
+    expect((await fail('first@example.com')).status).toBe(401);
+    t.clock.advance(10 * 60_000);
+    expect((await fail('second@example.com')).status).toBe(401);
+    // 15-minute windows: the first address's and the IP's (opened by the first failure) have ended.
+    t.clock.advance(6 * 60_000);
+    expect(await t.db.select().from(rateLimits).all()).toHaveLength(3);
+    expect((await purgeExpired(t.db, 30, t.clock.now())).rateLimits).toBe(2);
+    expect(await t.db.select({ bucket: rateLimits.bucket }).from(rateLimits).all()).toEqual([{ bucket: 'loginFailuresPerEmail' }]);
   });
 
   it('runs at start and then every hour until stopped', async () => {
