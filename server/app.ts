@@ -3,6 +3,9 @@ import { Hono } from 'hono';
 import type Stripe from 'stripe';
 import { createRelyingParty } from './auth/oidc-client.ts';
 import { createRateLimiters } from './auth/rate-limit.ts';
+import { avatarFolder } from './avatars/folder-store.ts';
+import { avatarTable } from './avatars/table-store.ts';
+import { isPg } from './db/pg.ts';
 import { createLocalProvider } from './billing/provider.ts';
 import { createStripeClient, createStripeProvider } from './billing/stripe.ts';
 import type { Config } from './config.ts';
@@ -65,6 +68,8 @@ export function createApp(deps: AppDeps) {
     sessionOptions: { ttlMs: config.sessionDays * 86_400_000, now },
     payments: { provider: createLocalProvider(), stripe },
     mailer: deps.mailer ?? createMailer(config.mail, config.dataDir),
+    // On PostgreSQL every instance must read what another stored: the table; on SQLite, files.
+    avatars: isPg(db) ? avatarTable(db) : avatarFolder(config.dataDir),
     oidc: config.oidc ? createRelyingParty(config.oidc) : null,
     policies: deps.policies ?? loadPolicies(),
   };

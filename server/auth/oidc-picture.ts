@@ -1,7 +1,7 @@
 /** Imports the provider's `picture` as the new account's avatar, through the same checks and re-encoding as an upload. */
 import { setUserAvatarKey } from './user.ts';
 import { avatarMaxBytes, processAvatar } from '../avatars/process.ts';
-import { removeAvatar, saveAvatar } from '../avatars/store.ts';
+import type { AvatarStore } from '../avatars/store.ts';
 import type { Db } from '../db/client.ts';
 
 /** The whole fetch, redirects included, must finish within this. */
@@ -52,14 +52,14 @@ export async function fetchPicture(url: string, allowHttp: boolean, signal = Abo
 }
 
 /** Fetches, checks and stores the picture as the person's avatar; true when it was imported. Never throws. */
-export async function importPicture(db: Db, dataDir: string, userId: string, url: string, allowHttp: boolean): Promise<boolean> {
+export async function importPicture(db: Db, avatars: AvatarStore, userId: string, url: string, allowHttp: boolean): Promise<boolean> {
   try {
     const bytes = await fetchPicture(url, allowHttp);
     if (!bytes) return false;
     const result = await processAvatar(bytes);
     if (!result.ok) return false;
-    const key = await saveAvatar(dataDir, result.webp);
-    await removeAvatar(dataDir, await setUserAvatarKey(db, userId, key));
+    const key = await avatars.save(result.webp);
+    await avatars.remove(await setUserAvatarKey(db, userId, key));
     return true;
   } catch (err) {
     console.error('[clearcut] could not import the provider picture:', err instanceof Error ? err.message : err);

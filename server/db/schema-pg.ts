@@ -131,4 +131,5 @@ export const {
   admin_audit_log,
   daily_visit_counts,
   rate_limits,
+  avatars,
 } = Object.fromEntries(built) as Record<string, AnyPgTable>;

@@ -374,6 +374,17 @@ export const rateLimits = sqliteTable(
   (t) => [primaryKey({ columns: [t.bucket, t.keyHash] }), index('rate_limits_window_idx').on(t.windowEndsAt)],
 );
 
+/**
+ * Avatar pictures (256x256 WebP) when the server runs on PostgreSQL, so that every instance serves
+ * what one stored (avatars/table-store.ts); on SQLite they are files in DATA_DIR/avatars.
+ * `users.avatar_key` names the row.
+ */
+export const avatars = sqliteTable('avatars', {
+  key: text('key').primaryKey(),
+  webp: blob('webp', { mode: 'buffer' }).notNull(),
+  createdAt: timestamp('created_at'),
+});
+
 /** A user row as read from the database. */
 export type User = typeof users.$inferSelect;
 /** An email_tokens row as read from the database. */

@@ -1,9 +1,8 @@
 /** Avatars: upload and removal under /api/me/avatar, and serving under /api/avatars/:key. */
-import { readFile } from 'node:fs/promises';
 import { Hono } from 'hono';
 import { setUserAvatarKey, avatarUrl } from '../auth/user.ts';
 import { processAvatar } from '../avatars/process.ts';
-import { avatarKeyPattern, avatarPath, removeAvatar, saveAvatar } from '../avatars/store.ts';
+import { avatarKeyPattern } from '../avatars/store.ts';
 import type { AppEnv } from '../env.ts';
 import { errorBody } from '../errors.ts';
 import { requireUser } from '../middleware/session.ts';
@@ -11,7 +10,7 @@ import type { RouteDeps } from '../deps.ts';
 
 /** PUT and DELETE /api/me/avatar. */
 export function myAvatarRoutes(deps: RouteDeps) {
-  const { db, config } = deps;
+  const { db, avatars } = deps;
   return new Hono<AppEnv>()
     .put('/', async (c) => {
       const { user } = requireUser(c);
@@ -31,20 +30,20 @@ export function myAvatarRoutes(deps: RouteDeps) {
       }
       const result = await processAvatar(Buffer.from(await file.arrayBuffer()));
       if (!result.ok) return c.json(errorBody(result.code, result.message), result.status);
-      const key = await saveAvatar(config.dataDir, result.webp);
+      const key = await avatars.save(result.webp);
       let previous: string | null;
       try {
         previous = await setUserAvatarKey(db, user.id, key);
       } catch (err) {
-        await removeAvatar(config.dataDir, key);
+        await avatars.remove(key);
         throw err;
       }
-      await removeAvatar(config.dataDir, previous);
+      await avatars.remove(previous);
       return c.json({ avatarUrl: avatarUrl(key)! }, 200);
     })
     .delete('/', async (c) => {
       const { user } = requireUser(c);
-      await removeAvatar(config.dataDir, await setUserAvatarKey(db, user.id, null));
+      await avatars.remove(await setUserAvatarKey(db, user.id, null));
       return c.body(null, 204);
     });
 }
@@ -53,13 +52,8 @@ export function myAvatarRoutes(deps: RouteDeps) {
 export function avatarFileRoutes(deps: RouteDeps) {
   return new Hono<AppEnv>().get('/:key', async (c) => {
     const key = c.req.param('key');
-    if (!avatarKeyPattern.test(key)) return c.json(errorBody('not_found', 'No such avatar.'), 404);
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(avatarPath(deps.config.dataDir, key));
-    } catch {
-      return c.json(errorBody('not_found', 'No such avatar.'), 404);
-    }
+    const bytes = avatarKeyPattern.test(key) ? await deps.avatars.read(key) : null;
+    if (!bytes) return c.json(errorBody('not_found', 'No such avatar.'), 404);
     return c.body(new Uint8Array(bytes), 200, {
       'Content-Type': 'image/webp',
       'Content-Length': String(bytes.length),

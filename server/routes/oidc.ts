@@ -76,7 +76,7 @@ export function oidcRoutes(deps: RouteDeps) {
     // Taken between the lookup and the insert: the next attempt finds the account and offers the link.
     if (!user) return toSignIn(c, 'failed');
     if (identity.picture) {
-      const imported = await importPicture(db, config.dataDir, user.id, identity.picture, new URL(config.oidc!.issuer).protocol === 'http:');
+      const imported = await importPicture(db, deps.avatars, user.id, identity.picture, new URL(config.oidc!.issuer).protocol === 'http:');
       if (!imported) console.warn('[clearcut] the provider picture of a new account was not imported');
     }
     await signIn(c, deps, await getUserById(db, user.id) ?? user);

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { avatarDir } from '../../server/avatars/store.ts';
+import { avatarDir } from '../../server/avatars/folder-store.ts';
 import { Client, errorCode, json, startTestServer, type TestServer } from './helpers.ts';
 
 let t: TestServer;

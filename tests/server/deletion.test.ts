@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteClient } from '../../server/db/client.ts';
-import { avatarDir } from '../../server/avatars/store.ts';
+import { avatarDir } from '../../server/avatars/folder-store.ts';
 import { flushAccessLog } from '../../server/logs/access-log-buffer.ts';
 import { Client, errorCode, json, startTestServer, strongPassword, type TestServer } from './helpers.ts';
 

@@ -2,8 +2,10 @@
  * Two server processes (server/main.ts) on one PostgreSQL database, as behind a load balancer:
  * they start and migrate together, a session made through one works on the other, and spends of
  * one account sent through both at once, each key to both, charge exactly what the balance allows,
- * each key once. (Rate limits and avatars are still per instance: server/README.md says so.)
+ * each key once; a limit reached through one holds on the other; an avatar uploaded through one is
+ * served by the other.
  */
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
 import { adjustCredits } from '../../server/admin.ts';
@@ -65,6 +67,24 @@ describe.skipIf(!pgInstalled)('two instances on one PostgreSQL database', () => 
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     }
+  });
+
+  it('shares avatars: uploaded through one, served by the other; removed through that one, gone from both', async () => {
+    const [a, b] = servers as [RunningServer, RunningServer];
+    const signUp = await send(a, '/api/auth/signup', { body: { email: uniqueEmail(), password: strongPassword, ...signupConsent } });
+    const cookie = cookieOf(signUp);
+    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 20, g: 120, b: 200 } } }).png().toBuffer();
+    const form = new FormData();
+    form.append('avatar', new Blob([Uint8Array.from(png)], { type: 'image/png' }), 'me.png');
+    const uploaded = await fetch(`${a.url}/api/me/avatar`, { method: 'PUT', headers: { Origin: a.url, Cookie: cookie }, body: form });
+    expect(uploaded.status).toBe(200);
+    const { avatarUrl } = (await uploaded.json()) as { avatarUrl: string };
+    const served = await fetch(`${b.url}${avatarUrl}`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/webp');
+    expect(await sharp(Buffer.from(await served.arrayBuffer())).metadata()).toMatchObject({ format: 'webp', width: 256, height: 256 });
+    expect((await fetch(`${b.url}/api/me/avatar`, { method: 'DELETE', headers: { Origin: b.url, Cookie: cookie } })).status).toBe(204);
+    for (const server of [a, b]) expect((await fetch(`${server.url}${avatarUrl}`)).status).toBe(404);
   });
 
   it('charges exactly the balance when spends of one account go through both at once, each key to both, each key once', async () => {
