@@ -5,11 +5,11 @@
 import { parseArgs } from 'node:util';
 import type { ExportSize } from '../../common/export-size.ts';
 import { IMAGE_EXTENSIONS } from '../../common/image-files.ts';
-import { OUTPUT_FORMATS, type OutputFormat } from '../../common/output-format.ts';
+import { DEFAULT_QUALITY, isQuality, OUTPUT_FORMATS, QUALITY_RANGE, takesQuality, type OutputFormat } from '../../common/output-format.ts';
 import { colorBackground } from '../../web/src/cutout/compose.ts';
 import { cssColor } from '../../web/src/cutout/css-colors.ts';
 import { BUILT_IN_BACKGROUNDS } from '../../web/src/cutout/backgrounds.ts';
-import { builtInExportBackground, DEFAULT_QUALITY, type ExportLayout, type PixelBackground } from '../../web/src/cutout/export.ts';
+import { builtInExportBackground, type ExportLayout, type PixelBackground } from '../../web/src/cutout/export.ts';
 import { parsePreset } from '../../web/src/cutout/frame.ts';
 import { manifest } from '../../web/src/cutout/model.ts';
 
@@ -179,8 +179,8 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
   } catch (err) {
     throw new UsageError(`--preset ${(err as Error).message}`);
   }
-  const quality = values.quality === undefined ? Math.round(DEFAULT_QUALITY[format] * 100) : Number(values.quality);
-  if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw new UsageError(`--quality "${values.quality}" is not a whole number from 1 to 100`);
+  const quality = values.quality === undefined ? (takesQuality(format) ? DEFAULT_QUALITY[format] : QUALITY_RANGE.max) : Number(values.quality);
+  if (!isQuality(quality)) throw new UsageError(`--quality "${values.quality}" is not a whole number from ${QUALITY_RANGE.min} to ${QUALITY_RANGE.max}`);
   if (values.quality !== undefined && format === 'png') notices.push('--quality is for webp and jpeg; PNG is lossless');
   return {
     kind: 'run',
@@ -240,7 +240,8 @@ Options:
       --preset P          the picture's shape, the subject centred in it: original
                           (default), 1:1, 4:5, 16:9, or a size like 1080x1350
       --shadow            a soft drop shadow under the subject
-  -q, --quality N         webp and jpeg quality, 1 to 100 (default 90 and 92)
+  -q, --quality N         webp and jpeg quality, ${QUALITY_RANGE.min} to ${QUALITY_RANGE.max} (default ${DEFAULT_QUALITY.webp} and ${DEFAULT_QUALITY.jpeg});
+                          lower makes smaller files
   -s, --size SIZE         standard (default): fits within 1 megapixel, free;
                           full: the photo's own size, 1 credit per photo larger than
                           1 megapixel (needs CLEARCUT_API_KEY)

@@ -2,8 +2,8 @@
  * The `clearcut` CLI end to end: the real command (`node scripts/clearcut.mjs`) in a child
  * process, piped, on the shared test photos, with the default model (the fast one for the
  * credit cases, where only sizes and charges matter). Full size is run without
- * an API key and with one against the real server. The model runs 12 times in all: the
- * eight photos once, then single photos for the credit cases (a refused spend runs none).
+ * an API key and with one against the real server. The model runs on the
+ * eight photos once, then on single photos for the other cases (a refused spend runs none).
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -288,6 +288,28 @@ describe('clearcut --preset 1:1 --shadow', () => {
     expect(x1).toBeGreaterThan(x0);
     expect(Math.abs(x0 - (info.width - 1 - x1))).toBeLessThanOrEqual(Math.ceil(info.width * 0.03));
     expect(Array.from(data.subarray(0, 4))).toEqual([255, 255, 255, 255]);
+  });
+});
+
+describe('clearcut --quality', () => {
+  it('writes a smaller JPEG of the same photo at a lower quality', async () => {
+    const sizes: number[] = [];
+    for (const quality of ['95', '30']) {
+      const out = join(tmp, `quality-${quality}`);
+      const run = await clearcut(['--model', 'fast', '-f', 'jpeg', '-q', quality, '--out', out, join(photosDir, 'car-1.jpg')]);
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const file = readFileSync(join(out, 'car-1-cutout.jpg'));
+      expect((await sharp(file).metadata()).format).toBe('jpeg');
+      sizes.push(file.length);
+    }
+    expect(sizes[1]).toBeLessThan(sizes[0] * 0.8);
+  });
+
+  it('refuses a quality out of range before the model loads, exit 2', async () => {
+    const run = await clearcut(['-f', 'webp', '--quality', '0', join(photosDir, 'car-1.jpg')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--quality "0" is not a whole number from 1 to 100');
+    expect(run.stderr).not.toContain('loading');
   });
 });
 

@@ -5,7 +5,8 @@
  * the CLI makes of the same photo and settings, pixel for pixel: the CLI's own argument
  * parsing, renderExport and encoder run here in Node on the browser's matte (the matte is
  * held equal, so the comparison is of the export code alone, not of two runtimes' models).
- * "Download all" puts the same file in the ZIP. One inference.
+ * "Download all" puts the same file in the ZIP. JPEG's quality slider makes smaller files
+ * lower down, and the ZIP uses it too. One inference.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -183,5 +184,40 @@ describe('the export layout in Chromium', () => {
     const file = await save(() => downloadLink().click());
     const meta = await sharp(file.bytes).metadata();
     expect([meta.width, meta.height]).toEqual([300, 500]);
+  });
+
+  it('offers a quality for JPEG and WebP, not PNG: a lower one gives a smaller file, kept for the photo and its ZIP', async () => {
+    const quality = () => dialog().getByRole('slider', { name: 'Quality' });
+    expect(await quality().count()).toBe(0);
+    await dialog().getByRole('radio', { name: 'JPEG' }).check();
+    const jpegLink = () => dialog().getByRole('link', { name: /^Download coffee-cutout\.jpg/ });
+    await jpegLink().waitFor({ timeout: 60_000 });
+    // The default is what exports used before there was a choice (and the CLI's -q default).
+    expect(await quality().inputValue()).toBe('92');
+    const high = await save(() => jpegLink().click());
+    const before = await jpegLink().getAttribute('href');
+
+    await quality().fill('30');
+    expect(await dialog().locator('output[for=export-quality]').textContent()).toBe('30');
+    // A new file is made for the new quality: wait for its link (a new blob URL).
+    await expect.poll(async () => ((await jpegLink().count()) ? await jpegLink().getAttribute('href') : before), { timeout: 60_000 }).not.toBe(before);
+    const low = await save(() => jpegLink().click());
+    expect((await sharp(low.bytes).metadata()).format).toBe('jpeg');
+    expect(low.bytes.length).toBeLessThan(high.bytes.length * 0.8);
+
+    await dialog().getByRole('button', { name: 'Close' }).click();
+    await dialog().waitFor({ state: 'detached' });
+    const zip = await save(() => page.getByRole('button', { name: /^Download all/ }).click());
+    const entries = unzipSync(new Uint8Array(zip.bytes));
+    expect(Object.keys(entries)).toEqual(['coffee-cutout.jpg']);
+    expect(Buffer.from(entries['coffee-cutout.jpg']).equals(low.bytes)).toBe(true);
+    await card().getByRole('button', { name: `Edit ${NAME}` }).click();
+    await stage().waitFor({ timeout: 60_000 });
+    expect(await quality().inputValue()).toBe('30');
+    // One quality for the photo's lossy formats; PNG has none.
+    await dialog().getByRole('radio', { name: 'WebP' }).check();
+    expect(await quality().inputValue()).toBe('30');
+    await dialog().getByRole('radio', { name: 'PNG' }).check();
+    expect(await quality().count()).toBe(0);
   });
 });

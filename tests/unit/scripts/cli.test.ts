@@ -79,6 +79,11 @@ describe('options', () => {
     expect(usageError(['--preset', '3:2', 'x'])).toMatch(/--preset "3:2" is not original, 1:1, 4:5, 16:9 or a size/);
     expect(usageError(['--padding=150', 'x'])).toMatch(/--padding "150" is not a percentage/);
     expect(usageError(['-q', '0', 'x'])).toMatch(/--quality "0" is not a whole number from 1 to 100/);
+    expect(usageError(['--quality', '101', '-f', 'webp', 'x'])).toBe('--quality "101" is not a whole number from 1 to 100');
+    expect(usageError(['-q', '80.5', 'x'])).toMatch(/--quality "80.5" is not a whole number/);
+    expect(usageError(['-q', 'high', 'x'])).toMatch(/--quality "high" is not a whole number/);
+    expect(usageError(['--qualty', '80', 'x'])).toMatch(/did you mean --quality\?$/);
+    expect(usageError(['--quality=', 'x'])).toMatch(/--quality "" is not a whole number/);
     expect(usageError(['--shaddow', 'x'])).toMatch(/did you mean --shadow\?$/);
   });
 
@@ -109,6 +114,10 @@ describe('--help', () => {
     expect(examples).toBeLessThan(help.indexOf('Usage:'));
     expect(help).toMatch(/^ {2}clearcut photo\.jpg +photo-cutout\.png beside it/m);
     expect(help).toContain('.jpg .jpeg .jfif .png .webp .avif .gif .bmp');
+  });
+
+  it('gives the quality range and the defaults the editor starts from', () => {
+    expect(helpText('1.2.3')).toMatch(/^ {2}-q, --quality N +webp and jpeg quality, 1 to 100 \(default 90 and 92\);$/m);
   });
 });
 

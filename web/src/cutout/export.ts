@@ -4,7 +4,7 @@
  * the browser's decoders and encoders and runs in the worker.
  */
 import type { ExportSize } from '../../../common/export-size.ts';
-import type { OutputFormat } from '../../../common/output-format.ts';
+import { DEFAULT_QUALITY, takesQuality, type OutputFormat } from '../../../common/output-format.ts';
 import { builtInBackground, gradientImage } from './backgrounds.ts';
 import { blurredBackground, BLUR_WORKING_SIDE, colorBackground, compose, coverFit, flatten, TRANSPARENT, type Background } from './compose.ts';
 import { decodeInBrowser, DEFAULT_MAX_PIXELS } from './decode.ts';
@@ -54,7 +54,7 @@ export interface ExportRequest {
   format: OutputFormat;
   size: ExportSize;
   background: ExportBackground;
-  /** Encoder quality for WebP and JPEG, 0..1. */
+  /** Encoder quality for WebP and JPEG, 1 to 100 (common/output-format.ts); the format's default when absent. */
   quality?: number;
   maxPixels?: number;
   /** Crop, preset, padding and shadow; the photo as it is when absent. */
@@ -65,9 +65,6 @@ export interface ExportRequest {
 
 /** The background JPEG gets when asked for transparency it cannot store. */
 export const JPEG_FALLBACK_COLOR = '#ffffff';
-
-/** The encoder quality used unless asked otherwise. */
-export const DEFAULT_QUALITY: Record<OutputFormat, number> = { png: 1, webp: 0.9, jpeg: 0.92 };
 
 /** The exported file's size for a photo and its matte, and whether it is free: the export-size rule on the framed picture. */
 export function exportSizeFor(alpha: AlphaMatte, size: ExportSize, layout: ExportLayout = PLAIN_LAYOUT) {
@@ -138,5 +135,7 @@ export async function exportInBrowser(file: Blob, alpha: AlphaMatte, request: Ex
   const bg = request.background;
   const background: PixelBackground = bg.kind === 'image' ? { kind: 'image', image: await decodeBackground(bg.file, maxPixels) } : bg;
   const pixels = renderExport(photo, alpha, request.size, background, request.format, request.layout);
-  return encodeInBrowser(pixels, request.format, request.quality ?? DEFAULT_QUALITY[request.format], request.canvasMaxPixels);
+  // PNG takes no quality; the canvas takes one from 0 to 1.
+  const quality = takesQuality(request.format) ? (request.quality ?? DEFAULT_QUALITY[request.format]) / 100 : 1;
+  return encodeInBrowser(pixels, request.format, quality, request.canvasMaxPixels);
 }

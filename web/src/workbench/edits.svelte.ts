@@ -1,7 +1,7 @@
 /**
  * What the user has changed about one finished cutout: the touched-up matte (with its
- * undo history), the background, the format, the size and the layout (crop, shape,
- * padding, shadow). Kept per job, apart from the job itself, and read by exportJob.
+ * undo history), the background, the format and its quality, the size and the layout
+ * (crop, shape, padding, shadow). Kept per job, apart from the job itself, and read by exportJob.
  */
 import type { ExportBackground, ExportLayout } from '../cutout/export.ts';
 import { frameExportDimensions, frameFor, NO_FRAME, subjectBounds, type Frame } from '../cutout/frame.ts';
@@ -24,6 +24,8 @@ export const isFramed = (layout: ExportLayout) => layout.frame.crop || layout.fr
 export class JobEdits {
   readonly job: Job;
   format = $state<OutputFormat>('png');
+  /** The WebP and JPEG encoder's quality, 1 to 100, once chosen; each format's default until then. */
+  quality = $state<number | undefined>();
   size = $state<ExportSize>('standard');
   background = $state.raw<ExportBackground>(TRANSPARENT_BACKGROUND);
   /** Crop to the subject, the picture's shape, the space around the subject, and a drop shadow. */

@@ -1,9 +1,9 @@
 /**
- * Exporting a finished job as a file, with its current touch-ups, background, format and
- * size, in the engine's export worker. Used by the editor's download link and by "Download all".
+ * Exporting a finished job as a file, with its current touch-ups, background, format (and
+ * its quality), size and layout, in the engine's export worker. Used by the editor's download link and by "Download all".
  */
 import { canvasLimitFrom } from '../cutout/canvas-limit.ts';
-import type { OutputFormat } from '../../../common/output-format.ts';
+import { DEFAULT_QUALITY, takesQuality, type OutputFormat } from '../../../common/output-format.ts';
 import type { ExportBackground, ExportLayout } from '../cutout/export.ts';
 import { credits } from '../account/credits.svelte.ts';
 import { engine } from './engine.svelte.ts';
@@ -17,7 +17,7 @@ export interface ExportOptions {
   format?: OutputFormat;
   size?: ExportSize;
   background?: ExportBackground;
-  /** Encoder quality for WebP and JPEG, 0..1. */
+  /** Encoder quality for WebP and JPEG, 1 to 100. */
   quality?: number;
   signal?: AbortSignal;
 }
@@ -33,12 +33,14 @@ function exportSettings(size: ExportSize, format: OutputFormat, background: Expo
     if (!blobIds.has(background.file)) blobIds.set(background.file, nextBlobId++);
     bg = `image:${blobIds.get(background.file)}`;
   } else bg = JSON.stringify(background);
-  return [size, format, bg, JSON.stringify(layout), version, quality ?? ''].join('|');
+  // Quality changes the file only where the format takes one.
+  const q = takesQuality(format) ? (quality ?? DEFAULT_QUALITY[format]) : '';
+  return [size, format, bg, JSON.stringify(layout), version, q].join('|');
 }
 
 /**
  * Exports a finished job with its current edits (or, for what they do not set, PNG,
- * transparent, standard size, the photo's own frame); options override format, size and background. Resolves with the file and its name.
+ * transparent, standard size, the photo's own frame); options override format, size, background and quality. Resolves with the file and its name.
  * An export that is not free (see exportDimensions) is paid for first, through
  * `credits.chargeExport`, under one idempotency key per job and settings: it throws
  * CreditsError when it cannot be paid, and a retry of the same export is not charged again.
@@ -51,10 +53,11 @@ export async function exportJob(job: Job, options: ExportOptions = {}): Promise<
   const size = options.size ?? edits?.size ?? 'standard';
   const background = options.background ?? edits?.background ?? TRANSPARENT_BACKGROUND;
   const layout = edits?.layout ?? PLAIN_LAYOUT;
+  const quality = options.quality ?? edits?.quality;
   // The framed picture's size (the edits frame it from the matte they export), or the photo's.
   const dims = edits ? edits.exportDimensions(size) : exportDimensions(result.width, result.height, size);
   if (!dims.free) {
-    await credits.chargeExport(dims, credits.exportKey(job, exportSettings(size, format, background, layout, edits?.version ?? 0, options.quality)));
+    await credits.chargeExport(dims, credits.exportKey(job, exportSettings(size, format, background, layout, edits?.version ?? 0, quality)));
     options.signal?.throwIfAborted();
   }
   // The matte's buffer is transferred to the worker: send a copy, the page keeps its own.
@@ -64,7 +67,7 @@ export async function exportJob(job: Job, options: ExportOptions = {}): Promise<
     size,
     background,
     layout,
-    quality: options.quality,
+    quality,
     canvasMaxPixels: canvasLimitFrom(location.search),
   });
   return { blob, name: cutoutFileName(job.name, format, size) };
@@ -82,7 +85,7 @@ export function isPaidExport(job: Job): boolean {
   const size = edits?.size ?? 'standard';
   const dims = edits ? edits.exportDimensions(size) : exportDimensions(result.width, result.height, size);
   if (dims.free) return false;
-  const settings = exportSettings(size, edits?.format ?? 'png', edits?.background ?? TRANSPARENT_BACKGROUND, edits?.layout ?? PLAIN_LAYOUT, edits?.version ?? 0);
+  const settings = exportSettings(size, edits?.format ?? 'png', edits?.background ?? TRANSPARENT_BACKGROUND, edits?.layout ?? PLAIN_LAYOUT, edits?.version ?? 0, edits?.quality);
   return !credits.paidFor(job, settings);
 }
 
