@@ -4,6 +4,7 @@ import { purgeExpiredOidc } from './auth/oidc-store.ts';
 import { purgeEndedRateLimits } from './auth/rate-limit.ts';
 import { purgeExpiredSessions } from './auth/session.ts';
 import type { Db } from './db/client.ts';
+import { hourlyLease } from './db/leases.ts';
 import { runHourly, type StopHourly } from './lib/hourly.ts';
 import { purgeAccessLogs } from './logs/access-log.ts';
 import { rollUpDailyVisits } from './logs/daily-visits.ts';
@@ -22,7 +23,10 @@ export async function purgeExpired(db: Db, logRetentionDays: number, now: Date) 
   };
 }
 
-/** Purges now and then every hour; returns a function that stops the timer. */
-export function startHourlyPurge(db: Db, logRetentionDays: number, now: () => Date = () => new Date()): StopHourly {
-  return runHourly('hourly purge', async () => await purgeExpired(db, logRetentionDays, now()));
+/**
+ * Purges now and then every hour, on one instance of those sharing the database (the one holding
+ * the hour's lease, `holder` naming this one); returns a function that stops the timer.
+ */
+export function startHourlyPurge(db: Db, logRetentionDays: number, now: () => Date = () => new Date(), holder?: string): StopHourly {
+  return runHourly('hourly purge', async () => await purgeExpired(db, logRetentionDays, now()), hourlyLease(db, 'hourly purge', now, holder));
 }

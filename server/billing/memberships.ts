@@ -8,6 +8,7 @@ import { generateSecureRandomString } from '../lib/secrets.ts';
 import { getBalance, grant } from '../credits/ledger.ts';
 import { forUpdate, inTransaction } from '../db/transaction.ts';
 import { firstRow, type Db } from '../db/client.ts';
+import { hourlyLease } from '../db/leases.ts';
 import { preparedOnce, preparedQuery } from '../db/prepared.ts';
 import { runHourly, type StopHourly } from '../lib/hourly.ts';
 import { creditBalances, memberships, users } from '../db/schema.ts';
@@ -252,7 +253,7 @@ export async function settledBalance(db: Db, input: { now: Date; product: Produc
   return await getBalance(db, input.userId);
 }
 
-/** Settles every membership now and then hourly; returns a function that stops the timer. */
-export function startMembershipSettling(db: Db, product: Product, now: () => Date = () => new Date()): StopHourly {
-  return runHourly('settling memberships', () => settleMemberships(db, { now: now(), product }));
+/** Settles every membership now and then hourly, on the one instance holding the hour's lease; returns a function that stops the timer. */
+export function startMembershipSettling(db: Db, product: Product, now: () => Date = () => new Date(), holder?: string): StopHourly {
+  return runHourly('settling memberships', () => settleMemberships(db, { now: now(), product }), hourlyLease(db, 'settling memberships', now, holder));
 }

@@ -132,4 +132,5 @@ export const {
   daily_visit_counts,
   rate_limits,
   avatars,
+  job_leases,
 } = Object.fromEntries(built) as Record<string, AnyPgTable>;

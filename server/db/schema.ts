@@ -385,6 +385,17 @@ export const avatars = sqliteTable('avatars', {
   createdAt: timestamp('created_at'),
 });
 
+/**
+ * Who runs each hourly job this hour (db/leases.ts): with several instances on one database the
+ * one that claims the row runs the job, the others skip it until the lease expires.
+ */
+export const jobLeases = sqliteTable('job_leases', {
+  name: text('name').primaryKey(),
+  /** The instance holding the lease: host, process id and a random part. */
+  holder: text('holder').notNull(),
+  expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
 /** A user row as read from the database. */
 export type User = typeof users.$inferSelect;
 /** An email_tokens row as read from the database. */

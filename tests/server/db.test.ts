@@ -28,7 +28,7 @@ it('has every table of the design after migrating (and migrating twice is harmle
     .sort();
   expect(tables).toEqual([
     'access_logs', 'admin_audit_log', 'api_keys', 'avatars', 'child_email_hashes', 'credit_balances', 'credit_ledger', 'daily_visit_counts', 'email_tokens',
-    'memberships', 'oidc_flows', 'oidc_identities', 'oidc_pending_links', 'orders', 'policy_acceptances', 'rate_limits', 'sessions', 'support_requests',
+    'job_leases', 'memberships', 'oidc_flows', 'oidc_identities', 'oidc_pending_links', 'orders', 'policy_acceptances', 'rate_limits', 'sessions', 'support_requests',
     'users', 'webhook_events',
   ]);
   await closeDb(openDb(join(dir, 'nested', 'clearcut.sqlite')));

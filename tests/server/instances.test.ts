@@ -3,7 +3,7 @@
  * they start and migrate together, a session made through one works on the other, and spends of
  * one account sent through both at once, each key to both, charge exactly what the balance allows,
  * each key once; a limit reached through one holds on the other; an avatar uploaded through one is
- * served by the other.
+ * served by the other; the hourly jobs, scheduled by both, run on one.
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { adjustCredits } from '../../server/admin.ts';
 import { checkDatabase } from '../../server/credits/check.ts';
 import { getBalance } from '../../server/credits/ledger.ts';
 import { closeDb, openDatabase, type Db } from '../../server/db/client.ts';
+import { leaseHolder } from '../../server/db/leases.ts';
 import { freshPgDatabase, pgInstalled, stopPgCluster } from './pg.ts';
 import { signupConsent, strongPassword, uniqueEmail } from './helpers.ts';
 
@@ -85,6 +86,17 @@ describe.skipIf(!pgInstalled)('two instances on one PostgreSQL database', () => 
     expect(await sharp(Buffer.from(await served.arrayBuffer())).metadata()).toMatchObject({ format: 'webp', width: 256, height: 256 });
     expect((await fetch(`${b.url}/api/me/avatar`, { method: 'DELETE', headers: { Origin: b.url, Cookie: cookie } })).status).toBe(204);
     for (const server of [a, b]) expect((await fetch(`${server.url}${avatarUrl}`)).status).toBe(404);
+  });
+
+  it('runs the hourly jobs once: at start, one instance ran each job, the other skipped it', async () => {
+    const jobs = ['hourly purge', 'settling memberships'];
+    const outcome = (server: RunningServer, job: string) => new RegExp(`clearcut: ${job}: (ran|skipped)`).exec(server.output())?.[1];
+    // The first tick runs right after start, beside the listening line: wait until each has said what it did.
+    await expect.poll(() => servers.every((server) => jobs.every((job) => outcome(server, job))), { timeout: 30_000 }).toBe(true);
+    for (const job of jobs) {
+      expect(servers.map((server) => outcome(server, job)).sort()).toEqual(['ran', 'skipped']);
+      expect(await leaseHolder(db, job)).toMatchObject({ holder: expect.any(String) });
+    }
   });
 
   it('charges exactly the balance when spends of one account go through both at once, each key to both, each key once', async () => {

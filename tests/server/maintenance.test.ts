@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sessions, emailTokens, rateLimits } from '../../server/db/schema.ts';
 import { createEmailToken } from '../../server/auth/email-tokens.ts';
+import { claimLease, hourlyLeaseMs, leaseHolder } from '../../server/db/leases.ts';
 import { purgeExpired, startHourlyPurge } from '../../server/maintenance.ts';
 import { Client, startTestServer, type TestServer } from './helpers.ts';
 
@@ -70,6 +71,30 @@ describe('purgeExpired', () => {
       expect(await t.db.select().from(sessions).all()).toHaveLength(0);
       stop();
     } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('runs on one instance of those sharing the database: the holder of the hour\'s lease runs it, the others skip it', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    // The lease the previous test's scheduler took has expired.
+    t.clock.advance(3_600_000);
+    const schedulers = ['instance-a', 'instance-b', 'instance-c'].map((holder) => ({ holder, stop: startHourlyPurge(t.db, 30, t.clock.now, holder) }));
+    try {
+      for (let hour = 0; hour < 3; hour++) {
+        // Every instance ticks at once (at start, then on the hour): the job runs once per hour.
+        const outcomes = await Promise.all(schedulers.map(({ stop }) => stop.latestRun()));
+        expect([...outcomes].sort()).toEqual(['ran', 'skipped', 'skipped']);
+        const ran = schedulers[outcomes.indexOf('ran')]!.holder;
+        expect((await leaseHolder(t.db, 'hourly purge'))!.holder).toBe(ran);
+        t.clock.advance(3_600_000);
+        vi.advanceTimersByTime(3_600_000);
+      }
+      // Within the hour nobody else runs it, even the instance that held it before.
+      t.clock.advance(-30 * 60_000);
+      expect(await claimLease(t.db, 'hourly purge', 'instance-d', t.clock.now(), hourlyLeaseMs)).toBe(false);
+    } finally {
+      for (const { stop } of schedulers) stop();
       vi.useRealTimers();
     }
   });
