@@ -75,6 +75,30 @@ describe('foreground estimation', () => {
     expect(Math.abs(errorToSubject(banded, alpha) - errorToSubject(whole, alpha))).toBeLessThan(1);
   });
 
+  it('solving the band at half the photo\'s size and sweeping the photo\'s edge pixels once from there (larger photos) is about as good as solving it whole', () => {
+    const whole = estimateForeground(photo, alpha);
+    const fitted = estimateForeground(photo, alpha, { ...DEFAULT_FOREGROUND, maxDenseSide: 24, maxBandSide: 48 });
+    expect(errorToSubject(fitted, alpha)).toBeLessThan(errorToSubject(photo, alpha) / 3);
+    expect(Math.abs(errorToSubject(fitted, alpha) - errorToSubject(whole, alpha))).toBeLessThan(1);
+  });
+
+  it('finds the subject\'s colour in a photo one pixel high whose edge runs to its border (neighbours clamped, none read outside)', () => {
+    // Opaque subject on the left, then alpha falling to 10/255 at the last pixel; one row, so
+    // every pixel is its own neighbour above and below. Both the whole and the fitted ways.
+    const n = 120, f = [200, 60, 40], b = [20, 150, 230];
+    const strip: AlphaMatte = { width: n, height: 1, data: Uint8Array.from({ length: n }, (_, x) => (x < 20 ? 255 : Math.round(255 - ((x - 20) * 245) / (n - 21)))) };
+    const data = new Uint8ClampedArray(n * 4);
+    for (let x = 0; x < n; x++) {
+      const a = strip.data[x] / 255;
+      for (let c = 0; c < 3; c++) data[x * 4 + c] = a * f[c] + (1 - a) * b[c];
+      data[x * 4 + 3] = 255;
+    }
+    for (const options of [DEFAULT_FOREGROUND, { ...DEFAULT_FOREGROUND, maxDenseSide: 8, maxBandSide: 30 }]) {
+      const out = estimateForeground({ width: n, height: 1, data }, strip, options);
+      for (let x = 20; x < n; x++) for (let c = 0; c < 3; c++) expect(Math.abs(out.data[x * 4 + c] - f[c])).toBeLessThan(8);
+    }
+  });
+
   it('leaves a photo without semi-transparent pixels as it is', () => {
     const hard: AlphaMatte = { ...alpha, data: alpha.data.map((v) => (v >= 128 ? 255 : 0)) };
     expect(estimateForeground(photo, hard).data).toEqual(photo.data);
