@@ -18,7 +18,7 @@ import { closeDb, databaseTarget, openDatabase, type Db } from '../../server/db/
 import { users } from '../../server/db/schema.ts';
 import { flushAccessLog } from '../../server/logs/access-log-buffer.ts';
 import { createMailer } from '../../server/mail/mailer.ts';
-import { freshPgDatabase } from './pg.ts';
+import { freshPgDatabase, testDialect } from './pg.ts';
 
 /** The repository's models/ folder (the .onnx files are built by scripts/prepare-models.ts). */
 export const repoModelsDir = fileURLToPath(new URL('../../models', import.meta.url));
@@ -60,8 +60,8 @@ export async function startTestServer(
   options: { env?: Record<string, string>; listen?: boolean; port?: number; realRateLimits?: boolean; deps?: Partial<AppDeps>; dialect?: 'sqlite' | 'pg' } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'clearcut-test-'));
-  // On PostgreSQL: a fresh database in the test file's cluster (tests/server/pg.ts).
-  const databaseUrl = options.dialect === 'pg' ? await freshPgDatabase() : undefined;
+  // On PostgreSQL (asked for, or the `server-pg` project's default): a fresh database (tests/server/pg.ts).
+  const databaseUrl = (options.dialect ?? testDialect) === 'pg' ? await freshPgDatabase() : undefined;
   const config = loadConfig({
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     DATA_DIR: dataDir,

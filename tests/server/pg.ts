@@ -1,9 +1,12 @@
 /**
- * PostgreSQL for the server tests: one throwaway cluster per test file (scripts/lib/pg-cluster.ts),
- * a fresh database in it for each test server. Where Debian's `postgresql` is not installed the
- * PostgreSQL half of a suite is skipped, saying so.
+ * PostgreSQL for the server tests. In the `server-pg` project (the server suite run again on
+ * PostgreSQL, vitest.config.ts) one cluster serves the whole run (pg-global-setup.ts) and each test
+ * server gets a copy of its migrated template; elsewhere (dialects.test.ts, instances.test.ts in
+ * the SQLite run) a file starts its own cluster on first use. Where Debian's `postgresql` is not
+ * installed the PostgreSQL half of a suite is skipped, saying so.
  */
 import pg from 'pg';
+import { inject } from 'vitest';
 import { pgBinDir, pgMissingMessage, startPgCluster, type PgCluster } from '../../scripts/lib/pg-cluster.ts';
 
 /** Whether initdb and pg_ctl are installed; prints the skip message once when they are not. */
@@ -13,30 +16,36 @@ if (!pgInstalled) console.warn(pgMissingMessage);
 /** The dialects a suite runs on: SQLite always, PostgreSQL when installed. */
 export const dialects = ['sqlite', 'pg'] as const;
 
+/** The dialect test servers use unless a test names one: PostgreSQL in the `server-pg` project. */
+export const testDialect: 'sqlite' | 'pg' = process.env.CLEARCUT_TEST_DATABASE === 'pg' ? 'pg' : 'sqlite';
+
+/** The run's cluster and template when the project's global setup started one. */
+const runCluster = testDialect === 'pg' ? inject('pgRun') : undefined;
+
 let cluster: Promise<PgCluster> | undefined;
 let databases = 0;
 
-/** Starts this file's cluster on first use. */
+/** This file's cluster (or the run's), started on first use. */
 export function pgCluster(): Promise<PgCluster> {
-  cluster ??= startPgCluster();
+  cluster ??= runCluster ? Promise.resolve({ url: runCluster.url, stop: () => {} }) : startPgCluster();
   return cluster;
 }
 
-/** A new empty database in this file's cluster; its URL. */
+/** A new database in the cluster, its URL: a copy of the run's migrated template, or empty. */
 export async function freshPgDatabase(): Promise<string> {
   const { url } = await pgCluster();
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const name = `test_${process.pid}_${++databases}`;
   try {
-    await client.query(`create database ${name}`);
+    await client.query(`create database ${name}${runCluster ? ` template ${runCluster.template}` : ''}`);
   } finally {
     await client.end();
   }
   return url.replace(/\/clearcut$/, `/${name}`);
 }
 
-/** Stops this file's cluster, if one was started (call in afterAll). */
+/** Stops this file's cluster, if it started one (call in afterAll); the run's stays up. */
 export async function stopPgCluster(): Promise<void> {
   if (cluster) (await cluster).stop();
   cluster = undefined;
