@@ -97,7 +97,7 @@ function pwa(): Plugin[] {
       // The app shell, the worker, and the WASM build of onnxruntime-web (its .wasm is
       // ~14 MB, hence the raised limit), so the app starts and cuts out photos offline.
       // (manifest.webmanifest is added by the plugin itself.)
-      globPatterns: ['**/*.{html,js,css,wasm,svg,png,jpg,ico,woff2}'],
+      globPatterns: ['**/*.{html,js,css,wasm,svg,png,jpg,webp,ico,woff2}'],
       // The WebGPU build's asyncify .wasm (~27 MB) is only fetched on machines with a
       // WebGPU adapter: precaching it would cost every visitor 27 MB for a path most
       // never take. It is cached on first use instead (runtimeCaching below).

@@ -4,8 +4,9 @@
  * large, with a before/after line on the picture that the keyboard moves; the editor's
  * Download and its full-resolution choice (with the cost) are on screen without
  * scrolling; and axe-core finds no serious or critical accessibility violation on the
- * home page, in Settings or in the editor. On the desktop a sample photo is cut out in one
- * click first. Three inferences in all.
+ * home page, in Settings or in the editor. The empty page shows a before/after example,
+ * which gives way to the photos. On the desktop a sample photo is cut out in one click
+ * first. Three inferences in all.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,8 +61,24 @@ describe.each(SIZES)('on $label', (size) => {
   const card = () => page.getByRole('listitem', { name: NAME, exact: true });
   const dialog = () => page.getByRole('dialog', { name: `Edit ${NAME}` });
 
+  const example = () => page.getByRole('figure', { name: /^What you get: the coffee sample/ });
+
+  it("shows a before/after example on the empty page, clearcut's own cutout of a sample, on screen, with its line", async () => {
+    const cutout = example().getByRole('img', { name: 'Cutout of the coffee sample' });
+    await cutout.waitFor();
+    // The committed cutout (scripts/make-sample-cutout.ts) at the sample's own size, loaded.
+    await expect.poll(() => cutout.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 20_000 }).toBe(600);
+    expect(await onScreen(cutout)).toBe(true);
+    const line = example().getByRole('slider', { name: 'Compare with the original' });
+    await line.focus();
+    await page.keyboard.press('End');
+    expect(await line.getAttribute('aria-valuenow')).toBe('100');
+    await page.keyboard.press('Home');
+  });
+
   it('has no serious or critical accessibility violation on the empty home page', async () => {
     await page.locator('#photo-input').waitFor({ state: 'attached' });
+    expect(await example().count()).toBe(1);
     expect(await seriousViolations(page)).toEqual([]);
   });
 
@@ -80,8 +97,9 @@ describe.each(SIZES)('on $label', (size) => {
     await waiting.waitFor();
     expect(await onScreen(waiting)).toBe(true);
     expect((await waiting.boundingBox())!.width).toBeGreaterThan(viewport.width * (phone ? 0.9 : 0.3));
-    // The drop zone became a compact bar.
+    // The drop zone became a compact bar, and the example made way for the photo.
     expect(await page.getByText('Add photos', { exact: true }).isVisible()).toBe(true);
+    expect(await example().count()).toBe(0);
 
     const download = card().getByRole('link', { name: 'Download astronaut-cutout.png' });
     await download.waitFor({ timeout: 300_000 });

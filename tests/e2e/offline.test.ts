@@ -134,6 +134,8 @@ describe('offline and installable, in Chromium', () => {
     expect(urls).toContain('/index.html');
     expect(urls.some((u) => /^\/assets\/ort-wasm-simd-threaded-[\w-]+\.wasm/.test(u)), urls.join('\n')).toBe(true);
     expect(urls.some((u) => /^\/assets\/worker-[\w-]+\.js/.test(u))).toBe(true);
+    // The empty page's before/after example shows offline too.
+    expect(urls.some((u) => /^\/assets\/sample-cutout-[\w-]+\.webp$/.test(u)), urls.join('\n')).toBe(true);
     // The WebGPU build's 27 MB wasm is cached on first use only; the models never by the service worker.
     expect(urls.some((u) => u.includes('asyncify'))).toBe(false);
     expect(urls.some((u) => u.startsWith('/models/'))).toBe(false);

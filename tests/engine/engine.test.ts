@@ -3,6 +3,8 @@
  * takes seconds per photo on a small machine, so this file runs the network seven times in
  * all and shares one session per model (node-engine caches them) between its tests.
  */
+import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageTooLargeError, UnsupportedImageError } from '../../web/src/cutout/errors.ts';
 import type { AlphaMatte, RgbaImage } from '../../web/src/cutout/image.ts';
@@ -10,6 +12,7 @@ import { modelInfo } from '../../web/src/cutout/model.ts';
 import { cutPixels } from '../../web/src/cutout/pipeline.ts';
 import { decodeNode } from '../../scripts/lib/node-codec.ts';
 import { closeNodeSessions, cutFileNode, inferNode, type NodeCutout } from '../../scripts/lib/node-engine.ts';
+import { rootDir } from '../../scripts/lib/paths.ts';
 import { pngHeaderOnly, textFile, truncate } from '../fixtures/files.ts';
 import { PHOTOS, readPhoto, rotatedWithExif } from '../fixtures/photos.ts';
 import { rejection } from '../support/errors.ts';
@@ -93,6 +96,20 @@ describe('a cup of coffee seen from above (600×400)', () => {
     expect(fast.model.inputSize).toBe(640);
     expect([fast.alpha.width, fast.alpha.height]).toEqual([600, 400]);
     expect(agreement(quality.alpha, fast.alpha)).toBeGreaterThan(0.95);
+  });
+
+  it("is what the empty page's before/after example shows: its committed cutout is this one", async () => {
+    // web/src/workbench/sample-cutout.webp, made by scripts/make-sample-cutout.ts; run it again when this fails.
+    const { data, info } = await sharp(join(rootDir, 'web', 'src', 'workbench', 'sample-cutout.webp')).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([600, 400]);
+    const shown: AlphaMatte = { width: 600, height: 400, data: new Uint8Array(600 * 400) };
+    let difference = 0;
+    for (let i = 0; i < shown.data.length; i++) {
+      shown.data[i] = data[i * 4 + 3];
+      difference += Math.abs(shown.data[i] - standard.alpha.data[i]);
+    }
+    expect(agreement(shown, standard.alpha)).toBeGreaterThan(0.995);
+    expect(difference / shown.data.length).toBeLessThan(1);
   });
 
   it('reports a time for every stage', () => {
