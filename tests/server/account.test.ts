@@ -1,7 +1,6 @@
 /** /api/me: profile, consent, password change, devices, access log, export. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteClient } from '../../server/db/client.ts';
-import { Client, errorCode, json, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
+import { Client, errorCode, json, startTestServer, strongPassword, uniqueEmail, type TestServer, sqlRows } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -82,7 +81,7 @@ describe('profile', () => {
     expect(res.status).toBe(422);
     const injectedLogin = await new Client(t).post('/api/auth/login', { email: "' OR 1=1 --", password: "' OR '1'='1" });
     expect(injectedLogin.status).toBe(422);
-    const count = sqliteClient(t.db).prepare('select count(*) as n from users').get() as { n: number };
+    const count = (await sqlRows(t.db, 'select count(*) as n from users'))[0] as { n: number };
     expect(count.n).toBeGreaterThan(1);
   });
 

@@ -1,9 +1,8 @@
 /** Admin credit adjustments: grant and deduct with a reason, as `adjust` ledger rows; never below zero; through the CLI too. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteClient } from '../../server/db/client.ts';
 import { adjustCredits, refundOrder } from '../../server/admin.ts';
 import { runAdminCli } from '../support/admin-cli.ts';
-import { Client, json, startTestServer, uniqueEmail, type TestServer } from './helpers.ts';
+import { Client, json, startTestServer, uniqueEmail, type TestServer, sqlRows } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -11,8 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-function adjustRows(userId: string) {
-  return sqliteClient(t.db).prepare("select delta, kind, reference, balance_after from credit_ledger where user_id = ? and kind = 'adjust' order by id").all(userId);
+async function adjustRows(userId: string) {
+  return (await sqlRows(t.db, "select delta, kind, reference, balance_after from credit_ledger where user_id = ? and kind = 'adjust' order by id", userId));
 }
 
 describe('adjustCredits', () => {
@@ -22,7 +21,7 @@ describe('adjustCredits', () => {
     expect(await adjustCredits(t.db, email.toUpperCase(), 10, 'support ticket 42', t.clock.now())).toEqual({ ok: true, message: expect.stringContaining('balance now 13') });
     expect((await adjustCredits(t.db, email, -4, 'chargeback', t.clock.now())).ok).toBe(true);
     expect(await json(await client.get('/api/credits'))).toEqual({ balance: 9 });
-    expect(adjustRows(userId)).toEqual([
+    expect(await adjustRows(userId)).toEqual([
       { delta: 10, kind: 'adjust', reference: 'admin: support ticket 42', balance_after: 13 },
       { delta: -4, kind: 'adjust', reference: 'admin: chargeback', balance_after: 9 },
     ]);
@@ -37,7 +36,7 @@ describe('adjustCredits', () => {
     expect((await adjustCredits(t.db, email, 5, '   ', t.clock.now())).ok).toBe(false);
     expect((await adjustCredits(t.db, email, 0, 'nothing', t.clock.now())).ok).toBe(false);
     expect((await adjustCredits(t.db, uniqueEmail(), 5, 'nobody', t.clock.now())).ok).toBe(false);
-    expect(adjustRows(userId)).toEqual([]);
+    expect(await adjustRows(userId)).toEqual([]);
     expect(await json(await client.get('/api/credits'))).toEqual({ balance: 3 });
   });
 });
@@ -54,15 +53,15 @@ describe('refundOrder', () => {
     expect((await refundOrder(t.db, order.id, t.clock.now())).ok).toBe(false);
     expect(await json(await client.get('/api/credits'))).toEqual({ balance: 3 });
     expect((await json(await client.get('/api/billing/orders'))).orders[0].status).toBe('refunded');
-    expect(sqliteClient(t.db).prepare("select delta from credit_ledger where user_id = ? and kind = 'refund'").all(userId)).toEqual([{ delta: -10 }]);
+    expect((await sqlRows(t.db, "select delta from credit_ledger where user_id = ? and kind = 'refund'", userId))).toEqual([{ delta: -10 }]);
     expect((await refundOrder(t.db, 'ord_missing', t.clock.now())).ok).toBe(false);
   });
 });
 
 describe('npm run admin -- grant/deduct', () => {
-  const cli = (...args: string[]) => runAdminCli(t.dataDir, ...args);
+  const cli = (...args: string[]) => runAdminCli(t.config, ...args);
 
-  it('grants and deducts against the same database file the server uses', async () => {
+  it('grants and deducts against the same database the server uses', async () => {
     const client = new Client(t);
     const { email, userId } = await client.signUp();
     const granted = await cli('grant', email, '25', 'launch', 'promo');
@@ -71,7 +70,7 @@ describe('npm run admin -- grant/deduct', () => {
     const deducted = await cli('deduct', email, '8', 'refund');
     expect(deducted.code).toBe(0);
     expect(await json(await client.get('/api/credits'))).toEqual({ balance: 20 });
-    expect(adjustRows(userId)).toEqual([
+    expect(await adjustRows(userId)).toEqual([
       { delta: 25, kind: 'adjust', reference: 'admin: launch promo', balance_after: 28 },
       { delta: -8, kind: 'adjust', reference: 'admin: refund', balance_after: 20 },
     ]);

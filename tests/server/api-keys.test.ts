@@ -1,7 +1,6 @@
 /** API keys: created with the secret shown once, only a hash kept, listed, revoked; scoped to balance and spend, rate-limited, logged. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteClient } from '../../server/db/client.ts';
-import { Client, errorCode, json, startTestServer, strongPassword, type TestServer } from './helpers.ts';
+import { Client, errorCode, json, startTestServer, strongPassword, type TestServer, sqlRows } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -42,7 +41,7 @@ describe('managing keys', () => {
     expect(body.key.startsWith(`${body.apiKey.prefix}_`)).toBe(true);
 
     const secret = body.key.split('_')[2];
-    const row = sqliteClient(t.db).prepare('select * from api_keys where user_id = ?').get(userId) as Record<string, unknown>;
+    const row = (await sqlRows(t.db, 'select * from api_keys where user_id = ?', userId))[0] as Record<string, unknown>;
     expect(JSON.stringify(row)).not.toContain(secret);
     expect((row.secret_hash as Buffer).length).toBe(32);
 

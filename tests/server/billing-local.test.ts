@@ -1,8 +1,7 @@
 /** The local (test-mode) provider through the app's HTTP interface: products, an order confirmed on the TEST MODE page, memberships that renew and cancel. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteClient } from '../../server/db/client.ts';
 import { users } from '../../server/db/schema.ts';
-import { Client, errorCode, json, rpcClient, signupConsent, startTestServer, type TestServer } from './helpers.ts';
+import { Client, errorCode, json, rpcClient, signupConsent, startTestServer, type TestServer, sqlRows } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -72,7 +71,7 @@ describe('a pack through the local provider', () => {
     expect(orders).toHaveLength(1);
     expect(orders[0]).toMatchObject({ id: created.id, product: 'pack-10', status: 'paid', provider: 'local', credits: 10 });
     expect(orders[0].paidAt).toBe(t.clock.now().toISOString());
-    const ledger = sqliteClient(t.db).prepare("select delta, kind, reference from credit_ledger where user_id = ? and kind = 'purchase'").all(userId);
+    const ledger = (await sqlRows(t.db, "select delta, kind, reference from credit_ledger where user_id = ? and kind = 'purchase'", userId));
     expect(ledger).toEqual([{ delta: 10, kind: 'purchase', reference: `order:${created.id}` }]);
     // The page now says the order is paid, without a confirm button.
     const after = await (await client.get(`/billing/local/${created.id}`)).text();
@@ -167,7 +166,7 @@ describe('the membership through the local provider', () => {
     ({ membership } = await json(await client.get('/api/billing/membership')));
     expect(membership.status).toBe('expired');
     expect((await client.post('/api/billing/membership/cancel')).status).toBe(404);
-    const grants = sqliteClient(t.db).prepare("select count(*) as n from credit_ledger where user_id = ? and kind = 'membership'").get(userId) as { n: number };
+    const grants = (await sqlRows(t.db, "select count(*) as n from credit_ledger where user_id = ? and kind = 'membership'", userId))[0] as { n: number };
     expect(grants.n).toBe(2);
     // And a new membership can be bought after it expired.
     expect((await client.post('/api/billing/orders', { product: 'membership-monthly' })).status).toBe(201);
@@ -185,7 +184,7 @@ describe('the membership through the local provider', () => {
     expect(await json(await client.get('/api/credits'))).toEqual({ balance: 103 });
     const { orders } = await json(await client.get('/api/billing/orders'));
     expect(Object.fromEntries(orders.map((o: { id: string; status: string }) => [o.id, o.status]))).toEqual({ [first.id]: 'paid', [second.id]: 'failed' });
-    const count = sqliteClient(t.db).prepare('select count(*) as n from memberships where user_id = ?').get(userId) as { n: number };
+    const count = (await sqlRows(t.db, 'select count(*) as n from memberships where user_id = ?', userId))[0] as { n: number };
     expect(count.n).toBe(1);
   });
 

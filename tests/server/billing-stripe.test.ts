@@ -6,8 +6,7 @@
  */
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteClient } from '../../server/db/client.ts';
-import { Client, errorCode, json, startTestServer, type TestServer } from './helpers.ts';
+import { Client, errorCode, json, startTestServer, type TestServer, sqlRows } from './helpers.ts';
 
 const webhookSecret = 'whsec_test_clearcut_secret';
 const day = 86_400_000;
@@ -176,7 +175,7 @@ describe('webhook signatures', () => {
     expect((await deliver(event('checkout.session.completed', completedSession(order.id, userId)), { signature: null })).status).toBe(400);
     expect((await deliver(event('checkout.session.completed', completedSession(order.id, userId)), { signature: 't=1,v1=abc' })).status).toBe(400);
     expect(await balance(client)).toBe(3);
-    const stored = sqliteClient(t.db).prepare('select count(*) as n from webhook_events where event_id = ?').get(payload.id) as { n: number };
+    const stored = (await sqlRows(t.db, 'select count(*) as n from webhook_events where event_id = ?', payload.id))[0] as { n: number };
     expect(stored.n).toBe(0);
   });
 
@@ -280,7 +279,7 @@ describe('refunds', () => {
     expect(await balance(client)).toBe(0);
     const { orders } = await json(await client.get('/api/billing/orders'));
     expect(orders[0]).toMatchObject({ id: order.id, status: 'refunded' });
-    const rows = sqliteClient(t.db).prepare("select delta, reference from credit_ledger where user_id = ? and kind = 'refund'").all(userId);
+    const rows = (await sqlRows(t.db, "select delta, reference from credit_ledger where user_id = ? and kind = 'refund'", userId));
     expect(rows).toEqual([{ delta: -8, reference: `order:${order.id}` }]);
   });
 });
@@ -367,7 +366,7 @@ describe('membership through Stripe', () => {
     ({ membership } = await json(await client.get('/api/billing/membership')));
     expect(membership.status).toBe('expired');
     expect(await balance(client)).toBe(303);
-    const grants = sqliteClient(t.db).prepare("select count(*) as n from credit_ledger where user_id = ? and kind = 'membership'").get(userId) as { n: number };
+    const grants = (await sqlRows(t.db, "select count(*) as n from credit_ledger where user_id = ? and kind = 'membership'", userId))[0] as { n: number };
     expect(grants.n).toBe(3);
   });
 
@@ -401,9 +400,7 @@ describe('with Stripe on', () => {
   it('turns the local TEST MODE checkout off, even for local orders left from before', async () => {
     const client = new Client(t);
     const { userId } = await client.signUp();
-    sqliteClient(t.db)
-      .prepare("insert into orders (id, user_id, product, credits, amount, currency, status, provider) values ('ord_old_local', ?, 'pack-200', 200, 4000, 'usd', 'created', 'local')")
-      .run(userId);
+    (await sqlRows(t.db, "insert into orders (id, user_id, product, credits, amount, currency, status, provider) values ('ord_old_local', ?, 'pack-200', 200, 4000, 'usd', 'created', 'local')", userId));
     expect((await client.get('/billing/local/ord_old_local')).status).toBe(404);
     const confirm = await client.request('POST', '/billing/local/ord_old_local/confirm', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: '' });
     expect(confirm.status).toBe(404);
@@ -425,10 +422,10 @@ describe('with Stripe on', () => {
       const res = await client.delete('/api/me', { password }).finally(() => (console.error = original));
       expect(res.status).toBe(expected);
       expect(stripeCalls.some((call) => call.method === 'DELETE' && call.path === `/v1/subscriptions/${subscription}`)).toBe(true);
-      const users = sqliteClient(t.db).prepare('select count(*) as n from users where id = ?').get(userId) as { n: number };
+      const users = (await sqlRows(t.db, 'select count(*) as n from users where id = ?', userId))[0] as { n: number };
       expect(users.n).toBe(expected === 204 ? 0 : 1);
       if (expected === 502) expect(await errorCode(res)).toBe('payment_provider');
-      const status = sqliteClient(t.db).prepare('select status from memberships where provider_ref = ?').get(subscription) as { status: string };
+      const status = (await sqlRows(t.db, 'select status from memberships where provider_ref = ?', subscription))[0] as { status: string };
       expect(status.status).toBe(expected === 204 ? 'expired' : 'active');
     }
   });

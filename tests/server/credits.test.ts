@@ -1,8 +1,7 @@
 /** Credits through the app's HTTP interface (in-process): the welcome grant, spending with idempotency keys, 402, the paged ledger, and concurrency. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteClient } from '../../server/db/client.ts';
 import { adjustCredits } from '../../server/admin.ts';
-import { Client, errorCode, json, rpcClient, signupConsent, startTestServer, type TestServer } from './helpers.ts';
+import { Client, errorCode, json, rpcClient, signupConsent, startTestServer, type TestServer, sqlRows } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -16,8 +15,8 @@ const standard = { width: 1000, height: 1000 };
 let keyCounter = 0;
 const newKey = () => `test-key-${++keyCounter}-${Math.random().toString(36).slice(2)}`;
 
-function ledgerRows(userId: string) {
-  return sqliteClient(t.db).prepare('select delta, kind, balance_after from credit_ledger where user_id = ? order by id').all(userId) as {
+async function ledgerRows(userId: string) {
+  return (await sqlRows(t.db, 'select delta, kind, balance_after from credit_ledger where user_id = ? order by id', userId)) as {
     delta: number;
     kind: string;
     balance_after: number;
@@ -29,7 +28,7 @@ describe('balance', () => {
     const client = new Client(t);
     const { userId } = await client.signUp();
     expect(await json(await client.get('/api/credits'))).toEqual({ balance: 3 });
-    expect(ledgerRows(userId)).toEqual([{ delta: 3, kind: 'signup', balance_after: 3 }]);
+    expect((await ledgerRows(userId))).toEqual([{ delta: 3, kind: 'signup', balance_after: 3 }]);
   });
 
   it('needs a signed-in person (or an API key)', async () => {
@@ -46,7 +45,7 @@ describe('POST /api/credits/spend', () => {
     const res = await client.post('/api/credits/spend', { idempotencyKey: newKey(), ...full });
     expect(res.status).toBe(200);
     expect(await json(res)).toEqual({ balance: 2, charged: 1 });
-    expect(ledgerRows(userId).at(-1)).toEqual({ delta: -1, kind: 'spend', balance_after: 2 });
+    expect((await ledgerRows(userId)).at(-1)).toEqual({ delta: -1, kind: 'spend', balance_after: 2 });
   });
 
   it('charges nothing for an export within one megapixel, and writes no ledger row', async () => {
@@ -54,7 +53,7 @@ describe('POST /api/credits/spend', () => {
     const { userId } = await client.signUp();
     const res = await client.post('/api/credits/spend', { idempotencyKey: newKey(), ...standard });
     expect(await json(res)).toEqual({ balance: 3, charged: 0 });
-    expect(ledgerRows(userId)).toHaveLength(1);
+    expect((await ledgerRows(userId))).toHaveLength(1);
   });
 
   it('answers a retry with the same key with the first answer and never charges twice', async () => {
@@ -70,7 +69,7 @@ describe('POST /api/credits/spend', () => {
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(await json(retry)).toEqual({ balance: 2, charged: 1 });
     expect(await json(await client.get('/api/credits'))).toEqual({ balance: 1 });
-    expect(ledgerRows(userId).filter((r) => r.kind === 'spend')).toHaveLength(2);
+    expect((await ledgerRows(userId)).filter((r) => r.kind === 'spend')).toHaveLength(2);
   });
 
   it('answers 402 insufficient_credits with the balance when there are no credits left', async () => {
@@ -143,11 +142,11 @@ describe('50 concurrent spends against a balance of 20', () => {
       Array.from({ length: 20 }, (_, i) => i),
     );
 
-    const sum = sqliteClient(t.db).prepare('select sum(delta) as sum from credit_ledger where user_id = ?').get(userId) as { sum: number };
-    const balance = sqliteClient(t.db).prepare('select balance from credit_balances where user_id = ?').get(userId) as { balance: number };
+    const sum = (await sqlRows(t.db, 'select sum(delta) as sum from credit_ledger where user_id = ?', userId))[0] as { sum: number };
+    const balance = (await sqlRows(t.db, 'select balance from credit_balances where user_id = ?', userId))[0] as { balance: number };
     expect(balance.balance).toBe(0);
     expect(sum.sum).toBe(balance.balance);
-    expect(ledgerRows(userId).filter((r) => r.kind === 'spend')).toHaveLength(20);
+    expect((await ledgerRows(userId)).filter((r) => r.kind === 'spend')).toHaveLength(20);
   });
 
   it('20 concurrent retries of one key charge once', async () => {
@@ -156,7 +155,7 @@ describe('50 concurrent spends against a balance of 20', () => {
     const idempotencyKey = newKey();
     const responses = await Promise.all(Array.from({ length: 20 }, () => client.post('/api/credits/spend', { idempotencyKey, ...full })));
     for (const res of responses) expect(await json(res)).toEqual({ balance: 2, charged: 1 });
-    expect(ledgerRows(userId).filter((r) => r.kind === 'spend')).toHaveLength(1);
+    expect((await ledgerRows(userId)).filter((r) => r.kind === 'spend')).toHaveLength(1);
   });
 });
 

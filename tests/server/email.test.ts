@@ -1,7 +1,6 @@
 /** Mail-backed flows against a real SMTP server in this process: confirm an address, change it, reset a password. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sqliteClient } from '../../server/db/client.ts';
-import { Client, errorCode, json, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
+import { Client, errorCode, json, startTestServer, strongPassword, uniqueEmail, type TestServer, sqlRows } from './helpers.ts';
 import { startSmtpInbox, type ReceivedMail } from './smtp-inbox.ts';
 
 const publicOrigin = 'https://cut.example.test';
@@ -245,7 +244,7 @@ describe('privacy', () => {
     ]);
     expect(JSON.stringify(data)).not.toMatch(/token/i);
     expect((await client.delete('/api/me', { password })).status).toBe(204);
-    const left = sqliteClient(t.db).prepare('select count(*) as n from email_tokens where email in (?, ?)').get(email, newEmail) as { n: number };
+    const left = (await sqlRows(t.db, 'select count(*) as n from email_tokens where email in (?, ?)', email, newEmail))[0] as { n: number };
     expect(left.n).toBe(0);
   });
 });

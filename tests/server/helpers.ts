@@ -14,7 +14,8 @@ import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { createApp, type AppDeps, type AppType } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
-import { closeDb, databaseTarget, openDatabase, type Db } from '../../server/db/client.ts';
+import { closeDb, databaseTarget, openDatabase, sqliteClient, type Db } from '../../server/db/client.ts';
+import { isPg } from '../../server/db/pg.ts';
 import { users } from '../../server/db/schema.ts';
 import { flushAccessLog } from '../../server/logs/access-log-buffer.ts';
 import { createMailer } from '../../server/mail/mailer.ts';
@@ -111,6 +112,24 @@ export async function startTestServer(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs raw SQL with `?` placeholders on a test server's database, in either dialect, and returns
+ * its rows (none for a write). For checks on stored rows; values as each driver gives them.
+ */
+export async function sqlRows<T = Record<string, unknown>>(db: Db, query: string, ...params: unknown[]): Promise<T[]> {
+  if (isPg(db)) {
+    let n = 0;
+    const pool = (db as unknown as { $client: { query(text: string, values: unknown[]): Promise<{ rows: T[] }> } }).$client;
+    return (await pool.query(query.replace(/\?/g, () => `$${++n}`), params)).rows;
+  }
+  const statement = sqliteClient(db).prepare(query);
+  if (!statement.reader) {
+    statement.run(...params);
+    return [];
+  }
+  return statement.all(...params) as T[];
 }
 
 /** A fake browser: keeps cookies, sends the app's Origin unless told otherwise, speaks JSON. */

@@ -1,11 +1,10 @@
 /** The terms and privacy policy as versioned documents, through the app (app.request()): acceptance at sign-up, material changes, and the paid actions they block. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteClient } from '../../server/db/client.ts';
 import { users } from '../../server/db/schema.ts';
 import { loadPolicies, readPolicyTexts, type PolicySet } from '../../server/policies/documents.ts';
 import { parsePolicy } from '../../common/policy-document.ts';
 import { eq } from 'drizzle-orm';
-import { Client, errorCode, json, signupConsent, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
+import { Client, errorCode, json, signupConsent, startTestServer, strongPassword, uniqueEmail, type TestServer, sqlRows } from './helpers.ts';
 
 let t: TestServer;
 /** The documents the server runs with; a test publishes a new version by replacing an entry. */
@@ -123,7 +122,7 @@ describe('a material change', () => {
   it('is also what an account that never accepted anything sees: its paid actions wait too', async () => {
     const client = new Client(t);
     const { userId } = await client.signUp();
-    sqliteClient(t.db).prepare('delete from policy_acceptances where user_id = ?').run(userId);
+    (await sqlRows(t.db, 'delete from policy_acceptances where user_id = ?', userId));
     expect((await json(await client.get('/api/policies/pending'))).pending.map((p: { document: string }) => p.document)).toEqual(['terms', 'privacy']);
     expect(await errorCode(await spend(client))).toBe('policy_acceptance_required');
   });
@@ -156,7 +155,7 @@ describe('a minor change', () => {
       // Someone who missed the material version before it is told what that one changed, not about the typos.
       const behind = new Client(t);
       const { userId } = await behind.signUp();
-      sqliteClient(t.db).prepare("update policy_acceptances set version = 0 where document = 'privacy' and user_id = ?").run(userId);
+      (await sqlRows(t.db, "update policy_acceptances set version = 0 where document = 'privacy' and user_id = ?", userId));
       expect((await json(await behind.get('/api/policies/pending'))).pending).toEqual([
         { document: 'privacy', title: 'Privacy policy', version: v + 1, effective: '2027-01-02', summary: original.privacy.summary },
       ]);

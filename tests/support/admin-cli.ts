@@ -12,9 +12,14 @@ export interface AdminCliRun {
   stderr: string;
 }
 
-/** Runs `npm run admin -- ...args` on DATA_DIR `dataDir`; resolves with any exit code (the test checks it). */
-export function runAdminCli(dataDir: string, ...args: string[]): Promise<AdminCliRun> {
-  return run(process.execPath, ['--import', 'tsx', 'server/admin-cli.ts', ...args], { cwd: rootDir, env: { ...process.env, DATA_DIR: dataDir } }).then(
+/**
+ * Runs `npm run admin -- ...args` on DATA_DIR `dataDir`, or on the PostgreSQL database a test
+ * server's config names; resolves with any exit code (the test checks it).
+ */
+export function runAdminCli(on: string | { dataDir: string; databaseUrl?: string }, ...args: string[]): Promise<AdminCliRun> {
+  const { dataDir, databaseUrl } = typeof on === 'string' ? { dataDir: on, databaseUrl: undefined } : on;
+  const env = { ...process.env, DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
+  return run(process.execPath, ['--import', 'tsx', 'server/admin-cli.ts', ...args], { cwd: rootDir, env }).then(
     (r) => ({ code: 0, ...r }),
     (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
   );
