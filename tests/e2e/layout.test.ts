@@ -4,7 +4,8 @@
  * large, with a before/after line on the picture that the keyboard moves; the editor's
  * Download and its full-resolution choice (with the cost) are on screen without
  * scrolling; and axe-core finds no serious or critical accessibility violation on the
- * home page, in Settings or in the editor. The empty page shows a before/after example,
+ * home page or in any of its dialogs: Settings, the editor, and the history's question
+ * before it is turned off. The empty page shows a before/after example,
  * which gives way to the photos. On the desktop a sample photo is cut out in one click
  * first. Three inferences in all.
  */
@@ -52,6 +53,8 @@ describe.each(SIZES)('on $label', (size) => {
   beforeAll(async () => {
     ({ context, page } = await newPageAtSize(app.browser, size, { acceptDownloads: true }));
     await page.goto(app.url);
+    // History on, so that turning it off asks in its dialog (checked below).
+    await page.getByRole('checkbox', { name: 'Keep my finished cutouts in this browser' }).check();
   });
 
   afterAll(async () => {
@@ -154,6 +157,19 @@ describe.each(SIZES)('on $label', (size) => {
 
   it('has no serious or critical accessibility violation with a result shown', async () => {
     expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('asks before turning history off, in a dialog with no serious or critical accessibility violation', async () => {
+    await page.getByRole('list', { name: 'Kept cutouts' }).getByRole('listitem').first().waitFor({ timeout: 30_000 });
+    const keep = page.getByRole('checkbox', { name: 'Keep my finished cutouts in this browser' });
+    // A click, not uncheck(): the box stays ticked while the dialog asks.
+    await keep.click();
+    const confirm = page.getByRole('alertdialog', { name: /^Stop keeping history/ });
+    await confirm.waitFor();
+    expect(await seriousViolations(page, '[role=alertdialog]')).toEqual([]);
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect(await keep.isChecked()).toBe(true);
   });
 
   it('keeps the quality levels in Settings, in plain words, with no serious or critical accessibility violation there', async () => {
