@@ -5,13 +5,13 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteClient } from '../../server/db/client.ts';
 import { makeAdmin } from '../../server/admin.ts';
 import type { AdminAction } from '../../server/admin/audit.ts';
 import { accessLogs, creditLedger, sessions, users } from '../../server/db/schema.ts';
 import { purgeExpired } from '../../server/maintenance.ts';
 import { flushAccessLog } from '../../server/logs/access-log-buffer.ts';
-import { Client, errorCode, json, startTestServer, strongPassword, type TestServer } from './helpers.ts';
+import { Client, errorCode, json, sqlRows, startTestServer, strongPassword, type TestServer } from './helpers.ts';
+import { testDialect } from './pg.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -47,7 +47,7 @@ const auditedRoutes: Record<string, AdminAction> = {
   'POST /api/admin/support/x/close': 'close_support',
 };
 
-const auditActions = () => sqliteClient(t.db).prepare('select action, target, admin_email from admin_audit_log order by id').all() as { action: string; target: string; admin_email: string }[];
+const auditActions = () => sqlRows<{ action: string; target: string; admin_email: string }>(t.db, 'select action, target, admin_email from admin_audit_log order by id');
 
 describe('the role check', () => {
   it('refuses a signed-in non-admin with 403 on every admin route, and anyone signed out with 401', async () => {
@@ -55,7 +55,7 @@ describe('the role check', () => {
     expect(routes.length).toBeGreaterThanOrEqual(13);
     const person = new Client(t);
     await person.signUp();
-    const before = auditActions().length;
+    const before = (await auditActions()).length;
     for (const { method, path } of routes) {
       const res = await person.request(method, path, { json: method === 'GET' ? undefined : { delta: 5, reason: 'x', answer: 'x' } });
       expect(res.status, `${method} ${path}`).toBe(403);
@@ -63,7 +63,7 @@ describe('the role check', () => {
       const anonymous = await new Client(t).request(method, path, { json: method === 'GET' ? undefined : {} });
       expect(anonymous.status, `${method} ${path}`).toBe(401);
     }
-    expect(auditActions().length).toBe(before);
+    expect((await auditActions()).length).toBe(before);
   });
 
   it('has no route that changes or deletes the audit log', async () => {
@@ -117,7 +117,7 @@ describe('every admin action is audited', () => {
     const { admin, email: adminEmail } = await newAdmin();
     const person = new Client(t);
     const { email, userId } = await person.signUp();
-    const before = auditActions().length;
+    const before = (await auditActions()).length;
 
     expect((await admin.post(`/api/admin/users/${userId}/ban`)).status).toBe(200);
     expect((await person.get('/api/me')).status).toBe(401);
@@ -145,7 +145,7 @@ describe('every admin action is audited', () => {
     await admin.post(`/api/admin/support/${request.id}/answer`, { answer: 'It was charged twice.' });
     await admin.post(`/api/admin/support/${request.id}/close`);
 
-    const added = auditActions().slice(before);
+    const added = (await auditActions()).slice(before);
     expect(added.map((row) => `${row.action} ${row.target}`)).toEqual([
       `ban ${userId}`,
       `unban ${userId}`,
@@ -166,15 +166,22 @@ describe('every admin action is audited', () => {
 
 describe("a child's account", () => {
   /** Every table of the database, by name (so a table added later is looked at too). */
-  const tableNames = () =>
-    (sqliteClient(t.db).prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '\\_\\_%' escape '\\'").all() as { name: string }[]).map((r) => r.name);
+  const tableNames = async () =>
+    (
+      await sqlRows<{ name: string }>(
+        t.db,
+        testDialect === 'pg'
+          ? "select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'"
+          : "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '\\_\\_%' escape '\\'",
+      )
+    ).map((r) => r.name);
   const rowCounts = async () => {
     // Access-log rows are written in batches: the waiting ones first, so every request's row is counted.
     await flushAccessLog(t.db);
-    return Object.fromEntries(tableNames().map((name) => [name, (sqliteClient(t.db).prepare(`select count(*) as n from "${name}"`).get() as { n: number }).n]));
+    return Object.fromEntries(await Promise.all((await tableNames()).map(async (name) => [name, Number((await sqlRows<{ n: number }>(t.db, `select count(*) as n from "${name}"`))[0]!.n)])));
   };
   /** The whole database as text: every row of every table. */
-  const everything = () => tableNames().map((name) => JSON.stringify(sqliteClient(t.db).prepare(`select * from "${name}"`).all())).join('\n');
+  const everything = async () => (await Promise.all((await tableNames()).map(async (name) => JSON.stringify(await sqlRows(t.db, `select * from "${name}"`))))).join('\n');
 
   /** An account with something in every place an account leaves a trace: credits from an admin, an order, an API key, requests, a suspension lifted. */
   async function lived(admin: Client) {
@@ -218,22 +225,22 @@ describe("a child's account", () => {
     expect(rows.map((row) => row?.userId)).toEqual(ledgerIds.map(() => null));
     await flushAccessLog(t.db);
     expect(await t.db.select().from(accessLogs).where(eq(accessLogs.userId, child.userId)).all()).toEqual([]);
-    expect((sqliteClient(t.db).prepare("select count(*) as n from access_logs where ip = '127.0.0.0' and user_id is null").get() as { n: number }).n).toBeGreaterThanOrEqual(3);
-    expect(auditActions().at(-1)).toMatchObject({ action: 'close_child_account', target: child.userId });
+    expect(Number((await sqlRows<{ n: number }>(t.db, "select count(*) as n from access_logs where ip = '127.0.0.0' and user_id is null"))[0]!.n)).toBeGreaterThanOrEqual(3);
+    expect((await auditActions()).at(-1)).toMatchObject({ action: 'close_child_account', target: child.userId });
   });
 
   it("keeps the address only as a hash: in no row of any table, its requests kept with nowhere to mail; it signs up again only with a guardian's consent", async () => {
     const { admin } = await newAdmin();
     const { email, userId } = await lived(admin);
-    expect(everything().toLowerCase()).toContain(email);
+    expect((await everything()).toLowerCase()).toContain(email);
     expect((await admin.post(`/api/admin/users/${userId}/child`)).status).toBe(204);
-    expect(everything().toLowerCase()).not.toContain(email);
+    expect((await everything()).toLowerCase()).not.toContain(email);
 
     // Both requests stay, answerable, with no address left to mail.
     const kept = (await json(await admin.get('/api/admin/support'))).requests.filter((r: { message: string }) => r.message.endsWith(`from ${userId}`));
     expect(kept.map((r: { email: string; userId: string | null }) => [r.email, r.userId])).toEqual([['', null], ['', null]]);
     expect((await admin.post(`/api/admin/support/${kept[0].id}/answer`, { answer: 'Closed.' })).status).toBe(200);
-    expect(everything().toLowerCase()).not.toContain(email);
+    expect((await everything()).toLowerCase()).not.toContain(email);
 
     const asAdult = await new Client(t).post('/api/auth/signup', { email: email.toUpperCase(), password: strongPassword, ageConfirmation: 'adult', acceptPolicies: true });
     expect(asAdult.status).toBe(403);
@@ -262,14 +269,14 @@ describe('daily visit counts', () => {
       t.clock.advance(86_400_000);
       await purgeExpired(t.db, 30, t.clock.now());
     }
-    const rows = sqliteClient(t.db).prepare('select count(*) as n from access_logs where time < ?').get(start + 2 * 86_400_000) as { n: number };
-    expect(rows.n).toBe(0);
+    const [rows] = await sqlRows<{ n: number }>(t.db, 'select count(*) as n from access_logs where time < ?', start + 2 * 86_400_000);
+    expect(Number(rows!.n)).toBe(0);
     // (Forty days on, the admin's session has expired: a new admin reads the chart.)
     const later = (await json(await (await newAdmin()).admin.get('/api/admin/visits?days=60'))).days;
     expect(later.find((d: { day: string }) => d.day === day(0))).toEqual(before);
     expect(before.visitors).toBeGreaterThanOrEqual(3);
     expect(before.requests).toBeGreaterThanOrEqual(3);
     // Only the two numbers per day are kept: no IP, no user agent.
-    expect(Object.keys(sqliteClient(t.db).prepare('select * from daily_visit_counts limit 1').get() as object)).toEqual(['day', 'requests', 'visitors']);
+    expect(Object.keys((await sqlRows(t.db, 'select * from daily_visit_counts limit 1'))[0]!)).toEqual(['day', 'requests', 'visitors']);
   });
 });

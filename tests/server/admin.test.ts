@@ -2,8 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adjustCredits, banUser, formatDailyVisits, makeAdmin, refundOrder, unbanUser } from '../../server/admin.ts';
 import { getUserByEmail } from '../../server/auth/user.ts';
-import { sqliteClient } from '../../server/db/client.ts';
-import { Client, errorCode, json, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
+import { Client, errorCode, json, sqlRows, startTestServer, strongPassword, uniqueEmail, type TestServer } from './helpers.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -48,8 +47,7 @@ describe('admin', () => {
     const { email, userId } = await client.signUp();
     const { order } = await json(await client.post('/api/billing/orders', { product: 'pack-10' }));
     await client.request('POST', `/billing/local/${order.id}/confirm`, { body: '', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
-    const log = sqliteClient(t.db);
-    const before = (log.prepare('select max(id) as id from admin_audit_log').get() as { id: number | null }).id ?? 0;
+    const before = (await sqlRows<{ id: number | null }>(t.db, 'select max(id) as id from admin_audit_log'))[0]!.id ?? 0;
 
     expect((await makeAdmin(t.db, email, t.clock.now())).ok).toBe(true);
     expect((await banUser(t.db, email, t.clock.now())).ok).toBe(true);
@@ -58,7 +56,7 @@ describe('admin', () => {
     expect((await adjustCredits(t.db, email, -1000, 'too much', t.clock.now())).ok).toBe(false);
     expect((await refundOrder(t.db, order.id, t.clock.now())).ok).toBe(true);
 
-    const rows = log.prepare('select admin_id, admin_email, action, target, detail from admin_audit_log where id > ? order by id').all(before) as Record<string, string>[];
+    const rows = await sqlRows<Record<string, string>>(t.db, 'select admin_id, admin_email, action, target, detail from admin_audit_log where id > ? order by id', before);
     expect(rows.map((r) => `${r.action} ${r.target}`)).toEqual([`make_admin ${userId}`, `ban ${userId}`, `unban ${userId}`, `adjust_credits ${userId}`, `refund_order ${order.id}`]);
     expect(new Set(rows.map((r) => r.admin_id))).toEqual(new Set(['cli']));
     expect(rows[0]!.admin_email).toMatch(/^command line \(.+\)$/);
