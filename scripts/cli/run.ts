@@ -18,6 +18,7 @@ import { modelsDir, rootDir } from '../lib/paths.ts';
 import { helpText, parseCli, UsageError, type CliOptions } from './args.ts';
 import { exportIdempotencyKey, spendCredit } from './credits.ts';
 import { displayPath, planInputs, type PlannedFile } from './inputs.ts';
+import { serialized, type QueuedInfer } from './model-queue.ts';
 import { createReporter, formatDuration, type Reporter } from './progress.ts';
 
 /** Where the command reads and writes; the real process by default. */
@@ -52,23 +53,6 @@ type Outcome =
 /** The version in package.json. */
 export function cliVersion(): string {
   return (JSON.parse(readFileSync(join(rootDir, 'package.json'), 'utf8')) as { version: string }).version;
-}
-
-/** An InferFn that also reports how long its call waited for the one before it. */
-type QueuedInfer = (input: Parameters<InferFn>[0], onWaited: (ms: number) => void) => ReturnType<InferFn>;
-
-/** Runs `infer` calls one after another: one session, and it already uses every core. */
-function serialized(infer: InferFn): QueuedInfer {
-  let queue: Promise<unknown> = Promise.resolve();
-  return (input, onWaited) => {
-    const queued = performance.now();
-    const run = queue.then(() => {
-      onWaited(performance.now() - queued);
-      return infer(input);
-    });
-    queue = run.catch(() => undefined);
-    return run;
-  };
 }
 
 /**

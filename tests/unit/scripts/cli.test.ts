@@ -10,8 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { helpText, parseCli, UsageError, type CliOptions } from '../../../scripts/cli/args.ts';
 import { exportIdempotencyKey, spendCredit, SpendError } from '../../../scripts/cli/credits.ts';
 import { planInputs } from '../../../scripts/cli/inputs.ts';
+import { serialized } from '../../../scripts/cli/model-queue.ts';
 import { progressLine } from '../../../scripts/cli/progress.ts';
 import { manifest } from '../../../web/src/cutout/model.ts';
+import type { ModelInput } from '../../../web/src/cutout/preprocess.ts';
 import { thrown } from '../../support/errors.ts';
 
 function options(argv: string[], env: Record<string, string> = {}): CliOptions {
@@ -279,5 +281,38 @@ describe('the progress line', () => {
 
   it('fits the terminal', () => {
     expect(progressLine(1, 3, 5000, 'a-very-long-file-name.jpg', 40)).toHaveLength(39);
+  });
+});
+
+describe('the model queue', () => {
+  it("runs one inference at a time and tells each photo how long it waited for another's, which its own time leaves out", async () => {
+    let clock = 0;
+    const started: number[] = [];
+    const finish: (() => void)[] = [];
+    const infer = serialized(
+      (input) => {
+        started.push(input.size);
+        return new Promise((resolve) => finish.push(() => resolve(new Float32Array(1))));
+      },
+      () => clock,
+    );
+    const waited: Record<number, number> = {};
+    const call = (size: number) => infer({ size } as ModelInput, (ms) => (waited[size] = ms));
+    const settle = () => new Promise((r) => setImmediate(r));
+
+    const first = call(1);
+    const second = call(2);
+    await settle();
+    expect(started).toEqual([1]);
+    expect(waited).toEqual({ 1: 0 });
+    // The first inference takes 5 s on the clock; the second photo waited all of it.
+    clock = 5000;
+    finish[0]();
+    await first;
+    await settle();
+    expect(started).toEqual([1, 2]);
+    expect(waited).toEqual({ 1: 0, 2: 5000 });
+    finish[1]();
+    await second;
   });
 });
