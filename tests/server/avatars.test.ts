@@ -4,7 +4,8 @@ import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { avatarDir } from '../../server/avatars/folder-store.ts';
-import { Client, errorCode, json, startTestServer, type TestServer } from './helpers.ts';
+import { Client, errorCode, json, sqlRows, startTestServer, type TestServer } from './helpers.ts';
+import { testDialect } from './pg.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -18,7 +19,9 @@ function upload(client: Client, bytes: Uint8Array, name = 'avatar.png', type = '
   return client.request('PUT', '/api/me/avatar', { body: form });
 }
 
-function storedFiles(): string[] {
+/** The avatars stored, as `<key>.webp`: DATA_DIR's files on SQLite, the avatars table's rows on PostgreSQL. */
+async function storedFiles(): Promise<string[]> {
+  if (testDialect === 'pg') return (await sqlRows<{ key: string }>(t.db, 'select key from avatars order by key')).map((r) => `${r.key}.webp`);
   try {
     return readdirSync(avatarDir(t.dataDir));
   } catch {
@@ -102,7 +105,7 @@ describe('upload', () => {
     const pixel = (x: number, y: number) => [...data.subarray((y * 256 + x) * 3, (y * 256 + x) * 3 + 3)];
     expect(pixel(128, 20)[0]).toBeGreaterThan(200);
     expect(pixel(128, 236)[2]).toBeGreaterThan(200);
-    expect(storedFiles()).toContain(`${avatarUrl.split('/').pop()}.webp`);
+    expect((await storedFiles())).toContain(`${avatarUrl.split('/').pop()}.webp`);
   });
 
   it('accepts PNG, WebP and GIF', async () => {
@@ -120,11 +123,11 @@ describe('upload', () => {
     const first = (await json(await upload(client, await solid(64, 64, 'png')))).avatarUrl as string;
     const second = (await json(await upload(client, await solid(64, 64, 'jpeg'), 'b.jpg', 'image/jpeg'))).avatarUrl as string;
     expect(second).not.toBe(first);
-    expect(storedFiles()).not.toContain(`${first.split('/').pop()}.webp`);
+    expect((await storedFiles())).not.toContain(`${first.split('/').pop()}.webp`);
     expect((await client.get(first)).status).toBe(404);
 
     expect((await client.delete('/api/me/avatar')).status).toBe(204);
-    expect(storedFiles()).not.toContain(`${second.split('/').pop()}.webp`);
+    expect((await storedFiles())).not.toContain(`${second.split('/').pop()}.webp`);
     expect((await client.get(second)).status).toBe(404);
     expect((await json(await client.get('/api/me'))).avatarUrl).toBeNull();
   });
@@ -150,9 +153,9 @@ describe('refusals store nothing', () => {
   }
 
   it('a text file renamed .png: 415', async () => {
-    const before = storedFiles();
+    const before = (await storedFiles());
     await expectRefused(await upload(client, Buffer.from('hello, I am not an image\n')), 415, 'unsupported_media_type');
-    expect(storedFiles()).toEqual(before);
+    expect((await storedFiles())).toEqual(before);
   });
 
   it('an SVG: 415', async () => {
@@ -165,9 +168,9 @@ describe('refusals store nothing', () => {
     const polyglot = Buffer.concat([png, Buffer.from('<html><body><script>alert(document.cookie)</script></body></html>')]);
     // The image part alone decodes fine, which is what makes it a polyglot.
     expect((await sharp(polyglot).metadata()).format).toBe('png');
-    const before = storedFiles();
+    const before = (await storedFiles());
     await expectRefused(await upload(client, polyglot), 422, 'unreadable_image');
-    expect(storedFiles()).toEqual(before);
+    expect((await storedFiles())).toEqual(before);
   });
 
   it('a PNG with opaque bytes after its end: 422', async () => {
@@ -187,9 +190,9 @@ describe('refusals store nothing', () => {
   it('a decompression bomb (30000x30000 PNG): 422 without decoding it', async () => {
     const bomb = bombPng();
     expect(bomb.length).toBeLessThan(1_000_000);
-    const before = storedFiles();
+    const before = (await storedFiles());
     await expectRefused(await upload(client, bomb), 422, 'image_too_large');
-    expect(storedFiles()).toEqual(before);
+    expect((await storedFiles())).toEqual(before);
   });
 
   it('a truncated JPEG and a truncated PNG: 422', async () => {
