@@ -57,9 +57,12 @@ export function compose(
   for (let i = 0, p = 0; i < a.length; i++, p += 4) {
     const v = src[p + 3] === 255 ? a[i] : (a[i] * src[p + 3]) / 255;
     if (v > 0.5) {
-      out[p] = src[p];
-      out[p + 1] = src[p + 1];
-      out[p + 2] = src[p + 2];
+      // In place the colours are already there (a 24 MP photo is 72 million bytes not copied).
+      if (!inPlace) {
+        out[p] = src[p];
+        out[p + 1] = src[p + 1];
+        out[p + 2] = src[p + 2];
+      }
       out[p + 3] = v;
     } else if (inPlace) {
       out[p] = out[p + 1] = out[p + 2] = out[p + 3] = 0;

@@ -50,19 +50,23 @@ export function makeLevel(image: RgbaImage, alpha: AlphaMatte, w: number, h: num
   const img = new Float32Array(w * h * 3), a = new Float32Array(w * h);
   const F = new Float32Array(w * h * 3), B = new Float32Array(w * h * 3);
   const px = prev ? nearestAxis(prev.w, w) : undefined, py = prev ? nearestAxis(prev.h, h) : undefined;
+  const src = image.data, srcAlpha = alpha.data;
   for (let y = 0; y < h; y++) {
+    const srcRow = ys[y] * image.width, prevRow = prev ? py![y] * prev.w : 0;
     for (let x = 0; x < w; x++) {
-      const i = y * w + x, s = ys[y] * image.width + xs[x];
-      a[i] = alpha.data[s] / 255;
-      for (let c = 0; c < 3; c++) img[i * 3 + c] = image.data[s * 4 + c] / 255;
+      const i = y * w + x, s = srcRow + xs[x], o = i * 3;
+      a[i] = srcAlpha[s] / 255;
+      img[o] = src[s * 4] / 255;
+      img[o + 1] = src[s * 4 + 1] / 255;
+      img[o + 2] = src[s * 4 + 2] / 255;
       if (prev) {
-        const j = (py![y] * prev.w + px![x]) * 3;
-        for (let c = 0; c < 3; c++) {
-          F[i * 3 + c] = prev.F[j + c];
-          B[i * 3 + c] = prev.B[j + c];
-        }
+        const j = (prevRow + px![x]) * 3;
+        F[o] = prev.F[j]; F[o + 1] = prev.F[j + 1]; F[o + 2] = prev.F[j + 2];
+        B[o] = prev.B[j]; B[o + 1] = prev.B[j + 1]; B[o + 2] = prev.B[j + 2];
       } else {
-        for (let c = 0; c < 3; c++) F[i * 3 + c] = B[i * 3 + c] = fill[c];
+        F[o] = B[o] = fill[0];
+        F[o + 1] = B[o + 1] = fill[1];
+        F[o + 2] = B[o + 2] = fill[2];
       }
     }
   }
