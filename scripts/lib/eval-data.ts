@@ -175,10 +175,15 @@ export function cachingInfer(model: ModelInfo, useCache = true): (input: ModelIn
  * of the mirrored photo (two inferences). Each view is cached on its own.
  */
 export async function flipAveragedMap(model: ModelInfo, pair: Pair, useCache = true): Promise<MapResult> {
+  const plain = await modelMap(model, pair, useCache);
+  const mirrored = await mirroredMap(model, pair, useCache);
+  const map = plain.map.map((v, i) => (v + mirrored.map[i]) / 2);
+  return { input: plain.input, map, cached: plain.cached && mirrored.cached, inferMs: plain.inferMs + mirrored.inferMs };
+}
+
+/** The map of the mirrored photo, mirrored back (cached on its own), with the unmirrored photo's input. */
+export async function mirroredMap(model: ModelInfo, pair: Pair, useCache = true): Promise<MapResult> {
   const input = preprocess(pair.image, model);
-  const plain = await inferCached(model, pair, input.tensor, input.size, false, useCache);
   const mirrored = await inferCached(model, pair, flipPlanes(input.tensor, input.size), input.size, true, useCache);
-  const back = flipPlanes(mirrored.map, input.size);
-  const map = plain.map.map((v, i) => (v + back[i]) / 2);
-  return { input, map, cached: plain.cached && mirrored.cached, inferMs: plain.inferMs + mirrored.inferMs };
+  return { input, map: flipPlanes(mirrored.map, input.size), cached: mirrored.cached, inferMs: mirrored.inferMs };
 }
