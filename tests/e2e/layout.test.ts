@@ -12,24 +12,17 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
 import { openApp, type App } from './support/app.ts';
 import { seriousViolations } from './support/axe.ts';
-import { newPageAtSize, SIZES } from './support/sizes.ts';
+import { newPageAtSize, onScreen, SIZES } from './support/sizes.ts';
 
 /** The astronaut enlarged past 1 megapixel, so the editor offers a paid full resolution. */
 const NAME = 'astronaut.jpg';
 const SIDE = 1280;
-
-/** Whether the element is entirely inside the viewport as it is now (nothing scrolled). */
-async function onScreen(locator: Locator): Promise<boolean> {
-  const box = await locator.boundingBox();
-  const size = locator.page().viewportSize()!;
-  return !!box && box.width > 0 && box.x >= 0 && box.y >= 0 && box.x + box.width <= size.width + 0.5 && box.y + box.height <= size.height + 0.5;
-}
 
 let app: App;
 let photoPath: string;

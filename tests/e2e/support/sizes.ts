@@ -1,5 +1,5 @@
 /** The two screens the app is held to, and a page at each in a browser already open. */
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 
 /** A 1280×800 desktop and a 390×844 phone (touch, mobile viewport). */
 export const SIZES = [
@@ -13,4 +13,11 @@ export type Size = (typeof SIZES)[number];
 export async function newPageAtSize(browser: Browser, { viewport, phone }: Size, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, isMobile: phone, hasTouch: phone, ...options });
   return { context, page: await context.newPage() };
+}
+
+/** Whether the element is entirely inside the viewport as it is now (nothing scrolled). */
+export async function onScreen(locator: Locator): Promise<boolean> {
+  const box = await locator.boundingBox();
+  const size = locator.page().viewportSize()!;
+  return !!box && box.width > 0 && box.x >= 0 && box.y >= 0 && box.x + box.width <= size.width + 0.5 && box.y + box.height <= size.height + 0.5;
 }
