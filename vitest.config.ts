@@ -19,7 +19,9 @@ import { pgBinDir, pgMissingMessage } from './scripts/lib/pg-cluster.ts';
  * backup), and the ones that never touch the database (config*, password, mailer, static,
  * keep-alive).
  */
-const serverOnPg = ['account', 'admin', 'admin-api', 'admin-credits', 'api-keys', 'auth', 'avatars', 'billing-local', 'billing-stripe', 'access-log', 'credits', 'deletion', 'edge', 'email', 'maintenance', 'oidc', 'policies', 'rate-limits', 'rpc', 'support'].map((name) => `tests/server/${name}.test.ts`);
+const serverOnPg = ['access-log', 'account', 'admin', 'admin-api', 'admin-credits', 'api-keys', 'auth', 'avatars', 'billing-local', 'billing-stripe', 'credits', 'deletion', 'edge', 'email', 'maintenance', 'oidc', 'policies', 'rate-limits', 'rpc', 'support'].map(
+  (name) => `tests/server/${name}.test.ts`,
+);
 const pgInstalled = pgBinDir() !== null;
 if (!pgInstalled) console.warn(`\n*** server-pg: ${pgMissingMessage} ***\n`);
 

@@ -5,10 +5,11 @@
  * idempotency key each time, the balance read with an API key, and a static asset. Prints a
  * table and, last, one JSON line. Client and server share this machine's cores.
  *
- *   npm run load -- [--duration S] [--connections N] [--accounts N] [--only NAME] [--pg] [--cpu-prof DIR]
+ *   npm run load -- [--duration S] [--connections N] [--accounts N] [--only NAME] [--pg] [--workers N] [--cpu-prof DIR]
  *
  * --pg runs the same on PostgreSQL: a throwaway cluster (scripts/lib/pg-cluster.ts, Debian's
- * `postgresql` package) on loopback, removed at the end. --cpu-prof DIR writes the server's CPU
+ * `postgresql` package) on loopback, removed at the end. --workers N runs the server as N
+ * processes on one port and database (CLEARCUT_WORKERS, server/cluster.ts). --cpu-prof DIR writes the server's CPU
  * profile (node --cpu-prof) into DIR when it stops.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -31,6 +32,7 @@ const { values: args } = parseArgs({
     accounts: { type: 'string', default: '10000' },
     only: { type: 'string' },
     pg: { type: 'boolean', default: false },
+    workers: { type: 'string', default: '1' },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -54,13 +56,14 @@ const database = cluster ? 'postgresql' : 'sqlite';
 const env = {
   DATA_DIR: dataDir,
   RATE_LIMIT_API_KEY_PER_MINUTE: '1000000',
+  CLEARCUT_WORKERS: args.workers,
   ...(cluster ? { DATABASE_URL: cluster.url } : {}),
 };
 let server: Awaited<ReturnType<typeof startServer>> | undefined;
 
 try {
   const config = loadConfig({ ...process.env, ...env });
-  console.log(`seeding ${args.accounts} accounts on ${database} (scrypt 2^${config.scryptLogN})…`);
+  console.log(`seeding ${args.accounts} accounts on ${database} (scrypt 2^${config.scryptLogN}), server in ${args.workers} process(es)…`);
   const seeded = await seed(databaseTarget(config), Number(args.accounts), config.scryptLogN);
   const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
   server = await startServer(env, { dataDir, nodeArgs });
@@ -138,6 +141,7 @@ try {
       database,
       duration,
       connections,
+      workers: Number(args.workers),
       accounts: Number(args.accounts),
       cores: availableParallelism(),
       scenarios: rows,

@@ -14,6 +14,8 @@ export interface Config {
   logRetentionDays: number;
   /** Access-log rows wait in memory at most this long before they are written, in one batch. */
   accessLogFlushMs: number;
+  /** Server processes sharing the port and the database (node:cluster); 1 runs the server in this process. */
+  workers: number;
   /** The origin people use to reach the app (e.g. https://cut.example.com); undefined means "the request's own origin". */
   publicOrigin: string | undefined;
   /** Whether to take the client IP from X-Forwarded-For (only behind a reverse proxy you control). */
@@ -172,6 +174,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     modelsDir: dir('MODELS_DIR', './models'),
     logRetentionDays: int('LOG_RETENTION_DAYS', 30, 1, 3650),
     accessLogFlushMs: int('ACCESS_LOG_FLUSH_MS', 1000, 0, 60_000),
+    workers: int('CLEARCUT_WORKERS', 1, 1, 64),
     publicOrigin,
     trustProxy: bool('TRUST_PROXY', false),
     sessionDays: int('SESSION_DAYS', 30, 1, 365),

@@ -1,6 +1,8 @@
 /** Starts clearcut's server: migrations, the API, /models and the built PWA on one port. */
+import cluster from 'node:cluster';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { runPrimary } from './cluster.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { closeDb, databaseTarget, openDatabase } from './db/client.ts';
 import { flushAccessLog } from './logs/access-log-buffer.ts';
@@ -22,6 +24,8 @@ function readConfig(): Config {
 }
 
 const config = readConfig();
+// CLEARCUT_WORKERS > 1: this process only forks the servers (cluster.ts), each of which runs on below.
+if (config.workers > 1 && cluster.isPrimary) await runPrimary(config.workers, databaseTarget(config));
 const db = await openDatabase(databaseTarget(config));
 let stopping = false;
 // Built here, not by createApp, so that shutdown can wait for the mails still being sent.
