@@ -15,22 +15,23 @@ const INV_255 = 1 / 255;
 
 /** Indices of the pixels of `alpha` strictly between 0 and 255, in increasing order. */
 export function semiTransparent(alpha: Uint8Array): Int32Array {
-  // Read four pixels at a time where the bytes are aligned for it: most of a photo's matte
-  // is runs of 0 or 255, which this skips a word at a time.
+  // Four pixels at a time where the bytes are aligned for it: most of a photo's matte is
+  // runs of 0 or 255, which this skips a word at a time. Counted first, then listed.
   const words = alpha.byteOffset % 4 === 0 ? new Uint32Array(alpha.buffer, alpha.byteOffset, alpha.length >> 2) : new Uint32Array(0);
-  const each = (visit: (i: number) => void) => {
-    for (let wi = 0; wi < words.length; wi++) {
-      const v = words[wi];
-      if (v === 0 || v === 0xffffffff) continue;
-      for (let i = wi * 4; i < wi * 4 + 4; i++) if (alpha[i] !== 0 && alpha[i] !== 255) visit(i);
-    }
-    for (let i = words.length * 4; i < alpha.length; i++) if (alpha[i] !== 0 && alpha[i] !== 255) visit(i);
-  };
+  const semi = (v: number) => v !== 0 && v !== 255;
   let n = 0;
-  each(() => n++);
+  for (let wi = 0; wi < words.length; wi++) {
+    const v = words[wi];
+    if (v !== 0 && v !== 0xffffffff) for (let i = wi * 4; i < wi * 4 + 4; i++) if (semi(alpha[i])) n++;
+  }
+  for (let i = words.length * 4; i < alpha.length; i++) if (semi(alpha[i])) n++;
   const out = new Int32Array(n);
   let k = 0;
-  each((i) => (out[k++] = i));
+  for (let wi = 0; wi < words.length; wi++) {
+    const v = words[wi];
+    if (v !== 0 && v !== 0xffffffff) for (let i = wi * 4; i < wi * 4 + 4; i++) if (semi(alpha[i])) out[k++] = i;
+  }
+  for (let i = words.length * 4; i < alpha.length; i++) if (semi(alpha[i])) out[k++] = i;
   return out;
 }
 
