@@ -15,7 +15,7 @@ import { pgBinDir, pgMissingMessage } from './scripts/lib/pg-cluster.ts';
 /**
  * The server files run again on PostgreSQL (`server-pg`): those that use the database through the
  * app. Left out: the ones that run both dialects themselves (dialects, instances), SQLite's own
- * files and processes (db, db-migrations, crash, credits-processes, main, shutdown, admin-check's
+ * files and processes (db, db-migrations, crash, credits-processes, main, shutdown, cluster, admin-check's
  * backup), and the ones that never touch the database (config*, password, mailer, static,
  * keep-alive).
  */

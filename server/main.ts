@@ -5,6 +5,7 @@ import { createApp } from './app.ts';
 import { runPrimary } from './cluster.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { closeDb, databaseTarget, openDatabase } from './db/client.ts';
+import { releaseLeases } from './db/leases.ts';
 import { flushAccessLog } from './logs/access-log-buffer.ts';
 import { createMailer } from './mail/mailer.ts';
 import { startMembershipSettling } from './billing/memberships.ts';
@@ -70,6 +71,8 @@ function shutdown(signal: string): void {
     // The access-log rows of the last requests are still in memory: written before the database
     // closes; and the mails those requests started (a confirmation link) finish sending.
     await Promise.all([flushAccessLog(db), mailer.flush()]);
+    // The hourly jobs' leases go too: a restarted instance (a deploy) runs them at start again.
+    await releaseLeases(db);
     await closeDb(db);
     console.log('clearcut: stopped');
     process.exit(0);

@@ -41,3 +41,8 @@ export const hourlyLeaseMs = 55 * 60_000;
 export function hourlyLease(db: Db, name: string, now: () => Date, holder: string = thisInstance): () => Promise<boolean> {
   return () => claimLease(db, name, holder, now(), hourlyLeaseMs);
 }
+
+/** Gives up every lease `holder` holds (a clean shutdown), so another instance, or this one restarted, may run the jobs at once. */
+export async function releaseLeases(db: Db, holder: string = thisInstance): Promise<void> {
+  await db.delete(jobLeases).where(eq(jobLeases.holder, holder)).run();
+}

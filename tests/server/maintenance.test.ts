@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sessions, emailTokens, rateLimits } from '../../server/db/schema.ts';
 import { createEmailToken } from '../../server/auth/email-tokens.ts';
-import { claimLease, hourlyLeaseMs, leaseHolder } from '../../server/db/leases.ts';
+import { claimLease, hourlyLeaseMs, leaseHolder, releaseLeases } from '../../server/db/leases.ts';
 import { purgeExpired, startHourlyPurge } from '../../server/maintenance.ts';
 import { Client, startTestServer, type TestServer } from './helpers.ts';
 
@@ -90,9 +90,12 @@ describe('purgeExpired', () => {
         t.clock.advance(3_600_000);
         vi.advanceTimersByTime(3_600_000);
       }
-      // Within the hour nobody else runs it, even the instance that held it before.
+      // Within the hour nobody else runs it, even the instance that held it before…
       t.clock.advance(-30 * 60_000);
       expect(await claimLease(t.db, 'hourly purge', 'instance-d', t.clock.now(), hourlyLeaseMs)).toBe(false);
+      // …unless the holder gave it up (a clean shutdown does).
+      await releaseLeases(t.db, (await leaseHolder(t.db, 'hourly purge'))!.holder);
+      expect(await claimLease(t.db, 'hourly purge', 'instance-d', t.clock.now(), hourlyLeaseMs)).toBe(true);
     } finally {
       for (const { stop } of schedulers) stop();
       vi.useRealTimers();
