@@ -13,6 +13,7 @@ import { exportSizeFor, renderExport, type ExportLayout } from '../../web/src/cu
 import { modelInfo, type ModelInfo } from '../../web/src/cutout/model.ts';
 import { cutPixels, type InferFn } from '../../web/src/cutout/pipeline.ts';
 import { exportDimensions, type ExportDimensions } from '../../common/export-size.ts';
+import { DEFAULT_QUALITY, takesQuality, type OutputFormat } from '../../common/output-format.ts';
 import { decodeNode, encodeNode } from '../lib/node-codec.ts';
 import { modelsDir, rootDir } from '../lib/paths.ts';
 import { helpText, parseCli, UsageError, type CliOptions } from './args.ts';
@@ -66,6 +67,15 @@ export function layoutTag(layout: ExportLayout): string {
   return ` layout:${crop ? 'crop' : 'nocrop'}/${padding}/${shape}/${layout.shadow ? 'shadow' : 'flat'}`;
 }
 
+/**
+ * The encoder quality's part of an idempotency key: empty for PNG and for the format's default
+ * (so those keys are what they always were), else the quality: like another format, another
+ * quality is another file, as the app counts it.
+ */
+export function qualityTag(format: OutputFormat, quality: number): string {
+  return takesQuality(format) && quality !== DEFAULT_QUALITY[format] ? ` q${quality}` : '';
+}
+
 /** Writes through a temporary file, so an interrupted run never leaves half a result. */
 async function writeResult(path: string, bytes: Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
@@ -109,7 +119,7 @@ async function cutOne(file: PlannedFile, ctx: RunContext): Promise<Outcome> {
       if (!options.apiKey) throw new FileError('full size needs an API key: set CLEARCUT_API_KEY; standard size is free');
       const idempotencyKey = exportIdempotencyKey(
         bytes,
-        { modelId: model.id, format: options.format, background: options.backgroundName + layoutTag(options.layout), width: size.width, height: size.height },
+        { modelId: model.id, format: options.format + qualityTag(options.format, options.quality), background: options.backgroundName + layoutTag(options.layout), width: size.width, height: size.height },
         options.apiKey,
       );
       const spent = await spendCredit(options.server, options.apiKey, { idempotencyKey, width: size.width, height: size.height }, { signal: ctx.signal });

@@ -11,6 +11,7 @@ import { helpText, parseCli, UsageError, type CliOptions } from '../../../script
 import { exportIdempotencyKey, spendCredit, SpendError } from '../../../scripts/cli/credits.ts';
 import { planInputs } from '../../../scripts/cli/inputs.ts';
 import { serialized } from '../../../scripts/cli/model-queue.ts';
+import { qualityTag } from '../../../scripts/cli/run.ts';
 import { progressLine } from '../../../scripts/cli/progress.ts';
 import { manifest } from '../../../web/src/cutout/model.ts';
 import type { ModelInput } from '../../../web/src/cutout/preprocess.ts';
@@ -219,6 +220,17 @@ describe('the idempotency key', () => {
       exportIdempotencyKey(bytes, identity, 'cc_b'),
     ];
     expect(new Set([key, ...others]).size).toBe(others.length + 1);
+  });
+
+  it('changes with a quality other than the default, as another file, and stays what it was for PNG and the defaults', () => {
+    expect(qualityTag('png', 100)).toBe('');
+    expect(qualityTag('jpeg', 92)).toBe('');
+    expect(qualityTag('webp', 90)).toBe('');
+    expect(qualityTag('jpeg', 60)).toBe(' q60');
+    const jpeg = { ...identity, format: 'jpeg' };
+    const at = (quality: number) => exportIdempotencyKey(bytes, { ...jpeg, format: `jpeg${qualityTag('jpeg', quality)}` }, 'cc_a');
+    expect(at(92)).toBe(exportIdempotencyKey(bytes, jpeg, 'cc_a'));
+    expect(at(60)).not.toBe(at(92));
   });
 });
 
