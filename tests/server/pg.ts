@@ -36,7 +36,8 @@ export async function freshPgDatabase(): Promise<string> {
   const { url } = await pgCluster();
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const name = `test_${process.pid}_${++databases}`;
+  // Random too: the run's cluster outlives each file's process, and a later one may get the same pid.
+  const name = `test_${process.pid}_${++databases}_${Math.random().toString(36).slice(2, 8)}`;
   try {
     await client.query(`create database ${name}${runCluster ? ` template ${runCluster.template}` : ''}`);
   } finally {
