@@ -6,7 +6,8 @@
  * parsing, renderExport and encoder run here in Node on the browser's matte (the matte is
  * held equal, so the comparison is of the export code alone, not of two runtimes' models).
  * "Download all" puts the same file in the ZIP. JPEG's quality slider makes smaller files
- * lower down, and the ZIP uses it too. One inference.
+ * lower down, and the ZIP uses it too. On a 390×844 phone, tapped: the same comparison. Two
+ * inferences (one per screen size).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ import { decodeNode, encodeNode } from '../../scripts/lib/node-codec.ts';
 import { renderExport } from '../../web/src/cutout/export.ts';
 import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
 import { openApp, type App } from './support/app.ts';
+import { newPageAtSize, SIZES } from './support/sizes.ts';
 
 /** The coffee photo as a PNG with no colour profile: the browser and sharp decode it to the same pixels. */
 const NAME = 'coffee.png';
@@ -37,6 +39,20 @@ function maxDifference(a: { width: number; height: number; data: Uint8Array }, b
   let max = 0;
   for (let i = 0; i < a.data.length; i++) max = Math.max(max, Math.abs(a.data[i] - b.data[i]));
   return max;
+}
+
+/** What the CLI's own parsing, renderExport and encoder make of the photo with `args`, on the matte of the browser's plain file. */
+async function cliExport(args: string[], plainFile: Buffer) {
+  const matte = await rgba(plainFile);
+  expect([matte.width, matte.height]).toEqual([WIDTH, HEIGHT]);
+  const alpha = { width: WIDTH, height: HEIGHT, data: new Uint8Array(WIDTH * HEIGHT) };
+  for (let i = 0; i < alpha.data.length; i++) alpha.data[i] = matte.data[i * 4 + 3];
+  const parsed = parseCli([...args, NAME], {});
+  if (parsed.kind !== 'run') throw new Error('the CLI did not parse its own options');
+  const { options } = parsed;
+  const photo = await sharp(join(fixturesDir, PHOTOS.coffee.file)).png().toBuffer();
+  const pixels = renderExport(await decodeNode(new Uint8Array(photo)), alpha, options.size, options.background, options.format, options.layout);
+  return rgba(Buffer.from(await encodeNode(pixels, options.format, options.quality)));
 }
 
 describe('the export layout in Chromium', () => {
@@ -136,17 +152,7 @@ describe('the export layout in Chromium', () => {
     const browser = await rgba(file.bytes);
     expect(browser.width).toBe(browser.height);
 
-    // The browser's matte: the alpha of its plain file.
-    const matte = await rgba(plain);
-    expect([matte.width, matte.height]).toEqual([WIDTH, HEIGHT]);
-    const alpha = { width: WIDTH, height: HEIGHT, data: new Uint8Array(WIDTH * HEIGHT) };
-    for (let i = 0; i < alpha.data.length; i++) alpha.data[i] = matte.data[i * 4 + 3];
-
-    const parsed = parseCli(['--preset', '1:1', '--padding', '20', '--shadow', '-b', 'studio', NAME], {});
-    if (parsed.kind !== 'run') throw new Error('the CLI did not parse its own options');
-    const { options } = parsed;
-    const pixels = renderExport(await decodeNode(new Uint8Array(photo)), alpha, options.size, options.background, options.format, options.layout);
-    const cli = await rgba(Buffer.from(await encodeNode(pixels, options.format, options.quality)));
+    const cli = await cliExport(['--preset', '1:1', '--padding', '20', '--shadow', '-b', 'studio'], plain);
     expect([cli.width, cli.height]).toEqual([browser.width, browser.height]);
     // Opaque (a gradient behind), so the browser's canvas encoder loses nothing; 1/255 allowed all the same.
     expect(maxDifference(browser, cli)).toBeLessThanOrEqual(1);
@@ -219,5 +225,38 @@ describe('the export layout in Chromium', () => {
     expect(await quality().inputValue()).toBe('30');
     await dialog().getByRole('radio', { name: 'PNG' }).check();
     expect(await quality().count()).toBe(0);
+  });
+
+  it("on a 390×844 phone, the layout is within reach and exports what the CLI makes of --preset 4:5 --shadow -b white", async () => {
+    const { context, page: phone } = await newPageAtSize(app.browser, SIZES[1], { acceptDownloads: true });
+    try {
+      await phone.goto(app.url);
+      await phone.locator('#photo-input').setInputFiles(join(dir, NAME));
+      const editor = phone.getByRole('dialog', { name: `Edit ${NAME}` });
+      await phone.getByRole('listitem', { name: NAME, exact: true }).getByRole('button', { name: `Edit ${NAME}` }).click({ timeout: 300_000 });
+      await editor.locator('[role=application][data-ready=true]').waitFor({ timeout: 60_000 });
+      const link = () => editor.getByRole('link', { name: /^Download coffee-cutout\.png/ });
+      const saveFrom = async () => {
+        const [download] = await Promise.all([phone.waitForEvent('download', { timeout: 60_000 }), link().click()]);
+        return readFileSync((await download.path())!);
+      };
+      await link().waitFor({ timeout: 60_000 });
+      const plainHere = await saveFrom();
+
+      // Tapped, as a phone is used: the shape, the shadow and a colour behind.
+      await editor.getByRole('radio', { name: '4:5, portrait' }).tap();
+      await editor.getByRole('checkbox', { name: 'Soft shadow under the subject' }).tap();
+      await editor.getByRole('radio', { name: 'Colour' }).tap();
+      await editor.getByRole('button', { name: 'White' }).tap();
+      await expect.poll(async () => (await editor.locator('[role=application][data-ready=true]').getAttribute('data-frame')) ?? '').toMatch(/ shadow$/);
+      await link().waitFor({ timeout: 60_000 });
+      const browser = await rgba(await saveFrom());
+      expect(Math.abs(browser.width / browser.height - 4 / 5)).toBeLessThan(0.01);
+      const cli = await cliExport(['--preset', '4:5', '--shadow', '-b', 'white'], plainHere);
+      expect([cli.width, cli.height]).toEqual([browser.width, browser.height]);
+      expect(maxDifference(browser, cli)).toBeLessThanOrEqual(1);
+    } finally {
+      await context.close();
+    }
   });
 });
