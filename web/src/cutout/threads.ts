@@ -2,9 +2,10 @@
  * How many WebAssembly threads this device really runs in parallel. Browsers do not say:
  * `navigator.hardwareConcurrency` is a privacy bucket in WebKit (4 on any machine with
  * fewer than 8 cores), and oversubscribed threads make onnxruntime slower, not faster
- * (4 threads on 2 cores took 1.6x the single-threaded time in WebKit). So a short probe
- * times busy workers, 1, 2, 4… at once, in interleaved rounds, and the smallest count that reaches the best
- * throughput wins. The answer is kept per device and browser (device-settings.ts), and
+ * (4 threads on 2 cores took 1.6x the single-threaded time in WebKit). So where more than
+ * two cores are reported a short probe times busy workers, 2, 4… at once, in interleaved
+ * rounds, and the smallest count that reaches the best throughput wins; two reported cores
+ * mean two threads, one means one. The answer is kept per device and browser (device-settings.ts), and
  * measured again when the browser or hardwareConcurrency changes.
  */
 import { readDeviceSetting, writeDeviceSetting } from './device-settings.ts';
@@ -16,16 +17,21 @@ export interface ProbeRound {
   ms: number;
 }
 
-/** The counts worth trying: powers of two up to the reported cores (at most 8), and that count itself. */
+/**
+ * The counts worth trying: powers of two up to the reported cores (at most 8), and that
+ * count itself; never one where two or more cores are reported. A second core exists on
+ * every such device (WebKit's bucket of 4 stands for 2 to 7), and one thread against two
+ * is what a probe at page load cannot judge: the page loading and the model arriving keep a
+ * core busy as it runs, and on an idle 2-core machine the same build chose one thread in one
+ * fresh browser and two in the next, and kept the answer.
+ */
 export function threadCandidates(hardwareConcurrency: number): number[] {
   const max = Math.max(1, Math.min(8, Math.floor(hardwareConcurrency) || 1));
-  const counts = [1, 2, 4, 8].filter((n) => n <= max);
+  if (max === 1) return [1];
+  const counts = [2, 4, 8].filter((n) => n <= max);
   if (!counts.includes(max)) counts.push(max);
   return counts;
 }
-
-/** How much more work two probe workers must do than one for two threads to be chosen. */
-const SECOND_THREAD_GAIN = 1.2;
 
 /**
  * The smallest count whose throughput (work done per millisecond) is within `tolerance`
@@ -42,17 +48,7 @@ export function fastestThreadCount(rounds: readonly ProbeRound[], tolerance = 0.
   if (!rounds.length) return 1;
   const throughput = (r: ProbeRound) => r.threads / Math.max(r.ms, 1e-3);
   const best = Math.max(...rounds.map(throughput));
-  const chosen = [...rounds].sort((a, b) => a.threads - b.threads).find((r) => throughput(r) >= best * tolerance)!.threads;
-  // One thread against two is a different question: there is no bucketed core count to see
-  // through, only whether a second core exists. On one core two workers do no more work than
-  // one (a ratio of 1); on two cores they do 1.33x while something else keeps one busy (the
-  // page loading, the model arriving: when the probe runs) and 2x once it stops. So two
-  // threads win whenever they do clearly more than one, and the 1.67x bar is kept for
-  // larger counts (in CI the probe chose 1 thread on 2 idle cores at page load).
-  const one = rounds.find((r) => r.threads === 1);
-  const two = rounds.find((r) => r.threads === 2);
-  if (chosen === 1 && one && two && throughput(two) >= throughput(one) * SECOND_THREAD_GAIN) return 2;
-  return chosen;
+  return [...rounds].sort((a, b) => a.threads - b.threads).find((r) => throughput(r) >= best * tolerance)!.threads;
 }
 
 
@@ -99,7 +95,7 @@ export function quickestRounds(rounds: readonly ProbeRound[]): ProbeRound[] {
  */
 export async function probeThreads(hardwareConcurrency: number): Promise<ProbeRound[]> {
   const candidates = threadCandidates(hardwareConcurrency);
-  if (candidates.length === 1) return [{ threads: 1, ms: 1 }];
+  if (candidates.length === 1) return [{ threads: candidates[0], ms: 1 }];
   const url = URL.createObjectURL(new Blob([SPIN], { type: 'text/javascript' }));
   const workers: Worker[] = [];
   try {
@@ -140,9 +136,12 @@ const PROBE_MS = 15_000;
  * threads can exist), else the probe's answer, measured once and remembered.
  */
 export async function deviceThreads(hasSharedArrayBuffer: boolean, hardwareConcurrency: number): Promise<number> {
-  if (!hasSharedArrayBuffer || threadCandidates(hardwareConcurrency).length === 1) return 1;
+  if (!hasSharedArrayBuffer) return 1;
+  const candidates = threadCandidates(hardwareConcurrency);
+  if (candidates.length === 1) return candidates[0];
   const kept = await readDeviceSetting<Remembered>(KEY);
-  if (kept && kept.hardwareConcurrency === hardwareConcurrency && kept.threads >= 1) return kept.threads;
+  // An answer outside today's candidates (one thread, kept by an older probe) is measured again.
+  if (kept && kept.hardwareConcurrency === hardwareConcurrency && candidates.includes(kept.threads)) return kept.threads;
   let rounds: ProbeRound[];
   try {
     rounds = await withinTime(probeThreads(hardwareConcurrency), PROBE_MS, 'the thread probe');
