@@ -18,16 +18,18 @@ export async function runPrimary(workers: number, target: DatabaseTarget): Promi
   for (let i = 0; i < workers; i++) cluster.fork();
   cluster.on('listening', (worker) => listening.add(worker.id));
   cluster.on('exit', (worker, code, signal) => {
-    worst = Math.max(worst, code ?? 1);
-    if (!stopping && !listening.has(worker.id)) {
-      // It never started (a bad configuration, the port taken): another would fail the same way.
-      console.error(`clearcut: a worker could not start (${signal ?? code}); stopping`);
-      stop('SIGTERM');
-    } else if (!stopping) {
-      // A worker that dies on its own is replaced: the others keep serving meanwhile.
+    if (!stopping && listening.has(worker.id)) {
+      // A worker that dies on its own is replaced: the others keep serving meanwhile. Its crash is
+      // logged, not kept for the exit code: a later clean shutdown of the server is still clean.
       console.error(`clearcut: worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
       cluster.fork();
       return;
+    }
+    worst = Math.max(worst, code ?? 1);
+    if (!stopping) {
+      // It never started (a bad configuration, the port taken): another would fail the same way.
+      console.error(`clearcut: a worker could not start (${signal ?? code}); stopping`);
+      stop('SIGTERM');
     }
     if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(worst);
   });

@@ -11,6 +11,8 @@ import { distDir, rootDir } from './paths.ts';
 export interface RunningServer {
   url: string;
   dataDir: string;
+  /** The server's process id (with CLEARCUT_WORKERS, the primary's). */
+  pid: number;
   /** Everything the server printed so far. */
   output(): string;
   /** Sends a signal to the process (SIGKILL for a crash, SIGTERM for a graceful stop). */
@@ -55,6 +57,7 @@ export async function startServer(
   return {
     url,
     dataDir,
+    pid: child.pid!,
     output: () => output,
     kill: (signal) => child.kill(signal),
     exited,

@@ -2,13 +2,35 @@
  * CLEARCUT_WORKERS=2: the real server as two processes on one port and one SQLite database
  * (server/cluster.ts). Requests on fresh connections, handed to the workers in turn, all see the
  * same sessions; the hourly jobs run in one worker only (the lease, across processes on SQLite);
- * SIGTERM stops every worker gracefully and the primary exits 0.
+ * a worker that crashes is replaced while the other serves; SIGTERM stops every worker gracefully
+ * and the primary exits 0 (a crash replaced earlier does not make a clean stop look failed).
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
 import { signupConsent, strongPassword, uniqueEmail } from './helpers.ts';
 
 let server: RunningServer;
+
+/** The server processes whose parent is `pid`: the primary's forked workers (from /proc; tsx's esbuild child left out). */
+function workerPids(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Field 4 of /proc/PID/stat is the parent's id; the command name before it is in parentheses.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('server/main.ts')) children.push(Number(entry));
+    } catch {
+      // The process ended while we listed it.
+    }
+  }
+  return children;
+}
+
+/** How many times the server printed `text`. */
+const said = (text: string) => server.output().split(text).length - 1;
 beforeAll(async () => {
   server = await startServer({ CLEARCUT_WORKERS: '2', SCRYPT_LOG_N: '10' });
 }, 60_000);
@@ -31,9 +53,20 @@ describe('two workers on one port and one SQLite database', () => {
   });
 
   it('runs each hourly job in one worker: one ran it, the other skipped it', async () => {
-    const said = (job: string, what: string) => server.output().split(`clearcut: ${job}: ${what}`).length - 1;
-    await expect.poll(() => said('hourly purge', 'ran') + said('hourly purge', 'skipped'), { timeout: 30_000 }).toBe(2);
-    expect(said('hourly purge', 'ran')).toBe(1);
+    await expect.poll(() => said('clearcut: hourly purge: ran') + said('clearcut: hourly purge: skipped'), { timeout: 30_000 }).toBe(2);
+    expect(said('clearcut: hourly purge: ran')).toBe(1);
+  });
+
+  it('replaces a worker that crashes, and keeps serving', async () => {
+    const workers = workerPids(server.pid);
+    expect(workers).toHaveLength(2);
+    process.kill(workers[0]!, 'SIGKILL');
+    await expect.poll(() => said(`clearcut: worker ${workers[0]} exited (SIGKILL); starting another`), { timeout: 30_000 }).toBe(1);
+    // Two listening lines at the start, a third from the replacement.
+    await expect.poll(() => said('clearcut listening on'), { timeout: 30_000 }).toBe(3);
+    expect(workerPids(server.pid)).toHaveLength(2);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => fetch(`${server.url}/healthz`, { headers: { Connection: 'close' } }).then((res) => res.status)));
+    expect(answers).toEqual(Array(6).fill(200));
   });
 
   it('stops every worker on SIGTERM, and the primary exits 0', async () => {
