@@ -5,7 +5,9 @@
  * this file), export it at full resolution and see the balance go down by one, and only once
  * when the first spend's answer is lost on the way; standard size costs nothing; with no
  * credits left the export says so; signed out or offline the full-resolution choice is
- * disabled with its reason. No request carries image bytes.
+ * disabled with its reason. No request carries image bytes. The photo is also larger than
+ * the page shows: its picture on the page is at display size while its files, full and
+ * standard, come from the matte at the photo's own size.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,14 +16,20 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportDimensions } from '../../common/export-size.ts';
+import { decodeNode } from '../../scripts/lib/node-codec.ts';
+import { displaySize } from '../../web/src/cutout/display.ts';
+import { renderExport } from '../../web/src/cutout/export.ts';
 import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
 import { runAdminCli } from '../support/admin-cli.ts';
 import { carriesImage } from './support/image-bytes.ts';
 import { openApp, type App } from './support/app.ts';
 import { signUpInPage } from './support/sign-up.ts';
 
-/** The astronaut enlarged to 1.6 megapixels: its full resolution is not free. */
-const SIDE = 1280;
+/**
+ * The astronaut enlarged to 5.3 megapixels: its full resolution is not free, and it is larger
+ * than the page's picture of it (2048×2048, cutout/display.ts).
+ */
+const SIDE = 2304;
 const NAME = 'astronaut.jpg';
 
 
@@ -30,6 +38,9 @@ describe('credits in Chromium', () => {
   let page: Page;
   let dir: string;
   let photo: Buffer;
+  /** The full-resolution file and the card's standard-size one, saved. */
+  let fullFile: string;
+  let cardFile: string;
   const email = `buyer-${Date.now()}@example.com`;
   const password = 'a long and unusual passphrase';
 
@@ -59,7 +70,7 @@ describe('credits in Chromium', () => {
     const saved = join(dir, `${Date.now()}-${dl.suggestedFilename()}`);
     await dl.saveAs(saved);
     const meta = await sharp(saved).metadata();
-    return { name: dl.suggestedFilename(), width: meta.width, height: meta.height, format: meta.format, channels: meta.channels };
+    return { name: dl.suggestedFilename(), width: meta.width, height: meta.height, format: meta.format, channels: meta.channels, saved };
   }
 
   beforeAll(async () => {
@@ -140,6 +151,7 @@ describe('credits in Chromium', () => {
     const full = await download(() => payButton().click());
     // Named apart from the standard-size file, so saving both keeps both.
     expect([full.name, full.format, full.width, full.height, full.channels]).toEqual(['astronaut-cutout-full.png', 'png', SIDE, SIDE, 4]);
+    fullFile = full.saved;
     expect(spends).toEqual([{ key: expect.stringMatching(/^[0-9a-f-]{36}$/), replayed: 'true' }]);
     await expect.poll(async () => headerBalance().getAttribute('data-balance'), { timeout: 20_000 }).toBe('12');
     expect(await serverBalance()).toBe(12);
@@ -164,9 +176,36 @@ describe('credits in Chromium', () => {
     await closeEditor();
     const card = await download(() => page.getByRole('link', { name: 'Download astronaut-cutout.png' }).click());
     expect([card.width, card.height]).toEqual([want.width, want.height]);
+    cardFile = card.saved;
     expect((await page.locator('.batch-actions button.primary').textContent())?.trim()).toMatch(/Download all \(1\) as ZIP$/);
     expect(await serverBalance()).toBe(12);
     expect(await headerBalance().getAttribute('data-balance')).toBe('12');
+  });
+
+  it("shows the photo at display size over the whole photo, while its standard file is made from the matte at the photo's size", async () => {
+    // The page's picture: composed at display size (2048×2048), the original stretched over exactly its box.
+    const shown = page.locator('li.featured img.cutout');
+    const natural = await shown.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
+    expect(natural).toEqual([displaySize(SIDE, SIDE).width, displaySize(SIDE, SIDE).height]);
+    expect(natural[0]).toBeLessThan(SIDE);
+    expect(await page.locator('li.featured img.original').boundingBox()).toEqual(await shown.boundingBox());
+    expect(await page.locator('li.featured [role=status]').textContent()).toMatch(new RegExp(`^${SIDE}×${SIDE}, cut out in`));
+
+    // The full-resolution file's alpha is the matte; the export code made the card's standard file from it.
+    const full = await sharp(fullFile).raw().toBuffer({ resolveWithObject: true });
+    const matte = { width: SIDE, height: SIDE, data: new Uint8Array(SIDE * SIDE) };
+    for (let i = 0; i < matte.data.length; i++) matte.data[i] = full.data[i * 4 + 3];
+    const want = renderExport(await decodeNode(new Uint8Array(photo)), matte, 'standard', { kind: 'transparent' });
+    const got = await sharp(cardFile).raw().toBuffer({ resolveWithObject: true });
+    expect([got.info.width, got.info.height, got.info.channels]).toEqual([want.width, want.height, 4]);
+    let alphaDiffers = 0, worst = 0;
+    for (let p = 0; p < got.data.length; p += 4) {
+      if (got.data[p + 3] !== want.data[p + 3]) alphaDiffers++;
+      // Colours as seen (premultiplied): the browser and sharp decode the JPEG each their own way.
+      for (let c = 0; c < 3; c++) worst = Math.max(worst, (Math.abs(got.data[p + c] - want.data[p + c]) * want.data[p + 3]) / 255);
+    }
+    expect(alphaDiffers, 'pixels whose alpha differs').toBe(0);
+    expect(worst, 'largest premultiplied colour difference').toBeLessThanOrEqual(8);
   });
 
   it('with no credits left, says so with the balance and a link to the pricing page', async () => {

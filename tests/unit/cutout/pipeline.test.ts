@@ -41,6 +41,15 @@ describe('cutPixels', () => {
     expect(Array.from(result.cutout.data.subarray(0, 4))).toEqual([50, 60, 70, 153]);
   });
 
+  it('with `display`, composes a photo larger than the page shows at display size while the matte stays at the photo size', async () => {
+    // 2200×500 is over one megapixel (not free) and wider than 2048: shown at 2048×465.
+    // (Bilinear, no matting: the constant map makes every pixel semi-transparent, the matting's band.)
+    const result = await cutPixels(flat(2200, 500, [50, 60, 70]), model, constantInfer(0.6), { display: true, refine: false });
+    expect([result.alpha.width, result.alpha.height]).toEqual([2200, 500]);
+    expect([result.cutout.width, result.cutout.height]).toEqual([2048, 465]);
+    expect(Array.from(result.cutout.data.subarray(0, 4))).toEqual([50, 60, 70, 153]);
+  });
+
   it('composes over the background it is given', async () => {
     const result = await cutPixels(flat(3, 3, [200, 200, 200]), model, constantInfer(0), { background: colorBackground('#102030') });
     expect(Array.from(result.cutout.data.subarray(0, 4))).toEqual([16, 32, 48, 255]);

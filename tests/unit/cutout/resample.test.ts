@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../../web/src/cutout/image.ts';
-import { resizePlane, resizeRgba, resizeRgbaToPlanes, tentTaps } from '../../../web/src/cutout/resample.ts';
-import { noisyRgba } from './support/noisy.ts';
+import { resizeMatte, resizePlane, resizeRgba, resizeRgbaToPlanes, tentTaps } from '../../../web/src/cutout/resample.ts';
+import { noisyMatte, noisyRgba } from './support/noisy.ts';
 
 /** The taps of output `i` as [source index, weight] pairs. */
 function tapsOf(taps: ReturnType<typeof tentTaps>, i: number): [number, number][] {
@@ -180,3 +180,92 @@ describe('resizeRgba', () => {
     expect(resizeRgba(img, 4, 1)).toBe(img);
   });
 });
+
+/** Sizes for comparing two resizers exactly: shrinking, enlarging, both, and 1×1. */
+const RESIZES: [number, number, number, number][] = [[97, 61, 16, 16], [1000, 37, 24, 24], [5, 3, 16, 16], [40, 7, 9, 21], [13, 200, 32, 8], [1, 1, 4, 4], [300, 200, 103, 69]];
+
+describe('resizeRgba, keeping only a few rows', () => {
+  it.each([true, false])('gives exactly what filtering the whole image first gave, bit for bit (premultiplied: %s)', (premultiplied) => {
+    for (const [sw, sh, dw, dh] of RESIZES) {
+      const photo = { width: sw, height: sh, data: noisyRgba(sw, sh, sw * 5 + sh) };
+      expect(resizeRgba(photo, dw, dh, premultiplied).data, `${sw}×${sh} -> ${dw}×${dh}`).toEqual(resizeRgbaWholeImage(photo, dw, dh, premultiplied).data);
+    }
+  });
+});
+
+describe('resizeMatte', () => {
+  it("gives the alpha resizeRgba gives a cutout whose alpha is the matte, exactly", () => {
+    for (const [sw, sh, dw, dh] of RESIZES) {
+      const matte = { width: sw, height: sh, data: noisyMatte(sw, sh, sw + sh * 3) };
+      const cutout = { width: sw, height: sh, data: noisyRgba(sw, sh, 7) };
+      for (let i = 0; i < sw * sh; i++) cutout.data[i * 4 + 3] = matte.data[i];
+      const resized = resizeRgba(cutout, dw, dh, true);
+      const want = Uint8Array.from({ length: dw * dh }, (_, i) => resized.data[i * 4 + 3]);
+      const got = resizeMatte(matte, dw, dh);
+      expect([got.width, got.height]).toEqual([dw, dh]);
+      expect(got.data, `${sw}×${sh} -> ${dw}×${dh}`).toEqual(want);
+    }
+  });
+
+  it('rounds to the nearest level, keeps a constant matte constant and returns the same matte at the same size', () => {
+    // Weights 3/7, 3/7, 1/7 (as in resizeRgba's test): 255·3/7 = 109.3 and 255·4/7 = 145.7.
+    expect([...resizeMatte({ width: 4, height: 1, data: Uint8Array.from([0, 255, 0, 255]) }, 2, 1).data]).toEqual([109, 146]);
+    const flat = { width: 9, height: 7, data: new Uint8Array(63).fill(201) };
+    expect([...new Set(resizeMatte(flat, 4, 3).data)]).toEqual([201]);
+    expect(resizeMatte(flat, 9, 7)).toBe(flat);
+  });
+});
+
+/**
+ * resizeRgba as it was, kept as the specification of its output: the horizontal pass over
+ * every source row into one `dw`×`sh` buffer, then the vertical pass.
+ */
+function resizeRgbaWholeImage(image: RgbaImage, dw: number, dh: number, premultiplied: boolean): RgbaImage {
+  const { width: sw, height: sh, data } = image;
+  const tx = tentTaps(sw, dw);
+  const ty = tentTaps(sh, dh);
+  const tmp = new Float32Array(dw * sh * 4);
+  for (let y = 0; y < sh; y++) {
+    const row = y * sw * 4;
+    for (let x = 0; x < dw; x++) {
+      const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
+      let r = 0, g = 0, b = 0, a = 0;
+      for (let k = 0; k < n; k++) {
+        const p = row + (s0 + k) * 4;
+        const w = tx.weights[wo + k];
+        const wa = premultiplied ? (w * data[p + 3]) / 255 : w;
+        r += data[p] * wa;
+        g += data[p + 1] * wa;
+        b += data[p + 2] * wa;
+        a += data[p + 3] * w;
+      }
+      const t = (y * dw + x) * 4;
+      tmp[t] = r;
+      tmp[t + 1] = g;
+      tmp[t + 2] = b;
+      tmp[t + 3] = a;
+    }
+  }
+  const out = new Uint8ClampedArray(dw * dh * 4);
+  for (let y = 0; y < dh; y++) {
+    const s0 = ty.start[y], n = ty.count[y], wo = y * ty.stride;
+    for (let x = 0; x < dw; x++) {
+      let r = 0, g = 0, b = 0, a = 0;
+      for (let k = 0; k < n; k++) {
+        const w = ty.weights[wo + k];
+        const t = ((s0 + k) * dw + x) * 4;
+        r += tmp[t] * w;
+        g += tmp[t + 1] * w;
+        b += tmp[t + 2] * w;
+        a += tmp[t + 3] * w;
+      }
+      const o = (y * dw + x) * 4;
+      const k = premultiplied ? (a > 0 ? 255 / a : 0) : 1;
+      out[o] = r * k;
+      out[o + 1] = g * k;
+      out[o + 2] = b * k;
+      out[o + 3] = a;
+    }
+  }
+  return { width: dw, height: dh, data: out };
+}

@@ -30,9 +30,9 @@ export interface CutRequest extends CutoutOptions {
 }
 
 export interface CutResult {
-  /** The encoded cutout. */
+  /** The encoded cutout, for the page to show: at the photo's size, or smaller above display.ts's cap. */
   file: Blob;
-  /** The matte at the photo's own size (the worker transfers its buffer). */
+  /** The matte at the photo's own size (the worker transfers its buffer): every export starts from it. */
   alpha: Uint8Array;
   width: number;
   height: number;
@@ -41,7 +41,7 @@ export interface CutResult {
   engine: EngineInfo;
 }
 
-/** A photo cut out but not yet encoded: the matte, the composed pixels (in the photo's own buffer) and what ran. */
+/** A photo cut out but not yet encoded: the matte, the composed pixels (at display size) and what ran. */
 export interface CutPixels {
   alpha: Uint8Array;
   cutout: RgbaImage;
@@ -85,7 +85,8 @@ export class BrowserEngine {
 
   /**
    * Infer, refine and compose stages on a prepared photo, with the model's session (opened
-   * here when it is not). The cutout is composed into the photo's own buffer.
+   * here when it is not). The matte is at the photo's size; the cutout is composed at the
+   * size the page shows it (display.ts), into the photo's own buffer when that is the same.
    */
   cutPrepared(jobId: number, prepared: PreparedPhoto, request: CutRequest = {}, onStage?: (stage: Stage) => void): Promise<CutPixels> {
     return this.#track(jobId, onStage, async (hooks) => {
@@ -102,7 +103,8 @@ export class BrowserEngine {
           return runModel(ort, opened.session, input, model);
         }
       };
-      const result = await cutInput(prepared.image, prepared.input, model, infer, request, hooks, true);
+      // The page shows this cutout and exports its files from the matte: composed at display size.
+      const result = await cutInput(prepared.image, prepared.input, model, infer, { ...request, display: true }, hooks, true);
       return { alpha: result.alpha.data, cutout: result.cutout, modelId: model.id, timings: result.timings, engine: engineInfo(runtime, opened) };
     });
   }

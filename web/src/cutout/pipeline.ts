@@ -4,6 +4,7 @@
  * by the caller; everything here is the same code in the worker, the CLI and the tests.
  */
 import { compose, type Background, TRANSPARENT } from './compose.ts';
+import { composeForDisplay } from './display.ts';
 import { throwIfAborted } from './errors.ts';
 import type { AlphaMatte, RgbaImage } from './image.ts';
 import { cleanMap } from './mask-cleanup.ts';
@@ -22,6 +23,12 @@ export interface CutoutOptions {
   /** Edge-aware refinement (default) or plain bilinear upsampling (false). */
   refine?: boolean | RefineOptions;
   background?: Background;
+  /**
+   * Compose the cutout at the size the page shows it (display.ts) rather than the photo's
+   * own; the matte stays at the photo's size. For the browser page, whose files are
+   * exported from the matte; the CLI and the Node engine leave it off.
+   */
+  display?: boolean;
 }
 
 export interface Hooks {
@@ -89,7 +96,10 @@ export async function cutInput(
   // Always timed (0 when the subject is large), so every cut reports the same stages.
   const zoomed = await timed('zoom', timings, hooks, () => zoomPass(image, map, input.size, first, model, infer, refine));
   const alpha = await timed('matting', timings, hooks, () => mattingPass(image, zoomed, input.size, model, refine));
-  const cutout = await timed('compose', timings, hooks, () => compose(image, alpha, options.background ?? TRANSPARENT, consumeImage));
+  const background = options.background ?? TRANSPARENT;
+  const cutout = await timed('compose', timings, hooks, () =>
+    options.display ? composeForDisplay(image, alpha, background, consumeImage) : compose(image, alpha, background, consumeImage),
+  );
   return { alpha, cutout, timings };
 }
 

@@ -3,9 +3,9 @@
  * widened to cover every source pixel when shrinking, so a 24-megapixel photo brought
  * down to the network's 1024 pixels is averaged, not aliased. Every resizer of the engine
  * is here: float planes (the network's map), RGBA to the network's input planes, and
- * RGBA to RGBA (exports and backgrounds).
+ * RGBA to RGBA (exports, backgrounds, the page's cutout) and 8-bit mattes.
  */
-import type { RgbaImage } from './image.ts';
+import type { AlphaMatte, RgbaImage } from './image.ts';
 
 /** For each output index: the first source index, how many taps, and their weights. */
 export interface Taps {
@@ -145,14 +145,24 @@ export function resizeRgbaToPlanes(data: Uint8ClampedArray, sw: number, sh: numb
  * Resizes RGBA pixels with the tent filter. With `premultiplied` (for pixels with
  * transparency) colours are weighted by their alpha while filtering, so transparent
  * neighbours do not darken the edges; otherwise alpha is filtered like the colours.
+ *
+ * As in resizeRgbaToPlanes, the horizontal pass keeps only the source rows the current
+ * output row needs, in a ring, not the whole `dw`×`sh` intermediate (131 MB for a
+ * 24-megapixel photo brought down to 2048 pixels); the sums are the same, in the same order.
  */
 export function resizeRgba(image: RgbaImage, dw: number, dh: number, premultiplied = true): RgbaImage {
   const { width: sw, height: sh, data } = image;
   if (sw === dw && sh === dh) return image;
   const tx = tentTaps(sw, dw);
   const ty = tentTaps(sh, dh);
-  const tmp = new Float32Array(dw * sh * 4);
-  for (let y = 0; y < sh; y++) {
+  const ringRows = ty.stride;
+  const ring = new Float32Array(dw * ringRows * 4);
+  const filtered = new Int32Array(ringRows).fill(-1); // which source row each ring slot holds
+  const horizontal = (y: number): number => {
+    const slot = y % ringRows;
+    const base = slot * dw * 4;
+    if (filtered[slot] === y) return base;
+    filtered[slot] = y;
     const row = y * sw * 4;
     for (let x = 0; x < dw; x++) {
       const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
@@ -166,25 +176,28 @@ export function resizeRgba(image: RgbaImage, dw: number, dh: number, premultipli
         b += data[p + 2] * wa;
         a += data[p + 3] * w;
       }
-      const t = (y * dw + x) * 4;
-      tmp[t] = r;
-      tmp[t + 1] = g;
-      tmp[t + 2] = b;
-      tmp[t + 3] = a;
+      const t = base + x * 4;
+      ring[t] = r;
+      ring[t + 1] = g;
+      ring[t + 2] = b;
+      ring[t + 3] = a;
     }
-  }
+    return base;
+  };
   const out = new Uint8ClampedArray(dw * dh * 4);
+  const bases = new Int32Array(ringRows);
   for (let y = 0; y < dh; y++) {
     const s0 = ty.start[y], n = ty.count[y], wo = y * ty.stride;
+    for (let k = 0; k < n; k++) bases[k] = horizontal(s0 + k);
     for (let x = 0; x < dw; x++) {
       let r = 0, g = 0, b = 0, a = 0;
       for (let k = 0; k < n; k++) {
         const w = ty.weights[wo + k];
-        const t = ((s0 + k) * dw + x) * 4;
-        r += tmp[t] * w;
-        g += tmp[t + 1] * w;
-        b += tmp[t + 2] * w;
-        a += tmp[t + 3] * w;
+        const t = bases[k] + x * 4;
+        r += ring[t] * w;
+        g += ring[t + 1] * w;
+        b += ring[t + 2] * w;
+        a += ring[t + 3] * w;
       }
       const o = (y * dw + x) * 4;
       // Back to straight alpha: divide the weighted colour by the weight of alpha.
@@ -196,4 +209,46 @@ export function resizeRgba(image: RgbaImage, dw: number, dh: number, premultipli
     }
   }
   return { width: dw, height: dh, data: out };
+}
+
+/**
+ * Resizes an 8-bit matte with the tent filter, rounding to the nearest level: the same
+ * alpha resizeRgba gives an opaque photo's cutout composed with this matte. Source rows
+ * pass through a ring as in resizeRgba.
+ */
+export function resizeMatte(matte: AlphaMatte, dw: number, dh: number): AlphaMatte {
+  const { width: sw, height: sh, data } = matte;
+  if (sw === dw && sh === dh) return matte;
+  const tx = tentTaps(sw, dw);
+  const ty = tentTaps(sh, dh);
+  const ringRows = ty.stride;
+  const ring = new Float32Array(dw * ringRows);
+  const filtered = new Int32Array(ringRows).fill(-1);
+  const horizontal = (y: number): number => {
+    const slot = y % ringRows;
+    const base = slot * dw;
+    if (filtered[slot] === y) return base;
+    filtered[slot] = y;
+    const row = y * sw;
+    for (let x = 0; x < dw; x++) {
+      const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
+      let a = 0;
+      for (let k = 0; k < n; k++) a += data[row + s0 + k] * tx.weights[wo + k];
+      ring[base + x] = a;
+    }
+    return base;
+  };
+  // Uint8ClampedArray rounds on assignment (Uint8Array would truncate and wrap).
+  const out = new Uint8ClampedArray(dw * dh);
+  const bases = new Int32Array(ringRows);
+  for (let y = 0; y < dh; y++) {
+    const s0 = ty.start[y], n = ty.count[y], wo = y * ty.stride;
+    for (let k = 0; k < n; k++) bases[k] = horizontal(s0 + k);
+    for (let x = 0; x < dw; x++) {
+      let a = 0;
+      for (let k = 0; k < n; k++) a += ring[bases[k] + x] * ty.weights[wo + k];
+      out[y * dw + x] = a;
+    }
+  }
+  return { width: dw, height: dh, data: new Uint8Array(out.buffer) };
 }
