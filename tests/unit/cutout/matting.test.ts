@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AlphaMatte, RgbaImage } from '../../../web/src/cutout/image.ts';
-import { DEFAULT_MATTING, dilate, edgeBand, matteEdges } from '../../../web/src/cutout/matting.ts';
+import { applyInBand, DEFAULT_MATTING, dilate, edgeBand, matteEdges } from '../../../web/src/cutout/matting.ts';
+import { bilinearAxis } from '../../../web/src/cutout/refine.ts';
+import { lcg, noisyMatte, noisyRgba } from './support/noisy.ts';
 
 const W = 48, H = 16;
 const RED = [230, 20, 30], BLUE = [20, 40, 220];
@@ -136,3 +138,46 @@ describe('dilate', () => {
     expect(on.every(([x, y]) => x <= 3 && y <= 3)).toBe(true);
   });
 });
+
+describe('applyInBand (a large photo\'s band brought back from the working size)', () => {
+  it('gives exactly what visiting every photo pixel gave, bit for bit, visiting only the band', () => {
+    // [photo w, h, working w, h]: enlarging by odd factors, by one, and a photo narrower than the working size.
+    const cases: [number, number, number, number][] = [[97, 61, 31, 20], [300, 200, 64, 43], [40, 40, 40, 40], [17, 90, 30, 29], [5, 3, 7, 2]];
+    for (const [w, h, ws, hs] of cases) {
+      const image = { width: w, height: h, data: noisyRgba(w, h, w + h) };
+      const matte = { width: w, height: h, data: noisyMatte(w, h, w * h) };
+      const next = lcg(ws * 31 + hs);
+      const mask = Uint8Array.from({ length: ws * hs }, () => (next() < 0.3 ? 1 : 0));
+      const coefficients = [0, 1, 2, 3].map(() => Float32Array.from({ length: ws * hs }, () => next() * 2 - 0.5));
+      const got = applyInBand(image, matte, mask, coefficients, ws, hs);
+      expect(got.data, `${w}×${h} from ${ws}×${hs}`).toEqual(applyEveryPixel(image, matte, mask, coefficients, ws, hs));
+      expect(got.data).not.toEqual(matte.data);
+    }
+  });
+});
+
+/** applyInBand as it was, kept as the specification of its output: every photo pixel checked against the mask. */
+function applyEveryPixel(image: RgbaImage, matte: AlphaMatte, mask: Uint8Array, [a0, a1, a2, b]: Float32Array[], ws: number, hs: number): Uint8Array {
+  const { width: w, height: h } = matte;
+  const toByte = (v: number) => (v <= 0 ? 0 : v >= 1 ? 255 : (v * 255 + 0.5) | 0);
+  const ax = bilinearAxis(ws, w), ay = bilinearAxis(hs, h);
+  const data = matte.data.slice();
+  const px = image.data, inv = 1 / 255;
+  for (let y = 0; y < h; y++) {
+    const r0 = ay.i0[y] * ws, r1 = ay.i1[y] * ws, fy = ay.f[y];
+    const near = fy < 0.5 ? r0 : r1;
+    for (let x = 0, o = y * w; x < w; x++, o++) {
+      const j0 = ax.i0[x], j1 = ax.i1[x], fx = ax.f[x];
+      if (!mask[near + (fx < 0.5 ? j0 : j1)]) continue;
+      const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+      const k00 = r0 + j0, k01 = r0 + j1, k10 = r1 + j0, k11 = r1 + j1;
+      const c0 = a0[k00] * w00 + a0[k01] * w01 + a0[k10] * w10 + a0[k11] * w11;
+      const c1 = a1[k00] * w00 + a1[k01] * w01 + a1[k10] * w10 + a1[k11] * w11;
+      const c2 = a2[k00] * w00 + a2[k01] * w01 + a2[k10] * w10 + a2[k11] * w11;
+      const c3 = b[k00] * w00 + b[k01] * w01 + b[k10] * w10 + b[k11] * w11;
+      const p = o * 4;
+      data[o] = toByte((c0 * px[p] + c1 * px[p + 1] + c2 * px[p + 2]) * inv + c3);
+    }
+  }
+  return data;
+}

@@ -17,7 +17,7 @@
  */
 import type { AlphaMatte, RgbaImage } from './image.ts';
 import { bilinearAxis, DEFAULT_REFINE, guidedCoefficients } from './refine.ts';
-import { resizePlane, resizeRgba } from './resample.ts';
+import { resizeRgbAndMatte } from './resample.ts';
 
 export interface MattingOptions {
   /** Half-width of the band, in the network's map pixels (at least `minBand` photo pixels). */
@@ -264,10 +264,7 @@ export function matteEdges(image: RgbaImage, matte: AlphaMatte, mapSize: number,
   const scale = options.maxSide / Math.max(w, h);
   if (scale >= 1) return solveBand(image, matte, mapSize, options).matte;
   const ws = Math.max(1, Math.round(w * scale)), hs = Math.max(1, Math.round(h * scale));
-  const small = resizeRgba(image, ws, hs, false);
-  const full = new Float32Array(w * h);
-  for (let i = 0; i < w * h; i++) full[i] = matte.data[i] / 255;
-  const shrunk = resizePlane(full, w, h, ws, hs);
+  const { image: small, matte: shrunk } = resizeRgbAndMatte(image, matte, ws, hs);
   const smallData = new Uint8Array(ws * hs);
   for (let i = 0; i < ws * hs; i++) smallData[i] = toByte(shrunk[i]);
   const solved = solveBand(small, { width: ws, height: hs, data: smallData }, mapSize, options);
@@ -277,25 +274,46 @@ export function matteEdges(image: RgbaImage, matte: AlphaMatte, mapSize: number,
   for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) guide[c * n + i] = small.data[i * 4 + c] / 255;
   const solvedAlpha = shrunk;
   for (let i = 0; i < n; i++) solvedAlpha[i] = solved.matte.data[i] / 255;
-  const [a0, a1, a2, b] = guidedCoefficients(solvedAlpha, guide, ws, hs, DEFAULT_REFINE);
+  return applyInBand(image, matte, solved.mask, guidedCoefficients(solvedAlpha, guide, ws, hs, DEFAULT_REFINE), ws, hs);
+}
+
+/**
+ * The guided filter's coefficients (a0, a1, a2, b at the `ws`×`hs` working size) applied,
+ * bilinearly interpolated, to the photo's own colours at the pixels whose nearest working
+ * pixel is in `mask`; the matte elsewhere (a new matte).
+ */
+export function applyInBand(image: RgbaImage, matte: AlphaMatte, mask: Uint8Array, coefficients: Float32Array[], ws: number, hs: number): AlphaMatte {
+  const { width: w, height: h } = matte;
+  const [a0, a1, a2, b] = coefficients;
   const ax = bilinearAxis(ws, w), ay = bilinearAxis(hs, h);
+  // The nearest working column never decreases along a row, so each working column owns
+  // one run of photo columns (none when the photo is narrower): only the band's runs are
+  // visited, not the whole photo (1% of it at 24 megapixels).
+  const runStart = new Int32Array(ws).fill(w), runEnd = new Int32Array(ws);
+  for (let x = 0; x < w; x++) {
+    const j = ax.f[x] < 0.5 ? ax.i0[x] : ax.i1[x];
+    if (x < runStart[j]) runStart[j] = x;
+    runEnd[j] = x + 1;
+  }
   const data = matte.data.slice();
   const px = image.data, inv = 1 / 255;
   for (let y = 0; y < h; y++) {
     const r0 = ay.i0[y] * ws, r1 = ay.i1[y] * ws, fy = ay.f[y];
     const near = fy < 0.5 ? r0 : r1;
-    for (let x = 0, o = y * w; x < w; x++, o++) {
-      const j0 = ax.i0[x], j1 = ax.i1[x], fx = ax.f[x];
-      if (!solved.mask[near + (fx < 0.5 ? j0 : j1)]) continue;
-      // Bilinear weights of the four working pixels around this one.
-      const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
-      const k00 = r0 + j0, k01 = r0 + j1, k10 = r1 + j0, k11 = r1 + j1;
-      const c0 = a0[k00] * w00 + a0[k01] * w01 + a0[k10] * w10 + a0[k11] * w11;
-      const c1 = a1[k00] * w00 + a1[k01] * w01 + a1[k10] * w10 + a1[k11] * w11;
-      const c2 = a2[k00] * w00 + a2[k01] * w01 + a2[k10] * w10 + a2[k11] * w11;
-      const c3 = b[k00] * w00 + b[k01] * w01 + b[k10] * w10 + b[k11] * w11;
-      const p = o * 4;
-      data[o] = toByte((c0 * px[p] + c1 * px[p + 1] + c2 * px[p + 2]) * inv + c3);
+    for (let j = 0; j < ws; j++) {
+      if (!mask[near + j]) continue;
+      for (let x = runStart[j], o = y * w + x; x < runEnd[j]; x++, o++) {
+        const j0 = ax.i0[x], j1 = ax.i1[x], fx = ax.f[x];
+        // Bilinear weights of the four working pixels around this one.
+        const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+        const k00 = r0 + j0, k01 = r0 + j1, k10 = r1 + j0, k11 = r1 + j1;
+        const c0 = a0[k00] * w00 + a0[k01] * w01 + a0[k10] * w10 + a0[k11] * w11;
+        const c1 = a1[k00] * w00 + a1[k01] * w01 + a1[k10] * w10 + a1[k11] * w11;
+        const c2 = a2[k00] * w00 + a2[k01] * w01 + a2[k10] * w10 + a2[k11] * w11;
+        const c3 = b[k00] * w00 + b[k01] * w01 + b[k10] * w10 + b[k11] * w11;
+        const p = o * 4;
+        data[o] = toByte((c0 * px[p] + c1 * px[p + 1] + c2 * px[p + 2]) * inv + c3);
+      }
     }
   }
   return { width: w, height: h, data };
