@@ -210,20 +210,33 @@ export function refineAlpha(map: Float32Array, input: ModelInput, image: RgbaIma
   const { width, height, data: px } = image;
   const data = new Uint8Array(width * height);
   const inv = 1 / 255;
+  // Photo columns between the same two map columns form one run (i0 never decreases along
+  // a row), so each run reads its coefficients once and only fx and the colours per pixel:
+  // the same arithmetic as per pixel, in the same order.
   forEachRow(planes, size, width, height, (y, lines, { i0, i1, f }) => {
     const [l0, l1, l2, l3, lo, hi] = lines;
-    for (let x = 0, o = y * width; x < width; x++, o++) {
-      const j0 = i0[x], j1 = i1[x], fx = f[x], p = o * 4;
-      const c0 = l0[j0] + (l0[j1] - l0[j0]) * fx;
-      const c1 = l1[j0] + (l1[j1] - l1[j0]) * fx;
-      const c2 = l2[j0] + (l2[j1] - l2[j0]) * fx;
-      const c3 = l3[j0] + (l3[j1] - l3[j0]) * fx;
-      let v = (c0 * px[p] + c1 * px[p + 1] + c2 * px[p + 2]) * inv + c3;
+    const row = y * width;
+    for (let x = 0; x < width; ) {
+      const j0 = i0[x], j1 = i1[x];
+      const b0 = l0[j0], d0 = l0[j1] - b0, b1 = l1[j0], d1 = l1[j1] - b1;
+      const b2 = l2[j0], d2 = l2[j1] - b2, b3 = l3[j0], d3 = l3[j1] - b3;
+      let end = x + 1;
+      while (end < width && i0[end] === j0) end++;
       if (lo) {
-        const vlo = lo[j0] + (lo[j1] - lo[j0]) * fx, vhi = hi[j0] + (hi[j1] - hi[j0]) * fx;
-        v = v < vlo ? vlo : v > vhi ? vhi : v;
+        const blo = lo[j0], dlo = lo[j1] - blo, bhi = hi[j0], dhi = hi[j1] - bhi;
+        for (let o = row + x; x < end; x++, o++) {
+          const fx = f[x], p = o * 4;
+          let v = (((b0 + d0 * fx) * px[p] + (b1 + d1 * fx) * px[p + 1] + (b2 + d2 * fx) * px[p + 2]) * inv) + (b3 + d3 * fx);
+          const vlo = blo + dlo * fx, vhi = bhi + dhi * fx;
+          v = v < vlo ? vlo : v > vhi ? vhi : v;
+          data[o] = toByte(v);
+        }
+      } else {
+        for (let o = row + x; x < end; x++, o++) {
+          const fx = f[x], p = o * 4;
+          data[o] = toByte(((b0 + d0 * fx) * px[p] + (b1 + d1 * fx) * px[p + 1] + (b2 + d2 * fx) * px[p + 2]) * inv + (b3 + d3 * fx));
+        }
       }
-      data[o] = toByte(v);
     }
   });
   return { width, height, data };
