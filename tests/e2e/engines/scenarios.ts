@@ -20,6 +20,7 @@ import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { distDir, rootDir } from '../../../scripts/lib/paths.ts';
 import { startServer, type RunningServer } from '../../../scripts/lib/server-process.ts';
+import { fastestThreadCount, threadCandidates, type KeptThreads } from '../../../web/src/cutout/threads.ts';
 import { fixturesDir, PHOTOS, type PhotoName } from '../../fixtures/photos.ts';
 import type { EngineDriver, EngineName } from '../support/driver.ts';
 import { ENGINES } from '../support/engines.ts';
@@ -36,6 +37,8 @@ export interface EngineReport {
   hardwareConcurrency: number;
   backend?: string;
   threads?: number;
+  /** The thread count the probe chose with the engine idle, kept for the next visit (where it probes: threads.ts). */
+  settledThreads?: number;
   /** Per format, who encodes it ('browser' or 'wasm') as the page reports, or how it failed. */
   formats: Record<string, string>;
   offline: string;
@@ -98,6 +101,30 @@ async function chooseTransparentBackground(driver: EngineDriver): Promise<void> 
     const radios = [...document.querySelectorAll<HTMLInputElement>('dialog.editor input[name="background"]')];
     radios.find((r) => r.parentElement?.textContent?.trim() === 'Transparent')?.click();
   }, null);
+}
+
+/**
+ * What the engine keeps about its thread count (device-settings.ts, threads.ts), read in the
+ * page; null when nothing is kept (or, with `settledOnly`, nothing measured at idle time). It
+ * never creates the database the engine would open. Self-contained: drivers send its source.
+ */
+function keptThreads(settledOnly: boolean): Promise<{ value: KeptThreads } | null> {
+  return new Promise((resolve) => {
+    const open = indexedDB.open('clearcut-device');
+    open.onupgradeneeded = () => open.transaction?.abort(); // no such database yet
+    open.onerror = () => resolve(null);
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains('settings')) return db.close(), resolve(null);
+      const get = db.transaction('settings').objectStore('settings').get('wasm-threads');
+      get.onsuccess = () => {
+        db.close();
+        const kept = get.result as { value: KeptThreads } | undefined;
+        resolve(kept && (kept.value.settled || !settledOnly) ? kept : null);
+      };
+      get.onerror = () => (db.close(), resolve(null));
+    };
+  });
 }
 
 /** Checks a downloaded cutout: its format, its size, and a transparent background around an opaque subject. */
@@ -215,6 +242,22 @@ export function describeEngine(name: EngineName): void {
       // The suite runs on the browser's own machine: more threads than its cores oversubscribe it.
       expect(ran.threads, 'threads against this machine\'s cores').toBeLessThanOrEqual(availableParallelism());
       expect(ran.text).toContain(`WebAssembly, ${ran.threads} thread`);
+    });
+
+    it('measures the thread count again once the engine is idle after the first cutout, and keeps that answer; probes nothing where two or fewer cores are reported', async () => {
+      if (!report.sharedArrayBuffer || report.hardwareConcurrency <= 2) {
+        // No threads, or two reported cores: two threads without a probe (threads.ts), so nothing is kept.
+        expect(await driver.evaluate(keptThreads, false)).toBeNull();
+        return;
+      }
+      // The probe at page load is provisional; the engine probes again after 5 s with no cut running.
+      const kept = await waitFor(driver, 'the thread count measured at idle time', keptThreads, true, 180_000);
+      report.settledThreads = kept.value.threads;
+      expect(kept.value.hardwareConcurrency).toBe(report.hardwareConcurrency);
+      expect(threadCandidates(report.hardwareConcurrency)).toContain(kept.value.threads);
+      // A real measurement: a round for every count tried, and the count they give.
+      expect(kept.value.rounds.map((r) => r.threads)).toEqual(threadCandidates(report.hardwareConcurrency));
+      expect(kept.value.threads).toBe(fastestThreadCount(kept.value.rounds));
     });
 
     it('exports PNG, WebP and JPEG from the editor, each a real file of its format', async () => {

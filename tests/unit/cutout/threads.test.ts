@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseBackend } from '../../../web/src/cutout/infer.ts';
-import { fastestThreadCount, probeSchedule, quickestRounds, threadCandidates } from '../../../web/src/cutout/threads.ts';
+import { fastestThreadCount, keptAnswer, probeSchedule, quickestRounds, threadCandidates, threadsWithoutProbe } from '../../../web/src/cutout/threads.ts';
 
 describe('the WASM thread count', () => {
   it('is one wherever SharedArrayBuffer is missing, however isolated the page and however many cores it reports (WebKit by default)', () => {
@@ -64,5 +64,26 @@ describe('the WASM thread count', () => {
     expect(fastestThreadCount(rounds.slice(0, 3))).toBe(4);
     expect(quickestRounds(rounds)).toEqual([{ threads: 1, ms: 40 }, { threads: 2, ms: 41 }, { threads: 4, ms: 82 }]);
     expect(fastestThreadCount(quickestRounds(rounds))).toBe(2);
+  });
+
+  it('runs two threads where the probe fails or stalls and two or more cores are reported; one only where one is', () => {
+    expect(threadsWithoutProbe(4)).toBe(2);
+    expect(threadsWithoutProbe(8)).toBe(2);
+    expect(threadsWithoutProbe(2)).toBe(2);
+    expect(threadsWithoutProbe(1)).toBe(1);
+  });
+
+  it('uses a kept answer only under the hardwareConcurrency it was measured under, and only if it is among today\'s counts', () => {
+    const kept = { hardwareConcurrency: 4, threads: 4, rounds: [], settled: true };
+    expect(keptAnswer(kept, 4)).toBe(kept);
+    expect(keptAnswer(kept, 8), 'measured under another hardwareConcurrency').toBeUndefined();
+    expect(keptAnswer({ ...kept, threads: 1 }, 4), 'one thread, from an older probe').toBeUndefined();
+    expect(keptAnswer(undefined, 4)).toBeUndefined();
+  });
+
+  it('holds an answer taken at page load, or kept by an older build, as provisional: it is measured again once the engine is idle', () => {
+    expect(keptAnswer({ hardwareConcurrency: 4, threads: 2, rounds: [], settled: false }, 4)?.settled).toBe(false);
+    // Kept before answers said how they were taken: every one of them was taken at page load.
+    expect(keptAnswer({ hardwareConcurrency: 4, threads: 2, rounds: [] }, 4)?.settled).toBeFalsy();
   });
 });

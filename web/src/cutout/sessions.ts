@@ -20,12 +20,15 @@ import { fetchModel, modelInfo, type DownloadProgress } from './model.ts';
 import { hasFloat16Weights, hasInt8Weights } from './model-precision.ts';
 import { ThreadsFailedError } from './errors.ts';
 import { rememberThreadsFailed, threadsThatFailed, watchThreadWorkers } from './thread-workers.ts';
-import { deviceThreads } from './threads.ts';
+import { IdleTask } from './idle-task.ts';
+import { deviceThreads, settleDeviceThreads } from './threads.ts';
 import { TimeLimitError, withinTime } from './time-limit.ts';
 import { warmUpRuntime } from './warm-up.ts';
 
 /** How long onnxruntime's threads may take to start (compiling the .wasm included) before they count as failed. */
 const THREADS_START_MS = 120_000;
+/** How long the engine must stay idle before the thread probe runs again (threads.ts): longer than the gap between a batch's photos, and than the last one's encode. */
+const SETTLE_THREADS_QUIET_MS = 5_000;
 
 /** What the engine runs on. */
 export interface EngineInfo extends BackendInfo {
@@ -79,6 +82,8 @@ export class ModelSessions {
   readonly #webgpuFailed = new Map<string, string>();
   /** Resolves once no cut is running: a session is released only then. */
   readonly #idle: () => Promise<void>;
+  /** Measures the thread count again while the engine is idle, where it came from the probe (threads.ts). */
+  #settleThreads?: IdleTask;
 
   constructor(idle: () => Promise<void>) {
     this.#idle = idle;
@@ -102,6 +107,9 @@ export class ModelSessions {
         measuredThreads: threadsFailed ? 1 : (forcedThreads ?? (await deviceThreads(canThread, navigator.hardwareConcurrency))),
       });
       if (choice.threads > 1) this.#threadsFailed = watchThreadWorkers();
+      if (canThread && !threadsFailed && forcedThreads === undefined) {
+        this.#settleThreads = new IdleTask(SETTLE_THREADS_QUIET_MS, (signal) => settleDeviceThreads(navigator.hardwareConcurrency, signal));
+      }
       const started = performance.now();
       const ort: OrtModule =
         import.meta.env.VITE_ORT_BUILD === 'default'
@@ -136,6 +144,8 @@ export class ModelSessions {
    * when it is not open. Opening one closes the others (see releaseOthers).
    */
   open(modelId: string, onProgress?: (p: DownloadProgress) => void): Promise<Opened> {
+    // Every cut and load opens its model first: the idle probe stops for it, and may run again after it.
+    this.#settleThreads?.busy();
     let s = this.#sessions.get(modelId);
     if (!s) {
       this.#releaseOthers(modelId);
@@ -170,6 +180,10 @@ export class ModelSessions {
         if (this.#sessions.get(modelId) === s) this.#sessions.delete(modelId);
       });
     }
+    s.then(() => this.#idle()).then(
+      () => this.#settleThreads?.quiet(),
+      () => {},
+    );
     return s;
   }
 

@@ -7,8 +7,17 @@
  * rounds, and the smallest count that reaches the best throughput wins; two reported cores
  * mean two threads, one means one. The answer is kept per device and browser (device-settings.ts), and
  * measured again when the browser or hardwareConcurrency changes.
+ *
+ * The first probe runs when the engine starts, as the page loads and the model downloads:
+ * that work keeps a core busy beside it, which makes 2 look as good as 4 where 4 is right.
+ * So its answer is provisional: it is used, and the probe runs again once the engine is idle
+ * (the model open, no cut running; sessions.ts), and that answer, taken with nothing of the
+ * engine beside it, replaces it for the next start. A cut that starts meanwhile stops the
+ * probe (it would slow the cut and the cut would spoil the probe): it tries again at the next
+ * idle time. A device is probed at page load only once; later visits start on the kept answer.
  */
 import { readDeviceSetting, writeDeviceSetting } from './device-settings.ts';
+import { abortError, throwIfAborted } from './errors.ts';
 import { withinTime } from './time-limit.ts';
 
 /** One probe round: `threads` busy workers at once took `ms` for a fixed amount of work each. */
@@ -19,11 +28,16 @@ export interface ProbeRound {
 
 /**
  * The counts worth trying: powers of two up to the reported cores (at most 8), and that
- * count itself; never one where two or more cores are reported. A second core exists on
- * every such device (WebKit's bucket of 4 stands for 2 to 7), and one thread against two
- * is what a probe at page load cannot judge: the page loading and the model arriving keep a
- * core busy as it runs, and on an idle 2-core machine the same build chose one thread in one
- * fresh browser and two in the next, and kept the answer.
+ * count itself; never one where two or more cores are reported. One thread against two is
+ * what a probe at page load could not judge (on an idle 2-core machine the same build chose
+ * one in one fresh browser and two in the next), and either mistake costs about as much:
+ * oversubscribed threads took 1.6x one thread's time (4 on 2 cores), and one thread where two
+ * cores are free takes up to twice two threads' time. Where more than one core is reported a second one almost
+ * always exists: Chromium and Firefox report the logical cores; WebKit reports 4 for any
+ * machine with fewer than 8 and 8 otherwise (`NavigatorBase::hardwareConcurrency` in WebKit's
+ * Source/WebCore/page/NavigatorBase.cpp), so its 4 stands for 1 to 7 cores: a single-core
+ * machine would run two threads there (not measured: none was at hand). Where WebKit's
+ * script-telemetry protection applies, the same function returns a seeded random 1 to 64.
  */
 export function threadCandidates(hardwareConcurrency: number): number[] {
   const max = Math.max(1, Math.min(8, Math.floor(hardwareConcurrency) || 1));
@@ -56,7 +70,7 @@ export function fastestThreadCount(rounds: readonly ProbeRound[], tolerance = 0.
 const SPIN = `onmessage = (e) => { let x = 1; for (let i = 0; i < e.data; i++) x = (x * 1103515245 + 12345) | 0; postMessage(x); };`;
 
 /** Runs `workers[0..count)` on `work` iterations each, at once; resolves with the wall time. */
-async function round(workers: Worker[], count: number, work: number): Promise<number> {
+async function timeRound(workers: Worker[], count: number, work: number): Promise<number> {
   const started = performance.now();
   await Promise.all(
     workers.slice(0, count).map(
@@ -91,13 +105,20 @@ export function quickestRounds(rounds: readonly ProbeRound[]): ProbeRound[] {
 
 /**
  * Times busy workers at each candidate count (the quickest of three interleaved rounds
- * each) and returns the rounds. About 50 ms of work per thread and round: one to two seconds in all.
+ * each) and returns the rounds. About 50 ms of work per thread and round: one to two seconds
+ * in all. Aborting `signal` ends its workers at once and rejects with an AbortError.
  */
-export async function probeThreads(hardwareConcurrency: number): Promise<ProbeRound[]> {
+export async function probeThreads(hardwareConcurrency: number, signal?: AbortSignal): Promise<ProbeRound[]> {
   const candidates = threadCandidates(hardwareConcurrency);
   if (candidates.length === 1) return [{ threads: candidates[0], ms: 1 }];
+  throwIfAborted(signal);
   const url = URL.createObjectURL(new Blob([SPIN], { type: 'text/javascript' }));
   const workers: Worker[] = [];
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => (onAbort = () => reject(abortError())));
+  aborted.catch(() => {});
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const round = (count: number, work: number) => Promise.race([timeRound(workers, count, work), aborted]);
   try {
     const max = candidates[candidates.length - 1];
     for (let i = 0; i < max; i++) workers.push(new Worker(url));
@@ -106,49 +127,101 @@ export async function probeThreads(hardwareConcurrency: number): Promise<ProbeRo
     // rounds so short that their fixed cost (messages, wake-ups) decides, which flatters
     // larger counts (WebKit chose 4 on 2 cores in a quiet CI run after one scaling).
     let work = 1 << 20;
-    await round(workers, max, work);
+    await round(max, work);
     for (let i = 0; i < 3; i++) {
-      const ms = await round(workers, 1, work);
+      const ms = await round(1, work);
       work = Math.max(1 << 16, Math.round((work * 50) / Math.max(ms, 1)));
     }
     const rounds: ProbeRound[] = [];
-    for (const threads of probeSchedule(candidates)) rounds.push({ threads, ms: await round(workers, threads, work) });
+    for (const threads of probeSchedule(candidates)) rounds.push({ threads, ms: await round(threads, work) });
     return quickestRounds(rounds);
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     for (const w of workers) w.terminate();
     URL.revokeObjectURL(url);
   }
 }
 
-/** What is kept per device: the answer, and the hardwareConcurrency it was measured under. */
-interface Remembered {
+/** What is kept per device: the answer, the hardwareConcurrency it was measured under, and how. */
+export interface KeptThreads {
   hardwareConcurrency: number;
   threads: number;
   rounds: ProbeRound[];
+  /** Measured with the engine idle; a probe at page load (or none, after it failed) is provisional. Missing in answers kept before 2026-12-02, all taken at page load. */
+  settled?: boolean;
+}
+
+/**
+ * The kept answer that still holds under today's reported cores, or undefined: one measured
+ * under another hardwareConcurrency, or outside today's candidates (one thread, kept by an
+ * older probe), is measured again.
+ */
+export function keptAnswer(kept: KeptThreads | undefined, hardwareConcurrency: number): KeptThreads | undefined {
+  if (!kept || kept.hardwareConcurrency !== hardwareConcurrency) return undefined;
+  return threadCandidates(hardwareConcurrency).includes(kept.threads) ? kept : undefined;
+}
+
+/**
+ * The count to run when the probe fails or stalls: the smallest candidate, so two where two
+ * or more cores are reported, as without a probe where two are. A failed probe says nothing
+ * about the cores (a blob: worker refused, a stalled machine), and onnxruntime's own thread
+ * workers have their own fallback to one thread if they fail to start (thread-workers.ts).
+ */
+export function threadsWithoutProbe(hardwareConcurrency: number): number {
+  return threadCandidates(hardwareConcurrency)[0];
 }
 
 const KEY = 'wasm-threads';
-/** How long the probe may take before the engine goes on without it. */
+/** How long the probe at the engine's start may take before the engine goes on without it. */
 const PROBE_MS = 15_000;
+/** How long the probe at idle time may take: nothing waits for it, a busy machine only slows it. */
+const IDLE_PROBE_MS = 60_000;
+
+/** The probe's rounds, or undefined when it failed, took over `ms` or was stopped by `signal`; its workers end in every case. */
+async function probeWithin(hardwareConcurrency: number, ms: number, signal?: AbortSignal): Promise<ProbeRound[] | undefined> {
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (signal?.aborted) return undefined;
+    return await withinTime(probeThreads(hardwareConcurrency, stop.signal), ms, 'the thread probe');
+  } catch {
+    return undefined;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    stop.abort();
+  }
+}
 
 /**
  * The thread count for onnxruntime-web on this device: 1 without SharedArrayBuffer (no
- * threads can exist), else the probe's answer, measured once and remembered.
+ * threads can exist), else the kept answer, else the probe's answer, measured now and kept
+ * as provisional (see settleDeviceThreads).
  */
 export async function deviceThreads(hasSharedArrayBuffer: boolean, hardwareConcurrency: number): Promise<number> {
   if (!hasSharedArrayBuffer) return 1;
   const candidates = threadCandidates(hardwareConcurrency);
   if (candidates.length === 1) return candidates[0];
-  const kept = await readDeviceSetting<Remembered>(KEY);
-  // An answer outside today's candidates (one thread, kept by an older probe) is measured again.
-  if (kept && kept.hardwareConcurrency === hardwareConcurrency && candidates.includes(kept.threads)) return kept.threads;
-  let rounds: ProbeRound[];
-  try {
-    rounds = await withinTime(probeThreads(hardwareConcurrency), PROBE_MS, 'the thread probe');
-  } catch {
-    return 1; // a probe that fails or stalls says nothing: one thread is always safe
-  }
-  const threads = fastestThreadCount(rounds);
-  await writeDeviceSetting<Remembered>(KEY, { hardwareConcurrency, threads, rounds });
+  const kept = keptAnswer(await readDeviceSetting<KeptThreads>(KEY), hardwareConcurrency);
+  if (kept) return kept.threads;
+  // Kept even when the probe fails, so the next visit does not wait for it again: the idle probe measures it.
+  const rounds = await probeWithin(hardwareConcurrency, PROBE_MS);
+  const threads = rounds ? fastestThreadCount(rounds) : threadsWithoutProbe(hardwareConcurrency);
+  await writeDeviceSetting<KeptThreads>(KEY, { hardwareConcurrency, threads, rounds: rounds ?? [], settled: false });
   return threads;
+}
+
+/**
+ * Where the kept thread count is provisional, probes again now (call it when the engine is
+ * idle) and keeps that answer as settled, for the engine's next start. Resolves true when
+ * the kept count is settled (now or before) or there is nothing to measure; false when the
+ * probe was stopped by `signal`, failed or stalled: try again at the next idle time.
+ */
+export async function settleDeviceThreads(hardwareConcurrency: number, signal: AbortSignal): Promise<boolean> {
+  if (threadCandidates(hardwareConcurrency).length === 1) return true;
+  if (keptAnswer(await readDeviceSetting<KeptThreads>(KEY), hardwareConcurrency)?.settled) return true;
+  const rounds = await probeWithin(hardwareConcurrency, IDLE_PROBE_MS, signal);
+  if (!rounds) return false;
+  await writeDeviceSetting<KeptThreads>(KEY, { hardwareConcurrency, threads: fastestThreadCount(rounds), rounds, settled: true });
+  return true;
 }
