@@ -22,11 +22,9 @@ import { ThreadsFailedError } from './errors.ts';
 import { rememberThreadsFailed, threadsThatFailed, watchThreadWorkers } from './thread-workers.ts';
 import { IdleTask } from './idle-task.ts';
 import { deviceThreads, settleDeviceThreads } from './threads.ts';
-import { TimeLimitError, withinTime } from './time-limit.ts';
-import { warmUpRuntime } from './warm-up.ts';
+import { withinTime } from './time-limit.ts';
+import { warmUpRuntime, warmUpWithin } from './warm-up.ts';
 
-/** How long onnxruntime's threads may take to start (compiling the .wasm included) before they count as failed. */
-const THREADS_START_MS = 120_000;
 /** How long the engine must stay idle before the thread probe runs again (threads.ts): longer than the gap between a batch's photos, and than the last one's encode. */
 const SETTLE_THREADS_QUIET_MS = 5_000;
 
@@ -123,15 +121,8 @@ export class ModelSessions {
       // not in front of the first photo. A failure here is not fatal: opening the model reports its own.
       if (choice.backend === 'wasm') {
         const warmUpStarted = performance.now();
-        // Thread workers that neither start nor fail would leave it waiting forever: past a
-        // limit far above a slow device's start (seconds), they count as failed.
-        const warmUp = choice.threads > 1 ? withinTime(warmUpRuntime(ort), THREADS_START_MS, 'starting the WebAssembly threads') : warmUpRuntime(ort);
-        this.#warmUp = Promise.race([warmUp, this.#threadsFailed])
-          .then(() => void performance.measure('clearcut:warm-up', { start: warmUpStarted }))
-          .catch((err) => {
-            if (err instanceof ThreadsFailedError) throw err;
-            if (err instanceof TimeLimitError) throw new ThreadsFailedError(err.message);
-          });
+        const warmUp = warmUpRuntime(ort).then(() => void performance.measure('clearcut:warm-up', { start: warmUpStarted }));
+        this.#warmUp = warmUpWithin(warmUp, choice.threads, this.#threadsFailed);
         this.#warmUp.catch(() => {}); // open() reports it
       }
       return { ort, info: { ...choice, crossOriginIsolated: self.crossOriginIsolated, encoders: await encoders(), webgpuUnavailable, threadsFailed } };
