@@ -13,36 +13,51 @@ import type { AlphaMatte, RgbaImage } from './image.ts';
 
 const INV_255 = 1 / 255;
 
+/** A list of pixel indices that grows as it is written: one pass, no boxed numbers. */
+class IndexList {
+  #data = new Int32Array(1024);
+  #length = 0;
+
+  push(i: number): void {
+    if (this.#length === this.#data.length) {
+      const grown = new Int32Array(this.#data.length * 2);
+      grown.set(this.#data);
+      this.#data = grown;
+    }
+    this.#data[this.#length++] = i;
+  }
+
+  /** The indices pushed, in an array of their own length. */
+  indices(): Int32Array {
+    return this.#data.slice(0, this.#length);
+  }
+}
+
 /** Indices of the pixels of `alpha` strictly between 0 and 255, in increasing order. */
 export function semiTransparent(alpha: Uint8Array): Int32Array {
   // Four pixels at a time where the bytes are aligned for it: most of a photo's matte is
-  // runs of 0 or 255, which this skips a word at a time. Counted first, then listed.
+  // runs of 0 or 255, which this skips a word at a time.
   const words = alpha.byteOffset % 4 === 0 ? new Uint32Array(alpha.buffer, alpha.byteOffset, alpha.length >> 2) : new Uint32Array(0);
-  const semi = (v: number) => v !== 0 && v !== 255;
-  let n = 0;
+  const band = new IndexList();
+  const list = (from: number, to: number) => {
+    for (let i = from; i < to; i++) if (alpha[i] !== 0 && alpha[i] !== 255) band.push(i);
+  };
   for (let wi = 0; wi < words.length; wi++) {
     const v = words[wi];
-    if (v !== 0 && v !== 0xffffffff) for (let i = wi * 4; i < wi * 4 + 4; i++) if (semi(alpha[i])) n++;
+    if (v !== 0 && v !== 0xffffffff) list(wi * 4, wi * 4 + 4);
   }
-  for (let i = words.length * 4; i < alpha.length; i++) if (semi(alpha[i])) n++;
-  const out = new Int32Array(n);
-  let k = 0;
-  for (let wi = 0; wi < words.length; wi++) {
-    const v = words[wi];
-    if (v !== 0 && v !== 0xffffffff) for (let i = wi * 4; i < wi * 4 + 4; i++) if (semi(alpha[i])) out[k++] = i;
-  }
-  for (let i = words.length * 4; i < alpha.length; i++) if (semi(alpha[i])) out[k++] = i;
-  return out;
+  list(words.length * 4, alpha.length);
+  return band.indices();
 }
 
 /**
  * Sweeps a level on its semi-transparent pixels only. Around them the colours are known
  * from the photo, F where the level is opaque and B where it is clear; the other one keeps
- * the coarser level's answer that the level was made with.
+ * the coarser level's answer that the level was made with. Returns the pixels swept.
  */
 export function sweepLevelBand(level: Level, iterations: number, o: ForegroundOptions): Int32Array {
   const { alpha, image, F, B } = level;
-  const band: number[] = [];
+  const band = new IndexList();
   for (let i = 0; i < alpha.length; i++) {
     const a = alpha[i], at = i * 3;
     if (a === 1) {
@@ -53,7 +68,7 @@ export function sweepLevelBand(level: Level, iterations: number, o: ForegroundOp
       band.push(i);
     }
   }
-  const only = Int32Array.from(band);
+  const only = band.indices();
   sweepLevel(level, iterations, o, only);
   return only;
 }
