@@ -41,8 +41,8 @@ function maxDifference(a: { width: number; height: number; data: Uint8Array }, b
   return max;
 }
 
-/** What the CLI's own parsing, renderExport and encoder make of the photo with `args`, on the matte of the browser's plain file. */
-async function cliExport(args: string[], plainFile: Buffer) {
+/** What the CLI's own parsing, renderExport and encoder make of `photo` (the PNG the browser was given) with `args`, on the matte of the browser's plain file. */
+async function cliExport(args: string[], photo: Buffer, plainFile: Buffer) {
   const matte = await rgba(plainFile);
   expect([matte.width, matte.height]).toEqual([WIDTH, HEIGHT]);
   const alpha = { width: WIDTH, height: HEIGHT, data: new Uint8Array(WIDTH * HEIGHT) };
@@ -50,7 +50,6 @@ async function cliExport(args: string[], plainFile: Buffer) {
   const parsed = parseCli([...args, NAME], {});
   if (parsed.kind !== 'run') throw new Error('the CLI did not parse its own options');
   const { options } = parsed;
-  const photo = await sharp(join(fixturesDir, PHOTOS.coffee.file)).png().toBuffer();
   const pixels = renderExport(await decodeNode(new Uint8Array(photo)), alpha, options.size, options.background, options.format, options.layout);
   return rgba(Buffer.from(await encodeNode(pixels, options.format, options.quality)));
 }
@@ -152,7 +151,7 @@ describe('the export layout in Chromium', () => {
     const browser = await rgba(file.bytes);
     expect(browser.width).toBe(browser.height);
 
-    const cli = await cliExport(['--preset', '1:1', '--padding', '20', '--shadow', '-b', 'studio'], plain);
+    const cli = await cliExport(['--preset', '1:1', '--padding', '20', '--shadow', '-b', 'studio'], photo, plain);
     expect([cli.width, cli.height]).toEqual([browser.width, browser.height]);
     // Opaque (a gradient behind), so the browser's canvas encoder loses nothing; 1/255 allowed all the same.
     expect(maxDifference(browser, cli)).toBeLessThanOrEqual(1);
@@ -252,7 +251,7 @@ describe('the export layout in Chromium', () => {
       await link().waitFor({ timeout: 60_000 });
       const browser = await rgba(await saveFrom());
       expect(Math.abs(browser.width / browser.height - 4 / 5)).toBeLessThan(0.01);
-      const cli = await cliExport(['--preset', '4:5', '--shadow', '-b', 'white'], plainHere);
+      const cli = await cliExport(['--preset', '4:5', '--shadow', '-b', 'white'], photo, plainHere);
       expect([cli.width, cli.height]).toEqual([browser.width, browser.height]);
       expect(maxDifference(browser, cli)).toBeLessThanOrEqual(1);
     } finally {
