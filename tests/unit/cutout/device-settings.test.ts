@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { keptForBrowser } from '../../../web/src/cutout/device-settings.ts';
 
 const chromium130 = 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0.0.0 Safari/537.36';
@@ -19,5 +19,34 @@ describe('what the engine keeps about this device', () => {
 
   it('keeps a falsy answer as an answer', () => {
     expect(keptForBrowser({ value: 0, userAgent: chromium130 }, chromium130)).toBe(0);
+  });
+});
+
+describe('device settings without storage', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.resetModules();
+  });
+
+  it('reads nothing and keeps nothing where there is no IndexedDB, without failing: the engine goes on without it', async () => {
+    expect(typeof indexedDB).toBe('undefined'); // Node, as a browser with no storage at all
+    const { readDeviceSetting, writeDeviceSetting } = await import('../../../web/src/cutout/device-settings.ts');
+    await expect(writeDeviceSetting('wasm-threads', { threads: 2 })).resolves.toBeUndefined();
+    await expect(readDeviceSetting('wasm-threads')).resolves.toBeUndefined();
+  });
+
+  it('reads nothing and keeps nothing where opening the database throws (storage disabled), without failing', async () => {
+    let opens = 0;
+    vi.stubGlobal('indexedDB', {
+      open() {
+        opens++;
+        throw new DOMException('The operation is insecure.', 'SecurityError');
+      },
+    });
+    vi.stubGlobal('navigator', { userAgent: 'a browser with storage disabled' });
+    const { readDeviceSetting, writeDeviceSetting } = await import('../../../web/src/cutout/device-settings.ts');
+    await expect(writeDeviceSetting('wasm-threads', { threads: 2 })).resolves.toBeUndefined();
+    await expect(readDeviceSetting('wasm-threads')).resolves.toBeUndefined();
+    expect(opens, 'it did try the storage').toBeGreaterThan(0);
   });
 });

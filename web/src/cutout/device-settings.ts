@@ -20,18 +20,23 @@ export interface Kept<T> {
 
 type Store = ReturnType<typeof createStore>;
 
-// One connection for the worker's life: createStore opens the database each time it is called.
-let opened: { store: Store | undefined } | undefined;
+// One connection for the worker's life (createStore opens the database each time it is called):
+// undefined until first asked for; null where there is no IndexedDB, for good.
+let opened: Store | null | undefined;
 
-function store(): Store | undefined {
-  if (!opened) {
-    try {
-      opened = { store: createStore('clearcut-device', 'settings') };
-    } catch {
-      opened = { store: undefined };
-    }
-  }
-  return opened.store;
+/** The store (opened on first use, by idb-keyval), or null where there is no IndexedDB. */
+function store(): Store | null {
+  if (opened === undefined) opened = typeof indexedDB === 'undefined' ? null : createStore('clearcut-device', 'settings');
+  return opened;
+}
+
+/**
+ * `call`'s promise, or a rejected one where it throws at once: idb-keyval opens the database
+ * on first use, inside the call, and a browser with storage disabled throws there (Firefox's
+ * `indexedDB.open` throws SecurityError then).
+ */
+function attempt<T>(call: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve) => resolve(call()));
 }
 
 /** The kept answer if this browser learnt it; a browser update learns it again. */
@@ -43,7 +48,7 @@ export function keptForBrowser<T>(kept: Kept<T> | undefined, userAgent: string):
 export async function readDeviceSetting<T>(key: string): Promise<T | undefined> {
   const s = store();
   if (!s) return undefined;
-  const kept = await withinTime(get<Kept<T>>(key, s), STORAGE_MS, `reading ${key}`).catch(() => undefined);
+  const kept = await withinTime(attempt(() => get<Kept<T>>(key, s)), STORAGE_MS, `reading ${key}`).catch(() => undefined);
   return keptForBrowser(kept, navigator.userAgent);
 }
 
@@ -51,5 +56,5 @@ export async function readDeviceSetting<T>(key: string): Promise<T | undefined> 
 export async function writeDeviceSetting<T>(key: string, value: T): Promise<void> {
   const s = store();
   if (!s) return;
-  await withinTime(set(key, { value, userAgent: navigator.userAgent } satisfies Kept<T>, s), STORAGE_MS, `keeping ${key}`).catch(() => {});
+  await withinTime(attempt(() => set(key, { value, userAgent: navigator.userAgent } satisfies Kept<T>, s)), STORAGE_MS, `keeping ${key}`).catch(() => {});
 }
