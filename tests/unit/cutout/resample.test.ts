@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../../web/src/cutout/image.ts';
-import { resizeMatte, resizePlane, resizeRgbAndMatte, resizeRgba, resizeRgbaToPlanes, tentTaps } from '../../../web/src/cutout/resample.ts';
+import { resizeMatte, resizePlane, resizeRgbAndMatte, resizeRgba, resizeRgbaToPlanes, resizeRgbaWithMatte, tentTaps } from '../../../web/src/cutout/resample.ts';
 import { noisyMatte, noisyRgba } from './support/noisy.ts';
 
 /** The taps of output `i` as [source index, weight] pairs. */
@@ -226,6 +226,19 @@ describe('resizeRgbAndMatte', () => {
       expect(got.image.data, `colours ${sw}×${sh} -> ${dw}×${dh}`).toEqual(colours);
       const plane = resizePlane(Float32Array.from(matte.data, (v) => v / 255), sw, sh, dw, dh);
       expect(got.matte, `matte ${sw}×${sh} -> ${dw}×${dh}`).toEqual(plane);
+    }
+  });
+});
+
+describe('resizeRgbaWithMatte', () => {
+  it('gives exactly resizeRgba (straight alpha) and resizeMatte, bit for bit, in one pass', () => {
+    for (const [sw, sh, dw, dh] of RESIZES) {
+      const photo = { width: sw, height: sh, data: noisyRgba(sw, sh, 3 * sw + sh) };
+      const matte = { width: sw, height: sh, data: noisyMatte(sw, sh, sw) };
+      const got = resizeRgbaWithMatte(photo, matte, dw, dh);
+      expect(got.image.data, `photo ${sw}×${sh} -> ${dw}×${dh}`).toEqual(resizeRgba(photo, dw, dh, false).data);
+      expect(got.matte.data, `matte ${sw}×${sh} -> ${dw}×${dh}`).toEqual(resizeMatte(matte, dw, dh).data);
+      expect([got.matte.width, got.matte.height, got.image.width, got.image.height]).toEqual([dw, dh, dw, dh]);
     }
   });
 });

@@ -9,7 +9,7 @@
 import { exportIsFree } from '../../../common/export-size.ts';
 import { compose, type Background } from './compose.ts';
 import type { AlphaMatte, RgbaImage } from './image.ts';
-import { resizeMatte, resizeRgba } from './resample.ts';
+import { resizeRgbaWithMatte } from './resample.ts';
 
 /**
  * The longest side of the page's cutout. The largest picture the page shows it in is the
@@ -41,5 +41,6 @@ export function displaySize(width: number, height: number, maxSide = DISPLAY_MAX
 export function composeForDisplay(image: RgbaImage, alpha: AlphaMatte, background: Background, inPlace = false, maxSide = DISPLAY_MAX_SIDE): RgbaImage {
   const { width, height } = displaySize(image.width, image.height, maxSide);
   if (width === image.width && height === image.height) return compose(image, alpha, background, inPlace);
-  return compose(resizeRgba(image, width, height, false), resizeMatte(alpha, width, height), background, true);
+  const small = resizeRgbaWithMatte(image, alpha, width, height);
+  return compose(small.image, small.matte, background, true);
 }

@@ -324,3 +324,72 @@ export function resizeRgbAndMatte(image: RgbaImage, matte: AlphaMatte, dw: numbe
   }
   return { image: { width: dw, height: dh, data: out }, matte: alpha };
 }
+
+/**
+ * A photo and its matte brought to `dw`×`dh` in one pass over the photo (the page's picture
+ * of a large photo, display.ts): exactly resizeRgba(image, dw, dh, false) and
+ * resizeMatte(matte, dw, dh), with the taps and the ring of rows shared.
+ */
+export function resizeRgbaWithMatte(image: RgbaImage, matte: AlphaMatte, dw: number, dh: number): { image: RgbaImage; matte: AlphaMatte } {
+  const { width: sw, height: sh, data } = image;
+  const m = matte.data;
+  const tx = tentTaps(sw, dw);
+  const ty = tentTaps(sh, dh);
+  const ringRows = ty.stride;
+  const ring = new Float32Array(dw * ringRows * 5);
+  const filtered = new Int32Array(ringRows).fill(-1);
+  const horizontal = (y: number): number => {
+    const slot = y % ringRows;
+    const base = slot * dw * 5;
+    if (filtered[slot] === y) return base;
+    filtered[slot] = y;
+    const row = y * sw;
+    for (let x = 0; x < dw; x++) {
+      const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
+      let r = 0, g = 0, b = 0, a = 0, v = 0;
+      for (let k = 0; k < n; k++) {
+        const i = row + s0 + k, p = i * 4;
+        const w = tx.weights[wo + k];
+        r += data[p] * w;
+        g += data[p + 1] * w;
+        b += data[p + 2] * w;
+        a += data[p + 3] * w;
+        v += m[i] * w;
+      }
+      const t = base + x * 5;
+      ring[t] = r;
+      ring[t + 1] = g;
+      ring[t + 2] = b;
+      ring[t + 3] = a;
+      ring[t + 4] = v;
+    }
+    return base;
+  };
+  const out = new Uint8ClampedArray(dw * dh * 4);
+  // Uint8ClampedArray rounds on assignment, as resizeMatte's does.
+  const alpha = new Uint8ClampedArray(dw * dh);
+  const bases = new Int32Array(ringRows);
+  for (let y = 0; y < dh; y++) {
+    const s0 = ty.start[y], n = ty.count[y], wo = y * ty.stride;
+    for (let k = 0; k < n; k++) bases[k] = horizontal(s0 + k);
+    for (let x = 0; x < dw; x++) {
+      let r = 0, g = 0, b = 0, a = 0, v = 0;
+      for (let k = 0; k < n; k++) {
+        const w = ty.weights[wo + k];
+        const t = bases[k] + x * 5;
+        r += ring[t] * w;
+        g += ring[t + 1] * w;
+        b += ring[t + 2] * w;
+        a += ring[t + 3] * w;
+        v += ring[t + 4] * w;
+      }
+      const o = y * dw + x;
+      out[o * 4] = r;
+      out[o * 4 + 1] = g;
+      out[o * 4 + 2] = b;
+      out[o * 4 + 3] = a;
+      alpha[o] = v;
+    }
+  }
+  return { image: { width: dw, height: dh, data: out }, matte: { width: dw, height: dh, data: new Uint8Array(alpha.buffer) } };
+}
