@@ -4,8 +4,9 @@
  * the browser offers an adapter; otherwise the smaller WASM-only build. A model WebGPU
  * cannot run (static int8, float16 without `shader-f16`, or a run that fails) opens on WASM.
  *
- * Loading marks are left as User Timing measures (`clearcut:ort`, `clearcut:fetch <id>`,
- * `clearcut:session <id>`) in the worker's own performance timeline, for `npm run bench`.
+ * Loading marks are left as User Timing measures (`clearcut:adapter`, `clearcut:threads`,
+ * `clearcut:ort`, `clearcut:warm-up`, `clearcut:fetch <id>`, `clearcut:session <id>`) in the
+ * worker's own performance timeline, for `npm run bench`'s first-photo timeline.
  *
  * Debug switch, for the bench only: a build made with `VITE_ORT_BUILD=default` imports
  * the package's default entry (`onnxruntime-web`, whose JSEP .wasm is ~28 MB) instead,
@@ -66,6 +67,16 @@ async function webgpuAdapter(): Promise<{ unavailable?: string; shaderF16: boole
   }
 }
 
+/** `promise`, leaving a User Timing measure `name` from now to when it settles. */
+async function measured<T>(name: string, promise: Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await promise;
+  } finally {
+    performance.measure(name, { start });
+  }
+}
+
 /** The open model sessions of one worker (one at a time), on the backend chosen once. */
 export class ModelSessions {
   #runtime?: Promise<Runtime>;
@@ -90,7 +101,7 @@ export class ModelSessions {
   /** Picks the backend and loads its onnxruntime-web build, once; the first call's `forcedThreads` (?threads=) replaces the probe's count. */
   runtime(forcedThreads?: number): Promise<Runtime> {
     this.#runtime ??= (async () => {
-      const adapter = await webgpuAdapter();
+      const adapter = await measured('clearcut:adapter', webgpuAdapter());
       this.#shaderF16 = adapter.shaderF16;
       const webgpuUnavailable = adapter.unavailable;
       const sharedArrayBuffer = typeof SharedArrayBuffer === 'function';
@@ -102,7 +113,7 @@ export class ModelSessions {
         crossOriginIsolated: self.crossOriginIsolated,
         sharedArrayBuffer,
         hardwareConcurrency: navigator.hardwareConcurrency,
-        measuredThreads: threadsFailed ? 1 : (forcedThreads ?? (await deviceThreads(canThread, navigator.hardwareConcurrency))),
+        measuredThreads: threadsFailed ? 1 : (forcedThreads ?? (await measured('clearcut:threads', deviceThreads(canThread, navigator.hardwareConcurrency)))),
       });
       if (choice.threads > 1) this.#threadsFailed = watchThreadWorkers();
       if (canThread && !threadsFailed && forcedThreads === undefined) {
