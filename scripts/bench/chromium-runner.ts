@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { manifest } from '../../web/src/cutout/model.ts';
 import type { StageTimings } from '../../web/src/cutout/pipeline.ts';
 import { launchChromium } from '../lib/chromium.ts';
+import { childrenOf, chromiumSnapshot, cpuSpent, newBrowserRoot, outsideWorkers, type CpuSnapshot } from '../lib/proc-cpu.ts';
 import { ownRenderers, peakRssKiB, resetPeak, RssSampler, sumRssKiB } from '../lib/proc-memory.ts';
 import { fmtSample, kibToMib, log, mib, PHOTO_TIMEOUT_MS, sleep, toSample, type ModelRun, type PhotoSet } from './samples.ts';
 
@@ -43,8 +44,12 @@ export interface CardResult {
   error?: string;
 }
 
-/** Chooses files on the page and waits for their cards to finish; each card's state, stage times and page-clock time. */
-export async function cutFilesOnPage(page: Page, files: string[]): Promise<CardResult[]> {
+/**
+ * Chooses files on the page and waits for their cards to finish; each card's state, stage
+ * times and page-clock time. `onDone` runs as soon as the last card is seen finished, before
+ * the bench reads the cards and removes them.
+ */
+export async function cutFilesOnPage(page: Page, files: string[], onDone?: () => void): Promise<CardResult[]> {
   const cards = page.locator('li.card');
   const first = await cards.count();
   await page.locator('#photo-input').setInputFiles(files);
@@ -56,6 +61,7 @@ export async function cutFilesOnPage(page: Page, files: string[]): Promise<CardR
     [first, files.length] as const,
     { timeout: PHOTO_TIMEOUT_MS * files.length, polling: 250 },
   );
+  onDone?.();
   const results: CardResult[] = [];
   for (let i = 0; i < files.length; i++) {
     const card = cards.nth(first + i);
@@ -69,10 +75,31 @@ export async function cutFilesOnPage(page: Page, files: string[]): Promise<CardR
   return results;
 }
 
-/** Queues one photo on the page and waits for its card to finish. */
-export async function cutOnPage(page: Page, file: string): Promise<CardResult> {
-  return (await cutFilesOnPage(page, [file]))[0];
+/** Queues one photo on the page and waits for its card to finish (`onDone` as for cutFilesOnPage). */
+export async function cutOnPage(page: Page, file: string, onDone?: () => void): Promise<CardResult> {
+  return (await cutFilesOnPage(page, [file], onDone))[0];
 }
+
+/** CPU seconds the browser spent between a snapshot and now: all of it, and outside the page's workers. */
+export type CpuFigures = { cpu: number; cpuOutside: number };
+
+/**
+ * Measures the CPU of the browser whose main process is `root` around `work`, from /proc
+ * (no figures without a root or off Linux). `work` calls `done` at the moment to stop.
+ */
+export async function withCpu<T>(root: number | undefined, work: (done: () => void) => Promise<T>): Promise<[T, CpuFigures | undefined]> {
+  if (root === undefined) return [await work(() => {}), undefined];
+  const before: CpuSnapshot = chromiumSnapshot(root);
+  let figures: CpuFigures | undefined;
+  const done = () => {
+    const spent = cpuSpent(before, chromiumSnapshot(root));
+    figures ??= { cpu: round2(spent.seconds), cpuOutside: round2(outsideWorkers(spent)) };
+  };
+  const result = await work(done);
+  done();
+  return [result, figures];
+}
+const round2 = (s: number) => Math.round(s * 100) / 100;
 
 /** performance.measureUserAgentSpecificMemory() split into the worker's and the page's bytes. */
 async function measurePageMemory(page: Page): Promise<{ worker: number; page: number } | string> {
@@ -100,7 +127,11 @@ async function measurePageMemory(page: Page): Promise<{ worker: number; page: nu
 export async function runChromiumModel(baseUrl: string, model: string, runs: number, sets: PhotoSet[], options: { variant?: string; batch?: boolean; timed?: PhotoSet['name'][] } = {}): Promise<ModelRun> {
   const tag = `chromium${options.variant ? ` (${options.variant})` : ''} ${model}`;
   // Without this switch the measurement waits for the next garbage collection (up to a minute).
+  const known = new Set(childrenOf(process.pid));
   const chromium = await launchChromium({ args: ['--enable-blink-features=ForceEagerMeasureMemory'] });
+  // Every process of this browser descends from its main process: their CPU from /proc.
+  const root = newBrowserRoot(known);
+  if (root === undefined) log(`${tag}: the browser's main process was not found: no CPU figures`);
   try {
     const context = await chromium.browser.newContext();
     const modelRequests: string[] = [];
@@ -154,9 +185,9 @@ export async function runChromiumModel(baseUrl: string, model: string, runs: num
       }
       for (let pass = 1; pass <= runs; pass++) {
         for (const file of set.files) {
-          const r = await cutOnPage(page, file);
+          const [r, cpu] = await withCpu(root, (done) => cutOnPage(page, file, done));
           if (r.state === 'done' && r.timings) {
-            const sample = { ...toSample(r.timings), wall: r.wall };
+            const sample = { ...toSample(r.timings), wall: r.wall, ...cpu };
             run.samples[set.name].push(sample);
             log(`${tag} ${set.label} pass ${pass}/${runs} ${basename(file)}: ${fmtSample(sample)}`);
           } else {
@@ -175,14 +206,16 @@ export async function runChromiumModel(baseUrl: string, model: string, runs: num
     }
     if (options.batch && photos.files.length > 1) {
       // A failed batch pass costs its table, not the run's other figures.
-      const results = await cutFilesOnPage(page, photos.files).catch((err: unknown) => {
-        log(`${tag} batch FAILED: ${err instanceof Error ? err.message : err}`);
-        return [];
-      });
+      const [results, cpu] = await withCpu(root, (done) =>
+        cutFilesOnPage(page, photos.files, done).catch((err: unknown) => {
+          log(`${tag} batch FAILED: ${err instanceof Error ? err.message : err}`);
+          return [];
+        }),
+      );
       const done = results.map((r) => r.wall).filter((w): w is number => w !== undefined);
       if (results.length && done.length === results.length) {
         const firstDone = Math.min(...done), lastDone = Math.max(...done);
-        run.batch = { photos: done.length, firstDone, lastDone, perPhoto: (lastDone - firstDone) / (done.length - 1) };
+        run.batch = { photos: done.length, firstDone, lastDone, perPhoto: (lastDone - firstDone) / (done.length - 1), cpuPerPhoto: cpu ? round2(cpu.cpu / done.length) : undefined };
         log(`${tag} batch of ${done.length}: first done after ${(firstDone / 1000).toFixed(1)} s, last after ${(lastDone / 1000).toFixed(1)} s; ${(run.batch.perPhoto / 1000).toFixed(2)} s per photo`);
       } else {
         log(`${tag} batch: ${results.length - done.length} photo(s) failed: ${results.filter((r) => r.state !== 'done').map((r) => r.error).join('; ')}`);

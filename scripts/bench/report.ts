@@ -6,9 +6,13 @@ import { table } from '../lib/table.ts';
 import type { FirstPhotoRun, FirstPhotoSample } from './first-photo.ts';
 import type { Options } from './options.ts';
 import type { LargePhoto } from './photos.ts';
-import { COLUMNS, fmtMs, medians, type Column, type ModelRun, type PhotoSet } from './samples.ts';
+import { COLUMNS, fmtMs, medians, type Column, type ModelRun, type PhotoSet, type Sample } from './samples.ts';
 
 const fmtMiB = (v: number | undefined) => (v === undefined ? '-' : Math.round(v).toString());
+/** CPU seconds for a table, two decimals; '-' for none. */
+const fmtCpu = (s: number) => (Number.isFinite(s) ? s.toFixed(2) : '-');
+/** The median of a CPU figure over the samples that have it (NaN when none has: Node, or not Linux). */
+const cpuMedian = (samples: Sample[], pick: (s: Sample) => number | undefined) => median(samples.map(pick).filter((v): v is number => v !== undefined));
 
 /** Everything one bench run measured, and where. */
 export interface BenchRun {
@@ -101,6 +105,8 @@ export function report({ opts, photos, large, sets: allSets, runs, firstPhoto, s
           otherStagesMs: med((x) => x.total - x.infer),
           betweenStagesMs: med((x) => x.wall! - x.total),
           outsideShare: samples.length ? Math.round(median(samples.map((x) => (x.wall! - x.infer) / x.wall!)) * 1000) / 1000 : NaN,
+          cpuSeconds: cpuMedian(r.samples[set.name], (x) => x.cpu),
+          cpuOutsideSeconds: cpuMedian(r.samples[set.name], (x) => x.cpuOutside),
         };
       }),
     );
@@ -109,20 +115,22 @@ export function report({ opts, photos, large, sets: allSets, runs, firstPhoto, s
       '',
       `Chromium, where a photo's time goes (medians, ms): wall = the page's clock from choosing the file to its card done; infer = the network;`,
       `other stages = decode, preprocess, refine, zoom (the subject zoom's second pass, inference included), matting (the edge band), compose, encode in the worker; between = wall − the worker's stages (queue, transfers to and from the worker, the page's work);`,
-      `outside = the median share of each photo's wall time not spent in inference.`,
+      `outside = the median share of each photo's wall time not spent in inference;`,
+      `CPU s = seconds of CPU the whole browser burnt over the same span (every process, from /proc: holds when the machine is shared, unlike wall time),`,
+      `of which "not in workers" = the page's own thread, compositing, the GPU and browser processes (rendering while the network runs shows here).`,
     );
     out.push(
       table(
-        ['env', 'model', 'photos', 'n', 'wall', 'infer', 'other stages', 'between', 'outside'],
-        pageClock.map((r) => [r.env, r.model, setLabel(r.set), String(r.samples), fmtMs(r.wallMs), fmtMs(r.inferMs), fmtMs(r.otherStagesMs), fmtMs(r.betweenStagesMs), `${(r.outsideShare * 100).toFixed(1)}%`]),
+        ['env', 'model', 'photos', 'n', 'wall', 'infer', 'other stages', 'between', 'outside', 'CPU s', 'not in workers'],
+        pageClock.map((r) => [r.env, r.model, setLabel(r.set), String(r.samples), fmtMs(r.wallMs), fmtMs(r.inferMs), fmtMs(r.otherStagesMs), fmtMs(r.betweenStagesMs), `${(r.outsideShare * 100).toFixed(1)}%`, fmtCpu(r.cpuSeconds), fmtCpu(r.cpuOutsideSeconds)]),
         3,
       ),
     );
   }
   const batches = runs.filter((r) => r.batch).map((r) => ({ env: envLabel(r), model: r.model, backend: r.backend, threads: r.threads, ...r.batch! }));
   if (batches.length) {
-    out.push('', `Chromium batch: every photo of the folder chosen at once; ms from choosing them to the first and the last card done; steady = (last − first) / (n − 1) per photo.`);
-    out.push(table(['env', 'model', 'n', 'first', 'last', 'steady per photo', 'backend'], batches.map((b) => [b.env, b.model, String(b.photos), fmtMs(b.firstDone), fmtMs(b.lastDone), fmtMs(b.perPhoto), `${b.backend} x${b.threads}`]), 2));
+    out.push('', `Chromium batch: every photo of the folder chosen at once; ms from choosing them to the first and the last card done; steady = (last − first) / (n − 1) per photo; CPU s = the browser's CPU over the batch / n.`);
+    out.push(table(['env', 'model', 'n', 'first', 'last', 'steady per photo', 'CPU s per photo', 'backend'], batches.map((b) => [b.env, b.model, String(b.photos), fmtMs(b.firstDone), fmtMs(b.lastDone), fmtMs(b.perPhoto), fmtCpu(b.cpuPerPhoto ?? NaN), `${b.backend} x${b.threads}`]), 2));
   }
   const oldVsNew = runs
     .filter((r) => r.env === 'chromium' && !r.variant)
@@ -132,14 +140,23 @@ export function report({ opts, photos, large, sets: allSets, runs, firstPhoto, s
       const rows = sets.map((set) => {
         const wall = (run: ModelRun) => median(run.samples[set.name].map((x) => x.wall ?? NaN).filter(Number.isFinite));
         const infer = (run: ModelRun) => median(run.samples[set.name].map((x) => x.infer));
-        return { model: r.model, what: `${setLabel(set.name)}, one at a time`, old: wall(old), new: wall(r), oldInfer: infer(old), newInfer: infer(r) };
+        const cpu = (run: ModelRun) => cpuMedian(run.samples[set.name], (x) => x.cpu);
+        return { model: r.model, what: `${setLabel(set.name)}, one at a time`, old: wall(old), new: wall(r), oldInfer: infer(old), newInfer: infer(r), oldCpu: cpu(old), newCpu: cpu(r) };
       });
-      if (r.batch && old.batch) rows.push({ model: r.model, what: 'batch, steady per photo', old: old.batch.perPhoto, new: r.batch.perPhoto, oldInfer: NaN, newInfer: NaN });
-      return rows.map((x) => ({ ...x, ratio: Math.round((x.new / x.old) * 1000) / 1000, inferRatio: Math.round((x.newInfer / x.oldInfer) * 1000) / 1000 }));
+      if (r.batch && old.batch) rows.push({ model: r.model, what: 'batch, steady per photo', old: old.batch.perPhoto, new: r.batch.perPhoto, oldInfer: NaN, newInfer: NaN, oldCpu: old.batch.cpuPerPhoto ?? NaN, newCpu: r.batch.cpuPerPhoto ?? NaN });
+      const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+      return rows.map((x) => ({ ...x, ratio: ratio(x.new, x.old), inferRatio: ratio(x.newInfer, x.oldInfer), cpuRatio: ratio(x.newCpu, x.oldCpu) }));
     });
   if (oldVsNew.length) {
-    out.push('', `Old (--old-dist) and new side by side, same run, Chromium, page clock (ms, medians):`);
-    out.push(table(['model', 'what', 'old', 'new', 'new/old', 'infer new/old'], oldVsNew.map((x) => [x.model, x.what, fmtMs(x.old), fmtMs(x.new), x.ratio.toFixed(3), Number.isFinite(x.inferRatio) ? x.inferRatio.toFixed(3) : '-']), 2));
+    out.push('', `Old (--old-dist) and new side by side, same run, Chromium, page clock (ms, medians); CPU = the browser's CPU seconds per photo (medians):`);
+    const fmtRatio = (r: number) => (Number.isFinite(r) ? r.toFixed(3) : '-');
+    out.push(
+      table(
+        ['model', 'what', 'old', 'new', 'new/old', 'infer new/old', 'CPU s old', 'CPU s new', 'CPU new/old'],
+        oldVsNew.map((x) => [x.model, x.what, fmtMs(x.old), fmtMs(x.new), x.ratio.toFixed(3), fmtRatio(x.inferRatio), fmtCpu(x.oldCpu), fmtCpu(x.newCpu), fmtRatio(x.cpuRatio)]),
+        2,
+      ),
+    );
   }
   out.push(
     '',

@@ -14,7 +14,16 @@ export const PHOTO_TIMEOUT_MS = 15 * 60_000;
  * file input's change event to the card showing the cutout (queue, transfers, the worker's
  * stages and the page's work).
  */
-export type Sample = Record<Column, number> & { wall?: number };
+export type Sample = Record<Column, number> & {
+  wall?: number;
+  /**
+   * Chromium: CPU seconds of every process of the browser over the same span (from /proc),
+   * and of those outside the page's workers (the page's own thread, compositing, GPU and
+   * browser processes). Unlike wall time, these hold when other work shares the machine.
+   */
+  cpu?: number;
+  cpuOutside?: number;
+};
 
 /** Chromium's batch pass: every photo chosen at once, the page's clock from the change event to each card done. */
 export interface BatchFigures {
@@ -24,6 +33,8 @@ export interface BatchFigures {
   lastDone: number;
   /** Steady time per photo: (last − first) / (photos − 1). */
   perPhoto: number;
+  /** CPU seconds of the whole browser over the batch (choosing to last card done), per photo. */
+  cpuPerPhoto?: number;
 }
 
 export interface PhotoSet {
@@ -111,4 +122,5 @@ export function medians(samples: Sample[]): Record<Column, number> {
 export const fmtMs = (ms: number) => (Number.isNaN(ms) ? '-' : ms >= 100 ? Math.round(ms).toString() : ms.toFixed(1));
 
 /** One sample as a progress line. */
-export const fmtSample = (s: Sample) => `total ${(s.total / 1000).toFixed(1)} s (infer ${(s.infer / 1000).toFixed(1)} s, refine ${(s.refine / 1000).toFixed(2)} s)`;
+export const fmtSample = (s: Sample) =>
+  `total ${(s.total / 1000).toFixed(1)} s (infer ${(s.infer / 1000).toFixed(1)} s, refine ${(s.refine / 1000).toFixed(2)} s)${s.cpu === undefined ? '' : `, ${s.cpu.toFixed(2)} CPU s (${s.cpuOutside?.toFixed(2)} outside workers)`}`;

@@ -5,10 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import type { FirstPhotoRun } from '../../../../scripts/bench/first-photo.ts';
 import { parseOptions, type Options } from '../../../../scripts/bench/options.ts';
-import { report } from '../../../../scripts/bench/report.ts';
+import { report, type BenchRun } from '../../../../scripts/bench/report.ts';
 import type { ModelRun, PhotoSet, Sample } from '../../../../scripts/bench/samples.ts';
 
-const sample = (infer: number, others: number, wall: number): Sample => ({ decode: others / 5, preprocess: others / 5, infer, refine: others / 5, zoom: 0, matting: 0, compose: others / 5, encode: others / 5, total: infer + others, wall });
+// CPU seconds: twice the inference (two threads), the part outside the workers a tenth of the wall.
+const sample = (infer: number, others: number, wall: number): Sample => ({ decode: others / 5, preprocess: others / 5, infer, refine: others / 5, zoom: 0, matting: 0, compose: others / 5, encode: others / 5, total: infer + others, wall, cpu: (2 * infer) / 1000, cpuOutside: wall / 10_000 });
 const sets: PhotoSet[] = [
   { name: 'photos', label: 'photos', files: ['/p/a.jpg', '/p/b.jpg', '/p/c.jpg'] },
   { name: 'large', label: 'large 24 MP', files: ['/tmp/large.jpg'] },
@@ -23,7 +24,7 @@ const run = (variant: string | undefined, inferMs: number, perPhoto: number): Mo
   samples: { photos: [sample(inferMs, 100, inferMs + 400), sample(inferMs + 10, 100, inferMs + 410), sample(inferMs + 20, 100, inferMs + 420)], large: [sample(inferMs, 1000, inferMs + 1500)] },
   failures: [],
   memory: {},
-  batch: { photos: 3, firstDone: inferMs + 400, lastDone: inferMs + 400 + 2 * perPhoto, perPhoto },
+  batch: { photos: 3, firstDone: inferMs + 400, lastDone: inferMs + 400 + 2 * perPhoto, perPhoto, cpuPerPhoto: (2 * inferMs) / 1000 },
 });
 const first = (variant: string | undefined): FirstPhotoRun => ({
   build: 'wasm',
@@ -33,17 +34,17 @@ const first = (variant: string | undefined): FirstPhotoRun => ({
   samples: [{ total: 9000, ort: 100, fetch: 2000, session: 800, infer: 3000, stages: 3400, wasm: [] }],
   failures: [],
 });
-const bench = (args: string[] = []) =>
-  report({
-    opts: parseOptions(['--no-node', ...args]) as Options,
-    photos: sets[0].files,
-    large: { source: 'a.jpg', width: 6000, height: 4000, megapixels: 24, file: '/tmp/large.jpg' },
-    sets,
-    runs: [run('old', 4000, 4400), run(undefined, 3000, 3200)],
-    firstPhoto: [first('old'), first(undefined)],
-    started: new Date(0),
-    load: { start: [1], end: [1] },
-  });
+const benchRun = (args: string[] = []): BenchRun => ({
+  opts: parseOptions(['--no-node', ...args]) as Options,
+  photos: sets[0].files,
+  large: { source: 'a.jpg', width: 6000, height: 4000, megapixels: 24, file: '/tmp/large.jpg' },
+  sets,
+  runs: [run('old', 4000, 4400), run(undefined, 3000, 3200)],
+  firstPhoto: [first('old'), first(undefined)],
+  started: new Date(0),
+  load: { start: [1], end: [1] },
+});
+const bench = (args: string[] = []) => report(benchRun(args));
 
 describe('bench report, Chromium', () => {
   it("splits each photo's page-clock time into inference, the other stages and what lies between them, with the share outside inference", () => {
@@ -61,6 +62,23 @@ describe('bench report, Chromium', () => {
     const rows = (json as { oldVsNew: { what: string; ratio: number; inferRatio: number }[] }).oldVsNew;
     expect(rows.find((r) => r.what.startsWith('photos'))).toMatchObject({ ratio: Math.round((3410 / 4410) * 1000) / 1000, inferRatio: Math.round((3010 / 4010) * 1000) / 1000 });
     expect(rows.find((r) => r.what.startsWith('batch'))!.ratio).toBe(Math.round((3200 / 4400) * 1000) / 1000);
+  });
+
+  it("gives the browser's CPU seconds per photo beside the page clock, and old against new, which hold when the machine is shared", () => {
+    const { text, json } = bench();
+    const clock = (json as { pageClock: { env: string; set: string; cpuSeconds: number; cpuOutsideSeconds: number }[] }).pageClock;
+    expect(clock.find((r) => r.env === 'chromium' && r.set === 'photos')).toMatchObject({ cpuSeconds: 6.02, cpuOutsideSeconds: 0.341 });
+    expect(clock.find((r) => r.env === 'chromium (old)' && r.set === 'photos')).toMatchObject({ cpuSeconds: 8.02 });
+    const rows = (json as { oldVsNew: { what: string; oldCpu: number; newCpu: number; cpuRatio: number }[] }).oldVsNew;
+    expect(rows.find((r) => r.what.startsWith('photos'))).toMatchObject({ oldCpu: 8.02, newCpu: 6.02, cpuRatio: Math.round((6.02 / 8.02) * 1000) / 1000 });
+    expect(rows.find((r) => r.what.startsWith('batch'))).toMatchObject({ oldCpu: 8, newCpu: 6, cpuRatio: 0.75 });
+    expect(text).toMatch(/CPU s per photo/);
+    expect(text).toMatch(/not in workers/);
+  });
+
+  it('leaves the CPU columns empty where /proc gave no figures', () => {
+    const { json } = report({ ...benchRun(), runs: [{ ...run(undefined, 3000, 3200), samples: { photos: [{ ...sample(3000, 100, 3400), cpu: undefined, cpuOutside: undefined }], large: [] } }] });
+    expect((json as { pageClock: { set: string; cpuSeconds: number }[] }).pageClock.find((r) => r.set === 'photos')!.cpuSeconds).toBeNaN();
   });
 
   it('measures the first photo against the download plus twice the same build’s steady time', () => {
