@@ -84,16 +84,24 @@ export function modelUrl(model: ModelInfo, base = '/models/'): string {
   return `${base}${model.file}?v=${model.sha256.slice(0, 16)}`;
 }
 
+/** A model's bytes, and the promise of their being kept in Cache Storage (settled at once when they came from it). */
+export interface FetchedModel {
+  bytes: Uint8Array;
+  kept: Promise<void>;
+}
+
 /**
  * The model's bytes: from Cache Storage when it was downloaded before, otherwise fetched
- * with byte progress, checked against the manifest's size and kept in the cache.
+ * with byte progress, checked against the manifest's size and kept in the cache. They are
+ * returned as soon as they are here, while the cache is still being written (`kept`), so
+ * that the session can open meanwhile: writing 45 MB to Cache Storage is not free.
  */
 export async function fetchModel(
   model: ModelInfo,
   onProgress: (p: DownloadProgress) => void = () => {},
   signal?: AbortSignal,
   base?: string,
-): Promise<Uint8Array> {
+): Promise<FetchedModel> {
   const url = modelUrl(model, base);
   const cache = typeof caches === 'undefined' ? undefined : await caches.open(MODEL_CACHE);
   const cached = await cache?.match(url);
@@ -101,7 +109,7 @@ export async function fetchModel(
     const bytes = new Uint8Array(await cached.arrayBuffer());
     if (bytes.byteLength === model.bytes) {
       onProgress({ loaded: bytes.byteLength, total: model.bytes });
-      return bytes;
+      return { bytes, kept: Promise.resolve() };
     }
     await cache?.delete(url);
   }
@@ -127,8 +135,12 @@ export async function fetchModel(
     onProgress({ loaded, total: model.bytes });
   }
   if (loaded !== model.bytes) throw new ModelLoadError(`model ${model.id} download was cut short (${loaded} of ${model.bytes} bytes)`);
-  await cache?.put(url, new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } }));
-  return bytes;
+  if (!cache) return { bytes, kept: Promise.resolve() };
+  // The Response takes its own copy of the bytes at once: the caller may hand them on meanwhile.
+  const keepStarted = performance.now();
+  const kept = cache.put(url, new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } }));
+  kept.then(() => void performance.measure(`clearcut:keep ${model.id}`, { start: keepStarted }), () => {});
+  return { bytes, kept };
 }
 
 /** Which models are kept in Cache Storage (available offline). */

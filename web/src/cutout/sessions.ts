@@ -154,11 +154,11 @@ export class ModelSessions {
       s = (async () => {
         // The download and the runtime's start (import, .wasm compile, threads) overlap.
         let started = performance.now();
-        const fetched = fetchModel(modelInfo(modelId), onProgress).then((bytes) => {
+        const fetched = fetchModel(modelInfo(modelId), onProgress).then((model) => {
           performance.measure(`clearcut:fetch ${modelId}`, { start: started });
-          return bytes;
+          return model;
         });
-        const [{ ort, info }, bytes] = await Promise.all([this.runtime(), fetched]);
+        const [{ ort, info }, { bytes, kept }] = await Promise.all([this.runtime(), fetched]);
         try {
           await this.#warmUp;
         } catch (err) {
@@ -174,6 +174,10 @@ export class ModelSessions {
           throw err;
         });
         performance.measure(`clearcut:session ${modelId}`, { start: started });
+        // The download was written to Cache Storage while the session opened; the page asks which
+        // models are kept once this resolves. One that could not be kept (storage full) still cuts:
+        // Settings then says it is not available offline.
+        await kept.catch(() => {});
         return { session: opened, backend, webgpuUnavailable: refused };
       })();
       this.#sessions.set(modelId, s);
