@@ -6,6 +6,7 @@
  * shares the machine; wall time does not.
  *
  *   npx tsx scripts/bench/cpu-ab.ts --a /work/wt/old/dist --b dist --model isnet-int8-896 --rounds 3 --max-photos 4
+ *   (--a-models DIR, --b-models DIR: the models a build is served with, when not models/)
  *
  * Prints progress on stderr and a table of medians on stdout, then one JSON line.
  */
@@ -42,8 +43,8 @@ interface PhotoCpu {
 }
 
 
-async function open(label: string, dist: string, model: string): Promise<Side> {
-  const server = await startServer({ DIST_DIR: dist });
+async function open(label: string, dist: string, model: string, models?: string): Promise<Side> {
+  const server = await startServer({ DIST_DIR: dist, ...(models ? { MODELS_DIR: models } : {}) });
   const known = new Set(childrenOf(process.pid));
   const chromium = await launchChromium();
   const root = newBrowserRoot(known);
@@ -82,6 +83,9 @@ async function main(): Promise<void> {
     options: {
       a: { type: 'string' },
       b: { type: 'string' },
+      // The models each build is served with, when they differ from models/ (an older build's manifest names older files).
+      'a-models': { type: 'string' },
+      'b-models': { type: 'string' },
       model: { type: 'string', default: 'isnet-int8-896' },
       rounds: { type: 'string', default: '3' },
       'max-photos': { type: 'string', default: '4' },
@@ -92,8 +96,8 @@ async function main(): Promise<void> {
   if (!values.a || !values.b) throw new Error('usage: --a DIST --b DIST [--model ID] [--rounds N] [--max-photos N]');
   const photos = listPhotos(values.dir!).slice(0, Number(values['max-photos']));
   const load = [loadavg()[0]];
-  const a = await open('A', values.a, values.model!);
-  const b = await open('B', values.b, values.model!);
+  const a = await open('A', values.a, values.model!, values['a-models']);
+  const b = await open('B', values.b, values.model!, values['b-models']);
   const results: PhotoCpu[] = [];
   try {
     for (const side of [a, b]) {
