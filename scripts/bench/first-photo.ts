@@ -35,6 +35,8 @@ export interface FirstPhotoSample {
   wasm: { file: string; bytes: number }[];
   /** The steady time per photo in the same page: the median of the photo cut twice more, by the page's clock. */
   steady?: number;
+  /** Those two cuts' median inference: the first photo's `infer` less this is the first inference's own extra cost. */
+  steadyInfer?: number;
   /** What happened when, ms from navigation: the workers' measures and the page's marks. */
   timeline?: TimelineEntry[];
 }
@@ -144,10 +146,12 @@ async function firstPhotoOnce(baseUrl: string, photo: string): Promise<FirstPhot
     timeline.push({ name: 'photo chosen', start: chosenAt, end: chosenAt }, { name: 'photo done', start: chosenAt + doneAfter, end: chosenAt + doneAfter });
     // The same photo again, twice, in the same page: the steady time the first photo is held to.
     const again: number[] = [];
+    const againInfer: number[] = [];
     for (let i = 0; i < STEADY_CUTS; i++) {
       const cut = await cutOnPage(page, photo);
       if (cut.state !== 'done' || cut.wall === undefined) throw new Error(`the photo cut again: ${cut.state}: ${cut.error ?? 'no page-clock time'}`);
       again.push(cut.wall);
+      if (cut.timings?.infer !== undefined) againInfer.push(cut.timings.infer);
     }
     return {
       browserVersion: chromium.browser.version(),
@@ -159,6 +163,7 @@ async function firstPhotoOnce(baseUrl: string, photo: string): Promise<FirstPhot
       stages: timings.total,
       wasm,
       steady: median(again),
+      steadyInfer: median(againInfer),
       timeline,
     };
   } finally {
@@ -177,6 +182,7 @@ export async function runFirstPhoto(baseUrl: string, build: OrtBuild, photo: str
       log(`first photo, ${build} build, load ${i}/${loads}: ${(sample.total / 1000).toFixed(1)} s (session ${fmtMs(sample.session ?? NaN)} ms, infer ${fmtMs(sample.infer)} ms; ${sample.wasm.map((w) => w.file).join(', ')})`);
       log(`  timeline, s from navigation: ${formatTimeline(sample.timeline ?? [])}`);
       log(`  ${firstPhotoBudget(sample.total, sample.fetch, sample.steady).text}`);
+      log(`  first inference ${fmtMs(sample.infer)} ms against ${fmtMs(sample.steadyInfer ?? NaN)} ms for the same photo's next ones`);
       const builds = sample.wasm.map((w) => ORT_WASM.exec(`/${w.file}`)?.[2] ?? 'plain');
       const expected = build === 'wasm' ? 'plain' : 'jsep';
       if (!builds.length || builds.some((b) => b !== expected)) {
