@@ -8,7 +8,8 @@ import type { Page } from 'playwright-core';
 import { manifest } from '../../web/src/cutout/model.ts';
 import type { StageTimings } from '../../web/src/cutout/pipeline.ts';
 import { launchChromium } from '../lib/chromium.ts';
-import { childrenOf, chromiumSnapshot, cpuSpent, newBrowserRoot, outsideWorkers, type CpuSnapshot } from '../lib/proc-cpu.ts';
+import { chromiumSnapshot, cpuSpent, newBrowserRoot, outsideWorkers, type CpuSnapshot } from '../lib/proc-cpu.ts';
+import { childrenOf } from '../lib/proc-tree.ts';
 import { ownRenderers, peakRssKiB, resetPeak, RssSampler, sumRssKiB } from '../lib/proc-memory.ts';
 import { fmtSample, kibToMib, log, mib, PHOTO_TIMEOUT_MS, sleep, toSample, type ModelRun, type PhotoSet } from './samples.ts';
 

@@ -4,29 +4,8 @@
  * grow when other work on the machine competes for the cores.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { descendants } from './proc-memory.ts';
-
-/** One /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat line's fields that matter here. */
-export interface StatLine {
-  id: number;
-  /** The kernel's short name (comm, at most 15 bytes): Chromium names its threads. */
-  name: string;
-  /** Parent process id (for a task: its process's parent). */
-  ppid: number;
-  /** User + system CPU, in clock ticks. */
-  ticks: number;
-}
-
-/** Parses a stat line: "pid (comm) state ppid ... utime stime ...", where comm may hold spaces and parentheses. */
-export function parseStat(text: string): StatLine {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close < open) throw new Error(`not a /proc stat line: ${text.slice(0, 80)}`);
-  // After ") ": state(3) ppid(4) pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime(14) stime(15).
-  const rest = text.slice(close + 2).split(' ');
-  return { id: Number(text.slice(0, open)), name: text.slice(open + 1, close), ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) };
-}
+import { readdirSync } from 'node:fs';
+import { childrenOf, chromiumKindOf, descendants, readStat } from './proc-tree.ts';
 
 let tickHz: number | undefined;
 /** Clock ticks per second (CLK_TCK; 100 on every Linux this runs on, asked once). */
@@ -36,14 +15,6 @@ export function ticksPerSecond(): number {
     tickHz = Number(out) > 0 ? Number(out) : 100;
   }
   return tickHz;
-}
-
-function readStat(path: string): StatLine | undefined {
-  try {
-    return parseStat(readFileSync(path, 'utf8'));
-  } catch {
-    return undefined; // exited while we looked
-  }
 }
 
 /** The CPU of a set of processes at one moment: per process (live and exited threads) and per live thread. */
@@ -106,34 +77,6 @@ export function cpuSpent(before: CpuSnapshot, after: CpuSnapshot, hz = ticksPerS
   }
   const largestFirst = (a: [string, number], b: [string, number]) => b[1] - a[1];
   return { seconds: ticks / hz, byThread: [...byName].sort(largestFirst), threads: threads.sort(largestFirst) };
-}
-
-/**
- * What a Chromium process is, from its command line: "renderer", "gpu-process", "utility",
- * "zygote"..., or "browser" for the main process (no --type).
- */
-export function chromiumProcessKind(cmdline: string): string {
-  return /(?:^|[\s\0])--type=([\w-]+)/.exec(cmdline)?.[1] ?? 'browser';
-}
-
-/** chromiumProcessKind of a live process; "" when it has exited. */
-export function chromiumKindOf(pid: number): string {
-  try {
-    return chromiumProcessKind(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
-  } catch {
-    return '';
-  }
-}
-
-/** The direct children of `parent` (one scan of /proc). */
-export function childrenOf(parent: number): number[] {
-  const found: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const s = readStat(`/proc/${name}/stat`);
-    if (s && s.ppid === parent) found.push(s.id);
-  }
-  return found;
 }
 
 /**

@@ -1,9 +1,10 @@
 /**
  * Resident memory of processes, read from Linux's /proc, for the benchmark's peak-memory
- * figures: VmRSS now, VmHWM (the peak since the last reset), and the process tree, so the
- * bench can find the Chromium renderers it launched itself and no one else's.
+ * figures: VmRSS now, VmHWM (the peak since the last reset), and the Chromium renderers the
+ * bench launched itself (proc-tree.ts), no one else's.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { chromiumKindOf, descendants } from './proc-tree.ts';
 
 function statusField(pid: number | 'self', field: 'VmRSS' | 'VmHWM'): number | undefined {
   try {
@@ -34,47 +35,9 @@ export function resetPeak(pid: number | 'self'): boolean {
   }
 }
 
-/** Every live descendant of `root` (children, grandchildren...). */
-export function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return [];
-  }
-  for (const name of entries) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(name));
-      children.set(ppid, list);
-    } catch {
-      // exited while we looked
-    }
-  }
-  const found: number[] = [];
-  const queue = [root];
-  while (queue.length) for (const child of children.get(queue.shift()!) ?? []) found.push(child), queue.push(child);
-  return found;
-}
-
-/** True for a Chromium renderer process (the one that runs a page and its workers). */
-export function isChromiumRenderer(pid: number): boolean {
-  try {
-    // Chromium rewrites its process title, so the arguments may be joined by spaces, not NULs.
-    return /(^|[\s\0])--type=renderer([\s\0]|$)/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
 /** The Chromium renderers started by this process (through Playwright), not anyone else's. */
 export function ownRenderers(): number[] {
-  return descendants(process.pid).filter(isChromiumRenderer);
+  return descendants(process.pid).filter((pid) => chromiumKindOf(pid) === 'renderer');
 }
 
 /** Sum of VmRSS over `pids`, in KiB. */

@@ -5,32 +5,19 @@
  * a worker that crashes is replaced while the other serves; SIGTERM stops every worker gracefully
  * and the primary exits 0 (a crash replaced earlier does not make a clean stop look failed).
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childrenOf, commandLine } from '../../scripts/lib/proc-tree.ts';
 import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
 import { signupConsent, strongPassword, uniqueEmail } from './helpers.ts';
 
 let server: RunningServer;
 
-/** The server processes whose parent is `pid`: the primary's forked workers (from /proc; tsx's esbuild child left out). */
-function workerPids(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // Field 4 of /proc/PID/stat is the parent's id; the command name before it is in parentheses.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent === pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('server/main.ts')) children.push(Number(entry));
-    } catch {
-      // The process ended while we listed it.
-    }
-  }
-  return children;
-}
+/** The primary's forked workers: its children running the server (tsx's esbuild child left out). */
+const workerPids = (pid: number) => childrenOf(pid).filter((child) => commandLine(child).includes('server/main.ts'));
 
 /** How many times the server printed `text`. */
 const said = (text: string) => server.output().split(text).length - 1;
+
 beforeAll(async () => {
   server = await startServer({ CLEARCUT_WORKERS: '2', SCRYPT_LOG_N: '10' });
 }, 60_000);

@@ -1,10 +1,10 @@
 /**
- * CPU time from Linux's /proc, for the bench's CPU seconds per photo: the stat line read
- * right, the time between two snapshots split by thread, and Chromium's processes told apart.
+ * CPU time from Linux's /proc, for the bench's CPU seconds per photo: the time between two
+ * snapshots split by thread, and what this process burns seen in them.
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { chromiumProcessKind, cpuSnapshot, cpuSpent, outsideWorkers, parseStat, type CpuSnapshot } from '../../../../scripts/lib/proc-cpu.ts';
+import { cpuSnapshot, cpuSpent, outsideWorkers, type CpuSnapshot } from '../../../../scripts/lib/proc-cpu.ts';
 
 /** A snapshot by hand: processes as [pid, ticks], threads as [pid, tid, name, ticks]. */
 const snap = (processes: [number, number][], threads: [number, number, string, number][]): CpuSnapshot => ({
@@ -13,12 +13,6 @@ const snap = (processes: [number, number][], threads: [number, number, string, n
 });
 
 describe('proc-cpu', () => {
-  it('reads user + system ticks and the parent from a stat line whose name holds spaces and parentheses', () => {
-    const line = '4242 (Web Content (x) 2) S 17 4242 4242 0 -1 4194560 1000 0 0 0 250 31 0 0 20 0 12 0 5000 1000000 2000';
-    expect(parseStat(line)).toEqual({ id: 4242, name: 'Web Content (x) 2', ppid: 17, ticks: 281 });
-    expect(() => parseStat('garbage')).toThrow(/stat line/);
-  });
-
   it('gives the CPU between two snapshots in seconds, by thread name largest first, a new thread counted from zero', () => {
     const before = snap([[10, 500], [11, 40]], [[10, 1, 'renderer/DedicatedWorker', 300], [10, 2, 'renderer/chromium', 100], [11, 3, 'gpu-process/VizCompositorTh', 40]]);
     const after = snap(
@@ -33,13 +27,6 @@ describe('proc-cpu', () => {
     expect(spent.threads[0]).toEqual(['renderer/DedicatedWorker#1', 2.5]);
     // Outside the workers: the page's thread, Viz, the utility process.
     expect(outsideWorkers(spent)).toBeCloseTo(0.3 + 0.2 + 0.05, 10);
-  });
-
-  it("tells a Chromium browser's processes apart by their --type", () => {
-    expect(chromiumProcessKind('/usr/lib/chromium/chromium\0--type=renderer\0--lang=en-US\0')).toBe('renderer');
-    // Chromium rewrites its title: the arguments may be joined by spaces.
-    expect(chromiumProcessKind('/usr/lib/chromium/chromium --type=gpu-process --no-sandbox')).toBe('gpu-process');
-    expect(chromiumProcessKind('/usr/lib/chromium/chromium\0--no-sandbox\0--headless\0')).toBe('browser');
   });
 
   it.runIf(existsSync('/proc/self/stat'))('sees the CPU this process burns between two snapshots of it', () => {
