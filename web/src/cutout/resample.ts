@@ -50,6 +50,35 @@ export function tentTaps(srcSize: number, dstSize: number): Taps {
   return { start, count, weights, stride };
 }
 
+/**
+ * The horizontal pass of a separable resize, kept to the source rows the current output row
+ * needs: a ring of `ty.stride` rows (the vertical filter's widest reach), `width` floats each,
+ * instead of the whole `dw`×`sh` intermediate (9 rows rather than tens of megabytes for a
+ * 24-megapixel photo). `filterRow(y, ring, base)` writes source row `y` filtered into `ring`
+ * from `base`. Output rows go down the photo, so each source row is filtered once, and the
+ * sums are the same, in the same order, as with the whole intermediate.
+ */
+function rowRing(ty: Taps, width: number, filterRow: (y: number, ring: Float32Array, base: number) => void) {
+  const rows = ty.stride;
+  const ring = new Float32Array(width * rows);
+  const filtered = new Int32Array(rows).fill(-1); // which source row each slot holds
+  /** For the current output row: where each of its source rows is in `ring`. */
+  const bases = new Int32Array(rows);
+  /** Filters output row `y`'s source rows that are not in the ring yet; their offsets go to `bases[0..count)`. */
+  const rowsFor = (y: number): void => {
+    for (let k = 0, src = ty.start[y]; k < ty.count[y]; k++, src++) {
+      const slot = src % rows;
+      const base = slot * width;
+      if (filtered[slot] !== src) {
+        filtered[slot] = src;
+        filterRow(src, ring, base);
+      }
+      bases[k] = base;
+    }
+  };
+  return { ring, bases, rowsFor };
+}
+
 /** Resizes one float plane (row-major `sw`×`sh`) to `dw`×`dh`. */
 export function resizePlane(src: Float32Array, sw: number, sh: number, dw: number, dh: number): Float32Array {
   const tx = tentTaps(sw, dw);
@@ -80,24 +109,13 @@ export function resizePlane(src: Float32Array, sw: number, sh: number, dw: numbe
 /**
  * Resizes the RGB channels of 8-bit RGBA pixels to `dw`×`dh` planar floats in [0, 1]
  * (`out[c * dw * dh + y * dw + x]`), the layout the network takes.
- *
- * The horizontal pass keeps only the source rows the current output row still needs, in a
- * ring of `ty.stride` rows (the vertical filter's widest reach) instead of the whole
- * `dw`×`sh` image: for a 24-megapixel photo that is 9 rows rather than 49 MB. Output rows
- * go down the photo, so each source row is filtered once; the sums are the same, in the
- * same order, as with the whole intermediate image.
+ * Source rows pass through a ring (rowRing), not a whole `dw`×`sh` intermediate (49 MB for a
+ * 24-megapixel photo).
  */
 export function resizeRgbaToPlanes(data: Uint8ClampedArray, sw: number, sh: number, dw: number, dh: number): Float32Array {
   const tx = tentTaps(sw, dw);
   const ty = tentTaps(sh, dh);
-  const ringRows = ty.stride;
-  const ring = new Float32Array(dw * ringRows * 3);
-  const filtered = new Int32Array(ringRows).fill(-1); // which source row each ring slot holds
-  const horizontal = (y: number): number => {
-    const slot = y % ringRows;
-    const base = slot * dw * 3;
-    if (filtered[slot] === y) return base;
-    filtered[slot] = y;
+  const { ring, bases, rowsFor } = rowRing(ty, dw * 3, (y, ring, base) => {
     const row = y * sw * 4;
     for (let x = 0; x < dw; x++) {
       const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
@@ -114,15 +132,13 @@ export function resizeRgbaToPlanes(data: Uint8ClampedArray, sw: number, sh: numb
       ring[t + 1] = g;
       ring[t + 2] = b;
     }
-    return base;
-  };
+  });
   const plane = dw * dh;
   const out = new Float32Array(plane * 3);
-  const bases = new Int32Array(ringRows);
   const inv = 1 / 255;
   for (let y = 0; y < dh; y++) {
-    const s0 = ty.start[y], n = ty.count[y], wo = y * ty.stride;
-    for (let k = 0; k < n; k++) bases[k] = horizontal(s0 + k);
+    rowsFor(y);
+    const n = ty.count[y], wo = y * ty.stride;
     for (let x = 0; x < dw; x++) {
       let r = 0, g = 0, b = 0;
       for (let k = 0; k < n; k++) {
@@ -145,24 +161,15 @@ export function resizeRgbaToPlanes(data: Uint8ClampedArray, sw: number, sh: numb
  * Resizes RGBA pixels with the tent filter. With `premultiplied` (for pixels with
  * transparency) colours are weighted by their alpha while filtering, so transparent
  * neighbours do not darken the edges; otherwise alpha is filtered like the colours.
- *
- * As in resizeRgbaToPlanes, the horizontal pass keeps only the source rows the current
- * output row needs, in a ring, not the whole `dw`×`sh` intermediate (131 MB for a
- * 24-megapixel photo brought down to 2048 pixels); the sums are the same, in the same order.
+ * Source rows pass through a ring (rowRing), not a whole `dw`×`sh` intermediate (131 MB for
+ * a 24-megapixel photo brought down to 2048 pixels).
  */
 export function resizeRgba(image: RgbaImage, dw: number, dh: number, premultiplied = true): RgbaImage {
   const { width: sw, height: sh, data } = image;
   if (sw === dw && sh === dh) return image;
   const tx = tentTaps(sw, dw);
   const ty = tentTaps(sh, dh);
-  const ringRows = ty.stride;
-  const ring = new Float32Array(dw * ringRows * 4);
-  const filtered = new Int32Array(ringRows).fill(-1); // which source row each ring slot holds
-  const horizontal = (y: number): number => {
-    const slot = y % ringRows;
-    const base = slot * dw * 4;
-    if (filtered[slot] === y) return base;
-    filtered[slot] = y;
+  const { ring, bases, rowsFor } = rowRing(ty, dw * 4, (y, ring, base) => {
     const row = y * sw * 4;
     for (let x = 0; x < dw; x++) {
       const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
@@ -182,13 +189,11 @@ export function resizeRgba(image: RgbaImage, dw: number, dh: number, premultipli
       ring[t + 2] = b;
       ring[t + 3] = a;
     }
-    return base;
-  };
+  });
   const out = new Uint8ClampedArray(dw * dh * 4);
-  const bases = new Int32Array(ringRows);
   for (let y = 0; y < dh; y++) {
-    const s0 = ty.start[y], n = ty.count[y], wo = y * ty.stride;
-    for (let k = 0; k < n; k++) bases[k] = horizontal(s0 + k);
+    rowsFor(y);
+    const n = ty.count[y], wo = y * ty.stride;
     for (let x = 0; x < dw; x++) {
       let r = 0, g = 0, b = 0, a = 0;
       for (let k = 0; k < n; k++) {
@@ -214,21 +219,14 @@ export function resizeRgba(image: RgbaImage, dw: number, dh: number, premultipli
 /**
  * Resizes an 8-bit matte with the tent filter, rounding to the nearest level: the same
  * alpha resizeRgba gives an opaque photo's cutout composed with this matte. Source rows
- * pass through a ring as in resizeRgba.
+ * pass through a ring (rowRing).
  */
 export function resizeMatte(matte: AlphaMatte, dw: number, dh: number): AlphaMatte {
   const { width: sw, height: sh, data } = matte;
   if (sw === dw && sh === dh) return matte;
   const tx = tentTaps(sw, dw);
   const ty = tentTaps(sh, dh);
-  const ringRows = ty.stride;
-  const ring = new Float32Array(dw * ringRows);
-  const filtered = new Int32Array(ringRows).fill(-1);
-  const horizontal = (y: number): number => {
-    const slot = y % ringRows;
-    const base = slot * dw;
-    if (filtered[slot] === y) return base;
-    filtered[slot] = y;
+  const { ring, bases, rowsFor } = rowRing(ty, dw, (y, ring, base) => {
     const row = y * sw;
     for (let x = 0; x < dw; x++) {
       const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
@@ -236,14 +234,12 @@ export function resizeMatte(matte: AlphaMatte, dw: number, dh: number): AlphaMat
       for (let k = 0; k < n; k++) a += data[row + s0 + k] * tx.weights[wo + k];
       ring[base + x] = a;
     }
-    return base;
-  };
+  });
   // Uint8ClampedArray rounds on assignment (Uint8Array would truncate and wrap).
   const out = new Uint8ClampedArray(dw * dh);
-  const bases = new Int32Array(ringRows);
   for (let y = 0; y < dh; y++) {
-    const s0 = ty.start[y], n = ty.count[y], wo = y * ty.stride;
-    for (let k = 0; k < n; k++) bases[k] = horizontal(s0 + k);
+    rowsFor(y);
+    const n = ty.count[y], wo = y * ty.stride;
     for (let x = 0; x < dw; x++) {
       let a = 0;
       for (let k = 0; k < n; k++) a += ring[bases[k] + x] * ty.weights[wo + k];
@@ -261,21 +257,14 @@ const LEVELS = Float32Array.from({ length: 256 }, (_, v) => v / 255);
  * working size): the colours exactly as resizeRgba(image, dw, dh, false) gives them, alpha
  * left at 255 (unused), and the matte as resizePlane gives it of the matte in [0, 1] as
  * float32 (the same float32 rounding after each vertical step), without the float copy of
- * the photo-size matte that needs (96 MB at 24 megapixels). Source rows pass through a ring.
+ * the photo-size matte that needs (96 MB at 24 megapixels). Source rows pass through a ring (rowRing).
  */
 export function resizeRgbAndMatte(image: RgbaImage, matte: AlphaMatte, dw: number, dh: number): { image: RgbaImage; matte: Float32Array } {
   const { width: sw, height: sh, data } = image;
   const m = matte.data;
   const tx = tentTaps(sw, dw);
   const ty = tentTaps(sh, dh);
-  const ringRows = ty.stride;
-  const ring = new Float32Array(dw * ringRows * 4);
-  const filtered = new Int32Array(ringRows).fill(-1);
-  const horizontal = (y: number): number => {
-    const slot = y % ringRows;
-    const base = slot * dw * 4;
-    if (filtered[slot] === y) return base;
-    filtered[slot] = y;
+  const { ring, bases, rowsFor } = rowRing(ty, dw * 4, (y, ring, base) => {
     const row = y * sw;
     for (let x = 0; x < dw; x++) {
       const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
@@ -294,15 +283,13 @@ export function resizeRgbAndMatte(image: RgbaImage, matte: AlphaMatte, dw: numbe
       ring[t + 2] = b;
       ring[t + 3] = a;
     }
-    return base;
-  };
+  });
   const out = new Uint8ClampedArray(dw * dh * 4);
   const alpha = new Float32Array(dw * dh);
-  const bases = new Int32Array(ringRows);
   const f32 = Math.fround;
   for (let y = 0; y < dh; y++) {
-    const s0 = ty.start[y], n = ty.count[y], wo = y * ty.stride;
-    for (let k = 0; k < n; k++) bases[k] = horizontal(s0 + k);
+    rowsFor(y);
+    const n = ty.count[y], wo = y * ty.stride;
     for (let x = 0; x < dw; x++) {
       let r = 0, g = 0, b = 0, a = 0;
       for (let k = 0; k < n; k++) {
@@ -335,14 +322,7 @@ export function resizeRgbaWithMatte(image: RgbaImage, matte: AlphaMatte, dw: num
   const m = matte.data;
   const tx = tentTaps(sw, dw);
   const ty = tentTaps(sh, dh);
-  const ringRows = ty.stride;
-  const ring = new Float32Array(dw * ringRows * 5);
-  const filtered = new Int32Array(ringRows).fill(-1);
-  const horizontal = (y: number): number => {
-    const slot = y % ringRows;
-    const base = slot * dw * 5;
-    if (filtered[slot] === y) return base;
-    filtered[slot] = y;
+  const { ring, bases, rowsFor } = rowRing(ty, dw * 5, (y, ring, base) => {
     const row = y * sw;
     for (let x = 0; x < dw; x++) {
       const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
@@ -363,15 +343,13 @@ export function resizeRgbaWithMatte(image: RgbaImage, matte: AlphaMatte, dw: num
       ring[t + 3] = a;
       ring[t + 4] = v;
     }
-    return base;
-  };
+  });
   const out = new Uint8ClampedArray(dw * dh * 4);
   // Uint8ClampedArray rounds on assignment, as resizeMatte's does.
   const alpha = new Uint8ClampedArray(dw * dh);
-  const bases = new Int32Array(ringRows);
   for (let y = 0; y < dh; y++) {
-    const s0 = ty.start[y], n = ty.count[y], wo = y * ty.stride;
-    for (let k = 0; k < n; k++) bases[k] = horizontal(s0 + k);
+    rowsFor(y);
+    const n = ty.count[y], wo = y * ty.stride;
     for (let x = 0; x < dw; x++) {
       let r = 0, g = 0, b = 0, a = 0, v = 0;
       for (let k = 0; k < n; k++) {
