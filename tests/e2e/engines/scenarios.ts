@@ -20,7 +20,7 @@ import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { distDir, rootDir } from '../../../scripts/lib/paths.ts';
 import { startServer, type RunningServer } from '../../../scripts/lib/server-process.ts';
-import { fastestThreadCount, threadCandidates, type KeptThreads } from '../../../web/src/cutout/threads.ts';
+import { fastestThreadCount, threadCandidates, threadsWithoutProbe, type KeptThreads } from '../../../web/src/cutout/threads.ts';
 import { fixturesDir, PHOTOS, type PhotoName } from '../../fixtures/photos.ts';
 import type { EngineDriver, EngineName } from '../support/driver.ts';
 import { ENGINES } from '../support/engines.ts';
@@ -239,18 +239,20 @@ export function describeEngine(name: EngineName): void {
       expect(ran.backend).toBe('wasm');
       expect(ran.threads).toBeGreaterThanOrEqual(1);
       if (!report.sharedArrayBuffer) expect(ran.threads, 'threads without SharedArrayBuffer').toBe(1);
+      // A fresh profile: nothing is probed before the first cutout (its answer is for the next start).
+      else expect(ran.threads, 'threads before any probe has measured').toBe(threadsWithoutProbe(report.hardwareConcurrency));
       // The suite runs on the browser's own machine: more threads than its cores oversubscribe it.
       expect(ran.threads, 'threads against this machine\'s cores').toBeLessThanOrEqual(availableParallelism());
       expect(ran.text).toContain(`WebAssembly, ${ran.threads} thread`);
     });
 
-    it('measures the thread count again once the engine is idle after the first cutout, and keeps that answer; probes nothing where two or fewer cores are reported', async () => {
+    it('measures the thread count once the engine is idle after the first cutout, and keeps that answer for the next start; probes nothing where two or fewer cores are reported', async () => {
       if (!report.sharedArrayBuffer || report.hardwareConcurrency <= 2) {
         // No threads, or two reported cores: two threads without a probe (threads.ts), so nothing is kept.
         expect(await driver.evaluate(keptThreads, false)).toBeNull();
         return;
       }
-      // The probe at page load is provisional; the engine probes again after 5 s with no cut running.
+      // The engine probes after 5 s with no cut running, never at page load.
       const kept = await waitFor(driver, 'the thread count measured at idle time', keptThreads, true, 180_000);
       report.settledThreads = kept.value.threads;
       expect(kept.value.hardwareConcurrency).toBe(report.hardwareConcurrency);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseBackend } from '../../../web/src/cutout/infer.ts';
-import { fastestThreadCount, keptAnswer, probeSchedule, quickestRounds, threadCandidates, threadsWithoutProbe } from '../../../web/src/cutout/threads.ts';
+import { fastestThreadCount, keptAnswer, probeSchedule, quickestRounds, threadCandidates, threadsToRun, threadsWithoutProbe } from '../../../web/src/cutout/threads.ts';
 
 describe('the WASM thread count', () => {
   it('is one wherever SharedArrayBuffer is missing, however isolated the page and however many cores it reports (WebKit by default)', () => {
@@ -85,5 +85,19 @@ describe('the WASM thread count', () => {
     expect(keptAnswer({ hardwareConcurrency: 4, threads: 2, rounds: [], settled: false }, 4)?.settled).toBe(false);
     // Kept before answers said how they were taken: every one of them was taken at page load.
     expect(keptAnswer({ hardwareConcurrency: 4, threads: 2, rounds: [] }, 4)?.settled).toBeFalsy();
+  });
+
+  it('starts on two threads until the probe at idle time has measured, and on its answer from then on', () => {
+    // Nothing measured yet: nothing is probed at page load (the page's own work fooled it into 4 on 2 cores).
+    expect(threadsToRun(true, 4, undefined)).toBe(2);
+    expect(threadsToRun(true, 8, undefined)).toBe(2);
+    expect(threadsToRun(true, 4, { hardwareConcurrency: 4, threads: 4, rounds: [], settled: true })).toBe(4);
+    // An answer an older build took at page load is not trusted.
+    expect(threadsToRun(true, 4, { hardwareConcurrency: 4, threads: 4, rounds: [], settled: false })).toBe(2);
+    expect(threadsToRun(true, 4, { hardwareConcurrency: 4, threads: 4, rounds: [] })).toBe(2);
+    // Measured under other reported cores: measured again, two meanwhile.
+    expect(threadsToRun(true, 8, { hardwareConcurrency: 4, threads: 4, rounds: [], settled: true })).toBe(2);
+    expect(threadsToRun(true, 1, undefined)).toBe(1);
+    expect(threadsToRun(false, 8, { hardwareConcurrency: 8, threads: 8, rounds: [], settled: true }), 'no SharedArrayBuffer, no threads').toBe(1);
   });
 });

@@ -91,7 +91,7 @@ export class ModelSessions {
   readonly #webgpuFailed = new Map<string, string>();
   /** Resolves once no cut is running: a session is released only then. */
   readonly #idle: () => Promise<void>;
-  /** Measures the thread count again while the engine is idle, where it came from the probe (threads.ts). */
+  /** Measures the thread count while the engine is idle, for its next start, where none measured so is kept (threads.ts). */
   #settleThreads?: IdleTask;
 
   constructor(idle: () => Promise<void>) {

@@ -8,13 +8,14 @@
  * mean two threads, one means one. The answer is kept per device and browser (device-settings.ts), and
  * measured again when the browser or hardwareConcurrency changes.
  *
- * The first probe runs when the engine starts, as the page loads and the model downloads:
- * that work keeps a core busy beside it, which makes 2 look as good as 4 where 4 is right.
- * So its answer is provisional: it is used, and the probe runs again once the engine is idle
- * (the model open, no cut running; sessions.ts), and that answer, taken with nothing of the
- * engine beside it, replaces it for the next start. A cut that starts meanwhile stops the
- * probe (it would slow the cut and the cut would spoil the probe): it tries again at the next
- * idle time. A device is probed at page load only once; later visits start on the kept answer.
+ * The probe runs only once the engine is idle (the model open, no cut running; sessions.ts),
+ * and its answer is for the engine's next start. Until then the engine runs two threads. A
+ * probe at page load, as the runtime compiles and the model downloads, was wrong both ways:
+ * that work keeps cores busy beside the probe, which makes 2 look as good as 4 where 4 is
+ * right, and busy threads sharing the cores flatter the larger count, so WebKit chose 4 on a
+ * 2-core CI machine (4 threads there ran 1.6x slower than one). It also took a core from the
+ * first photo for a second or two. A cut that starts during the idle probe stops it (it would
+ * slow the cut and the cut would spoil the probe): it tries again at the next idle time.
  */
 import { readDeviceSetting, writeDeviceSetting } from './device-settings.ts';
 import { abortError, throwIfAborted } from './errors.ts';
@@ -147,7 +148,7 @@ export interface KeptThreads {
   hardwareConcurrency: number;
   threads: number;
   rounds: ProbeRound[];
-  /** Measured with the engine idle; a probe at page load (or none, after it failed) is provisional. Missing in answers kept before 2026-12-02, all taken at page load. */
+  /** Measured with the engine idle. Answers kept before 2026-12-02 were probed at page load (false or missing): they are measured again. */
   settled?: boolean;
 }
 
@@ -162,8 +163,8 @@ export function keptAnswer(kept: KeptThreads | undefined, hardwareConcurrency: n
 }
 
 /**
- * The count to run when the probe fails or stalls: the smallest candidate, so two where two
- * or more cores are reported, as without a probe where two are. A failed probe says nothing
+ * The count to run until the probe has measured, or where it fails or stalls: the smallest
+ * candidate, so two where two or more cores are reported, as without a probe where two are. A failed probe says nothing
  * about the cores (a blob: worker refused, a stalled machine), and onnxruntime's own thread
  * workers have their own fallback to one thread if they fail to start (thread-workers.ts).
  */
@@ -172,8 +173,6 @@ export function threadsWithoutProbe(hardwareConcurrency: number): number {
 }
 
 const KEY = 'wasm-threads';
-/** How long the probe at the engine's start may take before the engine goes on without it. */
-const PROBE_MS = 15_000;
 /** How long the probe at idle time may take: nothing waits for it, a busy machine only slows it. */
 const IDLE_PROBE_MS = 60_000;
 
@@ -194,25 +193,23 @@ async function probeWithin(hardwareConcurrency: number, ms: number, signal?: Abo
 }
 
 /**
- * The thread count for onnxruntime-web on this device: 1 without SharedArrayBuffer (no
- * threads can exist), else the kept answer, else the probe's answer, measured now and kept
- * as provisional (see settleDeviceThreads).
+ * The thread count to start onnxruntime-web with: 1 without SharedArrayBuffer (no threads can
+ * exist), else the answer the probe at idle time kept, else two (one where one core is
+ * reported) until it has measured. A kept answer not measured at idle time is not used.
  */
-export async function deviceThreads(hasSharedArrayBuffer: boolean, hardwareConcurrency: number): Promise<number> {
+export function threadsToRun(hasSharedArrayBuffer: boolean, hardwareConcurrency: number, kept: KeptThreads | undefined): number {
   if (!hasSharedArrayBuffer) return 1;
-  const candidates = threadCandidates(hardwareConcurrency);
-  if (candidates.length === 1) return candidates[0];
-  const kept = keptAnswer(await readDeviceSetting<KeptThreads>(KEY), hardwareConcurrency);
-  if (kept) return kept.threads;
-  // Kept even when the probe fails, so the next visit does not wait for it again: the idle probe measures it.
-  const rounds = await probeWithin(hardwareConcurrency, PROBE_MS);
-  const threads = rounds ? fastestThreadCount(rounds) : threadsWithoutProbe(hardwareConcurrency);
-  await writeDeviceSetting<KeptThreads>(KEY, { hardwareConcurrency, threads, rounds: rounds ?? [], settled: false });
-  return threads;
+  const answer = keptAnswer(kept, hardwareConcurrency);
+  return answer?.settled ? answer.threads : threadsWithoutProbe(hardwareConcurrency);
+}
+
+/** threadsToRun with this device's kept answer. Nothing is measured here: see settleDeviceThreads. */
+export async function deviceThreads(hasSharedArrayBuffer: boolean, hardwareConcurrency: number): Promise<number> {
+  return threadsToRun(hasSharedArrayBuffer, hardwareConcurrency, hasSharedArrayBuffer ? await readDeviceSetting<KeptThreads>(KEY) : undefined);
 }
 
 /**
- * Where the kept thread count is provisional, probes again now (call it when the engine is
+ * Where no thread count measured at idle time is kept, probes now (call it when the engine is
  * idle) and keeps that answer as settled, for the engine's next start. Resolves true when
  * the kept count is settled (now or before) or there is nothing to measure; false when the
  * probe was stopped by `signal`, failed or stalled: try again at the next idle time.
