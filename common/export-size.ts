@@ -30,9 +30,11 @@ export function exportDimensions(width: number, height: number, size: ExportSize
   const scale = Math.sqrt(STANDARD_MAX_PIXELS / (width * height));
   let w = Math.max(1, Math.floor(width * scale));
   let h = Math.max(1, Math.floor(height * scale));
-  // Floating point can leave the product one row over the limit.
+  // Floating point can leave the product one row over the limit, and a side raised to 1
+  // pixel (a photo thousands of times longer than high) leaves it over by more: the other
+  // side gives way then, never this one down to 0.
   while (w * h > STANDARD_MAX_PIXELS) {
-    if (w / width > h / height) w--;
+    if (h === 1 || (w > 1 && w / width > h / height)) w--;
     else h--;
   }
   return { width: w, height: h, free: true, scaled: true };

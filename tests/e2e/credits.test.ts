@@ -6,8 +6,9 @@
  * when the first spend's answer is lost on the way; standard size costs nothing; with no
  * credits left the export says so; signed out or offline the full-resolution choice is
  * disabled with its reason. No request carries image bytes. The photo is also larger than
- * the page shows: its picture on the page is at display size while its files, full and
- * standard, come from the matte at the photo's own size.
+ * the page shows: its picture on the page is at the free standard size (so is what the card's
+ * Download link points at, saved as it is) while its files, full and standard, come from the
+ * matte at the photo's own size.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,7 @@ import { signUpInPage } from './support/sign-up.ts';
 
 /**
  * The astronaut enlarged to 5.3 megapixels: its full resolution is not free, and it is larger
- * than the page's picture of it (2048×2048, cutout/display.ts).
+ * than the page's picture of it (the standard size, 1000×1000, cutout/display.ts).
  */
 const SIDE = 2304;
 const NAME = 'astronaut.jpg';
@@ -182,12 +183,35 @@ describe('credits in Chromium', () => {
     expect(await headerBalance().getAttribute('data-balance')).toBe('12');
   });
 
-  it("shows the photo at display size over the whole photo, while its standard file is made from the matte at the photo's size", async () => {
-    // The page's picture: composed at display size (2048×2048), the original stretched over exactly its box.
+  it("the card's Download link, saved as it is (\"Save link as…\", a middle click), is no larger than the free standard size", async () => {
+    const want = exportDimensions(SIDE, SIDE, 'standard');
+    const href = await page.getByRole('link', { name: 'Download astronaut-cutout.png' }).getAttribute('href');
+    expect(href).toMatch(/^blob:/);
+    // Saved as the browser saves a link without running the page's handler on it (the page's
+    // policy lets it load blob: pictures, not fetch them).
+    const saved = await download(async () => {
+      await page.evaluate((url) => {
+        const a = Object.assign(document.createElement('a'), { href: url, download: 'as-it-is.png' });
+        document.body.append(a);
+        a.click();
+        a.remove();
+      }, href!);
+    });
+    expect([saved.width, saved.height]).toEqual([want.width, want.height]);
+    expect(saved.width! * saved.height!).toBeLessThanOrEqual(1_000_000);
+  });
+
+  it("shows the photo at the standard size over the whole photo, while its standard file is made from the matte at the photo's size", async () => {
+    // The page's picture: composed at the free standard size (1000×1000), the original stretched over exactly its box.
     const shown = page.locator('li.featured img.cutout');
     const natural = await shown.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
+    const standard = exportDimensions(SIDE, SIDE, 'standard');
     expect(natural).toEqual([displaySize(SIDE, SIDE).width, displaySize(SIDE, SIDE).height]);
-    expect(natural[0]).toBeLessThan(SIDE);
+    expect(natural).toEqual([standard.width, standard.height]);
+    // Everything the page shows or links for free is within the free size; the original is the user's own file.
+    const pictures = await page.locator('li.card img:not(.original)').evaluateAll((imgs: HTMLImageElement[]) => imgs.map((img) => img.naturalWidth * img.naturalHeight));
+    expect(pictures.length).toBeGreaterThan(0);
+    for (const pixels of pictures) expect(pixels).toBeLessThanOrEqual(1_000_000);
     expect(await page.locator('li.featured img.original').boundingBox()).toEqual(await shown.boundingBox());
     expect(await page.locator('li.featured [role=status]').textContent()).toMatch(new RegExp(`^${SIDE}×${SIDE}, cut out in`));
 

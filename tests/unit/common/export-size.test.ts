@@ -19,7 +19,7 @@ describe('exportDimensions', () => {
   });
 
   it('never exceeds the limit, for any shape', () => {
-    for (const [w, h] of [[1001, 1000], [1500, 1000], [12000, 100], [7, 200_000], [3333, 3333], [6000, 4000]]) {
+    for (const [w, h] of [[1001, 1000], [1500, 1000], [12000, 100], [7, 200_000], [3333, 3333], [6000, 4000], [2_000_000, 1], [1, 2_000_000], [1_500_000, 2]]) {
       const d = exportDimensions(w, h, 'standard');
       expect(d.width * d.height, `${w}×${h}`).toBeLessThanOrEqual(STANDARD_MAX_PIXELS);
       expect(d.width).toBeGreaterThanOrEqual(1);
@@ -27,6 +27,11 @@ describe('exportDimensions', () => {
       // As large as it can be: one more pixel either way would pass the limit or the shape.
       expect((d.width + 1) * (d.height + 1), `${w}×${h}`).toBeGreaterThan(STANDARD_MAX_PIXELS);
     }
+  });
+
+  it('keeps a side of one pixel when the photo is far longer than high, and shortens the long side instead', () => {
+    expect(exportDimensions(2_000_000, 1, 'standard')).toEqual({ width: 1_000_000, height: 1, free: true, scaled: true });
+    expect(exportDimensions(1, 2_000_000, 'standard')).toEqual({ width: 1, height: 1_000_000, free: true, scaled: true });
   });
 
   it('refuses a photo without pixels', () => {

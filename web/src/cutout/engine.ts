@@ -30,7 +30,7 @@ export interface CutRequest extends CutoutOptions {
 }
 
 export interface CutResult {
-  /** The encoded cutout, for the page to show: at the photo's size, or smaller above display.ts's cap. */
+  /** The encoded cutout, for the page to show: at the photo's size when that is free, else at the free standard size (display.ts). */
   file: Blob;
   /** The matte at the photo's own size (the worker transfers its buffer): every export starts from it. */
   alpha: Uint8Array;
