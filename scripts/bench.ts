@@ -89,8 +89,8 @@ async function main(): Promise<void> {
           runs.push(await runChromiumModel(server.url, model, opts.runs, sets, { batch: opts.batch, timed: opts.timed }));
         }
         if (opts.firstPhoto) {
-          if (oldServer) firstPhoto.push({ ...(await runFirstPhoto(oldServer.url, 'wasm', photos[0], opts.firstPhoto)), variant: 'old' });
-          firstPhoto.push(await runFirstPhoto(server.url, 'wasm', photos[0], opts.firstPhoto));
+          if (oldServer) firstPhoto.push(await runFirstPhoto(oldServer.url, 'wasm', photos[0], opts.firstPhoto, { variant: 'old', runs }));
+          firstPhoto.push(await runFirstPhoto(server.url, 'wasm', photos[0], opts.firstPhoto, { runs }));
         }
       } finally {
         await server.stop();
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
         }
         const other = await startServer({ DIST_DIR: distDefault });
         try {
-          firstPhoto.push(await runFirstPhoto(other.url, 'default', photos[0], opts.firstPhoto));
+          firstPhoto.push(await runFirstPhoto(other.url, 'default', photos[0], opts.firstPhoto, { runs }));
         } finally {
           await other.stop();
         }
