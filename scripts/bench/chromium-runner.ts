@@ -7,9 +7,8 @@ import { basename } from 'node:path';
 import type { Page } from 'playwright-core';
 import { manifest } from '../../web/src/cutout/model.ts';
 import type { StageTimings } from '../../web/src/cutout/pipeline.ts';
-import { launchChromium } from '../lib/chromium.ts';
-import { chromiumSnapshot, cpuSpent, newBrowserRoot, outsideWorkers, type CpuSnapshot } from '../lib/proc-cpu.ts';
-import { childrenOf } from '../lib/proc-tree.ts';
+import { launchMeasured } from '../lib/measured-chromium.ts';
+import { chromiumSnapshot, cpuSpent, outsideWorkers, type CpuSnapshot } from '../lib/proc-cpu.ts';
 import { ownRenderers, peakRssKiB, resetPeak, RssSampler, sumRssKiB } from '../lib/proc-memory.ts';
 import { fmtSample, kibToMib, log, mib, PHOTO_TIMEOUT_MS, sleep, toSample, type ModelRun, type PhotoSet } from './samples.ts';
 
@@ -127,11 +126,9 @@ async function measurePageMemory(page: Page): Promise<{ worker: number; page: nu
 /** Every photo set through one fresh browser on `baseUrl` with `model`; memory figures around the large photo. */
 export async function runChromiumModel(baseUrl: string, model: string, runs: number, sets: PhotoSet[], options: { variant?: string; batch?: boolean; timed?: PhotoSet['name'][] } = {}): Promise<ModelRun> {
   const tag = `chromium${options.variant ? ` (${options.variant})` : ''} ${model}`;
-  // Without this switch the measurement waits for the next garbage collection (up to a minute).
-  const known = new Set(childrenOf(process.pid));
-  const chromium = await launchChromium({ args: ['--enable-blink-features=ForceEagerMeasureMemory'] });
-  // Every process of this browser descends from its main process: their CPU from /proc.
-  const root = newBrowserRoot(known);
+  // Without this switch the memory measurement waits for the next garbage collection (up to a minute).
+  const chromium = await launchMeasured({ args: ['--enable-blink-features=ForceEagerMeasureMemory'] });
+  const root = chromium.root;
   if (root === undefined) log(`${tag}: the browser's main process was not found: no CPU figures`);
   try {
     const context = await chromium.browser.newContext();

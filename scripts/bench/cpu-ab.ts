@@ -14,10 +14,10 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
-import { launchChromium, type LaunchedBrowser } from '../lib/chromium.ts';
+import type { LaunchedBrowser } from '../lib/chromium.ts';
+import { launchMeasured } from '../lib/measured-chromium.ts';
 import { median } from '../lib/median.ts';
-import { chromiumSnapshot, cpuSpent, newBrowserRoot, type CpuSpent } from '../lib/proc-cpu.ts';
-import { childrenOf } from '../lib/proc-tree.ts';
+import { chromiumSnapshot, cpuSpent, type CpuSpent } from '../lib/proc-cpu.ts';
 import { sharedTestdata } from '../lib/paths.ts';
 import { startServer, type RunningServer } from '../lib/server-process.ts';
 import { cutOnPage, installPageClock } from './chromium-runner.ts';
@@ -46,9 +46,8 @@ interface PhotoCpu {
 
 async function open(label: string, dist: string, model: string, models?: string): Promise<Side> {
   const server = await startServer({ DIST_DIR: dist, ...(models ? { MODELS_DIR: models } : {}) });
-  const known = new Set(childrenOf(process.pid));
-  const chromium = await launchChromium();
-  const root = newBrowserRoot(known);
+  const chromium = await launchMeasured();
+  const root = chromium.root;
   if (root === undefined) throw new Error(`${label}: the browser's main process was not found`);
   const page = await (await chromium.browser.newContext()).newPage();
   page.on('pageerror', (err) => log(`${label}: page error: ${err.message}`));

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { childrenOf, chromiumKindOf, descendants, readStat } from './proc-tree.ts';
+import { chromiumKindOf, descendants, readStat } from './proc-tree.ts';
 
 let tickHz: number | undefined;
 /** Clock ticks per second (CLK_TCK; 100 on every Linux this runs on, asked once). */
@@ -77,15 +77,6 @@ export function cpuSpent(before: CpuSnapshot, after: CpuSnapshot, hz = ticksPerS
   }
   const largestFirst = (a: [string, number], b: [string, number]) => b[1] - a[1];
   return { seconds: ticks / hz, byThread: [...byName].sort(largestFirst), threads: threads.sort(largestFirst) };
-}
-
-/**
- * The main process of a browser launched since `known` (the children this process had
- * before the launch) was read: its one new child with no --type; undefined when not found.
- */
-export function newBrowserRoot(known: ReadonlySet<number>): number | undefined {
-  const found = childrenOf(process.pid).filter((pid) => !known.has(pid) && chromiumKindOf(pid) === 'browser');
-  return found.length === 1 ? found[0] : undefined;
 }
 
 /** The CPU of every process of the Chromium whose main process is `root`, threads named "kind/thread". */
