@@ -4,6 +4,12 @@ import { preprocess } from '../../../web/src/cutout/preprocess.ts';
 import { bilinearAxis, boxExtreme, boxMeanInto, DEFAULT_REFINE, guidedCoefficients, refineAlpha, upsampleAlpha, type RefineOptions } from '../../../web/src/cutout/refine.ts';
 import { randomBytes } from '../../fixtures/files.ts';
 import { createHash } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { modelInfo } from '../../../web/src/cutout/model.ts';
+import { PHOTOS, readPhoto, type PhotoName } from '../../fixtures/photos.ts';
+import { boxMeanIntoReference, guidedCoefficientsReference, refineAlphaReference } from './support/refine-reference.ts';
 import { lcg, noisyRgba } from './support/noisy.ts';
 
 const isnet = { mean: [0.5, 0.5, 0.5], std: [1, 1, 1] } as { mean: [number, number, number]; std: [number, number, number] };
@@ -11,7 +17,7 @@ const isnet = { mean: [0.5, 0.5, 0.5], std: [1, 1, 1] } as { mean: [number, numb
 /** boxMeanInto into a new array. */
 function boxMean(src: Float32Array, w: number, h: number, r: number): Float32Array {
   const out = new Float32Array(w * h);
-  boxMeanInto(src, out, new Float32Array(w * h), w, h, r);
+  boxMeanInto(src, out, w, h, r);
   return out;
 }
 
@@ -213,4 +219,96 @@ function refineEveryPixel(map: Float32Array, guide: Float32Array, size: number, 
     }
   }
   return data;
+}
+
+/** Whether two Float32 planes hold the same bits, element for element (NaN and -0 included). */
+const sameBits = (a: Float32Array, b: Float32Array) => a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+/** A w×h guide (3 planes in [0, 1], CHW) and map of random values, the map with some exact 0s and 1s as the network gives. */
+function randomGuideAndMap(w: number, h: number, seed: number) {
+  const next = lcg(seed);
+  const guide = Float32Array.from({ length: 3 * w * h }, () => next());
+  const map = Float32Array.from({ length: w * h }, () => {
+    const v = next();
+    return v < 0.2 ? 0 : v > 0.8 ? 1 : next();
+  });
+  return { guide, map };
+}
+
+describe('the streamed guided filter, against the arithmetic it replaced (tests/unit/cutout/support/refine-reference.ts)', () => {
+  const sizes = [[1, 1], [1, 9], [9, 1], [2, 3], [5, 4], [17, 13], [64, 64], [97, 41], [31, 128]];
+
+  it.each([0, 1, 2, 4, 40])('gives the same box means, bit for bit, with radius %i', (r) => {
+    for (const [w, h] of sizes) {
+      const { guide } = randomGuideAndMap(w, h, w * 100 + h + r);
+      const src = guide.subarray(0, w * h);
+      const expected = new Float32Array(w * h), actual = new Float32Array(w * h);
+      boxMeanIntoReference(src, expected, new Float32Array(w * h), w, h, r);
+      boxMeanInto(src, actual, w, h, r);
+      expect(sameBits(actual, expected), `${w}×${h}`).toBe(true);
+    }
+  });
+
+  it.each([[1, 1e-4], [0, 1e-4], [2, 1e-3], [4, 1e-2], [40, 1e-4]])('gives the same four coefficient planes, bit for bit, with radius %i and epsilon %f', (radius, epsilon) => {
+    for (const [w, h] of sizes) {
+      const { guide, map } = randomGuideAndMap(w, h, w * 7 + h * 3 + radius);
+      const expected = guidedCoefficientsReference(map, guide, w, h, { radius, epsilon });
+      const actual = guidedCoefficients(map, guide, w, h, { radius, epsilon });
+      expect(actual).toHaveLength(4);
+      actual.forEach((plane, k) => expect(sameBits(plane, expected[k]), `${w}×${h}, plane ${k}`).toBe(true));
+    }
+  });
+
+  it('gives the same coefficients where the guide is flat (a singular covariance but for epsilon)', () => {
+    const w = 23, h = 19;
+    const guide = new Float32Array(3 * w * h).fill(0.25);
+    const { map } = randomGuideAndMap(w, h, 5);
+    const expected = guidedCoefficientsReference(map, guide, w, h, DEFAULT_REFINE);
+    guidedCoefficients(map, guide, w, h, DEFAULT_REFINE).forEach((plane, k) => expect(sameBits(plane, expected[k])).toBe(true));
+  });
+
+  /** A soft map from the photo's own brightness at the network's size: smooth regions, soft and sharp edges, like the network's. */
+  function brightnessMap(input: { guide: Float32Array; size: number }): Float32Array {
+    const n = input.size * input.size;
+    return Float32Array.from({ length: n }, (_, i) => {
+      const v = (input.guide[i] + input.guide[n + i] + input.guide[2 * n + i]) / 3;
+      return 1 / (1 + Math.exp(-(v - 0.5) * 12));
+    });
+  }
+
+  it.each(Object.keys(PHOTOS) as PhotoName[])('gives the same matte, byte for byte, for the committed photo %s with the real 896² map size', async (name) => {
+    const image = await decodeFixture(name);
+    const input = preprocess(image, modelInfo());
+    expect(input.size).toBe(896);
+    const map = brightnessMap(input);
+    for (const options of [DEFAULT_REFINE, { ...DEFAULT_REFINE, bound: 2 }]) {
+      expect(Buffer.from(refineAlpha(map, input, image, options).data).equals(Buffer.from(refineAlphaReference(map, input, image, options).data))).toBe(true);
+    }
+  });
+
+  const gt = '/work/shared/testdata/gt';
+  const truths = existsSync(gt) ? readdirSync(gt).filter((f) => f.endsWith('.mask.png')).slice(0, 6) : [];
+  // The true masks of the (not redistributable) evaluation photos, where this machine has them, as the map.
+  it.skipIf(!truths.length).each(truths.length ? truths : ['none'])('gives the same matte, byte for byte, for %s and its photo', async (mask) => {
+    const base = join(gt, mask.replace('.mask.png', ''));
+    const file = existsSync(`${base}.jpg`) ? `${base}.jpg` : `${base}.png`;
+    const { data, info } = await sharp(file).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const image = { width: info.width, height: info.height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength) };
+    const input = preprocess(image, modelInfo());
+    const truth = await sharp(join(gt, mask)).greyscale().resize(input.size, input.size, { fit: 'fill' }).raw().toBuffer();
+    const map = Float32Array.from(truth, (v) => v / 255);
+    expect(Buffer.from(refineAlpha(map, input, image).data).equals(Buffer.from(refineAlphaReference(map, input, image).data))).toBe(true);
+  });
+
+  it.each([[1, 1, 4], [1, 37, 8], [37, 1, 8], [3, 500, 16], [1200, 2, 16], [333, 777, 97]])('gives the same matte, byte for byte, for a %i×%i noisy photo and a random %i² map', (width, height, size) => {
+    const image = { width, height, data: noisyRgba(width, height, width + 3 * height) };
+    const input = preprocess(image, { inputSize: size, normalize: isnet });
+    const { map } = randomGuideAndMap(size, size, size);
+    expect(Buffer.from(refineAlpha(map, input, image).data).equals(Buffer.from(refineAlphaReference(map, input, image).data))).toBe(true);
+  });
+});
+
+async function decodeFixture(name: PhotoName): Promise<RgbaImage> {
+  const { data, info } = await sharp(readPhoto(name)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength) };
 }

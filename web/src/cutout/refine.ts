@@ -33,31 +33,131 @@ export interface RefineOptions {
 
 export const DEFAULT_REFINE: RefineOptions = { radius: 1, epsilon: 1e-4, bound: 0 };
 
-/** Writes the mean over a (2r+1)² box of `src` to `out` (clamped at the borders: divides by the pixels inside); `tmp` is scratch. */
-export function boxMeanInto(src: Float32Array, out: Float32Array, tmp: Float32Array, w: number, h: number, r: number): void {
-  // 1 / (number of taps inside the image) for each position along x and along y.
-  const invX = new Float32Array(w), invY = new Float32Array(h);
-  for (let x = 0; x < w; x++) invX[x] = 1 / (Math.min(w - 1, x + r) - Math.max(0, x - r) + 1);
-  for (let y = 0; y < h; y++) invY[y] = 1 / (Math.min(h - 1, y + r) - Math.max(0, y - r) + 1);
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    let acc = 0;
-    for (let x = 0; x <= Math.min(r, w - 1); x++) acc += src[row + x];
-    for (let x = 0; x < w; x++) {
-      const lo = x - r - 1, hi = x + r;
-      if (hi < w && x > 0) acc += src[row + hi];
-      if (lo >= 0) acc -= src[row + lo];
-      tmp[row + x] = acc * invX[x];
+/** 1 / (the number of taps of a radius-r window inside [0, n)) at each position, in Float32 as the means have always been scaled. */
+function inverseCounts(n: number, r: number): Float32Array {
+  const inv = new Float32Array(n);
+  for (let i = 0; i < n; i++) inv[i] = 1 / (Math.min(n - 1, i + r) - Math.max(0, i - r) + 1);
+  return inv;
+}
+
+/**
+ * A box mean of `count` planes at once, fed one row at a time: the caller writes row t of
+ * plane q to `row` from `at(q)` (w values) and calls `push()`; `emit(y, means)` is called as
+ * soon as output row y is known, with that row of every plane's means (plane q from q·w).
+ * Only the 2r + 2 horizontally filtered rows the window still needs are kept, so a chain of
+ * box means needs no full-size planes between its steps and each row is used while in cache.
+ */
+export function boxMeanStream(w: number, h: number, r: number, count: number, emit: (y: number, means: Float32Array) => void) {
+  const invX = inverseCounts(w, r), invY = inverseCounts(h, r);
+  // Each plane's row has r + 1 zeros before it and r after, so the horizontal running sum
+  // needs no tests at the borders; see boxRow for why the zeros change no bit.
+  const left = r + 1, stride = w + 2 * r + 1;
+  const row = new Float32Array(count * stride);
+  const slots = 2 * r + 2, size = count * w;
+  const ring = new Float32Array(slots * size), zeros = new Float32Array(size), sums = new Float64Array(size), means = new Float32Array(size);
+  let t = 0;
+  const push = () => {
+    // Row t completes output row y = t - r, whose window loses row t - 2r - 1.
+    const y = t - r, lo = y - r - 1;
+    const o = (t % slots) * size, old = lo >= 0 ? ring : zeros, at = lo >= 0 ? (lo % slots) * size : 0, k = y >= 0 ? invY[y] : 0;
+    let q = 0;
+    // Four planes at a time: their running sums are four independent chains of additions
+    // that the processor can overlap, where one plane's chain would wait on each addition.
+    for (; q + 4 <= count; q += 4) boxRow4(row, q * stride + left, stride, w, r, invX, ring, o + q * w, old, at + q * w, sums, q * w, k, means);
+    for (; q < count; q++) boxRow(row, q * stride + left, w, r, invX, ring, o + q * w, old, at + q * w, sums, q * w, k, means);
+    if (y >= 0) emit(y, means);
+    if (++t < h) return;
+    // The last r output rows: nothing enters their windows any more.
+    for (let y = Math.max(0, h - r); y < h; y++) {
+      const lo = y - r - 1, k = invY[y];
+      if (lo >= 0) for (let i = 0, o = (lo % slots) * size; i < size; i++) sums[i] -= ring[o + i];
+      for (let i = 0; i < size; i++) means[i] = sums[i] * k;
+      emit(y, means);
     }
+  };
+  return { row, at: (q: number) => q * stride + left, push };
+}
+
+/**
+ * One row of one plane through both passes of a box mean: the horizontal sum of `src`
+ * around `s` (zero-padded) is scaled and stored in the ring at `o`, added to the column sums
+ * from `c`, the row `old` at `at` (the one leaving the window, or zeros) taken off them, and
+ * the means (column sums times `k`) written to `means` from `c`.
+ */
+function boxRow(
+  src: Float32Array, s: number, w: number, r: number, invX: Float32Array,
+  ring: Float32Array, o: number, old: Float32Array, at: number,
+  sums: Float64Array, c: number, k: number, means: Float32Array,
+): void {
+  // The running sums are doubles, added to before they are subtracted from, and rounded to
+  // Float32 where each pass used to store its own plane: the arithmetic the box means have
+  // always had, which their last bits depend on. Adding or subtracting the padding's +0
+  // changes no sum: a sum that starts at +0 is never -0, and x + 0 = x - 0 = x for any other x.
+  let acc = 0;
+  for (let j = s; j < s + r; j++) acc += src[j];
+  for (let x = 0; x < w; x++) {
+    acc += src[s + x + r];
+    acc -= src[s + x - r - 1];
+    const v = Math.fround(acc * invX[x]);
+    ring[o + x] = v;
+    const sum = sums[c + x] + v - old[at + x];
+    sums[c + x] = sum;
+    means[c + x] = sum * k;
   }
-  const col = new Float64Array(w);
-  for (let y = 0; y <= Math.min(r, h - 1); y++) for (let x = 0; x < w; x++) col[x] += tmp[y * w + x];
+}
+
+/** boxRow for four planes, `stride` apart in `src` and w apart in the ring, sums and means: the same arithmetic for each. */
+function boxRow4(
+  src: Float32Array, s: number, stride: number, w: number, r: number, invX: Float32Array,
+  ring: Float32Array, o: number, old: Float32Array, at: number,
+  sums: Float64Array, c: number, k: number, means: Float32Array,
+): void {
+  const s1 = s + stride, s2 = s1 + stride, s3 = s2 + stride;
+  let acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0;
+  for (let j = 0; j < r; j++) {
+    acc0 += src[s + j];
+    acc1 += src[s1 + j];
+    acc2 += src[s2 + j];
+    acc3 += src[s3 + j];
+  }
+  const back = r + 1;
+  for (let x = 0; x < w; x++) {
+    acc0 += src[s + x + r];
+    acc0 -= src[s + x - back];
+    acc1 += src[s1 + x + r];
+    acc1 -= src[s1 + x - back];
+    acc2 += src[s2 + x + r];
+    acc2 -= src[s2 + x - back];
+    acc3 += src[s3 + x + r];
+    acc3 -= src[s3 + x - back];
+    const f = invX[x];
+    const v0 = Math.fround(acc0 * f), v1 = Math.fround(acc1 * f), v2 = Math.fround(acc2 * f), v3 = Math.fround(acc3 * f);
+    const i0 = x, i1 = x + w, i2 = i1 + w, i3 = i2 + w;
+    ring[o + i0] = v0;
+    ring[o + i1] = v1;
+    ring[o + i2] = v2;
+    ring[o + i3] = v3;
+    const u0 = sums[c + i0] + v0 - old[at + i0];
+    const u1 = sums[c + i1] + v1 - old[at + i1];
+    const u2 = sums[c + i2] + v2 - old[at + i2];
+    const u3 = sums[c + i3] + v3 - old[at + i3];
+    sums[c + i0] = u0;
+    sums[c + i1] = u1;
+    sums[c + i2] = u2;
+    sums[c + i3] = u3;
+    means[c + i0] = u0 * k;
+    means[c + i1] = u1 * k;
+    means[c + i2] = u2 * k;
+    means[c + i3] = u3 * k;
+  }
+}
+
+/** Writes the mean over a (2r+1)² box of `src` to `out` (clamped at the borders: divides by the pixels inside). */
+export function boxMeanInto(src: Float32Array, out: Float32Array, w: number, h: number, r: number): void {
+  const box = boxMeanStream(w, h, r, 1, (y, means) => out.set(means, y * w));
   for (let y = 0; y < h; y++) {
-    const lo = y - r - 1, hi = y + r;
-    if (hi < h && y > 0) for (let x = 0, o = hi * w; x < w; x++) col[x] += tmp[o + x];
-    if (lo >= 0) for (let x = 0, o = lo * w; x < w; x++) col[x] -= tmp[o + x];
-    const k = invY[y];
-    for (let x = 0, o = y * w; x < w; x++) out[o + x] = col[x] * k;
+    box.row.set(src.subarray(y * w, (y + 1) * w), box.at(0));
+    box.push();
   }
 }
 
@@ -156,45 +256,66 @@ export function upsampleAlpha(map: Float32Array, size: number, width: number, he
 export function guidedCoefficients(map: Float32Array, guide: Float32Array, w: number, h: number, options: RefineOptions): Float32Array[] {
   const n = w * h;
   const { radius: r, epsilon: eps } = options;
-  const I = [guide.subarray(0, n), guide.subarray(n, 2 * n), guide.subarray(2 * n, 3 * n)];
-  const tmp = new Float32Array(n), prod = new Float32Array(n);
-  const box = (src: Float32Array) => {
-    const out = new Float32Array(n);
-    boxMeanInto(src, out, tmp, w, h, r);
-    return out;
-  };
-  const boxProduct = (a: Float32Array, b: Float32Array) => {
-    for (let i = 0; i < n; i++) prod[i] = a[i] * b[i];
-    return box(prod);
-  };
-  const mI = I.map(box);
-  const mp = box(map);
-  const mIp = I.map((c) => boxProduct(c, map));
-  const pairs: [number, number][] = [[0, 0], [0, 1], [0, 2], [1, 1], [1, 2], [2, 2]];
-  const mII = pairs.map(([a, b]) => boxProduct(I[a], I[b]));
-  // The coefficients overwrite planes that are no longer needed once read.
-  const [a0, a1, a2] = mIp, bb = mp;
-  for (let i = 0; i < n; i++) {
-    const m0 = mI[0][i], m1 = mI[1][i], m2 = mI[2][i], pm = mp[i];
-    // Covariance of the guide's colours (3×3, symmetric) plus eps·I, and of colour with alpha.
-    const s00 = mII[0][i] - m0 * m0 + eps, s01 = mII[1][i] - m0 * m1, s02 = mII[2][i] - m0 * m2;
-    const s11 = mII[3][i] - m1 * m1 + eps, s12 = mII[4][i] - m1 * m2, s22 = mII[5][i] - m2 * m2 + eps;
-    const c0 = mIp[0][i] - m0 * pm, c1 = mIp[1][i] - m1 * pm, c2 = mIp[2][i] - m2 * pm;
-    // Inverse by cofactors.
-    const i00 = s11 * s22 - s12 * s12, i01 = s02 * s12 - s01 * s22, i02 = s01 * s12 - s02 * s11;
-    const i11 = s00 * s22 - s02 * s02, i12 = s01 * s02 - s00 * s12, i22 = s00 * s11 - s01 * s01;
-    const det = s00 * i00 + s01 * i01 + s02 * i02;
-    const x0 = (i00 * c0 + i01 * c1 + i02 * c2) / det;
-    const x1 = (i01 * c0 + i11 * c1 + i12 * c2) / det;
-    const x2 = (i02 * c0 + i12 * c1 + i22 * c2) / det;
-    a0[i] = x0; a1[i] = x1; a2[i] = x2;
-    bb[i] = pm - x0 * m0 - x1 * m1 - x2 * m2;
-  }
-  // The smoothed coefficients go into four of the covariance planes, read for the last time above.
-  return [a0, a1, a2, bb].map((c, k) => {
-    boxMeanInto(c, mII[k], tmp, w, h, r);
-    return mII[k];
+  const out = [new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  // The second box mean, of the coefficients, is fed row by row by the first's solve.
+  const smooth = boxMeanStream(w, h, r, 4, (y, means) => {
+    for (let q = 0; q < 4; q++) out[q].set(means.subarray(q * w, (q + 1) * w), y * w);
   });
+  const coefficients = smooth.row;
+  const a0 = smooth.at(0), a1 = smooth.at(1), a2 = smooth.at(2), a3 = smooth.at(3);
+  const w2 = 2 * w, w3 = 3 * w, w4 = 4 * w, w5 = 5 * w, w6 = 6 * w, w7 = 7 * w, w8 = 8 * w, w9 = 9 * w, w10 = 10 * w, w11 = 11 * w, w12 = 12 * w;
+  // Means of I0, I1, I2, p, I0·p, I1·p, I2·p, I0·I0, I0·I1, I0·I2, I1·I1, I1·I2, I2·I2, in that order.
+  const means = boxMeanStream(w, h, r, 13, (_y, m) => {
+    for (let x = 0; x < w; x++) {
+      const m0 = m[x], m1 = m[w + x], m2 = m[w2 + x], pm = m[w3 + x];
+      const mp0 = m[w4 + x], mp1 = m[w5 + x], mp2 = m[w6 + x];
+      const m00 = m[w7 + x], m01 = m[w8 + x], m02 = m[w9 + x];
+      const m11 = m[w10 + x], m12 = m[w11 + x], m22 = m[w12 + x];
+      // Covariance of the guide's colours (3×3, symmetric) plus eps·I, and of colour with alpha.
+      const s00 = m00 - m0 * m0 + eps, s01 = m01 - m0 * m1, s02 = m02 - m0 * m2;
+      const s11 = m11 - m1 * m1 + eps, s12 = m12 - m1 * m2, s22 = m22 - m2 * m2 + eps;
+      const c0 = mp0 - m0 * pm, c1 = mp1 - m1 * pm, c2 = mp2 - m2 * pm;
+      // Inverse by cofactors.
+      const i00 = s11 * s22 - s12 * s12, i01 = s02 * s12 - s01 * s22, i02 = s01 * s12 - s02 * s11;
+      const i11 = s00 * s22 - s02 * s02, i12 = s01 * s02 - s00 * s12, i22 = s00 * s11 - s01 * s01;
+      const det = s00 * i00 + s01 * i01 + s02 * i02;
+      const x0 = (i00 * c0 + i01 * c1 + i02 * c2) / det;
+      const x1 = (i01 * c0 + i11 * c1 + i12 * c2) / det;
+      const x2 = (i02 * c0 + i12 * c1 + i22 * c2) / det;
+      coefficients[a0 + x] = x0;
+      coefficients[a1 + x] = x1;
+      coefficients[a2 + x] = x2;
+      coefficients[a3 + x] = pm - x0 * m0 - x1 * m1 - x2 * m2;
+    }
+    smooth.push();
+  });
+  const rows = means.row;
+  const at = Array.from({ length: 13 }, (_, q) => means.at(q));
+  const [, , , , q4, q5, q6, q7, q8, q9, q10, q11, q12] = at;
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    const I0 = guide.subarray(o, o + w), I1 = guide.subarray(n + o, n + o + w), I2 = guide.subarray(2 * n + o, 2 * n + o + w);
+    const p = map.subarray(o, o + w);
+    rows.set(I0, at[0]);
+    rows.set(I1, at[1]);
+    rows.set(I2, at[2]);
+    rows.set(p, at[3]);
+    // Each product is rounded to Float32 here, as it was in its own plane.
+    for (let x = 0; x < w; x++) {
+      const g0 = I0[x], g1 = I1[x], g2 = I2[x], v = p[x];
+      rows[q4 + x] = g0 * v;
+      rows[q5 + x] = g1 * v;
+      rows[q6 + x] = g2 * v;
+      rows[q7 + x] = g0 * g0;
+      rows[q8 + x] = g0 * g1;
+      rows[q9 + x] = g0 * g2;
+      rows[q10 + x] = g1 * g1;
+      rows[q11 + x] = g1 * g2;
+      rows[q12 + x] = g2 * g2;
+    }
+    means.push();
+  }
+  return out;
 }
 
 /**

@@ -1,0 +1,73 @@
+/**
+ * Times refineAlpha (web/src/cutout/refine.ts) against the copy of its earlier version kept
+ * as the tests' reference (tests/unit/cutout/support/refine-reference.ts), interleaved, on
+ * the network's real maps of some photos (each cut once by the model; `--megapixels` also
+ * enlarges the first photo with Lanczos to stand in for a camera photo). Each run times
+ * both, in alternating order, and checks that their mattes are equal byte for byte. Take
+ * the timing lock on a shared machine:
+ *
+ *   flock /tmp/clearcut-timing.lock npx tsx scripts/time-refine.ts [--photo FILE]... [--megapixels 24] [--runs 11]
+ */
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import type { RgbaImage } from '../web/src/cutout/image.ts';
+import { manifest, modelInfo } from '../web/src/cutout/model.ts';
+import { preprocess } from '../web/src/cutout/preprocess.ts';
+import { refineAlpha } from '../web/src/cutout/refine.ts';
+import { refineAlphaReference } from '../tests/unit/cutout/support/refine-reference.ts';
+import { median } from './lib/median.ts';
+import { closeNodeSessions, inferNode } from './lib/node-engine.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    photo: { type: 'string', multiple: true, default: ['/work/shared/testdata/photos/animal-1.jpg', '/work/shared/testdata/photos/cloth-1.jpg'] },
+    megapixels: { type: 'string', default: '0' },
+    model: { type: 'string', default: manifest.default },
+    runs: { type: 'string', default: '11' },
+  },
+});
+
+async function load(file: string, megapixels: number): Promise<RgbaImage> {
+  let pipeline = sharp(file).rotate();
+  if (megapixels > 0) {
+    const meta = await sharp(file).metadata();
+    const factor = Math.sqrt((megapixels * 1e6) / (meta.width! * meta.height!));
+    pipeline = pipeline.resize(Math.round(meta.width! * factor), Math.round(meta.height! * factor), { kernel: 'lanczos3' });
+  }
+  const { data, info } = await pipeline.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+const model = modelInfo(args.model);
+const cases: { name: string; image: RgbaImage }[] = [];
+for (const file of args.photo) cases.push({ name: file.split('/').pop()!, image: await load(file, 0) });
+if (Number(args.megapixels) > 0) cases.push({ name: `${args.photo[0].split('/').pop()} at ${args.megapixels} MP`, image: await load(args.photo[0], Number(args.megapixels)) });
+
+const prepared = [];
+for (const { name, image } of cases) {
+  const input = preprocess(image, model);
+  prepared.push({ name, image, input, map: await inferNode(model, input) });
+}
+await closeNodeSessions();
+
+const time = (f: () => void) => {
+  const started = performance.now();
+  f();
+  return performance.now() - started;
+};
+
+for (const { name, image, input, map } of prepared) {
+  const old: number[] = [], now: number[] = [];
+  for (let run = 0; run < Number(args.runs); run++) {
+    let a!: Uint8Array, b!: Uint8Array;
+    const timeOld = () => old.push(time(() => (a = refineAlphaReference(map, input, image).data)));
+    const timeNew = () => now.push(time(() => (b = refineAlpha(map, input, image).data)));
+    if (run % 2) { timeOld(); timeNew(); } else { timeNew(); timeOld(); }
+    if (Buffer.compare(Buffer.from(a), Buffer.from(b)) !== 0) throw new Error(`${name}: the mattes differ`);
+  }
+  const o = median(old), n = median(now);
+  console.log(
+    `${name} ${image.width}x${image.height} (${((image.width * image.height) / 1e6).toFixed(2)} MP), map ${input.size}²: ` +
+      `old median ${o.toFixed(1)} ms, new median ${n.toFixed(1)} ms, new/old ${(n / o).toFixed(2)} (${old.length} runs each; identical mattes)`,
+  );
+}
