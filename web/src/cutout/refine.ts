@@ -47,7 +47,7 @@ function inverseCounts(n: number, r: number): Float32Array {
  * Only the 2r + 2 horizontally filtered rows the window still needs are kept, so a chain of
  * box means needs no full-size planes between its steps and each row is used while in cache.
  */
-export function boxMeanStream(w: number, h: number, r: number, count: number, emit: (y: number, means: Float32Array) => void) {
+function boxMeanStream(w: number, h: number, r: number, count: number, emit: (y: number, means: Float32Array) => void) {
   const invX = inverseCounts(w, r), invY = inverseCounts(h, r);
   // Each plane's row has r + 1 zeros before it and r after, so the horizontal running sum
   // needs no tests at the borders; see boxRow for why the zeros change no bit.
