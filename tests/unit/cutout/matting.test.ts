@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { AlphaMatte, RgbaImage } from '../../../web/src/cutout/image.ts';
-import { applyInBand, DEFAULT_MATTING, dilate, edgeBand, matteEdges } from '../../../web/src/cutout/matting.ts';
+import { applyInBand, DEFAULT_MATTING, dilate, edgeBand, matteEdges, multiply, neighbourRuns } from '../../../web/src/cutout/matting.ts';
 import { bilinearAxis } from '../../../web/src/cutout/refine.ts';
+import { disc } from './support/matting-photo.ts';
 import { lcg, noisyMatte, noisyRgba } from './support/noisy.ts';
 
 const W = 48, H = 16;
@@ -180,4 +182,60 @@ function applyEveryPixel(image: RgbaImage, matte: AlphaMatte, mask: Uint8Array, 
     }
   }
   return data;
+}
+
+describe('matteEdges output, pinned', () => {
+  it('gives the bytes it gave before the solver read whole rows of neighbours as runs (sha256 of the matte from the code at 861a26a)', () => {
+    const { image, matte } = disc(240, 180);
+    const digest = (options: typeof DEFAULT_MATTING) => createHash('sha256').update(matteEdges(image, matte, 120, options).data).digest('hex');
+    expect(digest(DEFAULT_MATTING)).toBe('19f2c2c3f603ccefc809cd30d829c6892ab685c6a06d20763d60817040202c87');
+    // Through the large-photo path (solved at 100 pixels, brought back by the guided filter).
+    expect(digest({ ...DEFAULT_MATTING, maxSide: 100 })).toBe('f3ef0b37a42c80353306728a91577d0134d00a9f55e1a63acf72ebe1b76959ad');
+    // A band around every edge.
+    expect(digest({ ...DEFAULT_MATTING, thickness: 0 })).toBe('b47d7efbb5f11d9fb8aff5c5000d66248875f32833fe96d67ade8d6169cc7f61');
+  });
+});
+
+describe('multiply (the band system times a vector)', () => {
+  it('gives exactly the sums of the plain loop over every neighbour, for bands with holes, edges and borders', () => {
+    for (const [w, h, share, seed] of [[40, 30, 0.9, 1], [33, 17, 0.5, 2], [64, 64, 0.99, 3], [7, 5, 0.7, 4]]) {
+      const next = lcg(seed);
+      // A band: blobs grown from random seeds, so there are whole runs of five and ragged ends.
+      const mask = dilate(Uint8Array.from({ length: w * h }, () => (next() < share / 8 ? 1 : 0)), w, h, 2);
+      const index = new Int32Array(w * h).fill(-1);
+      let n = 0;
+      for (let i = 0; i < w * h; i++) if (mask[i]) index[i] = n++;
+      // Which band pixel each coefficient couples to, as solveBand numbers them.
+      const neighbours = new Int32Array(n * 25).fill(-1);
+      for (let i = 0, u = 0; i < w * h; i++) {
+        if (!mask[i]) continue;
+        const x = i % w, y = (i - x) / w;
+        for (let k = 0; k < 25; k++) {
+          const xx = x + (k % 5) - 2, yy = y + ((k / 5) | 0) - 2;
+          if (xx >= 0 && xx < w && yy >= 0 && yy < h) neighbours[u * 25 + k] = index[yy * w + xx];
+        }
+        u++;
+      }
+      const rows = Float32Array.from({ length: n * 25 }, () => next() * 2 - 1);
+      const v = Float32Array.from({ length: n }, () => next() * 3 - 1);
+      const got = new Float32Array(n), want = new Float32Array(n);
+      const runs = neighbourRuns(neighbours);
+      expect(runs.some((j) => j >= 0) && runs.some((j) => j < 0), `${w}×${h}: both kinds of row`).toBe(true);
+      multiply(rows, v, got, neighbours, runs);
+      multiplyEveryNeighbour(rows, v, want, neighbours);
+      expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), `${w}×${h}`).toBe(true);
+    }
+  });
+});
+
+/** multiply as it was, kept as the specification of its sums: every neighbour looked up. */
+function multiplyEveryNeighbour(rows: Float32Array, x: Float32Array, y: Float32Array, neighbours: Int32Array): void {
+  for (let u = 0; u < x.length; u++) {
+    let s = 0;
+    for (let k = 0; k < 25; k++) {
+      const j = neighbours[u * 25 + k];
+      if (j >= 0) s += rows[u * 25 + k] * x[j];
+    }
+    y[u] = s;
+  }
 }

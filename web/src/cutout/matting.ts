@@ -203,15 +203,48 @@ function buildSystem(
   return { rows, rhs };
 }
 
-/** y = A·x for the band's system (rows of 25 over each pixel's 5×5 neighbourhood). */
-function multiply(rows: Float32Array, x: Float32Array, y: Float32Array, neighbours: Int32Array): void {
+/**
+ * Where each band pixel's five rows of neighbours start in the band's numbering, when all five
+ * of a row are band pixels (then they are numbered one after another, the band being numbered
+ * in scan order), else −1: such a row is read from `runs` alone, not from `neighbours`.
+ */
+export function neighbourRuns(neighbours: Int32Array): Int32Array {
+  const n = neighbours.length / 25;
+  const runs = new Int32Array(n * 5);
+  for (let u = 0; u < n; u++) {
+    for (let r = 0; r < 5; r++) {
+      const o = u * 25 + r * 5, j = neighbours[o];
+      let whole = j >= 0;
+      for (let k = 1; k < 5 && whole; k++) whole = neighbours[o + k] === j + k;
+      runs[u * 5 + r] = whole ? j : -1;
+    }
+  }
+  return runs;
+}
+
+/**
+ * y = A·x for the band's system (rows of 25 over each pixel's 5×5 neighbourhood). A row of
+ * five band pixels is read as a run; the others through `neighbours`, skipping those outside
+ * the band: the same products added in the same order either way, so the same sums.
+ */
+export function multiply(rows: Float32Array, x: Float32Array, y: Float32Array, neighbours: Int32Array, runs: Int32Array): void {
   const n = x.length;
   for (let u = 0; u < n; u++) {
-    const row = u * 25;
     let s = 0;
-    for (let k = 0; k < 25; k++) {
-      const j = neighbours[row + k];
-      if (j >= 0) s += rows[row + k] * x[j];
+    for (let r = 0, o = u * 25, t = u * 5; r < 5; r++, o += 5, t++) {
+      const j = runs[t];
+      if (j >= 0) {
+        s += rows[o] * x[j];
+        s += rows[o + 1] * x[j + 1];
+        s += rows[o + 2] * x[j + 2];
+        s += rows[o + 3] * x[j + 3];
+        s += rows[o + 4] * x[j + 4];
+        continue;
+      }
+      for (let k = o; k < o + 5; k++) {
+        const i = neighbours[k];
+        if (i >= 0) s += rows[k] * x[i];
+      }
     }
     y[u] = s;
   }
@@ -220,10 +253,11 @@ function multiply(rows: Float32Array, x: Float32Array, y: Float32Array, neighbou
 /** Solves A·x = b by Jacobi-preconditioned conjugate gradients from x's values, in place; returns the iterations run. */
 function solve(rows: Float32Array, neighbours: Int32Array, b: Float32Array, x: Float32Array, options: MattingOptions): number {
   const n = b.length;
+  const runs = neighbourRuns(neighbours);
   const r = new Float32Array(n), z = new Float32Array(n), p = new Float32Array(n), q = new Float32Array(n);
   const invDiag = new Float32Array(n);
   for (let u = 0; u < n; u++) invDiag[u] = 1 / rows[u * 25 + 12];
-  multiply(rows, x, q, neighbours);
+  multiply(rows, x, q, neighbours, runs);
   let rz = 0;
   for (let u = 0; u < n; u++) {
     r[u] = b[u] - q[u];
@@ -234,7 +268,7 @@ function solve(rows: Float32Array, neighbours: Int32Array, b: Float32Array, x: F
   const stop = rz * options.tolerance * options.tolerance;
   let it = 0;
   for (; it < options.iterations && rz > stop && rz > 0; it++) {
-    multiply(rows, p, q, neighbours);
+    multiply(rows, p, q, neighbours, runs);
     let pq = 0;
     for (let u = 0; u < n; u++) pq += p[u] * q[u];
     const step = rz / pq;
