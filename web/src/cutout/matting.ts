@@ -135,9 +135,16 @@ function buildSystem(
   const eps = options.epsilon / 9;
   const win = new Int32Array(9);
   const d = new Float64Array(27);
+  // Where in a row of 25 window pixel kj lands, seen from window pixel ki.
+  const offset = new Int32Array(81);
+  for (let ki = 0; ki < 9; ki++) for (let kj = 0; kj < 9; kj++) offset[ki * 9 + kj] = (((kj / 3) | 0) - ((ki / 3) | 0) + 2) * 5 + (kj % 3) - (ki % 3) + 2;
+  // Rows of the photo with a band pixel: a window on rows with none is skipped whole.
+  const rowHasBand = new Uint8Array(h);
+  for (let u = 0; u < pixels.length; u++) rowHasBand[(pixels[u] / w) | 0] = 1;
   // Each window whose 3×3 holds a band pixel adds its share to those pixels' rows. A
   // window is visited from its band pixels, once: from the first of them in scan order.
   for (let y = 1; y < h - 1; y++) {
+    if (!rowHasBand[y - 1] && !rowHasBand[y] && !rowHasBand[y + 1]) continue;
     for (let x = 1; x < w - 1; x++) {
       const c = y * w + x;
       let any = false;
@@ -171,11 +178,10 @@ function buildSystem(
         if (u < 0) continue;
         const a0 = d[ki * 3], a1 = d[ki * 3 + 1], a2 = d[ki * 3 + 2];
         const v0 = q00 * a0 + q01 * a1 + q02 * a2, v1 = q01 * a0 + q11 * a1 + q12 * a2, v2 = q02 * a0 + q12 * a1 + q22 * a2;
-        const xi = ki % 3, yi = (ki / 3) | 0;
+        const row = u * 25, o = ki * 9;
         for (let kj = 0; kj < 9; kj++) {
-          const xj = kj % 3, yj = (kj / 3) | 0;
           const value = (ki === kj ? 1 : 0) - (1 + v0 * d[kj * 3] + v1 * d[kj * 3 + 1] + v2 * d[kj * 3 + 2]) / 9;
-          rows[u * 25 + (yj - yi + 2) * 5 + (xj - xi + 2)] += value;
+          rows[row + offset[o + kj]] += value;
         }
       }
     }
@@ -223,12 +229,13 @@ export function neighbourRuns(neighbours: Int32Array): Int32Array {
 }
 
 /**
- * y = A·x for the band's system (rows of 25 over each pixel's 5×5 neighbourhood). A row of
- * five band pixels is read as a run; the others through `neighbours`, skipping those outside
- * the band: the same products added in the same order either way, so the same sums.
+ * y = A·x for the band's system (rows of 25 over each pixel's 5×5 neighbourhood), returning
+ * x·y. A row of five band pixels is read as a run; the others through `neighbours`, skipping
+ * those outside the band: the same products added in the same order either way, so the same sums.
  */
-export function multiply(rows: Float32Array, x: Float32Array, y: Float32Array, neighbours: Int32Array, runs: Int32Array): void {
+export function multiply(rows: Float32Array, x: Float32Array, y: Float32Array, neighbours: Int32Array, runs: Int32Array): number {
   const n = x.length;
+  let xy = 0;
   for (let u = 0; u < n; u++) {
     let s = 0;
     for (let r = 0, o = u * 25, t = u * 5; r < 5; r++, o += 5, t++) {
@@ -247,7 +254,10 @@ export function multiply(rows: Float32Array, x: Float32Array, y: Float32Array, n
       }
     }
     y[u] = s;
+    // x·y as the solver's separate loop summed it: y read back as stored (float32).
+    xy += x[u] * y[u];
   }
+  return xy;
 }
 
 /** Solves A·x = b by Jacobi-preconditioned conjugate gradients from x's values, in place; returns the iterations run. */
@@ -268,9 +278,7 @@ function solve(rows: Float32Array, neighbours: Int32Array, b: Float32Array, x: F
   const stop = rz * options.tolerance * options.tolerance;
   let it = 0;
   for (; it < options.iterations && rz > stop && rz > 0; it++) {
-    multiply(rows, p, q, neighbours, runs);
-    let pq = 0;
-    for (let u = 0; u < n; u++) pq += p[u] * q[u];
+    const pq = multiply(rows, p, q, neighbours, runs);
     const step = rz / pq;
     let next = 0;
     for (let u = 0; u < n; u++) {
