@@ -4,7 +4,7 @@ import { compose, TRANSPARENT } from '../../../web/src/cutout/compose.ts';
 import { composeForDisplay, displaySize } from '../../../web/src/cutout/display.ts';
 import { renderExport } from '../../../web/src/cutout/export.ts';
 import type { AlphaMatte, RgbaImage } from '../../../web/src/cutout/image.ts';
-import { resizeRgba } from '../../../web/src/cutout/resample.ts';
+import { resizeRgba, resizeRgbaWithMatte } from '../../../web/src/cutout/resample.ts';
 import { noisyMatte, noisyRgba } from './support/noisy.ts';
 
 describe('displaySize', () => {
@@ -78,5 +78,50 @@ describe('composeForDisplay', () => {
     const shown = composeForDisplay(small, alpha, TRANSPARENT, true);
     expect(shown.data).toEqual(want.data);
     expect(shown.data).toBe(small.data);
+  });
+});
+
+describe("composeForDisplay's edge colours", () => {
+  // A photo over 1 MP that is an exact blend I = αF + (1 − α)B: an orange subject (F) whose soft
+  // 60-pixel rim lies over a blue-to-green ground (B), so the subject's own colour is known.
+  const W = 1200, H = 1000;
+  const F = [235, 120, 35];
+  const ground = (x: number, y: number) => [30 + (x * 60) / W, 70 + (y * 120) / H, 210 - (x * 80) / W];
+  const data = new Uint8ClampedArray(W * H * 4);
+  const matte = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const a = Math.min(1, Math.max(0, (380 - Math.hypot(x - 600, y - 500)) / 60 + 0.5));
+      const i = y * W + x, b = ground(x, y);
+      matte[i] = Math.round(a * 255);
+      for (let c = 0; c < 3; c++) data[i * 4 + c] = Math.round(a * F[c] + (1 - a) * b[c]);
+      data[i * 4 + 3] = 255;
+    }
+  }
+  const photo: RgbaImage = { width: W, height: H, data };
+  const alpha: AlphaMatte = { width: W, height: H, data: matte };
+
+  /** Mean distance from the subject's own colour over the semi-transparent pixels, premultiplied (as seen). */
+  const edgeError = (out: RgbaImage) => {
+    let sum = 0, n = 0;
+    for (let p = 0; p < out.data.length; p += 4) {
+      const a = out.data[p + 3];
+      if (a === 0 || a === 255) continue;
+      n++;
+      for (let c = 0; c < 3; c++) sum += (Math.abs(out.data[p + c] - F[c]) * a) / 255;
+    }
+    return sum / n / 3;
+  };
+
+  it("are the subject's own, as close to it as solving the picture's whole level gives", () => {
+    const shown = composeForDisplay(photo, alpha, TRANSPARENT);
+    const { width, height } = displaySize(W, H);
+    const small = resizeRgbaWithMatte(photo, alpha, width, height);
+    const whole = compose(small.image, small.matte, TRANSPARENT);
+    const none = compose(small.image, small.matte, TRANSPARENT, false, null);
+    const [got, dense, blended] = [edgeError(shown), edgeError(whole), edgeError(none)];
+    expect(blended, 'the old ground left in, unestimated').toBeGreaterThan(10);
+    expect(got).toBeLessThan(blended / 4);
+    expect(got).toBeLessThanOrEqual(dense * 1.05);
   });
 });
