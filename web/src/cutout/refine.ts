@@ -61,10 +61,11 @@ function boxMeanStream(w: number, h: number, r: number, count: number, emit: (y:
     const y = t - r, lo = y - r - 1;
     const o = (t % slots) * size, old = lo >= 0 ? ring : zeros, at = lo >= 0 ? (lo % slots) * size : 0, k = y >= 0 ? invY[y] : 0;
     let q = 0;
-    // Four planes at a time: their running sums are four independent chains of additions
+    // Four or five planes at a time: their running sums are independent chains of additions
     // that the processor can overlap, where one plane's chain would wait on each addition.
-    for (; q + 4 <= count; q += 4) boxRow4(row, q * stride + left, stride, w, r, invX, ring, o + q * w, old, at + q * w, sums, q * w, k, means);
-    for (; q < count; q++) boxRow(row, q * stride + left, w, r, invX, ring, o + q * w, old, at + q * w, sums, q * w, k, means);
+    for (; q + 4 <= count && count - q !== 5; q += 4) boxRow4(row, q * stride + left, stride, w, r, invX, ring, o + q * w, old, at + q * w, sums, q * w, k, means);
+    if (count - q === 5) boxRow5(row, q * stride + left, stride, w, r, invX, ring, o + q * w, old, at + q * w, sums, q * w, k, means);
+    else for (; q < count; q++) boxRow(row, q * stride + left, w, r, invX, ring, o + q * w, old, at + q * w, sums, q * w, k, means);
     if (y >= 0) emit(y, means);
     if (++t < h) return;
     // The last r output rows: nothing enters their windows any more.
@@ -149,6 +150,59 @@ function boxRow4(
     means[c + i1] = u1 * k;
     means[c + i2] = u2 * k;
     means[c + i3] = u3 * k;
+  }
+}
+
+/** boxRow4 for five planes in `src` and w apart in the ring, sums and means: the same arithmetic for each. */
+function boxRow5(
+  src: Float32Array, s: number, stride: number, w: number, r: number, invX: Float32Array,
+  ring: Float32Array, o: number, old: Float32Array, at: number,
+  sums: Float64Array, c: number, k: number, means: Float32Array,
+): void {
+  const s1 = s + stride, s2 = s1 + stride, s3 = s2 + stride, s4 = s3 + stride;
+  let acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0, acc4 = 0;
+  for (let j = 0; j < r; j++) {
+    acc0 += src[s + j];
+    acc1 += src[s1 + j];
+    acc2 += src[s2 + j];
+    acc3 += src[s3 + j];
+    acc4 += src[s4 + j];
+  }
+  const back = r + 1;
+  for (let x = 0; x < w; x++) {
+    acc0 += src[s + x + r];
+    acc0 -= src[s + x - back];
+    acc1 += src[s1 + x + r];
+    acc1 -= src[s1 + x - back];
+    acc2 += src[s2 + x + r];
+    acc2 -= src[s2 + x - back];
+    acc3 += src[s3 + x + r];
+    acc3 -= src[s3 + x - back];
+    acc4 += src[s4 + x + r];
+    acc4 -= src[s4 + x - back];
+    const f = invX[x];
+    const v0 = Math.fround(acc0 * f), v1 = Math.fround(acc1 * f), v2 = Math.fround(acc2 * f), v3 = Math.fround(acc3 * f), v4 = Math.fround(acc4 * f);
+    const i0 = x, i1 = x + w, i2 = i1 + w, i3 = i2 + w, i4 = i3 + w;
+    ring[o + i0] = v0;
+    ring[o + i1] = v1;
+    ring[o + i2] = v2;
+    ring[o + i3] = v3;
+    ring[o + i4] = v4;
+    const u0 = sums[c + i0] + v0 - old[at + i0];
+    const u1 = sums[c + i1] + v1 - old[at + i1];
+    const u2 = sums[c + i2] + v2 - old[at + i2];
+    const u3 = sums[c + i3] + v3 - old[at + i3];
+    const u4 = sums[c + i4] + v4 - old[at + i4];
+    sums[c + i0] = u0;
+    sums[c + i1] = u1;
+    sums[c + i2] = u2;
+    sums[c + i3] = u3;
+    sums[c + i4] = u4;
+    means[c + i0] = u0 * k;
+    means[c + i1] = u1 * k;
+    means[c + i2] = u2 * k;
+    means[c + i3] = u3 * k;
+    means[c + i4] = u4 * k;
   }
 }
 
