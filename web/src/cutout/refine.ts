@@ -372,6 +372,13 @@ export function guidedCoefficients(map: Float32Array, guide: Float32Array, w: nu
   return out;
 }
 
+/** For each x, the end (exclusive) of the run of equal `i0` values it is in. */
+function runEnds(i0: Int32Array): Int32Array {
+  const n = i0.length, end = new Int32Array(n);
+  for (let x = n - 1; x >= 0; x--) end[x] = x + 1 < n && i0[x + 1] === i0[x] ? end[x + 1] : x + 1;
+  return end;
+}
+
 /**
  * Guided upsampling: fits alpha ≈ a·RGB + b in every (2r+1)² window of the S×S map with
  * the photo at S×S as guide, then applies the smoothed coefficients to the full-size
@@ -387,7 +394,8 @@ export function refineAlpha(map: Float32Array, input: ModelInput, image: RgbaIma
   const inv = 1 / 255;
   // Photo columns between the same two map columns form one run (i0 never decreases along
   // a row), so each run reads its coefficients once and only fx and the colours per pixel:
-  // the same arithmetic as per pixel, in the same order.
+  // the same arithmetic as per pixel, in the same order. The runs are the same in every row.
+  const runs = runEnds(bilinearAxis(size, width).i0);
   forEachRow(planes, size, width, height, (y, lines, { i0, i1, f }) => {
     const [l0, l1, l2, l3, lo, hi] = lines;
     const row = y * width;
@@ -395,8 +403,7 @@ export function refineAlpha(map: Float32Array, input: ModelInput, image: RgbaIma
       const j0 = i0[x], j1 = i1[x];
       const b0 = l0[j0], d0 = l0[j1] - b0, b1 = l1[j0], d1 = l1[j1] - b1;
       const b2 = l2[j0], d2 = l2[j1] - b2, b3 = l3[j0], d3 = l3[j1] - b3;
-      let end = x + 1;
-      while (end < width && i0[end] === j0) end++;
+      const end = runs[x];
       if (lo) {
         const blo = lo[j0], dlo = lo[j1] - blo, bhi = hi[j0], dhi = hi[j1] - bhi;
         for (let o = row + x; x < end; x++, o++) {
