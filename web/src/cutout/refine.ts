@@ -42,38 +42,38 @@ function inverseCounts(n: number, r: number): Float32Array {
 
 /**
  * A box mean of `count` planes at once, fed one row at a time: the caller writes row t of
- * plane q to `row` from `at(q)` (w values) and calls `push()`; `emit(y, means)` is called as
- * soon as output row y is known, with that row of every plane's means (plane q from q·w).
- * Only the 2r + 2 horizontally filtered rows the window still needs are kept, so a chain of
+ * plane q to `row` from `at(q)` (w values) and calls `push()`; `emit(y, sums, k)` is called
+ * as soon as output row y is known, with that row's column sums of every plane (plane q from
+ * q·w) and the factor k that makes them means, each stored to (or rounded as) a Float32 as
+ * the old separate planes were. Only the 2r + 2 horizontally filtered rows the window still needs are kept, so a chain of
  * box means needs no full-size planes between its steps and each row is used while in cache.
  */
-function boxMeanStream(w: number, h: number, r: number, count: number, emit: (y: number, means: Float32Array) => void) {
+function boxMeanStream(w: number, h: number, r: number, count: number, emit: (y: number, sums: Float64Array, k: number) => void) {
   const invX = inverseCounts(w, r), invY = inverseCounts(h, r);
   // Each plane's row has r + 1 zeros before it and r after, so the horizontal running sum
   // needs no tests at the borders; see boxRow for why the zeros change no bit.
   const left = r + 1, stride = w + 2 * r + 1;
   const row = new Float32Array(count * stride);
   const slots = 2 * r + 2, size = count * w;
-  const ring = new Float32Array(slots * size), zeros = new Float32Array(size), sums = new Float64Array(size), means = new Float32Array(size);
+  const ring = new Float32Array(slots * size), zeros = new Float32Array(size), sums = new Float64Array(size);
   let t = 0;
   const push = () => {
     // Row t completes output row y = t - r, whose window loses row t - 2r - 1.
     const y = t - r, lo = y - r - 1;
-    const o = (t % slots) * size, old = lo >= 0 ? ring : zeros, at = lo >= 0 ? (lo % slots) * size : 0, k = y >= 0 ? invY[y] : 0;
+    const o = (t % slots) * size, old = lo >= 0 ? ring : zeros, at = lo >= 0 ? (lo % slots) * size : 0;
     let q = 0;
     // Four or five planes at a time: their running sums are independent chains of additions
     // that the processor can overlap, where one plane's chain would wait on each addition.
-    for (; q + 4 <= count && count - q !== 5; q += 4) boxRow4(row, q * stride + left, stride, w, r, invX, ring, o + q * w, old, at + q * w, sums, q * w, k, means);
-    if (count - q === 5) boxRow5(row, q * stride + left, stride, w, r, invX, ring, o + q * w, old, at + q * w, sums, q * w, k, means);
-    else for (; q < count; q++) boxRow(row, q * stride + left, w, r, invX, ring, o + q * w, old, at + q * w, sums, q * w, k, means);
-    if (y >= 0) emit(y, means);
+    for (; q + 4 <= count && count - q !== 5; q += 4) boxRow4(row, q * stride + left, stride, w, r, invX, ring, o + q * w, old, at + q * w, sums, q * w);
+    if (count - q === 5) boxRow5(row, q * stride + left, stride, w, r, invX, ring, o + q * w, old, at + q * w, sums, q * w);
+    else for (; q < count; q++) boxRow(row, q * stride + left, w, r, invX, ring, o + q * w, old, at + q * w, sums, q * w);
+    if (y >= 0) emit(y, sums, invY[y]);
     if (++t < h) return;
     // The last r output rows: nothing enters their windows any more.
     for (let y = Math.max(0, h - r); y < h; y++) {
-      const lo = y - r - 1, k = invY[y];
+      const lo = y - r - 1;
       if (lo >= 0) for (let i = 0, o = (lo % slots) * size; i < size; i++) sums[i] -= ring[o + i];
-      for (let i = 0; i < size; i++) means[i] = sums[i] * k;
-      emit(y, means);
+      emit(y, sums, invY[y]);
     }
   };
   return { row, at: (q: number) => q * stride + left, push };
@@ -82,13 +82,12 @@ function boxMeanStream(w: number, h: number, r: number, count: number, emit: (y:
 /**
  * One row of one plane through both passes of a box mean: the horizontal sum of `src`
  * around `s` (zero-padded) is scaled and stored in the ring at `o`, added to the column sums
- * from `c`, the row `old` at `at` (the one leaving the window, or zeros) taken off them, and
- * the means (column sums times `k`) written to `means` from `c`.
+ * from `c`, and the row `old` at `at` (the one leaving the window, or zeros) taken off them.
  */
 function boxRow(
   src: Float32Array, s: number, w: number, r: number, invX: Float32Array,
   ring: Float32Array, o: number, old: Float32Array, at: number,
-  sums: Float64Array, c: number, k: number, means: Float32Array,
+  sums: Float64Array, c: number,
 ): void {
   // The running sums are doubles, added to before they are subtracted from, and rounded to
   // Float32 where each pass used to store its own plane: the arithmetic the box means have
@@ -103,15 +102,14 @@ function boxRow(
     ring[o + x] = v;
     const sum = sums[c + x] + v - old[at + x];
     sums[c + x] = sum;
-    means[c + x] = sum * k;
   }
 }
 
-/** boxRow for four planes, `stride` apart in `src` and w apart in the ring, sums and means: the same arithmetic for each. */
+/** boxRow for four planes, `stride` apart in `src` and w apart in the ring and the sums: the same arithmetic for each. */
 function boxRow4(
   src: Float32Array, s: number, stride: number, w: number, r: number, invX: Float32Array,
   ring: Float32Array, o: number, old: Float32Array, at: number,
-  sums: Float64Array, c: number, k: number, means: Float32Array,
+  sums: Float64Array, c: number,
 ): void {
   const s1 = s + stride, s2 = s1 + stride, s3 = s2 + stride;
   let acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0;
@@ -146,18 +144,14 @@ function boxRow4(
     sums[c + i1] = u1;
     sums[c + i2] = u2;
     sums[c + i3] = u3;
-    means[c + i0] = u0 * k;
-    means[c + i1] = u1 * k;
-    means[c + i2] = u2 * k;
-    means[c + i3] = u3 * k;
   }
 }
 
-/** boxRow4 for five planes in `src` and w apart in the ring, sums and means: the same arithmetic for each. */
+/** boxRow4 for five planes. */
 function boxRow5(
   src: Float32Array, s: number, stride: number, w: number, r: number, invX: Float32Array,
   ring: Float32Array, o: number, old: Float32Array, at: number,
-  sums: Float64Array, c: number, k: number, means: Float32Array,
+  sums: Float64Array, c: number,
 ): void {
   const s1 = s + stride, s2 = s1 + stride, s3 = s2 + stride, s4 = s3 + stride;
   let acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0, acc4 = 0;
@@ -198,17 +192,14 @@ function boxRow5(
     sums[c + i2] = u2;
     sums[c + i3] = u3;
     sums[c + i4] = u4;
-    means[c + i0] = u0 * k;
-    means[c + i1] = u1 * k;
-    means[c + i2] = u2 * k;
-    means[c + i3] = u3 * k;
-    means[c + i4] = u4 * k;
   }
 }
 
 /** Writes the mean over a (2r+1)² box of `src` to `out` (clamped at the borders: divides by the pixels inside). */
 export function boxMeanInto(src: Float32Array, out: Float32Array, w: number, h: number, r: number): void {
-  const box = boxMeanStream(w, h, r, 1, (y, means) => out.set(means, y * w));
+  const box = boxMeanStream(w, h, r, 1, (y, sums, k) => {
+    for (let x = 0, o = y * w; x < w; x++) out[o + x] = sums[x] * k;
+  });
   for (let y = 0; y < h; y++) {
     box.row.set(src.subarray(y * w, (y + 1) * w), box.at(0));
     box.push();
@@ -312,19 +303,27 @@ export function guidedCoefficients(map: Float32Array, guide: Float32Array, w: nu
   const { radius: r, epsilon: eps } = options;
   const out = [new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
   // The second box mean, of the coefficients, is fed row by row by the first's solve.
-  const smooth = boxMeanStream(w, h, r, 4, (y, means) => {
-    for (let q = 0; q < 4; q++) out[q].set(means.subarray(q * w, (q + 1) * w), y * w);
+  const w2 = 2 * w, w3 = 3 * w, w4 = 4 * w, w5 = 5 * w, w6 = 6 * w, w7 = 7 * w, w8 = 8 * w, w9 = 9 * w, w10 = 10 * w, w11 = 11 * w, w12 = 12 * w;
+  const [o0, o1, o2, o3] = out;
+  const smooth = boxMeanStream(w, h, r, 4, (y, sums, k) => {
+    for (let x = 0, o = y * w; x < w; x++, o++) {
+      o0[o] = sums[x] * k;
+      o1[o] = sums[w + x] * k;
+      o2[o] = sums[w2 + x] * k;
+      o3[o] = sums[w3 + x] * k;
+    }
   });
   const coefficients = smooth.row;
   const a0 = smooth.at(0), a1 = smooth.at(1), a2 = smooth.at(2), a3 = smooth.at(3);
-  const w2 = 2 * w, w3 = 3 * w, w4 = 4 * w, w5 = 5 * w, w6 = 6 * w, w7 = 7 * w, w8 = 8 * w, w9 = 9 * w, w10 = 10 * w, w11 = 11 * w, w12 = 12 * w;
   // Means of I0, I1, I2, p, I0·p, I1·p, I2·p, I0·I0, I0·I1, I0·I2, I1·I1, I1·I2, I2·I2, in that order.
-  const means = boxMeanStream(w, h, r, 13, (_y, m) => {
+  const means = boxMeanStream(w, h, r, 13, (_y, m, k) => {
+    const f = Math.fround;
     for (let x = 0; x < w; x++) {
-      const m0 = m[x], m1 = m[w + x], m2 = m[w2 + x], pm = m[w3 + x];
-      const mp0 = m[w4 + x], mp1 = m[w5 + x], mp2 = m[w6 + x];
-      const m00 = m[w7 + x], m01 = m[w8 + x], m02 = m[w9 + x];
-      const m11 = m[w10 + x], m12 = m[w11 + x], m22 = m[w12 + x];
+      // Each mean rounded to Float32, as when it had a plane of its own.
+      const m0 = f(m[x] * k), m1 = f(m[w + x] * k), m2 = f(m[w2 + x] * k), pm = f(m[w3 + x] * k);
+      const mp0 = f(m[w4 + x] * k), mp1 = f(m[w5 + x] * k), mp2 = f(m[w6 + x] * k);
+      const m00 = f(m[w7 + x] * k), m01 = f(m[w8 + x] * k), m02 = f(m[w9 + x] * k);
+      const m11 = f(m[w10 + x] * k), m12 = f(m[w11 + x] * k), m22 = f(m[w12 + x] * k);
       // Covariance of the guide's colours (3×3, symmetric) plus eps·I, and of colour with alpha.
       const s00 = m00 - m0 * m0 + eps, s01 = m01 - m0 * m1, s02 = m02 - m0 * m2;
       const s11 = m11 - m1 * m1 + eps, s12 = m12 - m1 * m2, s22 = m22 - m2 * m2 + eps;
