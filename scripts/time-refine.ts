@@ -8,13 +8,16 @@
  *
  *   flock /tmp/clearcut-timing.lock npx tsx scripts/time-refine.ts [--photo FILE]... [--megapixels 24] [--runs 11]
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
+import { build } from 'vite';
 import type { RgbaImage } from '../web/src/cutout/image.ts';
 import { manifest, modelInfo } from '../web/src/cutout/model.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { refineAlpha } from '../web/src/cutout/refine.ts';
 import { refineAlphaReference } from '../tests/unit/cutout/support/refine-reference.ts';
+import { launchChromium } from './lib/chromium.ts';
 import { median } from './lib/median.ts';
 import { closeNodeSessions, inferNode } from './lib/node-engine.ts';
 
@@ -24,6 +27,7 @@ const { values: args } = parseArgs({
     megapixels: { type: 'string', default: '0' },
     model: { type: 'string', default: manifest.default },
     runs: { type: 'string', default: '11' },
+    chromium: { type: 'boolean', default: false },
   },
 });
 
@@ -39,16 +43,51 @@ async function load(file: string, megapixels: number): Promise<RgbaImage> {
 }
 
 const model = modelInfo(args.model);
-const cases: { name: string; image: RgbaImage }[] = [];
-for (const file of args.photo) cases.push({ name: file.split('/').pop()!, image: await load(file, 0) });
-if (Number(args.megapixels) > 0) cases.push({ name: `${args.photo[0].split('/').pop()} at ${args.megapixels} MP`, image: await load(args.photo[0], Number(args.megapixels)) });
+const cases: { name: string; file: string; megapixels: number; image: RgbaImage }[] = [];
+for (const file of args.photo) cases.push({ name: file.split('/').pop()!, file, megapixels: 0, image: await load(file, 0) });
+const megapixels = Number(args.megapixels);
+if (megapixels > 0) cases.push({ name: `${args.photo[0].split('/').pop()} at ${megapixels} MP`, file: args.photo[0], megapixels, image: await load(args.photo[0], megapixels) });
 
 const prepared = [];
-for (const { name, image } of cases) {
+for (const { name, file, megapixels, image } of cases) {
   const input = preprocess(image, model);
-  prepared.push({ name, image, input, map: await inferNode(model, input) });
+  prepared.push({ name, file, megapixels, image, input, map: await inferNode(model, input) });
 }
 await closeNodeSessions();
+
+const report = (name: string, width: number, height: number, size: number, old: number[], now: number[]) => {
+  const o = median(old), n = median(now);
+  console.log(
+    `${name} ${width}x${height} (${((width * height) / 1e6).toFixed(2)} MP), map ${size}²: ` +
+      `old median ${o.toFixed(1)} ms, new median ${n.toFixed(1)} ms, new/old ${(n / o).toFixed(2)} (${old.length} runs each; identical mattes)`,
+  );
+};
+
+if (args.chromium) {
+  const bundle = await build({
+    configFile: false,
+    logLevel: 'error',
+    build: { write: false, minify: false, lib: { entry: new URL('./time-refine-page.ts', import.meta.url).pathname, formats: ['iife'], name: 'refineBench', fileName: 'bench' } },
+  });
+  const code = (Array.isArray(bundle) ? bundle[0] : bundle as { output: { code?: string }[] }).output[0].code!;
+  const { browser, close } = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.addScriptTag({ content: code });
+    for (const { name, file, megapixels, input, map } of prepared) {
+      const photo = readFileSync(file).toString('base64');
+      const probabilities = Buffer.from(map.buffer, map.byteOffset, map.byteLength).toString('base64');
+      const { width, height, old, now } = await page.evaluate(
+        ([photo, probabilities, megapixels, runs]) => (globalThis as unknown as { refineBench: typeof import('./time-refine-page.ts') }).refineBench.timeRefine(photo, probabilities, megapixels, runs),
+        [photo, probabilities, megapixels, Number(args.runs)] as const,
+      );
+      report(`${name} (Chromium)`, width, height, input.size, old, now);
+    }
+  } finally {
+    await close();
+  }
+  process.exit(0);
+}
 
 const time = (f: () => void) => {
   const started = performance.now();
@@ -65,9 +104,5 @@ for (const { name, image, input, map } of prepared) {
     if (run % 2) { timeOld(); timeNew(); } else { timeNew(); timeOld(); }
     if (Buffer.compare(Buffer.from(a), Buffer.from(b)) !== 0) throw new Error(`${name}: the mattes differ`);
   }
-  const o = median(old), n = median(now);
-  console.log(
-    `${name} ${image.width}x${image.height} (${((image.width * image.height) / 1e6).toFixed(2)} MP), map ${input.size}²: ` +
-      `old median ${o.toFixed(1)} ms, new median ${n.toFixed(1)} ms, new/old ${(n / o).toFixed(2)} (${old.length} runs each; identical mattes)`,
-  );
+  report(name, image.width, image.height, input.size, old, now);
 }
