@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { modelInfo } from '../../../web/src/cutout/model.ts';
 import { PHOTOS, readPhoto, type PhotoName } from '../../fixtures/photos.ts';
-import { boxMeanIntoReference, guidedCoefficientsReference, refineAlphaReference } from './support/refine-reference.ts';
+import { boxExtremeReference, boxMeanIntoReference, guidedCoefficientsReference, refineAlphaReference } from './support/refine-reference.ts';
 import { lcg, noisyRgba } from './support/noisy.ts';
 
 const isnet = { mean: [0.5, 0.5, 0.5], std: [1, 1, 1] } as { mean: [number, number, number]; std: [number, number, number] };
@@ -312,3 +312,28 @@ async function decodeFixture(name: PhotoName): Promise<RgbaImage> {
   const { data, info } = await sharp(readPhoto(name)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength) };
 }
+
+describe('boxExtreme, against the plain scan it replaced', () => {
+  const cases: [string, (w: number, h: number, seed: number) => Float32Array][] = [
+    ['random values', (w, h, seed) => Float32Array.from(randomBytes(w * h, seed), (b) => b / 255)],
+    ['a binary mask', (w, h, seed) => Float32Array.from(randomBytes(w * h, seed), (b) => (b < 40 ? 1 : 0))],
+    ['zeros of both signs', (w, h, seed) => Float32Array.from(randomBytes(w * h, seed), (b) => (b < 100 ? -0 : b < 200 ? 0 : b / 255))],
+    ['±Infinity and negatives', (w, h, seed) => Float32Array.from(randomBytes(w * h, seed), (b) => (b < 10 ? Infinity : b < 20 ? -Infinity : (b - 128) / 64))],
+    ['NaN, ±Infinity and negatives', (w, h, seed) => Float32Array.from(randomBytes(w * h, seed), (b) => (b < 30 ? NaN : b < 40 ? Infinity : b < 50 ? -Infinity : (b - 128) / 64))],
+  ];
+  it.each(cases)('gives the same bits as the scan for %s, both ways, many sizes and radii', (_, make) => {
+    for (const [w, h] of [[1, 1], [1, 12], [12, 1], [5, 4], [17, 13], [40, 31], [64, 64]]) {
+      for (const r of [1, 2, 3, 5, 13, 40]) {
+        const src = make(w, h, w * 1000 + h * 10 + r);
+        for (const max of [true, false]) {
+          expect(sameBits(boxExtreme(src, w, h, r, max), boxExtremeReference(src, w, h, r, max)), `${w}×${h}, r ${r}, ${max ? 'max' : 'min'}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('keeps a window of NaN as -Infinity for the highest value, as the scan did', () => {
+    const out = boxExtreme(Float32Array.from([NaN, NaN, NaN, 1]), 4, 1, 1, true);
+    expect(Array.from(out)).toEqual([-Infinity, -Infinity, 1, 1]);
+  });
+});

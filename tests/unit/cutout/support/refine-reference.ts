@@ -5,7 +5,7 @@
  */
 import type { AlphaMatte, RgbaImage } from '../../../../web/src/cutout/image.ts';
 import type { ModelInput } from '../../../../web/src/cutout/preprocess.ts';
-import { boxExtreme, DEFAULT_REFINE, type RefineOptions } from '../../../../web/src/cutout/refine.ts';
+import { DEFAULT_REFINE, type RefineOptions } from '../../../../web/src/cutout/refine.ts';
 
 /** Writes the mean over a (2r+1)² box of `src` to `out` (clamped at the borders: divides by the pixels inside); `tmp` is scratch. */
 export function boxMeanIntoReference(src: Float32Array, out: Float32Array, tmp: Float32Array, w: number, h: number, r: number): void {
@@ -33,6 +33,35 @@ export function boxMeanIntoReference(src: Float32Array, out: Float32Array, tmp: 
     const k = invY[y];
     for (let x = 0, o = y * w; x < w; x++) out[o + x] = col[x] * k;
   }
+}
+
+/** Lowest (`max` false) or highest value over a (2r+1)² box, clamped at the borders. */
+export function boxExtremeReference(src: Float32Array, w: number, h: number, r: number, max: boolean): Float32Array {
+  const sign = max ? 1 : -1;
+  const tmp = new Float32Array(w * h);
+  const out = new Float32Array(w * h);
+  // Written for the maximum of sign·value, so one loop serves both.
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      let v = -Infinity;
+      for (let k = row + Math.max(0, x - r), end = row + Math.min(w - 1, x + r); k <= end; k++) {
+        const s = sign * src[k];
+        if (s > v) v = s;
+      }
+      tmp[row + x] = v;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    out.set(tmp.subarray(row, row + w), row);
+    for (let k = Math.max(0, y - r), end = Math.min(h - 1, y + r); k <= end; k++) {
+      const o = k * w;
+      for (let x = 0; x < w; x++) if (tmp[o + x] > out[row + x]) out[row + x] = tmp[o + x];
+    }
+    for (let x = 0; x < w; x++) out[row + x] *= sign;
+  }
+  return out;
 }
 
 /** Source index pair and weight for bilinear sampling of `src` samples onto `dst`, centres aligned. */
@@ -139,7 +168,7 @@ export function refineAlphaReference(map: Float32Array, input: ModelInput, image
   const { size } = input;
   const { bound = 0 } = options;
   const planes = guidedCoefficientsReference(map, input.guide, size, size, options);
-  if (bound > 0) planes.push(boxExtreme(map, size, size, bound, false), boxExtreme(map, size, size, bound, true));
+  if (bound > 0) planes.push(boxExtremeReference(map, size, size, bound, false), boxExtremeReference(map, size, size, bound, true));
   const { width, height, data: px } = image;
   const data = new Uint8Array(width * height);
   const inv = 1 / 255;
