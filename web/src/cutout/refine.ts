@@ -438,6 +438,52 @@ function runEnds(i0: Int32Array): Int32Array {
 }
 
 /**
+ * refineAlpha's last step without `bound`: the coefficients interpolated and applied run by
+ * run as there, but each map column's vertical interpolation made when a run first needs it
+ * (rounded to Float32 as in forEachRow's lines) and handed on to the next run, instead of
+ * whole lines per row: no column is interpolated twice and none the photo does not reach.
+ */
+function applyCoefficients(planes: Float32Array[], size: number, px: Uint8ClampedArray | Uint8Array, data: Uint8Array, width: number, height: number, runs: Int32Array): void {
+  const [p0, p1, p2, p3] = planes;
+  const { i0, i1, f } = bilinearAxis(size, width);
+  const ay = bilinearAxis(size, height);
+  const inv = 1 / 255, fr = Math.fround;
+  for (let y = 0; y < height; y++) {
+    const r0 = ay.i0[y] * size, r1 = ay.i1[y] * size, fy = ay.f[y], row = y * width;
+    // The last run's right-hand column, and its four values.
+    let last = -1, e0 = 0, e1 = 0, e2 = 0, e3 = 0;
+    for (let x = 0; x < width; ) {
+      const j0 = i0[x], j1 = i1[x];
+      let b0, b1, b2, b3;
+      if (j0 === last) {
+        b0 = e0; b1 = e1; b2 = e2; b3 = e3;
+      } else {
+        const a = r0 + j0, b = r1 + j0;
+        b0 = fr(p0[a] + (p0[b] - p0[a]) * fy);
+        b1 = fr(p1[a] + (p1[b] - p1[a]) * fy);
+        b2 = fr(p2[a] + (p2[b] - p2[a]) * fy);
+        b3 = fr(p3[a] + (p3[b] - p3[a]) * fy);
+      }
+      if (j1 === j0) {
+        e0 = b0; e1 = b1; e2 = b2; e3 = b3;
+      } else {
+        const a = r0 + j1, b = r1 + j1;
+        e0 = fr(p0[a] + (p0[b] - p0[a]) * fy);
+        e1 = fr(p1[a] + (p1[b] - p1[a]) * fy);
+        e2 = fr(p2[a] + (p2[b] - p2[a]) * fy);
+        e3 = fr(p3[a] + (p3[b] - p3[a]) * fy);
+      }
+      last = j1;
+      const d0 = e0 - b0, d1 = e1 - b1, d2 = e2 - b2, d3 = e3 - b3;
+      for (let o = row + x, end = runs[x]; x < end; x++, o++) {
+        const fx = f[x], p = o * 4;
+        data[o] = toByte(((b0 + d0 * fx) * px[p] + (b1 + d1 * fx) * px[p + 1] + (b2 + d2 * fx) * px[p + 2]) * inv + (b3 + d3 * fx));
+      }
+    }
+  }
+}
+
+/**
  * Guided upsampling: fits alpha ≈ a·RGB + b in every (2r+1)² window of the S×S map with
  * the photo at S×S as guide, then applies the smoothed coefficients to the full-size
  * photo, within the map's own local range when `bound` > 0.
@@ -454,6 +500,10 @@ export function refineAlpha(map: Float32Array, input: ModelInput, image: RgbaIma
   // a row), so each run reads its coefficients once and only fx and the colours per pixel:
   // the same arithmetic as per pixel, in the same order. The runs are the same in every row.
   const runs = runEnds(bilinearAxis(size, width).i0);
+  if (!(bound > 0)) {
+    applyCoefficients(planes, size, px, data, width, height, runs);
+    return { width, height, data };
+  }
   forEachRow(planes, size, width, height, (y, lines, { i0, i1, f }) => {
     const [l0, l1, l2, l3, lo, hi] = lines;
     const row = y * width;
