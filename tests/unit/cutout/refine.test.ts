@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../../web/src/cutout/image.ts';
 import { preprocess } from '../../../web/src/cutout/preprocess.ts';
-import { bilinearAxis, boxExtreme, boxMeanInto, DEFAULT_REFINE, guidedCoefficients, refineAlpha, upsampleAlpha, type RefineOptions } from '../../../web/src/cutout/refine.ts';
+import { boxExtreme, boxMeanInto } from '../../../web/src/cutout/box.ts';
+import { bilinearAxis, DEFAULT_REFINE, guidedCoefficients, refineAlpha, upsampleAlpha, type RefineOptions } from '../../../web/src/cutout/refine.ts';
 import { randomBytes } from '../../fixtures/files.ts';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';

@@ -8,7 +8,7 @@
  * - haze: faint values farther than `reach` from the foreground that is kept are set to 0.
  * Soft values next to the subject (hair, fur, motion blur) are within reach and kept.
  */
-import { boxExtreme } from './refine.ts';
+import { boxExtreme } from './box.ts';
 
 export interface CleanupOptions {
   /** An island of foreground smaller than this share of the largest one is dropped. */
