@@ -1,29 +1,72 @@
-/** The warm-up model is the one-node graph its comment says, and it runs in onnxruntime-web. */
+/**
+ * The warm-up model is what scripts/lib/onnx/warm-up-model.ts writes (a U²-Net block in
+ * miniature quantized as the default model is), it runs in onnxruntime-web, and its further
+ * runs stop when asked.
+ */
 import * as ort from 'onnxruntime-web';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ThreadsFailedError } from '../../../web/src/cutout/errors.ts';
-import { decodeModel } from '../../../scripts/lib/onnx/model-proto.ts';
-import { THREADS_START_MS, warmUpModel, warmUpRuntime, warmUpWithin } from '../../../web/src/cutout/warm-up.ts';
+import { decodeModel, toNumber, valueDims } from '../../../scripts/lib/onnx/model-proto.ts';
+import { warmUpModelBytes } from '../../../scripts/lib/onnx/warm-up-model.ts';
+import { THREADS_START_MS, WARM_UP_INPUT_DIMS, warmUpModel, warmUpRuntime, warmUpWithin } from '../../../web/src/cutout/warm-up.ts';
 
 ort.env.wasm.numThreads = 1;
 
 describe('warm-up model', () => {
-  it('is one MaxPool 1×1 from x to y, 1×1×2×2 float, 121 bytes', () => {
-    const bytes = warmUpModel();
-    expect(bytes.length).toBe(121);
-    const graph = decodeModel(bytes).graph!;
-    expect(graph.node!.map((n) => `${n.opType}(${n.input!.join(',')})->${n.output!.join(',')}`)).toEqual(['MaxPool(x)->y']);
-    expect(graph.input!.map((i) => i.type!.tensorType!.shape!.dim!.map((d) => Number(d.dimValue)))).toEqual([[1, 1, 2, 2]]);
+  it('is the bytes scripts/lib/onnx/warm-up-model.ts writes (else paste its base64 into warm-up.ts)', () => {
+    const expected = Buffer.from(warmUpModelBytes()).toString('base64');
+    expect(Buffer.from(warmUpModel()).toString('base64'), expected).toBe(expected);
   });
 
-  it('opens, runs and closes in onnxruntime-web, and can do it again', async () => {
-    await warmUpRuntime(ort);
-    await warmUpRuntime(ort);
-    // The runtime it warmed runs a real session afterwards.
+  it('has the QDQ Convs (3×3, per-channel int8 weights, dilated too), pools, Add, Resize, Concat and float head of the default model', () => {
+    const graph = decodeModel(warmUpModel()).graph!;
+    const ops = new Set(graph.node!.map((n) => n.opType));
+    for (const op of ['QuantizeLinear', 'DequantizeLinear', 'Conv', 'Relu', 'MaxPool', 'Add', 'Resize', 'Concat', 'Sigmoid']) expect(ops, op).toContain(op);
+    const int8Weights = graph.initializer!.filter((t) => t.name!.endsWith('_w_q'));
+    expect(int8Weights.map((t) => t.dims!.map(toNumber).slice(2))).toEqual([
+      [3, 3],
+      [3, 3],
+      [3, 3],
+      [3, 3],
+    ]);
+    const dilations = graph.node!.filter((n) => n.opType === 'Conv').map((n) => n.attribute!.find((a) => a.name === 'dilations')!.ints!.map(toNumber)[0]);
+    expect(dilations).toContain(2);
+    expect(valueDims(graph.input![0])).toEqual([...WARM_UP_INPUT_DIMS]);
+    expect(warmUpModel().length).toBeLessThan(32_000);
+  });
+
+  it('opens and runs in onnxruntime-web, its output a mask in (0, 1)', async () => {
     const session = await ort.InferenceSession.create(warmUpModel());
-    const out = await session.run({ x: new ort.Tensor('float32', Float32Array.of(5, 6, 7, 8), [1, 1, 2, 2]) });
-    expect(Array.from(out.y.data as Float32Array)).toEqual([5, 6, 7, 8]);
+    const size = WARM_UP_INPUT_DIMS.reduce((a, b) => a * b);
+    const x = new ort.Tensor('float32', Float32Array.from({ length: size }, (_, i) => Math.cos(i)), [...WARM_UP_INPUT_DIMS]);
+    const out = (await session.run({ x })).output;
+    expect(out.dims).toEqual([1, 1, 16, 16]);
+    expect(Array.from(out.data as Float32Array).every((v) => v > 0 && v < 1)).toBe(true);
     await session.release();
+  });
+
+  it('is ready after one run, makes its further runs, and can start again after', async () => {
+    const first = warmUpRuntime(ort, 3);
+    await first.ready;
+    const made = await first.finish();
+    expect(made).toBeGreaterThanOrEqual(1);
+    expect(made).toBeLessThanOrEqual(4);
+    const second = warmUpRuntime(ort, 0);
+    await second.ready;
+    await expect(second.finish()).resolves.toBe(1);
+  });
+
+  it('stops its further runs at finish(), after the one under way: the model never waits for them', async () => {
+    const warmUp = warmUpRuntime(ort, 500);
+    await warmUp.ready;
+    expect(await warmUp.finish()).toBeLessThanOrEqual(2);
+  });
+
+  it('reports a failure to open through ready, and finish() still resolves', async () => {
+    const broken = { ...ort, InferenceSession: { create: () => Promise.reject(new Error('no WebAssembly here')) } } as unknown as typeof ort;
+    const warmUp = warmUpRuntime(broken);
+    await expect(warmUp.ready).rejects.toThrow('no WebAssembly here');
+    await expect(warmUp.finish()).resolves.toBe(0);
   });
 });
 
@@ -79,6 +122,8 @@ describe('waiting for the WebAssembly threads to start', () => {
   });
 
   it('resolves once the real runtime has warmed up within the limit', async () => {
-    await expect(warmUpWithin(warmUpRuntime(ort), 2, never())).resolves.toBeUndefined();
+    const warmUp = warmUpRuntime(ort);
+    await expect(warmUpWithin(warmUp.ready, 2, never())).resolves.toBeUndefined();
+    await warmUp.finish();
   });
 });

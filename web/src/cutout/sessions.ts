@@ -5,7 +5,7 @@
  * cannot run (static int8, float16 without `shader-f16`, or a run that fails) opens on WASM.
  *
  * Loading marks are left as User Timing measures (`clearcut:adapter`, `clearcut:threads`,
- * `clearcut:ort`, `clearcut:warm-up`, `clearcut:fetch <id>`, `clearcut:session <id>`) in the
+ * `clearcut:ort`, `clearcut:warm-up`, `clearcut:warm-up runs <n>`, `clearcut:fetch <id>`, `clearcut:session <id>`) in the
  * worker's own performance timeline, for `npm run bench`'s first-photo timeline.
  *
  * Debug switch, for the bench only: a build made with `VITE_ORT_BUILD=default` imports
@@ -82,6 +82,8 @@ export class ModelSessions {
   #runtime?: Promise<Runtime>;
   /** The WASM runtime's warm-up (see warm-up.ts), started with the runtime. */
   #warmUp?: Promise<void>;
+  /** Stops the warm-up model's further runs, which keep the kernels hot while the model downloads, and waits for its session to close. */
+  #warmUpRuns?: () => Promise<void>;
   /** Rejects when one of onnxruntime's thread workers fails to load (thread-workers.ts); never resolves. */
   #threadsFailed: Promise<never> = new Promise<never>(() => {});
   /** Whether the WebGPU adapter has `shader-f16`, once the runtime has looked. */
@@ -132,9 +134,13 @@ export class ModelSessions {
       // not in front of the first photo. A failure here is not fatal: opening the model reports its own.
       if (choice.backend === 'wasm') {
         const warmUpStarted = performance.now();
-        const warmUp = warmUpRuntime(ort).then(() => void performance.measure('clearcut:warm-up', { start: warmUpStarted }));
-        this.#warmUp = warmUpWithin(warmUp, choice.threads, this.#threadsFailed);
+        const warmUp = warmUpRuntime(ort);
+        const ready = warmUp.ready.then(() => void performance.measure('clearcut:warm-up', { start: warmUpStarted }));
+        this.#warmUp = warmUpWithin(ready, choice.threads, this.#threadsFailed);
         this.#warmUp.catch(() => {}); // open() reports it
+        let finished: Promise<void> | undefined;
+        this.#warmUpRuns = () =>
+          (finished ??= warmUp.finish().then((runs) => void performance.measure(`clearcut:warm-up runs ${runs}`, { start: warmUpStarted })));
       }
       return { ort, info: { ...choice, crossOriginIsolated: self.crossOriginIsolated, encoders: await encoders(), webgpuUnavailable, threadsFailed } };
     })();
@@ -166,6 +172,7 @@ export class ModelSessions {
           await rememberThreadsFailed(info.threads);
           throw err;
         }
+        await this.#warmUpRuns?.();
         started = performance.now();
         const refused = info.backend === 'webgpu' ? this.#webgpuRefuses(modelId, bytes) : undefined;
         const backend: Backend = info.backend === 'webgpu' && !refused ? 'webgpu' : 'wasm';
