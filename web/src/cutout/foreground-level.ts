@@ -44,30 +44,40 @@ export function nearestAxis(src: number, n: number): Int32Array {
   return out;
 }
 
+/** v / 255 as a Float32Array stores it, for every byte: one load instead of a division per sample. */
+const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
 /** The photo and matte sampled (nearest) at w×h, with F and B taken from the coarser level. */
 export function makeLevel(image: RgbaImage, alpha: AlphaMatte, w: number, h: number, prev: Level | undefined, fill: [number, number, number]): Level {
   const xs = nearestAxis(image.width, w), ys = nearestAxis(image.height, h);
   const img = new Float32Array(w * h * 3), a = new Float32Array(w * h);
   const F = new Float32Array(w * h * 3), B = new Float32Array(w * h * 3);
-  const px = prev ? nearestAxis(prev.w, w) : undefined, py = prev ? nearestAxis(prev.h, h) : undefined;
-  const src = image.data, srcAlpha = alpha.data;
+  const src = image.data, srcAlpha = alpha.data, unit = BYTE_TO_UNIT;
   for (let y = 0; y < h; y++) {
-    const srcRow = ys[y] * image.width, prevRow = prev ? py![y] * prev.w : 0;
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x, s = srcRow + xs[x], o = i * 3;
-      a[i] = srcAlpha[s] / 255;
-      img[o] = src[s * 4] / 255;
-      img[o + 1] = src[s * 4 + 1] / 255;
-      img[o + 2] = src[s * 4 + 2] / 255;
-      if (prev) {
-        const j = (prevRow + px![x]) * 3;
-        F[o] = prev.F[j]; F[o + 1] = prev.F[j + 1]; F[o + 2] = prev.F[j + 2];
-        B[o] = prev.B[j]; B[o + 1] = prev.B[j + 1]; B[o + 2] = prev.B[j + 2];
-      } else {
-        F[o] = B[o] = fill[0];
-        F[o + 1] = B[o + 1] = fill[1];
-        F[o + 2] = B[o + 2] = fill[2];
-      }
+    const srcRow = ys[y] * image.width;
+    for (let x = 0, i = y * w, o = i * 3; x < w; x++, i++, o += 3) {
+      const s = srcRow + xs[x], p = s * 4;
+      a[i] = unit[srcAlpha[s]];
+      img[o] = unit[src[p]];
+      img[o + 1] = unit[src[p + 1]];
+      img[o + 2] = unit[src[p + 2]];
+    }
+  }
+  if (!prev) {
+    for (let o = 0; o < w * h * 3; o += 3) {
+      F[o] = B[o] = fill[0];
+      F[o + 1] = B[o + 1] = fill[1];
+      F[o + 2] = B[o + 2] = fill[2];
+    }
+    return { w, h, image: img, alpha: a, F, B };
+  }
+  const px = nearestAxis(prev.w, w), py = nearestAxis(prev.h, h), PF = prev.F, PB = prev.B;
+  for (let y = 0; y < h; y++) {
+    const prevRow = py[y] * prev.w;
+    for (let x = 0, o = y * w * 3; x < w; x++, o += 3) {
+      const j = (prevRow + px[x]) * 3;
+      F[o] = PF[j]; F[o + 1] = PF[j + 1]; F[o + 2] = PF[j + 2];
+      B[o] = PB[j]; B[o + 1] = PB[j + 1]; B[o + 2] = PB[j + 2];
     }
   }
   return { w, h, image: img, alpha: a, F, B };
@@ -95,19 +105,108 @@ export function writeSolution(
   B[at + 2] = clamp01(m01 * f2 + m11 * b2);
 }
 
+/** Per pixel of a row, what its solve needs that no sweep changes (alpha is fixed): see rowConstants. */
+const CONSTANTS = 13;
+
+/**
+ * The parts of one row's systems that stay the same from sweep to sweep, so a pixel swept
+ * twice works them out once: the four neighbours' weights (left, right, above, below), the
+ * inverse of the 2×2 matrix and the pixel's own terms of the right-hand sides. Each is
+ * reckoned with the same operations in the same order as sweepOnly does in every sweep.
+ */
+function rowConstants(l: Level, y: number, eps: number, gw: number, out: Float64Array): void {
+  const { w, h, image, alpha } = l;
+  for (let x = 0, i = y * w, o = 0; x < w; x++, i++, o += CONSTANTS) {
+    const a0 = alpha[i], a1 = 1 - a0;
+    const dl = eps + gw * Math.abs(a0 - alpha[x > 0 ? i - 1 : i]);
+    const dr = eps + gw * Math.abs(a0 - alpha[x < w - 1 ? i + 1 : i]);
+    const du = eps + gw * Math.abs(a0 - alpha[y > 0 ? i - w : i]);
+    const dd = eps + gw * Math.abs(a0 - alpha[y < h - 1 ? i + w : i]);
+    let a00 = a0 * a0, a11 = a1 * a1;
+    const a01 = a0 * a1;
+    a00 += dl; a11 += dl;
+    a00 += dr; a11 += dr;
+    a00 += du; a11 += du;
+    a00 += dd; a11 += dd;
+    const inv = 1 / (a00 * a11 - a01 * a01);
+    out[o] = dl; out[o + 1] = dr; out[o + 2] = du; out[o + 3] = dd;
+    out[o + 4] = inv * a11; out[o + 5] = -inv * a01; out[o + 6] = inv * a00;
+    out[o + 7] = a0 * image[i * 3]; out[o + 8] = a0 * image[i * 3 + 1]; out[o + 9] = a0 * image[i * 3 + 2];
+    out[o + 10] = a1 * image[i * 3]; out[o + 11] = a1 * image[i * 3 + 1]; out[o + 12] = a1 * image[i * 3 + 2];
+  }
+}
+
+/**
+ * One sweep of row y from its constants (rowConstants): each pixel's F and B solved in turn,
+ * left to right. The left neighbour's colours are the ones just solved, kept as the Float32
+ * store rounds them rather than read back.
+ */
+function sweepRow(l: Level, y: number, k: Float64Array): void {
+  const { w, h, F, B } = l;
+  const up = y > 0 ? -w * 3 : 0, down = y < h - 1 ? w * 3 : 0;
+  const row = y * w * 3;
+  let lf0 = F[row], lf1 = F[row + 1], lf2 = F[row + 2], lb0 = B[row], lb1 = B[row + 1], lb2 = B[row + 2];
+  for (let x = 0, at = row, o = 0; x < w; x++, at += 3, o += CONSTANTS) {
+    const dl = k[o], dr = k[o + 1], du = k[o + 2], dd = k[o + 3];
+    const jr = x < w - 1 ? at + 3 : at, ju = at + up, jd = at + down;
+    let f0 = k[o + 7], f1 = k[o + 8], f2 = k[o + 9];
+    let b0 = k[o + 10], b1 = k[o + 11], b2 = k[o + 12];
+    f0 += dl * lf0; f1 += dl * lf1; f2 += dl * lf2;
+    b0 += dl * lb0; b1 += dl * lb1; b2 += dl * lb2;
+    f0 += dr * F[jr]; f1 += dr * F[jr + 1]; f2 += dr * F[jr + 2];
+    b0 += dr * B[jr]; b1 += dr * B[jr + 1]; b2 += dr * B[jr + 2];
+    f0 += du * F[ju]; f1 += du * F[ju + 1]; f2 += du * F[ju + 2];
+    b0 += du * B[ju]; b1 += du * B[ju + 1]; b2 += du * B[ju + 2];
+    f0 += dd * F[jd]; f1 += dd * F[jd + 1]; f2 += dd * F[jd + 2];
+    b0 += dd * B[jd]; b1 += dd * B[jd + 1]; b2 += dd * B[jd + 2];
+    const m00 = k[o + 4], m01 = k[o + 5], m11 = k[o + 6];
+    F[at] = lf0 = Math.fround(clamp01(m00 * f0 + m01 * b0));
+    F[at + 1] = lf1 = Math.fround(clamp01(m00 * f1 + m01 * b1));
+    F[at + 2] = lf2 = Math.fround(clamp01(m00 * f2 + m01 * b2));
+    B[at] = lb0 = Math.fround(clamp01(m01 * f0 + m11 * b0));
+    B[at + 1] = lb1 = Math.fround(clamp01(m01 * f1 + m11 * b1));
+    B[at + 2] = lb2 = Math.fround(clamp01(m01 * f2 + m11 * b2));
+  }
+}
+
 /**
  * Gauss–Seidel sweeps over the pixels of a level: every pixel, or with `only` those listed
  * (in increasing order), the others keeping their F and B. Each pixel's neighbours are
  * left, right, above and below, clamped at the border (a pixel there is its own neighbour).
- * This is the estimation's hot loop, so it works on plain locals, no temporary arrays.
+ *
+ * Over every pixel the sweeps run as a wavefront, sweep t one row behind sweep t − 1 (row
+ * s − t in step s, t rising): a pixel then reads exactly what it reads when each sweep
+ * covers the whole level before the next starts (its left and upper neighbours from its own
+ * sweep, its right and lower ones and itself from the one before), so the colours are the
+ * same to the bit, while a row is read from memory once for all the sweeps, not once per sweep.
  */
 export function sweepLevel(l: Level, iterations: number, o: ForegroundOptions, only?: Int32Array): void {
+  if (only) {
+    sweepOnly(l, iterations, o, only);
+    return;
+  }
+  const { w, h } = l;
+  if (iterations <= 0) return;
+  // Row y's constants sit in slot y % iterations from its first sweep to its last.
+  const ring = new Float64Array(iterations * w * CONSTANTS);
+  const slot = (y: number) => ring.subarray((y % iterations) * w * CONSTANTS, ((y % iterations) + 1) * w * CONSTANTS);
+  for (let s = 0; s < h + iterations - 1; s++) {
+    if (s < h) rowConstants(l, s, o.regularization, o.gradientWeight, slot(s));
+    for (let t = 0; t < iterations; t++) {
+      const y = s - t;
+      if (y >= 0 && y < h) sweepRow(l, y, slot(y));
+    }
+  }
+}
+
+/** sweepLevel over the listed pixels alone. This is the band's hot loop, so it works on plain locals, no temporary arrays. */
+function sweepOnly(l: Level, iterations: number, o: ForegroundOptions, only: Int32Array): void {
   const { w, h, image, alpha, F, B } = l;
   const eps = o.regularization, gw = o.gradientWeight;
-  const count = only ? only.length : w * h;
+  const count = only.length;
   for (let it = 0; it < iterations; it++) {
     for (let k = 0; k < count; k++) {
-      const i = only ? only[k] : k, x = i % w, y = (i - x) / w;
+      const i = only[k], x = i % w, y = (i - x) / w;
       const a0 = alpha[i], a1 = 1 - a0;
       let a00 = a0 * a0, a11 = a1 * a1;
       const a01 = a0 * a1;

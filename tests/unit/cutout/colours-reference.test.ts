@@ -1,0 +1,75 @@
+/**
+ * The foreground estimation, compose and the edge-band matting give the same bytes as the
+ * code they were made faster from, kept verbatim in support/colours-reference/: on random
+ * photos and mattes of awkward sizes, on every setting the solvers branch on, and on the
+ * shared test photos with their true masks when those are present.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { colorBackground, compose } from '../../../web/src/cutout/compose.ts';
+import { DEFAULT_FOREGROUND, foregroundColours, type ForegroundOptions } from '../../../web/src/cutout/foreground.ts';
+import type { AlphaMatte, RgbaImage } from '../../../web/src/cutout/image.ts';
+import { compose as composeReference } from './support/colours-reference/compose.ts';
+import { foregroundColours as foregroundColoursReference } from './support/colours-reference/foreground.ts';
+import { disc } from './support/matting-photo.ts';
+import { noisyMatte, noisyRgba } from './support/noisy.ts';
+
+const noisy = (width: number, height: number, seed: number): { image: RgbaImage; matte: AlphaMatte } => ({
+  image: { width, height, data: noisyRgba(width, height, seed) },
+  matte: { width, height, data: noisyMatte(width, height, seed + 1) },
+});
+
+const same = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  expect(a.length).toBe(b.length);
+  // One comparison over the bytes, not an element-by-element diff of a million numbers.
+  expect(Buffer.compare(Buffer.from(Uint8Array.from(a)), Buffer.from(Uint8Array.from(b)))).toBe(0);
+};
+
+const sizes: [number, number][] = [[1, 1], [1, 37], [41, 1], [2, 2], [3, 50], [97, 41], [64, 64], [130, 77]];
+const settings: [string, ForegroundOptions][] = [
+  ['the defaults', DEFAULT_FOREGROUND],
+  ['one big sweep', { ...DEFAULT_FOREGROUND, bigIterations: 1 }],
+  ['three big sweeps, small levels up to 8', { ...DEFAULT_FOREGROUND, bigIterations: 3, smallSize: 8 }],
+  ['no sweeps on big levels', { ...DEFAULT_FOREGROUND, bigIterations: 0 }],
+  ['the band alone from 24² on', { ...DEFAULT_FOREGROUND, maxDenseSide: 24 }],
+  ['the band fitted from 40 px', { ...DEFAULT_FOREGROUND, maxDenseSide: 16, maxBandSide: 40 }],
+  ['a gradient weight of 3', { ...DEFAULT_FOREGROUND, gradientWeight: 3, regularization: 1e-3 }],
+];
+
+describe('foreground colours, the same bytes as the old code', () => {
+  it.each(settings)('with %s, on random photos and mattes from 1×1 to 130×77', (_, options) => {
+    for (const [w, h] of sizes) {
+      const { image, matte } = noisy(w, h, w * 31 + h);
+      const now = foregroundColours(image, matte, options), old = foregroundColoursReference(image, matte, options);
+      same(now.index, old.index);
+      same(now.rgb, old.rgb);
+    }
+  });
+
+  it('on a soft-edged disc, through compose over nothing, a colour and in place', () => {
+    const { image, matte } = disc(301, 203);
+    for (const background of [undefined, colorBackground('#336699')]) {
+      same(compose(image, matte, background).data, composeReference(image, matte, background).data);
+      const copy = { ...image, data: image.data.slice() }, copyOld = { ...image, data: image.data.slice() };
+      same(compose(copy, matte, background, true).data, composeReference(copyOld, matte, background, true).data);
+    }
+  });
+
+  const gt = '/work/shared/testdata/gt';
+  const truths = existsSync(gt) ? readdirSync(gt).filter((f) => f.endsWith('.mask.png')).slice(0, 6) : [];
+  it.skipIf(!truths.length).each(truths.length ? truths : ['none'])('on %s and its photo (a true matte, at the photo\'s size and enlarged past 1024²)', async (mask) => {
+    const base = `${gt}/${mask.replace('.mask.png', '')}`;
+    const file = existsSync(`${base}.jpg`) ? `${base}.jpg` : `${base}.png`;
+    const photo = await sharp(file).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { width, height } = photo.info;
+    const truth = await sharp(`${gt}/${mask}`).resize(width, height).extractChannel(0).raw().toBuffer();
+    // Softened a little, as a network's matte is: the truths are mostly 0 and 255.
+    const soft = await sharp(truth, { raw: { width, height, channels: 1 } }).blur(1.5).extractChannel(0).raw().toBuffer();
+    const image: RgbaImage = { width, height, data: new Uint8ClampedArray(photo.data) };
+    const matte: AlphaMatte = { width, height, data: new Uint8Array(soft) };
+    same(compose(image, matte).data, composeReference(image, matte).data);
+    const big = { ...DEFAULT_FOREGROUND, maxDenseSide: 256, maxBandSide: 300 };
+    same(foregroundColours(image, matte, big).rgb, foregroundColoursReference(image, matte, big).rgb);
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * Foreground stage: photo + alpha matte -> the subject's own colours where the matte is
+ * semi-transparent. A pixel at the edge of hair is a mix of the subject and the old
+ * background, I = αF + (1 − α)B; showing I with alpha α over a new background leaves a
+ * fringe of the old one. This solves for F (and B) with multi-level foreground estimation
+ * (Germer, Uelwer, Conrad & Harmeling, "Fast Multi-Level Foreground Estimation", ICPR
+ * 2020; the algorithm of pymatting's `estimate_foreground_ml`): at each level of a pyramid
+ * from 1×1 up to the photo, a few Gauss–Seidel sweeps minimise
+ *   Σ (αF + (1 − α)B − I)² + Σ_neighbours (ε + |∇α|)(|∇F|² + |∇B|²),
+ * starting from the coarser level's answer, so colours flow in from where the subject and
+ * the background are seen pure. The paper's defaults are kept; none was tuned here.
+ *
+ * Time and memory follow the edge, not the photo: levels up to `maxDenseSide`² pixels are
+ * solved whole; the photo's own level only on its semi-transparent pixels, their neighbours
+ * outside taken from the photo (F where α = 1, B where α = 0) and from the coarser answer,
+ * at most `maxBandSide` pixels a side, from which a larger photo's edge pixels are each
+ * fitted once (foreground-band.ts).
+ */
+import { fitBandFromLevel, semiTransparent, sweepLevelBand } from './foreground-band.ts';
+import { makeLevel, sweepLevel, type ForegroundOptions, type Level } from './foreground-level.ts';
+import type { AlphaMatte, RgbaImage } from '../../../../../web/src/cutout/image.ts';
+
+export type { ForegroundOptions } from './foreground-level.ts';
+
+/** The paper's (and pymatting's) defaults; the two size limits bound time and memory. */
+export const DEFAULT_FOREGROUND: ForegroundOptions = {
+  regularization: 1e-5,
+  gradientWeight: 1,
+  smallSize: 32,
+  smallIterations: 10,
+  bigIterations: 2,
+  maxDenseSide: 1024,
+  maxBandSide: 2048,
+};
+
+/** The mean colour of the photo, the starting guess of the 1×1 level. */
+function meanColour(image: RgbaImage): [number, number, number] {
+  const d = image.data, n = image.width * image.height;
+  // Whole numbers, summed exactly in doubles (up to 2^53 / 255 pixels).
+  let r = 0, g = 0, b = 0;
+  for (let p = 0; p < n * 4; p += 4) {
+    r += d[p];
+    g += d[p + 1];
+    b += d[p + 2];
+  }
+  return [r / n / 255, g / n / 255, b / n / 255];
+}
+
+/** The estimated foreground colours of the semi-transparent pixels: their indices, in order, and RGB (3 per pixel). */
+export interface ForegroundColours {
+  index: Int32Array;
+  rgb: Uint8ClampedArray;
+}
+
+/** Estimates F at the matte's semi-transparent pixels (the only ones where it differs from the photo). */
+export function foregroundColours(image: RgbaImage, alpha: AlphaMatte, options: ForegroundOptions = DEFAULT_FOREGROUND): ForegroundColours {
+  if (alpha.width !== image.width || alpha.height !== image.height) {
+    throw new Error(`matte is ${alpha.width}×${alpha.height} but the photo is ${image.width}×${image.height}`);
+  }
+  const { width: w0, height: h0 } = image;
+  const band = semiTransparent(alpha.data);
+  if (band.length === 0) return { index: band, rgb: new Uint8ClampedArray(0) };
+  const levels = Math.max(1, Math.ceil(Math.log2(Math.max(w0, h0))));
+  const dense = options.maxDenseSide * options.maxDenseSide;
+  const fill = meanColour(image);
+  let prev: Level | undefined;
+  for (let i = 0; i <= levels; i++) {
+    const w = Math.round(w0 ** (i / levels)), h = Math.round(h0 ** (i / levels));
+    if (w * h > dense && prev) return { index: band, rgb: bandColours(image, alpha, band, prev, fill, options) };
+    const level = makeLevel(image, alpha, w, h, prev, fill);
+    sweepLevel(level, w <= options.smallSize && h <= options.smallSize ? options.smallIterations : options.bigIterations, options);
+    prev = level;
+  }
+  // The last level was the photo's own size, solved whole.
+  const rgb = new Uint8ClampedArray(band.length * 3);
+  for (let k = 0; k < band.length; k++) for (let c = 0; c < 3; c++) rgb[k * 3 + c] = prev!.F[band[k] * 3 + c] * 255;
+  return { index: band, rgb };
+}
+
+/**
+ * The photo's own level, too large to solve whole (levels between it and `coarse` are
+ * skipped): its edge band solved at the photo's size, or at `maxBandSide` and each of the
+ * photo's edge pixels fitted from there.
+ */
+function bandColours(image: RgbaImage, alpha: AlphaMatte, band: Int32Array, coarse: Level, fill: [number, number, number], o: ForegroundOptions): Uint8ClampedArray {
+  const { width: w0, height: h0 } = image;
+  const scale = Math.min(1, o.maxBandSide / Math.max(w0, h0));
+  const w = Math.max(1, Math.round(w0 * scale)), h = Math.max(1, Math.round(h0 * scale));
+  const level = makeLevel(image, alpha, w, h, coarse, fill);
+  sweepLevelBand(level, o.bigIterations, o);
+  if (w !== w0 || h !== h0) return fitBandFromLevel(image, alpha, band, level, o);
+  const rgb = new Uint8ClampedArray(band.length * 3);
+  for (let k = 0; k < band.length; k++) for (let c = 0; c < 3; c++) rgb[k * 3 + c] = level.F[band[k] * 3 + c] * 255;
+  return rgb;
+}
+
+/** Writes estimated colours into RGBA pixels (alpha untouched). */
+export function applyForeground(pixels: Uint8ClampedArray, colours: ForegroundColours): void {
+  const { index, rgb } = colours;
+  for (let k = 0; k < index.length; k++) {
+    const p = index[k] * 4;
+    pixels[p] = rgb[k * 3];
+    pixels[p + 1] = rgb[k * 3 + 1];
+    pixels[p + 2] = rgb[k * 3 + 2];
+  }
+}
+
+/** The photo with the colours of its semi-transparent pixels replaced by the estimated foreground F. */
+export function estimateForeground(image: RgbaImage, alpha: AlphaMatte, options: ForegroundOptions = DEFAULT_FOREGROUND): RgbaImage {
+  const data = new Uint8ClampedArray(image.data);
+  applyForeground(data, foregroundColours(image, alpha, options));
+  return { width: image.width, height: image.height, data };
+}
