@@ -6,10 +6,14 @@
  * (each photo cut once). Each run times both, in alternating order, and checks that their
  * bytes are equal. Take the timing lock on a shared machine:
  *
- *   flock /tmp/clearcut-timing.lock npx tsx scripts/time-colours.ts [--photo FILE]... [--runs 11] [--stage compose|matting]
+ *   flock /tmp/clearcut-timing.lock npx tsx scripts/time-colours.ts [--photo FILE]... [--runs 11] [--stage compose|matting] [--chromium]
+ *
+ * With --chromium, compose alone is timed in headless Chromium (scripts/time-colours-page.ts
+ * bundled by Vite; the pixels and the matte Node's).
  */
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
+import { build } from 'vite';
 import { compose } from '../web/src/cutout/compose.ts';
 import type { RgbaImage } from '../web/src/cutout/image.ts';
 import { DEFAULT_MATTING, matteEdges } from '../web/src/cutout/matting.ts';
@@ -18,6 +22,7 @@ import { matteFromMap, mattingPass } from '../web/src/cutout/pipeline.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { compose as composeReference } from '../tests/unit/cutout/support/colours-reference/compose.ts';
 import { matteEdges as matteEdgesReference } from '../tests/unit/cutout/support/colours-reference/matting.ts';
+import { launchChromium } from './lib/chromium.ts';
 import { median } from './lib/median.ts';
 import { closeNodeSessions, inferNode } from './lib/node-engine.ts';
 
@@ -28,6 +33,7 @@ const { values: args } = parseArgs({
     model: { type: 'string', default: manifest.default },
     runs: { type: 'string', default: '11' },
     stage: { type: 'string', multiple: true, default: ['compose', 'matting'] },
+    chromium: { type: 'boolean', default: false },
   },
 });
 
@@ -41,6 +47,32 @@ for (const file of args.photo) {
   cases.push({ name: file.split('/').pop()!, image, size: input.size, first, matte: mattingPass(image, first, input.size, model) });
 }
 await closeNodeSessions();
+
+if (args.chromium) {
+  const bundle = await build({
+    configFile: false,
+    logLevel: 'error',
+    build: { write: false, minify: false, lib: { entry: new URL('./time-colours-page.ts', import.meta.url).pathname, formats: ['iife'], name: 'coloursBench', fileName: 'bench' } },
+  });
+  const code = (Array.isArray(bundle) ? bundle[0] : bundle as { output: { code?: string }[] }).output[0].code!;
+  const { browser, close } = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.addScriptTag({ content: code });
+    for (const { name, image, matte } of cases) {
+      const base64 = (a: Uint8Array | Uint8ClampedArray) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+      const { old, now } = await page.evaluate(
+        ([pixels, alpha, width, height, runs]) => (globalThis as unknown as { coloursBench: typeof import('./time-colours-page.ts') }).coloursBench.timeCompose(pixels, alpha, width, height, runs),
+        [base64(image.data), base64(matte.data), image.width, image.height, Number(args.runs)] as const,
+      );
+      const o = median(old), n = median(now);
+      console.log(`${name} ${image.width}x${image.height} (Chromium): compose old ${o.toFixed(1)} ms, new ${n.toFixed(1)} ms, new/old ${(n / o).toFixed(2)} (${args.runs} runs each, medians; identical bytes)`);
+    }
+  } finally {
+    await close();
+  }
+  process.exit(0);
+}
 
 /** Old and new `runs` times each, interleaved (alternating which goes first), their outputs compared. */
 function ab(name: string, old: () => ArrayLike<number>, now: () => ArrayLike<number>): string {
