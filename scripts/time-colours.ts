@@ -1,12 +1,12 @@
 /**
  * Times compose (web/src/cutout/compose.ts, most of it the foreground colours of
- * foreground*.ts) and the edge-band matting (matting.ts) against the copies of their
- * earlier versions kept as the tests' reference (tests/unit/cutout/support/colours-reference/),
+ * foreground*.ts) against the copies of their earlier versions kept as the tests' reference
+ * (tests/unit/cutout/support/colours-reference/),
  * interleaved, on real photos and the mattes the model and the app's refinement give them
  * (each photo cut once). Each run times both, in alternating order, and checks that their
  * bytes are equal. Take the timing lock on a shared machine:
  *
- *   flock /tmp/clearcut-timing.lock npx tsx scripts/time-colours.ts [--photo FILE]... [--runs 11] [--stage compose|matting] [--chromium]
+ *   flock /tmp/clearcut-timing.lock npx tsx scripts/time-colours.ts [--photo FILE]... [--runs 11] [--chromium]
  *
  * With --chromium, compose alone is timed in headless Chromium (scripts/time-colours-page.ts
  * bundled by Vite; the pixels and the matte Node's).
@@ -16,12 +16,10 @@ import sharp from 'sharp';
 import { build } from 'vite';
 import { compose } from '../web/src/cutout/compose.ts';
 import type { RgbaImage } from '../web/src/cutout/image.ts';
-import { DEFAULT_MATTING, matteEdges } from '../web/src/cutout/matting.ts';
 import { manifest, modelInfo } from '../web/src/cutout/model.ts';
 import { matteFromMap, mattingPass } from '../web/src/cutout/pipeline.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { compose as composeReference } from '../tests/unit/cutout/support/colours-reference/compose.ts';
-import { matteEdges as matteEdgesReference } from '../tests/unit/cutout/support/colours-reference/matting.ts';
 import { launchChromium } from './lib/chromium.ts';
 import { median } from './lib/median.ts';
 import { closeNodeSessions, inferNode } from './lib/node-engine.ts';
@@ -32,7 +30,6 @@ const { values: args } = parseArgs({
     photo: { type: 'string', multiple: true, default: ['animal-1', 'cloth-1', 'plants-1', 'anime-girl-1'].map((n) => `${dir}/${n}.jpg`) },
     model: { type: 'string', default: manifest.default },
     runs: { type: 'string', default: '11' },
-    stage: { type: 'string', multiple: true, default: ['compose', 'matting'] },
     chromium: { type: 'boolean', default: false },
   },
 });
@@ -44,7 +41,7 @@ for (const file of args.photo) {
   const image: RgbaImage = { width: info.width, height: info.height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength) };
   const input = preprocess(image, model);
   const first = matteFromMap(await inferNode(model, input), input, image, model);
-  cases.push({ name: file.split('/').pop()!, image, size: input.size, first, matte: mattingPass(image, first, input.size, model) });
+  cases.push({ name: file.split('/').pop()!, image, matte: mattingPass(image, first, input.size, model) });
 }
 await closeNodeSessions();
 
@@ -92,9 +89,6 @@ function ab(name: string, old: () => ArrayLike<number>, now: () => ArrayLike<num
   return `${name} old ${o.toFixed(1)} ms, new ${n.toFixed(1)} ms, new/old ${(n / o).toFixed(2)} (CPU ${co.toFixed(1)} -> ${cn.toFixed(1)} ms, ${(cn / co).toFixed(2)})`;
 }
 
-for (const { name, image, size, first, matte } of cases) {
-  const lines = [];
-  if (args.stage.includes('compose')) lines.push(ab('compose', () => composeReference(image, matte).data, () => compose(image, matte).data));
-  if (args.stage.includes('matting')) lines.push(ab('matting', () => matteEdgesReference(image, first, size, DEFAULT_MATTING).data, () => matteEdges(image, first, size, DEFAULT_MATTING).data));
-  console.log(`${name} ${image.width}x${image.height}: ${lines.join('; ')} (${args.runs} runs each, medians; identical bytes)`);
+for (const { name, image, matte } of cases) {
+  console.log(`${name} ${image.width}x${image.height}: ${ab('compose', () => composeReference(image, matte).data, () => compose(image, matte).data)} (${args.runs} runs each, medians; identical bytes)`);
 }

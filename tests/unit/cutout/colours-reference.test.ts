@@ -1,5 +1,5 @@
 /**
- * The foreground estimation, compose and the edge-band matting give the same bytes as the
+ * The foreground estimation and compose give the same bytes as the
  * code they were made faster from, kept verbatim in support/colours-reference/: on random
  * photos and mattes of awkward sizes, on every setting the solvers branch on, and on the
  * shared test photos with their true masks when those are present.
