@@ -11,9 +11,9 @@
  * With --chromium, compose alone is timed in headless Chromium (scripts/time-colours-page.ts
  * bundled by Vite; the pixels and the matte Node's).
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { build } from 'vite';
 import { compose } from '../web/src/cutout/compose.ts';
 import type { RgbaImage } from '../web/src/cutout/image.ts';
 import { manifest, modelInfo } from '../web/src/cutout/model.ts';
@@ -21,10 +21,12 @@ import { matteFromMap, mattingPass } from '../web/src/cutout/pipeline.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { compose as composeReference } from '../tests/unit/cutout/support/colours-reference/compose.ts';
 import { launchChromium } from './lib/chromium.ts';
+import { pageScript } from './lib/page-script.ts';
 import { median } from './lib/median.ts';
 import { closeNodeSessions, inferNode } from './lib/node-engine.ts';
+import { sharedTestdata } from './lib/paths.ts';
 
-const dir = '/work/shared/testdata/photos';
+const dir = join(sharedTestdata, 'photos');
 const { values: args } = parseArgs({
   options: {
     photo: { type: 'string', multiple: true, default: ['animal-1', 'cloth-1', 'plants-1', 'anime-girl-1'].map((n) => `${dir}/${n}.jpg`) },
@@ -46,12 +48,7 @@ for (const file of args.photo) {
 await closeNodeSessions();
 
 if (args.chromium) {
-  const bundle = await build({
-    configFile: false,
-    logLevel: 'error',
-    build: { write: false, minify: false, lib: { entry: new URL('./time-colours-page.ts', import.meta.url).pathname, formats: ['iife'], name: 'coloursBench', fileName: 'bench' } },
-  });
-  const code = (Array.isArray(bundle) ? bundle[0] : bundle as { output: { code?: string }[] }).output[0].code!;
+  const code = await pageScript(new URL('./time-colours-page.ts', import.meta.url), 'coloursBench');
   const { browser, close } = await launchChromium();
   try {
     const page = await browser.newPage();

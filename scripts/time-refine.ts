@@ -9,21 +9,23 @@
  *   flock /tmp/clearcut-timing.lock npx tsx scripts/time-refine.ts [--photo FILE]... [--megapixels 24] [--runs 11]
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { build } from 'vite';
 import type { RgbaImage } from '../web/src/cutout/image.ts';
 import { manifest, modelInfo } from '../web/src/cutout/model.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { refineAlpha } from '../web/src/cutout/refine.ts';
 import { refineAlphaReference } from '../tests/unit/cutout/support/refine-reference.ts';
 import { launchChromium } from './lib/chromium.ts';
+import { pageScript } from './lib/page-script.ts';
 import { median } from './lib/median.ts';
 import { closeNodeSessions, inferNode } from './lib/node-engine.ts';
+import { sharedTestdata } from './lib/paths.ts';
 
 const { values: args } = parseArgs({
   options: {
-    photo: { type: 'string', multiple: true, default: ['/work/shared/testdata/photos/animal-1.jpg', '/work/shared/testdata/photos/cloth-1.jpg'] },
+    photo: { type: 'string', multiple: true, default: ['animal-1', 'cloth-1'].map((n) => join(sharedTestdata, 'photos', `${n}.jpg`)) },
     megapixels: { type: 'string', default: '0' },
     model: { type: 'string', default: manifest.default },
     runs: { type: 'string', default: '11' },
@@ -64,12 +66,7 @@ const report = (name: string, width: number, height: number, size: number, old: 
 };
 
 if (args.chromium) {
-  const bundle = await build({
-    configFile: false,
-    logLevel: 'error',
-    build: { write: false, minify: false, lib: { entry: new URL('./time-refine-page.ts', import.meta.url).pathname, formats: ['iife'], name: 'refineBench', fileName: 'bench' } },
-  });
-  const code = (Array.isArray(bundle) ? bundle[0] : bundle as { output: { code?: string }[] }).output[0].code!;
+  const code = await pageScript(new URL('./time-refine-page.ts', import.meta.url), 'refineBench');
   const { browser, close } = await launchChromium();
   try {
     const page = await browser.newPage();

@@ -5,6 +5,7 @@
  * shared test photos with their true masks when those are present.
  */
 import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { colorBackground, compose } from '../../../web/src/cutout/compose.ts';
@@ -14,6 +15,7 @@ import { compose as composeReference } from './support/colours-reference/compose
 import { foregroundColours as foregroundColoursReference } from './support/colours-reference/foreground.ts';
 import { disc } from './support/matting-photo.ts';
 import { noisyMatte, noisyRgba } from './support/noisy.ts';
+import { sharedTestdata } from '../../../scripts/lib/paths.ts';
 
 const noisy = (width: number, height: number, seed: number): { image: RgbaImage; matte: AlphaMatte } => ({
   image: { width, height, data: noisyRgba(width, height, seed) },
@@ -56,7 +58,7 @@ describe('foreground colours, the same bytes as the old code', () => {
     }
   });
 
-  const gt = '/work/shared/testdata/gt';
+  const gt = join(sharedTestdata, 'gt');
   const truths = existsSync(gt) ? readdirSync(gt).filter((f) => f.endsWith('.mask.png')).slice(0, 6) : [];
   it.skipIf(!truths.length).each(truths.length ? truths : ['none'])('on %s and its photo (a true matte, at the photo\'s size and enlarged past 1024²)', async (mask) => {
     const base = `${gt}/${mask.replace('.mask.png', '')}`;

@@ -12,6 +12,7 @@ import { modelInfo } from '../../../web/src/cutout/model.ts';
 import { PHOTOS, readPhoto, type PhotoName } from '../../fixtures/photos.ts';
 import { boxExtremeReference, boxMeanIntoReference, guidedCoefficientsReference, refineAlphaReference } from './support/refine-reference.ts';
 import { lcg, noisyRgba } from './support/noisy.ts';
+import { sharedTestdata } from '../../../scripts/lib/paths.ts';
 
 const isnet = { mean: [0.5, 0.5, 0.5], std: [1, 1, 1] } as { mean: [number, number, number]; std: [number, number, number] };
 
@@ -287,7 +288,7 @@ describe('the streamed guided filter, against the arithmetic it replaced (tests/
     }
   });
 
-  const gt = '/work/shared/testdata/gt';
+  const gt = join(sharedTestdata, 'gt');
   const truths = existsSync(gt) ? readdirSync(gt).filter((f) => f.endsWith('.mask.png')).slice(0, 6) : [];
   // The true masks of the (not redistributable) evaluation photos, where this machine has them, as the map.
   it.skipIf(!truths.length).each(truths.length ? truths : ['none'])('gives the same matte, byte for byte, for %s and its photo', async (mask) => {
