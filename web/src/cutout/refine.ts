@@ -183,9 +183,9 @@ function runEnds(i0: Int32Array): Int32Array {
  * (rounded to Float32 as in forEachRow's lines) and handed on to the next run, instead of
  * whole lines per row: no column is interpolated twice and none the photo does not reach.
  */
-function applyCoefficients(planes: Float32Array[], size: number, px: Uint8ClampedArray | Uint8Array, data: Uint8Array, width: number, height: number, runs: Int32Array): void {
+function applyCoefficients(planes: Float32Array[], size: number, px: Uint8ClampedArray | Uint8Array, data: Uint8Array, width: number, height: number, ax: ReturnType<typeof bilinearAxis>, runs: Int32Array): void {
   const [p0, p1, p2, p3] = planes;
-  const { i0, i1, f } = bilinearAxis(size, width);
+  const { i0, i1, f } = ax;
   const ay = bilinearAxis(size, height);
   const inv = 1 / 255, fr = Math.fround;
   for (let y = 0; y < height; y++) {
@@ -239,9 +239,9 @@ export function refineAlpha(map: Float32Array, input: ModelInput, image: RgbaIma
   // Photo columns between the same two map columns form one run (i0 never decreases along
   // a row), so each run reads its coefficients once and only fx and the colours per pixel:
   // the same arithmetic as per pixel, in the same order. The runs are the same in every row.
-  const runs = runEnds(bilinearAxis(size, width).i0);
+  const ax = bilinearAxis(size, width), runs = runEnds(ax.i0);
   if (!(bound > 0)) {
-    applyCoefficients(planes, size, px, data, width, height, runs);
+    applyCoefficients(planes, size, px, data, width, height, ax, runs);
     return { width, height, data };
   }
   forEachRow(planes, size, width, height, (y, lines, { i0, i1, f }) => {
