@@ -54,11 +54,12 @@ async function main(): Promise<void> {
   const runs: ModelRun[] = [];
   const firstPhoto: FirstPhotoRun[] = [];
   try {
-    const large = await makeLargePhoto(photos, opts.largeMp, tmp);
-    log(`${photos.length} photos in ${opts.dir}; large photo ${large.width}x${large.height} (${large.megapixels} MP) upscaled from ${large.source}`);
+    // Upscaling to 24 MP takes seconds and hundreds of MB: only when the large photo is timed.
+    const large = opts.timed.includes('large') ? await makeLargePhoto(photos, opts.largeMp, tmp) : undefined;
+    log(`${photos.length} photos in ${opts.dir}${large ? `; large photo ${large.width}x${large.height} (${large.megapixels} MP) upscaled from ${large.source}` : ''}`);
     const sets: PhotoSet[] = [
       { name: 'photos', label: `photos`, files: photos },
-      { name: 'large', label: `large ${large.megapixels} MP`, files: [large.file] },
+      ...(large ? [{ name: 'large' as const, label: `large ${large.megapixels} MP`, files: [large.file] }] : []),
     ];
 
     if (opts.node) {

@@ -48,7 +48,11 @@ async function open(label: string, dist: string, model: string, models?: string)
   const server = await startServer({ DIST_DIR: dist, ...(models ? { MODELS_DIR: models } : {}) });
   const chromium = await launchMeasured();
   const root = chromium.root;
-  if (root === undefined) throw new Error(`${label}: the browser's main process was not found`);
+  if (root === undefined) {
+    await chromium.close();
+    await server.stop();
+    throw new Error(`${label}: the browser's main process was not found`);
+  }
   const page = await (await chromium.browser.newContext()).newPage();
   page.on('pageerror', (err) => log(`${label}: page error: ${err.message}`));
   await page.goto(`${server.url}/?model=${encodeURIComponent(model)}`);

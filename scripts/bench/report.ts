@@ -19,7 +19,8 @@ const cpuMedian = (samples: Sample[], pick: (s: Sample) => number | undefined) =
 export interface BenchRun {
   opts: Options;
   photos: string[];
-  large: LargePhoto;
+  /** Made only when the large photo is timed (not with --no-large). */
+  large?: LargePhoto;
   sets: PhotoSet[];
   runs: ModelRun[];
   firstPhoto: FirstPhotoRun[];
@@ -54,22 +55,22 @@ export function report({ opts, photos, large, sets: allSets, runs, firstPhoto, s
       const ratio = (c: Column) => Math.round((row.medianMs[c] / base.medianMs[c]) * 1000) / 1000;
       return [{ env: row.env, set: row.set, model: row.model, baseline: opts.baseline, total: ratio('total'), infer: ratio('infer') }];
     });
-  const memory = runs.map((r) => ({
+  const memory = (large ? runs : []).map((r) => ({
     env: envLabel(r),
     model: r.model,
-    photo: `${large.width}x${large.height}`,
+    photo: `${large!.width}x${large!.height}`,
     mib: r.memory,
     peakOverIdle: r.memory.peak !== undefined && r.memory.idle !== undefined ? Math.round((r.memory.peak - r.memory.idle) * 10) / 10 : undefined,
     peakOverBefore: r.memory.peak !== undefined && r.memory.before !== undefined ? Math.round((r.memory.peak - r.memory.before) * 10) / 10 : undefined,
   }));
 
   const browserVersion = [...runs, ...firstPhoto].find((r) => r.browserVersion)?.browserVersion;
-  const setLabel = (name: PhotoSet['name']) => (name === 'photos' ? `photos (${photos.length})` : `large ${large.megapixels} MP`);
+  const setLabel = (name: PhotoSet['name']) => (name === 'photos' ? `photos (${photos.length})` : `large ${large?.megapixels} MP`);
   const out: string[] = [];
   out.push(
     `clearcut bench, ${started.toISOString()}: ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}), load average ${load.start.join(' ')} at the start, ${load.end.join(' ')} at the end.`,
     `Medians in ms over n samples (one photo = one sample, ${opts.runs} pass${opts.runs === 1 ? '' : 'es'}); total = the median of each photo's sum of stages.`,
-    `Large photo: ${large.width}x${large.height} JPEG upscaled from ${large.source}, made for this run.`,
+    ...(large ? [`Large photo: ${large.width}x${large.height} JPEG upscaled from ${large.source}, made for this run.`] : []),
     '',
   );
   out.push(
@@ -159,30 +160,32 @@ export function report({ opts, photos, large, sets: allSets, runs, firstPhoto, s
       ),
     );
   }
-  out.push(
-    '',
-    `Memory on the large photo, MiB (Node: the process's RSS; Chromium: the RSS summed over its renderer processes, which hold the page and its worker).`,
-    `idle = before the model opens; before = model open, just before the photo; peak = sampled every 100 ms; hwm = the kernel's exact peak (VmHWM);`,
-    `worker = measureUserAgentSpecificMemory() for the worker after the photo (its WASM memory never shrinks, so about its peak).`,
-  );
-  out.push(
-    table(
-      ['env', 'model', 'idle', 'before', 'peak', 'hwm', 'peak-idle', 'peak-before', 'worker', 'node external/arrayBuffers'],
-      memory.map((m) => [
-        m.env,
-        m.model,
-        fmtMiB(m.mib.idle),
-        fmtMiB(m.mib.before),
-        fmtMiB(m.mib.peak),
-        fmtMiB(m.mib.hwm),
-        fmtMiB(m.peakOverIdle),
-        fmtMiB(m.peakOverBefore),
-        fmtMiB(m.mib.workerNow),
-        m.env === 'node' ? `${fmtMiB(m.mib.external)}/${fmtMiB(m.mib.arrayBuffers)}` : '',
-      ]),
-      2,
-    ),
-  );
+  if (memory.length) {
+    out.push(
+      '',
+      `Memory on the large photo, MiB (Node: the process's RSS; Chromium: the RSS summed over its renderer processes, which hold the page and its worker).`,
+      `idle = before the model opens; before = model open, just before the photo; peak = sampled every 100 ms; hwm = the kernel's exact peak (VmHWM);`,
+      `worker = measureUserAgentSpecificMemory() for the worker after the photo (its WASM memory never shrinks, so about its peak).`,
+    );
+    out.push(
+      table(
+        ['env', 'model', 'idle', 'before', 'peak', 'hwm', 'peak-idle', 'peak-before', 'worker', 'node external/arrayBuffers'],
+        memory.map((m) => [
+          m.env,
+          m.model,
+          fmtMiB(m.mib.idle),
+          fmtMiB(m.mib.before),
+          fmtMiB(m.mib.peak),
+          fmtMiB(m.mib.hwm),
+          fmtMiB(m.peakOverIdle),
+          fmtMiB(m.peakOverBefore),
+          fmtMiB(m.mib.workerNow),
+          m.env === 'node' ? `${fmtMiB(m.mib.external)}/${fmtMiB(m.mib.arrayBuffers)}` : '',
+        ]),
+        2,
+      ),
+    );
+  }
   for (const m of memory) if (m.mib.note) out.push(`note (${m.env} ${m.model}): ${m.mib.note}`);
   const first = firstPhoto.map((r) => {
     const med = (pick: (s: FirstPhotoSample) => number | undefined) => median(r.samples.map(pick).filter((v): v is number => v !== undefined));
@@ -242,7 +245,7 @@ export function report({ opts, photos, large, sets: allSets, runs, firstPhoto, s
     machine: { cpus: cpus().length, availableParallelism: availableParallelism(), cpu: cpus()[0]?.model.trim(), loadavg: load, node: process.version, chromium: browserVersion },
     runs: opts.runs,
     photos: { dir: opts.dir, count: photos.length, files: photos.map((p) => basename(p)) },
-    large: { source: large.source, width: large.width, height: large.height, megapixels: large.megapixels },
+    large: large ? { source: large.source, width: large.width, height: large.height, megapixels: large.megapixels } : null,
     results,
     ratios,
     memory,

@@ -122,4 +122,12 @@ describe('bench options', () => {
     const rows = (bench(['--no-large']).json as { pageClock: { set: string }[] }).pageClock;
     expect(rows.map((r) => r.set)).toEqual(['photos', 'photos']);
   });
+
+  it('with --no-large, no large photo is made, and the report names none and has no memory table', () => {
+    const { text, json } = report({ ...benchRun(['--no-large']), large: undefined, sets: [sets[0]] });
+    expect(text).not.toMatch(/Large photo|Memory on the large photo/);
+    expect((json as { large: unknown; memory: unknown[] }).large).toBeNull();
+    expect((json as { memory: unknown[] }).memory).toEqual([]);
+    expect(bench().text).toMatch(/Large photo: 6000x4000 JPEG upscaled from a.jpg/);
+  });
 });
