@@ -99,19 +99,32 @@ export function upsampleAlpha(map: Float32Array, size: number, width: number, he
  */
 export function guidedCoefficients(map: Float32Array, guide: Float32Array, w: number, h: number, options: RefineOptions): Float32Array[] {
   const n = w * h;
-  const { radius: r, epsilon: eps } = options;
   const out = [new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-  // The second box mean, of the coefficients, is fed row by row by the first's solve.
-  const w2 = 2 * w, w3 = 3 * w, w4 = 4 * w, w5 = 5 * w, w6 = 6 * w, w7 = 7 * w, w8 = 8 * w, w9 = 9 * w, w10 = 10 * w, w11 = 11 * w, w12 = 12 * w;
   const [o0, o1, o2, o3] = out;
-  const smooth = boxMeanStream(w, h, r, 4, (y, sums, k) => {
+  guidedCoefficientRows(map, guide, w, h, options, (y, sums, k) => {
     for (let x = 0, o = y * w; x < w; x++, o++) {
       o0[o] = sums[x] * k;
       o1[o] = sums[w + x] * k;
-      o2[o] = sums[w2 + x] * k;
-      o3[o] = sums[w3 + x] * k;
+      o2[o] = sums[w + w + x] * k;
+      o3[o] = sums[3 * w + x] * k;
     }
   });
+  return out;
+}
+
+/**
+ * guidedCoefficients as a stream: `emit(y, sums, k)` is called for rows 0 to h − 1 in order,
+ * with coefficient q of row y at sums[q·w + x]·k (to be stored as a Float32).
+ */
+function guidedCoefficientRows(
+  map: Float32Array, guide: Float32Array, w: number, h: number, options: RefineOptions,
+  emit: (y: number, sums: Float64Array, k: number) => void,
+): void {
+  const n = w * h;
+  const { radius: r, epsilon: eps } = options;
+  // The second box mean, of the coefficients, is fed row by row by the first's solve.
+  const w2 = 2 * w, w3 = 3 * w, w4 = 4 * w, w5 = 5 * w, w6 = 6 * w, w7 = 7 * w, w8 = 8 * w, w9 = 9 * w, w10 = 10 * w, w11 = 11 * w, w12 = 12 * w;
+  const smooth = boxMeanStream(w, h, r, 4, emit);
   const coefficients = smooth.row;
   const a0 = smooth.at(0), a1 = smooth.at(1), a2 = smooth.at(2), a3 = smooth.at(3);
   // Means of I0, I1, I2, p, I0·p, I1·p, I2·p, I0·I0, I0·I1, I0·I2, I1·I1, I1·I2, I2·I2, in that order.
@@ -167,7 +180,6 @@ export function guidedCoefficients(map: Float32Array, guide: Float32Array, w: nu
     }
     means.push();
   }
-  return out;
 }
 
 /** For each x, the end (exclusive) of the run of equal `i0` values it is in. */
@@ -178,49 +190,64 @@ function runEnds(i0: Int32Array): Int32Array {
 }
 
 /**
- * refineAlpha's last step without `bound`: the coefficients interpolated and applied run by
- * run as there, but each map column's vertical interpolation made when a run first needs it
- * (rounded to Float32 as in forEachRow's lines) and handed on to the next run, instead of
- * whole lines per row: no column is interpolated twice and none the photo does not reach.
+ * refineAlpha's last step without `bound`, fed the coefficients' rows as the guided filter
+ * makes them (`push(y, sums, k)`, rows in order): each photo row is made as soon as both map
+ * rows it lies between are known, from a ring of the last two, so the S×S planes are never
+ * stored whole (12.8 MB of fresh memory at 896²) and each row is read while in cache. The
+ * coefficients are interpolated and applied run by run: each map column's vertical
+ * interpolation (rounded to Float32 as in forEachRow's lines) made when a run first needs it
+ * and handed on to the next run: no column is interpolated twice and none the photo does
+ * not reach.
  */
-function applyCoefficients(planes: Float32Array[], size: number, px: Uint8ClampedArray | Uint8Array, data: Uint8Array, width: number, height: number, ax: ReturnType<typeof bilinearAxis>, runs: Int32Array): void {
-  const [p0, p1, p2, p3] = planes;
+function coefficientApplier(size: number, px: Uint8ClampedArray | Uint8Array, data: Uint8Array, width: number, height: number, ax: ReturnType<typeof bilinearAxis>, runs: Int32Array) {
+  // Map row j of coefficient q at (j & 1)·size in ring q, stored as the planes stored it.
+  const p0 = new Float32Array(2 * size), p1 = new Float32Array(2 * size), p2 = new Float32Array(2 * size), p3 = new Float32Array(2 * size);
   const { i0, i1, f } = ax;
   const ay = bilinearAxis(size, height);
   const inv = 1 / 255, fr = Math.fround;
-  for (let y = 0; y < height; y++) {
-    const r0 = ay.i0[y] * size, r1 = ay.i1[y] * size, fy = ay.f[y], row = y * width;
-    // The last run's right-hand column, and its four values.
-    let last = -1, e0 = 0, e1 = 0, e2 = 0, e3 = 0;
-    for (let x = 0; x < width; ) {
-      const j0 = i0[x], j1 = i1[x];
-      let b0, b1, b2, b3;
-      if (j0 === last) {
-        b0 = e0; b1 = e1; b2 = e2; b3 = e3;
-      } else {
-        const a = r0 + j0, b = r1 + j0;
-        b0 = fr(p0[a] + (p0[b] - p0[a]) * fy);
-        b1 = fr(p1[a] + (p1[b] - p1[a]) * fy);
-        b2 = fr(p2[a] + (p2[b] - p2[a]) * fy);
-        b3 = fr(p3[a] + (p3[b] - p3[a]) * fy);
-      }
-      if (j1 === j0) {
-        e0 = b0; e1 = b1; e2 = b2; e3 = b3;
-      } else {
-        const a = r0 + j1, b = r1 + j1;
-        e0 = fr(p0[a] + (p0[b] - p0[a]) * fy);
-        e1 = fr(p1[a] + (p1[b] - p1[a]) * fy);
-        e2 = fr(p2[a] + (p2[b] - p2[a]) * fy);
-        e3 = fr(p3[a] + (p3[b] - p3[a]) * fy);
-      }
-      last = j1;
-      const d0 = e0 - b0, d1 = e1 - b1, d2 = e2 - b2, d3 = e3 - b3;
-      for (let o = row + x, end = runs[x]; x < end; x++, o++) {
-        const fx = f[x], p = o * 4;
-        data[o] = toByte(((b0 + d0 * fx) * px[p] + (b1 + d1 * fx) * px[p + 1] + (b2 + d2 * fx) * px[p + 2]) * inv + (b3 + d3 * fx));
+  let y = 0;
+  return (j: number, sums: Float64Array, k: number): void => {
+    const at = (j & 1) * size;
+    for (let x = 0, s1 = size, s2 = 2 * size, s3 = 3 * size; x < size; x++) {
+      p0[at + x] = sums[x] * k;
+      p1[at + x] = sums[s1 + x] * k;
+      p2[at + x] = sums[s2 + x] * k;
+      p3[at + x] = sums[s3 + x] * k;
+    }
+    for (; y < height && ay.i1[y] <= j; y++) {
+      const r0 = (ay.i0[y] & 1) * size, r1 = (ay.i1[y] & 1) * size, fy = ay.f[y], row = y * width;
+      // The last run's right-hand column, and its four values.
+      let last = -1, e0 = 0, e1 = 0, e2 = 0, e3 = 0;
+      for (let x = 0; x < width; ) {
+        const j0 = i0[x], j1 = i1[x];
+        let b0, b1, b2, b3;
+        if (j0 === last) {
+          b0 = e0; b1 = e1; b2 = e2; b3 = e3;
+        } else {
+          const a = r0 + j0, b = r1 + j0;
+          b0 = fr(p0[a] + (p0[b] - p0[a]) * fy);
+          b1 = fr(p1[a] + (p1[b] - p1[a]) * fy);
+          b2 = fr(p2[a] + (p2[b] - p2[a]) * fy);
+          b3 = fr(p3[a] + (p3[b] - p3[a]) * fy);
+        }
+        if (j1 === j0) {
+          e0 = b0; e1 = b1; e2 = b2; e3 = b3;
+        } else {
+          const a = r0 + j1, b = r1 + j1;
+          e0 = fr(p0[a] + (p0[b] - p0[a]) * fy);
+          e1 = fr(p1[a] + (p1[b] - p1[a]) * fy);
+          e2 = fr(p2[a] + (p2[b] - p2[a]) * fy);
+          e3 = fr(p3[a] + (p3[b] - p3[a]) * fy);
+        }
+        last = j1;
+        const d0 = e0 - b0, d1 = e1 - b1, d2 = e2 - b2, d3 = e3 - b3;
+        for (let o = row + x, end = runs[x]; x < end; x++, o++) {
+          const fx = f[x], p = o * 4;
+          data[o] = toByte(((b0 + d0 * fx) * px[p] + (b1 + d1 * fx) * px[p + 1] + (b2 + d2 * fx) * px[p + 2]) * inv + (b3 + d3 * fx));
+        }
       }
     }
-  }
+  };
 }
 
 /**
@@ -231,8 +258,6 @@ function applyCoefficients(planes: Float32Array[], size: number, px: Uint8Clampe
 export function refineAlpha(map: Float32Array, input: ModelInput, image: RgbaImage, options: RefineOptions = DEFAULT_REFINE): AlphaMatte {
   const { size } = input;
   const { bound = 0 } = options;
-  const planes = guidedCoefficients(map, input.guide, size, size, options);
-  if (bound > 0) planes.push(boxExtreme(map, size, size, bound, false), boxExtreme(map, size, size, bound, true));
   const { width, height, data: px } = image;
   const data = new Uint8Array(width * height);
   const inv = 1 / 255;
@@ -241,9 +266,11 @@ export function refineAlpha(map: Float32Array, input: ModelInput, image: RgbaIma
   // the same arithmetic as per pixel, in the same order. The runs are the same in every row.
   const ax = bilinearAxis(size, width), runs = runEnds(ax.i0);
   if (!(bound > 0)) {
-    applyCoefficients(planes, size, px, data, width, height, ax, runs);
+    guidedCoefficientRows(map, input.guide, size, size, options, coefficientApplier(size, px, data, width, height, ax, runs));
     return { width, height, data };
   }
+  const planes = guidedCoefficients(map, input.guide, size, size, options);
+  planes.push(boxExtreme(map, size, size, bound, false), boxExtreme(map, size, size, bound, true));
   forEachRow(planes, size, width, height, (y, lines, { i0, i1, f }) => {
     const [l0, l1, l2, l3, lo, hi] = lines;
     const row = y * width;
