@@ -45,7 +45,7 @@ export function nearestAxis(src: number, n: number): Int32Array {
 }
 
 /** v / 255 as a Float32Array stores it, for every byte: one load instead of a division per sample. */
-const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+export const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
 /** The photo and matte sampled (nearest) at w×h, with F and B taken from the coarser level. */
 export function makeLevel(image: RgbaImage, alpha: AlphaMatte, w: number, h: number, prev: Level | undefined, fill: [number, number, number]): Level {
@@ -106,22 +106,27 @@ export function writeSolution(
 }
 
 /** Per pixel of a row, what its solve needs that no sweep changes (alpha is fixed): see rowConstants. */
-const CONSTANTS = 13;
+export const CONSTANTS = 13;
 
 /**
  * The parts of one row's systems that stay the same from sweep to sweep, so a pixel swept
  * twice works them out once: the four neighbours' weights (left, right, above, below), the
  * inverse of the 2×2 matrix and the pixel's own terms of the right-hand sides. Each is
  * reckoned with the same operations in the same order as sweepOnly does in every sweep.
+ * The row's alpha is at `at` in `alpha`, the rows above and below at `up` and `down` (the
+ * row's own at the level's top and bottom), its colours at `rgb` in `image`: a whole level's
+ * planes or a few rows of them.
  */
-function rowConstants(l: Level, y: number, eps: number, gw: number, out: Float64Array): void {
-  const { w, h, image, alpha } = l;
-  for (let x = 0, i = y * w, o = 0; x < w; x++, i++, o += CONSTANTS) {
+export function rowConstants(
+  alpha: Float32Array, at: number, up: number, down: number, image: Float32Array, rgb: number,
+  w: number, eps: number, gw: number, out: Float64Array,
+): void {
+  for (let x = 0, i = at, u = up, d = down, c = rgb, o = 0; x < w; x++, i++, u++, d++, c += 3, o += CONSTANTS) {
     const a0 = alpha[i], a1 = 1 - a0;
     const dl = eps + gw * Math.abs(a0 - alpha[x > 0 ? i - 1 : i]);
     const dr = eps + gw * Math.abs(a0 - alpha[x < w - 1 ? i + 1 : i]);
-    const du = eps + gw * Math.abs(a0 - alpha[y > 0 ? i - w : i]);
-    const dd = eps + gw * Math.abs(a0 - alpha[y < h - 1 ? i + w : i]);
+    const du = eps + gw * Math.abs(a0 - alpha[u]);
+    const dd = eps + gw * Math.abs(a0 - alpha[d]);
     let a00 = a0 * a0, a11 = a1 * a1;
     const a01 = a0 * a1;
     a00 += dl; a11 += dl;
@@ -131,20 +136,18 @@ function rowConstants(l: Level, y: number, eps: number, gw: number, out: Float64
     const inv = 1 / (a00 * a11 - a01 * a01);
     out[o] = dl; out[o + 1] = dr; out[o + 2] = du; out[o + 3] = dd;
     out[o + 4] = inv * a11; out[o + 5] = -inv * a01; out[o + 6] = inv * a00;
-    out[o + 7] = a0 * image[i * 3]; out[o + 8] = a0 * image[i * 3 + 1]; out[o + 9] = a0 * image[i * 3 + 2];
-    out[o + 10] = a1 * image[i * 3]; out[o + 11] = a1 * image[i * 3 + 1]; out[o + 12] = a1 * image[i * 3 + 2];
+    out[o + 7] = a0 * image[c]; out[o + 8] = a0 * image[c + 1]; out[o + 9] = a0 * image[c + 2];
+    out[o + 10] = a1 * image[c]; out[o + 11] = a1 * image[c + 1]; out[o + 12] = a1 * image[c + 2];
   }
 }
 
 /**
- * One sweep of row y from its constants (rowConstants): each pixel's F and B solved in turn,
+ * One sweep of a row from its constants (rowConstants): each pixel's F and B solved in turn,
  * left to right. The left neighbour's colours are the ones just solved, kept as the Float32
- * store rounds them rather than read back.
+ * store rounds them rather than read back. The row's F and B start at `row`, the rows above
+ * and below `up` and `down` from it (0 at the level's top and bottom).
  */
-function sweepRow(l: Level, y: number, k: Float64Array): void {
-  const { w, h, F, B } = l;
-  const up = y > 0 ? -w * 3 : 0, down = y < h - 1 ? w * 3 : 0;
-  const row = y * w * 3;
+export function sweepRow(F: Float32Array, B: Float32Array, w: number, row: number, up: number, down: number, k: Float64Array): void {
   let lf0 = F[row], lf1 = F[row + 1], lf2 = F[row + 2], lb0 = B[row], lb1 = B[row + 1], lb2 = B[row + 2];
   for (let x = 0, at = row, o = 0; x < w; x++, at += 3, o += CONSTANTS) {
     const dl = k[o], dr = k[o + 1], du = k[o + 2], dd = k[o + 3];
@@ -185,16 +188,16 @@ export function sweepLevel(l: Level, iterations: number, o: ForegroundOptions, o
     sweepOnly(l, iterations, o, only);
     return;
   }
-  const { w, h } = l;
+  const { w, h, alpha, image, F, B } = l;
   if (iterations <= 0) return;
   // Row y's constants sit in slot y % iterations from its first sweep to its last.
   const ring = new Float64Array(iterations * w * CONSTANTS);
   const slot = (y: number) => ring.subarray((y % iterations) * w * CONSTANTS, ((y % iterations) + 1) * w * CONSTANTS);
   for (let s = 0; s < h + iterations - 1; s++) {
-    if (s < h) rowConstants(l, s, o.regularization, o.gradientWeight, slot(s));
+    if (s < h) rowConstants(alpha, s * w, s > 0 ? (s - 1) * w : s * w, s < h - 1 ? (s + 1) * w : s * w, image, s * w * 3, w, o.regularization, o.gradientWeight, slot(s));
     for (let t = 0; t < iterations; t++) {
       const y = s - t;
-      if (y >= 0 && y < h) sweepRow(l, y, slot(y));
+      if (y >= 0 && y < h) sweepRow(F, B, w, y * w * 3, y > 0 ? -w * 3 : 0, y < h - 1 ? w * 3 : 0, slot(y));
     }
   }
 }

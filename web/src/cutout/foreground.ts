@@ -18,6 +18,7 @@
  */
 import { fitBandFromLevel, semiTransparent, sweepLevelBand } from './foreground-band.ts';
 import { makeLevel, sweepLevel, type ForegroundOptions, type Level } from './foreground-level.ts';
+import { ownLevelColours } from './foreground-own.ts';
 import type { AlphaMatte, RgbaImage } from './image.ts';
 
 export type { ForegroundOptions } from './foreground-level.ts';
@@ -64,17 +65,18 @@ export function foregroundColours(image: RgbaImage, alpha: AlphaMatte, options: 
   const dense = options.maxDenseSide * options.maxDenseSide;
   const fill = meanColour(image);
   let prev: Level | undefined;
-  for (let i = 0; i <= levels; i++) {
+  const iterations = (w: number, h: number) => (w <= options.smallSize && h <= options.smallSize ? options.smallIterations : options.bigIterations);
+  for (let i = 0; i < levels; i++) {
     const w = Math.round(w0 ** (i / levels)), h = Math.round(h0 ** (i / levels));
     if (w * h > dense && prev) return { index: band, rgb: bandColours(image, alpha, band, prev, fill, options) };
     const level = makeLevel(image, alpha, w, h, prev, fill);
-    sweepLevel(level, w <= options.smallSize && h <= options.smallSize ? options.smallIterations : options.bigIterations, options);
+    sweepLevel(level, iterations(w, h), options);
     prev = level;
   }
-  // The last level was the photo's own size, solved whole.
-  const rgb = new Uint8ClampedArray(band.length * 3);
-  for (let k = 0; k < band.length; k++) for (let c = 0; c < 3; c++) rgb[k * 3 + c] = prev!.F[band[k] * 3 + c] * 255;
-  return { index: band, rgb };
+  // The photo's own level (levels ≥ 1, so there is a coarser one). Solved whole, it is solved
+  // row by row: only its band's colours are kept.
+  if (w0 * h0 > dense) return { index: band, rgb: bandColours(image, alpha, band, prev!, fill, options) };
+  return { index: band, rgb: ownLevelColours(image, alpha, band, prev!, iterations(w0, h0), options) };
 }
 
 /**
