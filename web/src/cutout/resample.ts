@@ -79,6 +79,58 @@ function rowRing(ty: Taps, width: number, filterRow: (y: number, ring: Float32Ar
   return { ring, bases, rowsFor };
 }
 
+/**
+ * The same taps packed for the horizontal passes: output `x` takes source samples from
+ * `first[x]` with the weights `weights[bounds[x]..bounds[x + 1])`, no stride between them,
+ * as float64 holding the same float32 values (so the sums do not change, and no conversion
+ * happens per tap).
+ */
+interface PackedTaps {
+  first: Int32Array;
+  bounds: Int32Array;
+  weights: Float64Array;
+}
+
+function packTaps(t: Taps): PackedTaps {
+  const n = t.start.length;
+  const bounds = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) bounds[i + 1] = bounds[i] + t.count[i];
+  const weights = new Float64Array(bounds[n]);
+  for (let i = 0; i < n; i++) for (let k = 0; k < t.count[i]; k++) weights[bounds[i] + k] = t.weights[i * t.stride + k];
+  return { first: t.start, bounds, weights };
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * The RGBA pixels as one 32-bit word each (red in the low byte), so a tap reads a pixel once
+ * instead of each byte. A view where the bytes allow it (little-endian, 4-byte aligned, as
+ * ImageData's are), else a copy.
+ */
+function pixelWords(data: Uint8ClampedArray | Uint8Array): Int32Array {
+  if (LITTLE_ENDIAN && data.byteOffset % 4 === 0) return new Int32Array(data.buffer, data.byteOffset, data.length >> 2);
+  const words = new Int32Array(data.length >> 2);
+  for (let i = 0, p = 0; i < words.length; i++, p += 4) words[i] = data[p] | (data[p + 1] << 8) | (data[p + 2] << 16) | (data[p + 3] << 24);
+  return words;
+}
+
+/** The horizontal pass of one RGBA row (pixels from `row`) into RGB floats at `ring[base..]`. */
+function filterRgb(px: Int32Array, row: number, dw: number, first: Int32Array, bounds: Int32Array, weights: Float64Array, ring: Float32Array, base: number): void {
+  for (let x = 0, k = 0, t = base; x < dw; x++, t += 3) {
+    const end = bounds[x + 1];
+    let r = 0, g = 0, b = 0;
+    for (let i = row + first[x]; k < end; k++, i++) {
+      const w = weights[k], p = px[i];
+      r += (p & 255) * w;
+      g += ((p >> 8) & 255) * w;
+      b += ((p >> 16) & 255) * w;
+    }
+    ring[t] = r;
+    ring[t + 1] = g;
+    ring[t + 2] = b;
+  }
+}
+
 /** Resizes one float plane (row-major `sw`×`sh`) to `dw`×`dh`. */
 export function resizePlane(src: Float32Array, sw: number, sh: number, dw: number, dh: number): Float32Array {
   const tx = tentTaps(sw, dw);
@@ -113,48 +165,49 @@ export function resizePlane(src: Float32Array, sw: number, sh: number, dw: numbe
  * 24-megapixel photo).
  */
 export function resizeRgbaToPlanes(data: Uint8ClampedArray, sw: number, sh: number, dw: number, dh: number): Float32Array {
-  const tx = tentTaps(sw, dw);
+  const tx = packTaps(tentTaps(sw, dw));
   const ty = tentTaps(sh, dh);
-  const { ring, bases, rowsFor } = rowRing(ty, dw * 3, (y, ring, base) => {
-    const row = y * sw * 4;
-    for (let x = 0; x < dw; x++) {
-      const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
-      let r = 0, g = 0, b = 0;
-      for (let k = 0; k < n; k++) {
-        const w = tx.weights[wo + k];
-        const p = row + (s0 + k) * 4;
-        r += data[p] * w;
-        g += data[p + 1] * w;
-        b += data[p + 2] * w;
-      }
-      const t = base + x * 3;
-      ring[t] = r;
-      ring[t + 1] = g;
-      ring[t + 2] = b;
-    }
-  });
+  const px = pixelWords(data);
+  const { ring, bases, rowsFor } = rowRing(ty, dw * 3, (y, ring, base) => filterRgb(px, y * sw, dw, tx.first, tx.bounds, tx.weights, ring, base));
   const plane = dw * dh;
   const out = new Float32Array(plane * 3);
-  const inv = 1 / 255;
+  const w = new Float64Array(ty.stride);
   for (let y = 0; y < dh; y++) {
     rowsFor(y);
-    const n = ty.count[y], wo = y * ty.stride;
-    for (let x = 0; x < dw; x++) {
-      let r = 0, g = 0, b = 0;
-      for (let k = 0; k < n; k++) {
-        const w = ty.weights[wo + k];
-        const t = bases[k] + x * 3;
-        r += ring[t] * w;
-        g += ring[t + 1] * w;
-        b += ring[t + 2] * w;
-      }
-      const o = y * dw + x;
-      out[o] = r * inv;
-      out[plane + o] = g * inv;
-      out[2 * plane + o] = b * inv;
-    }
+    const n = ty.count[y];
+    for (let k = 0; k < n; k++) w[k] = ty.weights[y * ty.stride + k];
+    planesRow(ring, bases, w, n, dw, out, y * dw, plane);
   }
   return out;
+}
+
+/** One output row of resizeRgbaToPlanes's vertical pass, from `n` filtered rows at `bases` with weights `w`. */
+function planesRow(ring: Float32Array, bases: Int32Array, w: Float64Array, n: number, dw: number, out: Float32Array, o: number, plane: number): void {
+  const inv = 1 / 255;
+  const o1 = plane + o, o2 = 2 * plane + o;
+  if (n === 2) {
+    // Enlarging: two rows each (the same sums as the loop below: 0 + p equals p).
+    const w0 = w[0], w1 = w[1], b0 = bases[0], b1 = bases[1];
+    for (let x = 0, t = 0; x < dw; x++, t += 3) {
+      out[o + x] = (ring[b0 + t] * w0 + ring[b1 + t] * w1) * inv;
+      out[o1 + x] = (ring[b0 + t + 1] * w0 + ring[b1 + t + 1] * w1) * inv;
+      out[o2 + x] = (ring[b0 + t + 2] * w0 + ring[b1 + t + 2] * w1) * inv;
+    }
+    return;
+  }
+  for (let x = 0; x < dw; x++) {
+    let r = 0, g = 0, b = 0;
+    for (let k = 0; k < n; k++) {
+      const wk = w[k];
+      const t = bases[k] + x * 3;
+      r += ring[t] * wk;
+      g += ring[t + 1] * wk;
+      b += ring[t + 2] * wk;
+    }
+    out[o + x] = r * inv;
+    out[o1 + x] = g * inv;
+    out[o2 + x] = b * inv;
+  }
 }
 
 /**
@@ -249,8 +302,8 @@ export function resizeMatte(matte: AlphaMatte, dw: number, dh: number): AlphaMat
   return { width: dw, height: dh, data: new Uint8Array(out.buffer) };
 }
 
-/** Each matte level as a float in [0, 1], rounded to float32 as a Float32Array holds it. */
-const LEVELS = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+/** Each matte level as a float in [0, 1], rounded to float32 as a Float32Array holds it (kept as float64: the same values). */
+const LEVELS = Float64Array.from(Float32Array.from({ length: 256 }, (_, v) => v / 255));
 
 /**
  * A photo and its matte brought to `dw`×`dh` in one pass over the photo (the matting's
@@ -260,56 +313,64 @@ const LEVELS = Float32Array.from({ length: 256 }, (_, v) => v / 255);
  * the photo-size matte that needs (96 MB at 24 megapixels). Source rows pass through a ring (rowRing).
  */
 export function resizeRgbAndMatte(image: RgbaImage, matte: AlphaMatte, dw: number, dh: number): { image: RgbaImage; matte: Float32Array } {
-  const { width: sw, height: sh, data } = image;
+  const { width: sw, height: sh } = image;
   const m = matte.data;
-  const tx = tentTaps(sw, dw);
+  const tx = packTaps(tentTaps(sw, dw));
   const ty = tentTaps(sh, dh);
-  const { ring, bases, rowsFor } = rowRing(ty, dw * 4, (y, ring, base) => {
-    const row = y * sw;
-    for (let x = 0; x < dw; x++) {
-      const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
-      let r = 0, g = 0, b = 0, a = 0;
-      for (let k = 0; k < n; k++) {
-        const i = row + s0 + k, p = i * 4;
-        const w = tx.weights[wo + k];
-        r += data[p] * w;
-        g += data[p + 1] * w;
-        b += data[p + 2] * w;
-        a += LEVELS[m[i]] * w;
-      }
-      const t = base + x * 4;
-      ring[t] = r;
-      ring[t + 1] = g;
-      ring[t + 2] = b;
-      ring[t + 3] = a;
-    }
-  });
+  const px = pixelWords(image.data);
+  const { ring, bases, rowsFor } = rowRing(ty, dw * 4, (y, ring, base) => filterRgbLevel(px, m, y * sw, dw, tx.first, tx.bounds, tx.weights, ring, base));
   const out = new Uint8ClampedArray(dw * dh * 4);
   const alpha = new Float32Array(dw * dh);
-  const f32 = Math.fround;
+  const w = new Float64Array(ty.stride);
   for (let y = 0; y < dh; y++) {
     rowsFor(y);
-    const n = ty.count[y], wo = y * ty.stride;
-    for (let x = 0; x < dw; x++) {
-      let r = 0, g = 0, b = 0, a = 0;
-      for (let k = 0; k < n; k++) {
-        const w = ty.weights[wo + k];
-        const t = bases[k] + x * 4;
-        r += ring[t] * w;
-        g += ring[t + 1] * w;
-        b += ring[t + 2] * w;
-        // resizePlane adds each step into a Float32Array: rounded to float32 every time.
-        a = f32(a + ring[t + 3] * w);
-      }
-      const o = y * dw + x;
-      out[o * 4] = r;
-      out[o * 4 + 1] = g;
-      out[o * 4 + 2] = b;
-      out[o * 4 + 3] = 255;
-      alpha[o] = a;
-    }
+    const n = ty.count[y];
+    for (let k = 0; k < n; k++) w[k] = ty.weights[y * ty.stride + k];
+    rgbLevelRow(ring, bases, w, n, dw, out, alpha, y * dw);
   }
   return { image: { width: dw, height: dh, data: out }, matte: alpha };
+}
+
+/** resizeRgbAndMatte's horizontal pass of one row: RGB and the matte's level, 4 floats a pixel. */
+function filterRgbLevel(px: Int32Array, m: Uint8Array, row: number, dw: number, first: Int32Array, bounds: Int32Array, weights: Float64Array, ring: Float32Array, base: number): void {
+  for (let x = 0, k = 0, t = base; x < dw; x++, t += 4) {
+    const end = bounds[x + 1];
+    let r = 0, g = 0, b = 0, a = 0;
+    for (let i = row + first[x]; k < end; k++, i++) {
+      const w = weights[k], p = px[i];
+      r += (p & 255) * w;
+      g += ((p >> 8) & 255) * w;
+      b += ((p >> 16) & 255) * w;
+      a += LEVELS[m[i]] * w;
+    }
+    ring[t] = r;
+    ring[t + 1] = g;
+    ring[t + 2] = b;
+    ring[t + 3] = a;
+  }
+}
+
+/** resizeRgbAndMatte's vertical pass of one output row, starting at pixel `o`. */
+function rgbLevelRow(ring: Float32Array, bases: Int32Array, w: Float64Array, n: number, dw: number, out: Uint8ClampedArray, alpha: Float32Array, o: number): void {
+  const f32 = Math.fround;
+  for (let x = 0; x < dw; x++) {
+    let r = 0, g = 0, b = 0, a = 0;
+    for (let k = 0; k < n; k++) {
+      const wk = w[k];
+      const t = bases[k] + x * 4;
+      r += ring[t] * wk;
+      g += ring[t + 1] * wk;
+      b += ring[t + 2] * wk;
+      // resizePlane adds each step into a Float32Array: rounded to float32 every time.
+      a = f32(a + ring[t + 3] * wk);
+    }
+    const q = (o + x) * 4;
+    out[q] = r;
+    out[q + 1] = g;
+    out[q + 2] = b;
+    out[q + 3] = 255;
+    alpha[o + x] = a;
+  }
 }
 
 /**
@@ -318,56 +379,64 @@ export function resizeRgbAndMatte(image: RgbaImage, matte: AlphaMatte, dw: numbe
  * resizeMatte(matte, dw, dh), with the taps and the ring of rows shared.
  */
 export function resizeRgbaWithMatte(image: RgbaImage, matte: AlphaMatte, dw: number, dh: number): { image: RgbaImage; matte: AlphaMatte } {
-  const { width: sw, height: sh, data } = image;
+  const { width: sw, height: sh } = image;
   const m = matte.data;
-  const tx = tentTaps(sw, dw);
+  const tx = packTaps(tentTaps(sw, dw));
   const ty = tentTaps(sh, dh);
-  const { ring, bases, rowsFor } = rowRing(ty, dw * 5, (y, ring, base) => {
-    const row = y * sw;
-    for (let x = 0; x < dw; x++) {
-      const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
-      let r = 0, g = 0, b = 0, a = 0, v = 0;
-      for (let k = 0; k < n; k++) {
-        const i = row + s0 + k, p = i * 4;
-        const w = tx.weights[wo + k];
-        r += data[p] * w;
-        g += data[p + 1] * w;
-        b += data[p + 2] * w;
-        a += data[p + 3] * w;
-        v += m[i] * w;
-      }
-      const t = base + x * 5;
-      ring[t] = r;
-      ring[t + 1] = g;
-      ring[t + 2] = b;
-      ring[t + 3] = a;
-      ring[t + 4] = v;
-    }
-  });
+  const px = pixelWords(image.data);
+  const { ring, bases, rowsFor } = rowRing(ty, dw * 5, (y, ring, base) => filterRgbaMatte(px, m, y * sw, dw, tx.first, tx.bounds, tx.weights, ring, base));
   const out = new Uint8ClampedArray(dw * dh * 4);
   // Uint8ClampedArray rounds on assignment, as resizeMatte's does.
   const alpha = new Uint8ClampedArray(dw * dh);
+  const w = new Float64Array(ty.stride);
   for (let y = 0; y < dh; y++) {
     rowsFor(y);
-    const n = ty.count[y], wo = y * ty.stride;
-    for (let x = 0; x < dw; x++) {
-      let r = 0, g = 0, b = 0, a = 0, v = 0;
-      for (let k = 0; k < n; k++) {
-        const w = ty.weights[wo + k];
-        const t = bases[k] + x * 5;
-        r += ring[t] * w;
-        g += ring[t + 1] * w;
-        b += ring[t + 2] * w;
-        a += ring[t + 3] * w;
-        v += ring[t + 4] * w;
-      }
-      const o = y * dw + x;
-      out[o * 4] = r;
-      out[o * 4 + 1] = g;
-      out[o * 4 + 2] = b;
-      out[o * 4 + 3] = a;
-      alpha[o] = v;
-    }
+    const n = ty.count[y];
+    for (let k = 0; k < n; k++) w[k] = ty.weights[y * ty.stride + k];
+    rgbaMatteRow(ring, bases, w, n, dw, out, alpha, y * dw);
   }
   return { image: { width: dw, height: dh, data: out }, matte: { width: dw, height: dh, data: new Uint8Array(alpha.buffer) } };
+}
+
+/** resizeRgbaWithMatte's horizontal pass of one row: RGBA and the matte, 5 floats a pixel. */
+function filterRgbaMatte(px: Int32Array, m: Uint8Array, row: number, dw: number, first: Int32Array, bounds: Int32Array, weights: Float64Array, ring: Float32Array, base: number): void {
+  for (let x = 0, k = 0, t = base; x < dw; x++, t += 5) {
+    const end = bounds[x + 1];
+    let r = 0, g = 0, b = 0, a = 0, v = 0;
+    for (let i = row + first[x]; k < end; k++, i++) {
+      const w = weights[k], p = px[i];
+      r += (p & 255) * w;
+      g += ((p >> 8) & 255) * w;
+      b += ((p >> 16) & 255) * w;
+      a += (p >>> 24) * w;
+      v += m[i] * w;
+    }
+    ring[t] = r;
+    ring[t + 1] = g;
+    ring[t + 2] = b;
+    ring[t + 3] = a;
+    ring[t + 4] = v;
+  }
+}
+
+/** resizeRgbaWithMatte's vertical pass of one output row, starting at pixel `o`. */
+function rgbaMatteRow(ring: Float32Array, bases: Int32Array, w: Float64Array, n: number, dw: number, out: Uint8ClampedArray, alpha: Uint8ClampedArray, o: number): void {
+  for (let x = 0; x < dw; x++) {
+    let r = 0, g = 0, b = 0, a = 0, v = 0;
+    for (let k = 0; k < n; k++) {
+      const wk = w[k];
+      const t = bases[k] + x * 5;
+      r += ring[t] * wk;
+      g += ring[t + 1] * wk;
+      b += ring[t + 2] * wk;
+      a += ring[t + 3] * wk;
+      v += ring[t + 4] * wk;
+    }
+    const q = (o + x) * 4;
+    out[q] = r;
+    out[q + 1] = g;
+    out[q + 2] = b;
+    out[q + 3] = a;
+    alpha[o + x] = v;
+  }
 }

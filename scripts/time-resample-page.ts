@@ -1,0 +1,87 @@
+/**
+ * The half of `scripts/time-resample.ts` that runs in both Node and (bundled) Chromium: the
+ * three resizers on a photo's critical path timed against their earlier version (the tests'
+ * reference, tests/unit/cutout/support/resample-reference.ts), interleaved, each run's
+ * outputs compared byte for byte.
+ */
+import { displaySize } from '../web/src/cutout/display.ts';
+import type { AlphaMatte, RgbaImage } from '../web/src/cutout/image.ts';
+import { DEFAULT_MATTING } from '../web/src/cutout/matting.ts';
+import { resizeRgbAndMatte, resizeRgbaToPlanes, resizeRgbaWithMatte } from '../web/src/cutout/resample.ts';
+import * as reference from '../tests/unit/cutout/support/resample-reference.ts';
+
+export interface Timing {
+  name: string;
+  to: string;
+  old: number[];
+  now: number[];
+}
+
+/** A soft matte with the photo's size, made from its green channel (the values do not matter for the time). */
+export function matteOf(image: RgbaImage): AlphaMatte {
+  const data = new Uint8Array(image.width * image.height);
+  for (let i = 0; i < data.length; i++) data[i] = image.data[i * 4 + 1];
+  return { width: image.width, height: image.height, data };
+}
+
+const sameBytes = (a: ArrayBufferView, b: ArrayBufferView) => {
+  if (a.byteLength !== b.byteLength) return false;
+  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength), y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+};
+
+/** Interleaved old/new timings of one resizer; throws when an output differs. */
+function timePair<T>(name: string, to: string, runs: number, old: () => T, now: () => T, bytes: (r: T) => ArrayBufferView[]): Timing {
+  const timing: Timing = { name, to, old: [], now: [] };
+  for (let run = 0; run < runs; run++) {
+    let a!: T, b!: T;
+    const timeOld = () => {
+      const started = performance.now();
+      a = old();
+      timing.old.push(performance.now() - started);
+    };
+    const timeNew = () => {
+      const started = performance.now();
+      b = now();
+      timing.now.push(performance.now() - started);
+    };
+    if (run % 2) { timeOld(); timeNew(); } else { timeNew(); timeOld(); }
+    const [x, y] = [bytes(a), bytes(b)];
+    if (!x.every((v, i) => sameBytes(v, y[i]))) throw new Error(`${name} -> ${to}: the outputs differ`);
+  }
+  return timing;
+}
+
+/**
+ * Times, on `image` and `matte`: preprocess's resize to the network's 1024², the matting's
+ * shrink to DEFAULT_MATTING.maxSide (when the photo is larger) and the page's picture
+ * (composeForDisplay's shrink to displaySize, when smaller than the photo).
+ */
+export function timeResizers(image: RgbaImage, matte: AlphaMatte, runs: number): Timing[] {
+  const { width: w, height: h, data } = image;
+  const timings = [timePair('resizeRgbaToPlanes', '1024x1024', runs, () => reference.resizeRgbaToPlanes(data, w, h, 1024, 1024), () => resizeRgbaToPlanes(data, w, h, 1024, 1024), (r) => [r])];
+  const scale = DEFAULT_MATTING.maxSide / Math.max(w, h);
+  if (scale < 1) {
+    const ws = Math.max(1, Math.round(w * scale)), hs = Math.max(1, Math.round(h * scale));
+    timings.push(timePair('resizeRgbAndMatte', `${ws}x${hs}`, runs, () => reference.resizeRgbAndMatte(image, matte, ws, hs), () => resizeRgbAndMatte(image, matte, ws, hs), (r) => [r.image.data, r.matte]));
+  }
+  const shown = displaySize(w, h);
+  if (shown.width !== w || shown.height !== h) {
+    const { width: ws, height: hs } = shown;
+    timings.push(timePair('resizeRgbaWithMatte', `${ws}x${hs}`, runs, () => reference.resizeRgbaWithMatte(image, matte, ws, hs), () => resizeRgbaWithMatte(image, matte, ws, hs), (r) => [r.image.data, r.matte.data]));
+  }
+  return timings;
+}
+
+const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+
+/** In the page: decodes the photo, enlarges it to `width`×`height` (its own size when the same) and times the resizers. */
+export async function timeInPage(photo: string, width: number, height: number, runs: number) {
+  const bitmap = await createImageBitmap(new Blob([fromBase64(photo)]));
+  const context = new OffscreenCanvas(width, height).getContext('2d')!;
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(bitmap, 0, 0, width, height);
+  const image = { width, height, data: context.getImageData(0, 0, width, height).data };
+  return timeResizers(image, matteOf(image), runs);
+}
