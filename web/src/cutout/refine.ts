@@ -202,9 +202,7 @@ function runEnds(i0: Int32Array): Int32Array {
 function coefficientApplier(size: number, px: Uint8ClampedArray | Uint8Array, data: Uint8Array, width: number, height: number, ax: ReturnType<typeof bilinearAxis>, runs: Int32Array) {
   // Map row j of coefficient q at (j & 1)·size in ring q, stored as the planes stored it.
   const p0 = new Float32Array(2 * size), p1 = new Float32Array(2 * size), p2 = new Float32Array(2 * size), p3 = new Float32Array(2 * size);
-  const { i0, i1, f } = ax;
   const ay = bilinearAxis(size, height);
-  const inv = 1 / 255, fr = Math.fround;
   let y = 0;
   return (j: number, sums: Float64Array, k: number): void => {
     const at = (j & 1) * size;
@@ -214,40 +212,49 @@ function coefficientApplier(size: number, px: Uint8ClampedArray | Uint8Array, da
       p2[at + x] = sums[s2 + x] * k;
       p3[at + x] = sums[s3 + x] * k;
     }
-    for (; y < height && ay.i1[y] <= j; y++) {
-      const r0 = (ay.i0[y] & 1) * size, r1 = (ay.i1[y] & 1) * size, fy = ay.f[y], row = y * width;
-      // The last run's right-hand column, and its four values.
-      let last = -1, e0 = 0, e1 = 0, e2 = 0, e3 = 0;
-      for (let x = 0; x < width; ) {
-        const j0 = i0[x], j1 = i1[x];
-        let b0, b1, b2, b3;
-        if (j0 === last) {
-          b0 = e0; b1 = e1; b2 = e2; b3 = e3;
-        } else {
-          const a = r0 + j0, b = r1 + j0;
-          b0 = fr(p0[a] + (p0[b] - p0[a]) * fy);
-          b1 = fr(p1[a] + (p1[b] - p1[a]) * fy);
-          b2 = fr(p2[a] + (p2[b] - p2[a]) * fy);
-          b3 = fr(p3[a] + (p3[b] - p3[a]) * fy);
-        }
-        if (j1 === j0) {
-          e0 = b0; e1 = b1; e2 = b2; e3 = b3;
-        } else {
-          const a = r0 + j1, b = r1 + j1;
-          e0 = fr(p0[a] + (p0[b] - p0[a]) * fy);
-          e1 = fr(p1[a] + (p1[b] - p1[a]) * fy);
-          e2 = fr(p2[a] + (p2[b] - p2[a]) * fy);
-          e3 = fr(p3[a] + (p3[b] - p3[a]) * fy);
-        }
-        last = j1;
-        const d0 = e0 - b0, d1 = e1 - b1, d2 = e2 - b2, d3 = e3 - b3;
-        for (let o = row + x, end = runs[x]; x < end; x++, o++) {
-          const fx = f[x], p = o * 4;
-          data[o] = toByte(((b0 + d0 * fx) * px[p] + (b1 + d1 * fx) * px[p + 1] + (b2 + d2 * fx) * px[p + 2]) * inv + (b3 + d3 * fx));
-        }
-      }
-    }
+    for (; y < height && ay.i1[y] <= j; y++) applyRow(p0, p1, p2, p3, (ay.i0[y] & 1) * size, (ay.i1[y] & 1) * size, ay.f[y], px, data, y * width, width, ax, runs);
   };
+}
+
+/** One photo row of coefficientApplier, from map rows at r0 and r1 of the planes with weight fy (its own function so the JIT keeps its values in registers, not in a closure's context). */
+function applyRow(
+  p0: Float32Array, p1: Float32Array, p2: Float32Array, p3: Float32Array, r0: number, r1: number, fy: number,
+  px: Uint8ClampedArray | Uint8Array, data: Uint8Array, row: number, width: number, ax: ReturnType<typeof bilinearAxis>, runs: Int32Array,
+): void {
+  const { i0, i1, f } = ax;
+  const inv = 1 / 255, fr = Math.fround;
+  // The last run's right-hand column, and its four values.
+  let last = -1, e0 = 0, e1 = 0, e2 = 0, e3 = 0;
+  for (let x = 0; x < width; ) {
+    const j0 = i0[x], j1 = i1[x];
+    let b0, b1, b2, b3;
+    if (j0 === last) {
+      b0 = e0; b1 = e1; b2 = e2; b3 = e3;
+    } else {
+      const a = r0 + j0, b = r1 + j0;
+      b0 = fr(p0[a] + (p0[b] - p0[a]) * fy);
+      b1 = fr(p1[a] + (p1[b] - p1[a]) * fy);
+      b2 = fr(p2[a] + (p2[b] - p2[a]) * fy);
+      b3 = fr(p3[a] + (p3[b] - p3[a]) * fy);
+    }
+    if (j1 === j0) {
+      e0 = b0; e1 = b1; e2 = b2; e3 = b3;
+    } else {
+      const a = r0 + j1, b = r1 + j1;
+      e0 = fr(p0[a] + (p0[b] - p0[a]) * fy);
+      e1 = fr(p1[a] + (p1[b] - p1[a]) * fy);
+      e2 = fr(p2[a] + (p2[b] - p2[a]) * fy);
+      e3 = fr(p3[a] + (p3[b] - p3[a]) * fy);
+    }
+    last = j1;
+    const d0 = e0 - b0, d1 = e1 - b1, d2 = e2 - b2, d3 = e3 - b3;
+    for (let o = row + x, end = runs[x]; x < end; x++, o++) {
+      const fx = f[x], p = o * 4;
+      const v = ((b0 + d0 * fx) * px[p] + (b1 + d1 * fx) * px[p + 1] + (b2 + d2 * fx) * px[p + 2]) * inv + (b3 + d3 * fx);
+      // toByte written out: Chromium's JIT did not always inline it.
+      data[o] = v <= 0 ? 0 : v >= 1 ? 255 : (v * 255 + 0.5) | 0;
+    }
+  }
 }
 
 /**
