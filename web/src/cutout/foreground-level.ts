@@ -34,9 +34,6 @@ export interface Level {
   B: Float32Array;
 }
 
-/** Clamps to [0, 1]. */
-export const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
-
 /** Nearest-neighbour index of the source for `n` destination samples out of `src` (as pymatting). */
 export function nearestAxis(src: number, n: number): Int32Array {
   const out = new Int32Array(n);
@@ -97,12 +94,15 @@ export function writeSolution(
 ): void {
   const inv = 1 / (a00 * a11 - a01 * a01);
   const m00 = inv * a11, m01 = -inv * a01, m11 = inv * a00;
-  F[at] = clamp01(m00 * f0 + m01 * b0);
-  F[at + 1] = clamp01(m00 * f1 + m01 * b1);
-  F[at + 2] = clamp01(m00 * f2 + m01 * b2);
-  B[at] = clamp01(m01 * f0 + m11 * b0);
-  B[at + 1] = clamp01(m01 * f1 + m11 * b1);
-  B[at + 2] = clamp01(m01 * f2 + m11 * b2);
+  // Clamped to [0, 1] in place, as in sweepRow.
+  const u0 = m00 * f0 + m01 * b0, u1 = m00 * f1 + m01 * b1, u2 = m00 * f2 + m01 * b2;
+  const v0 = m01 * f0 + m11 * b0, v1 = m01 * f1 + m11 * b1, v2 = m01 * f2 + m11 * b2;
+  F[at] = u0 < 0 ? 0 : u0 > 1 ? 1 : u0;
+  F[at + 1] = u1 < 0 ? 0 : u1 > 1 ? 1 : u1;
+  F[at + 2] = u2 < 0 ? 0 : u2 > 1 ? 1 : u2;
+  B[at] = v0 < 0 ? 0 : v0 > 1 ? 1 : v0;
+  B[at + 1] = v1 < 0 ? 0 : v1 > 1 ? 1 : v1;
+  B[at + 2] = v2 < 0 ? 0 : v2 > 1 ? 1 : v2;
 }
 
 /** Per pixel of a row, what its solve needs that no sweep changes (alpha is fixed): see rowConstants. */
@@ -163,12 +163,15 @@ export function sweepRow(F: Float32Array, B: Float32Array, w: number, row: numbe
     f0 += dd * F[jd]; f1 += dd * F[jd + 1]; f2 += dd * F[jd + 2];
     b0 += dd * B[jd]; b1 += dd * B[jd + 1]; b2 += dd * B[jd + 2];
     const m00 = k[o + 4], m01 = k[o + 5], m11 = k[o + 6];
-    F[at] = lf0 = Math.fround(clamp01(m00 * f0 + m01 * b0));
-    F[at + 1] = lf1 = Math.fround(clamp01(m00 * f1 + m01 * b1));
-    F[at + 2] = lf2 = Math.fround(clamp01(m00 * f2 + m01 * b2));
-    B[at] = lb0 = Math.fround(clamp01(m01 * f0 + m11 * b0));
-    B[at + 1] = lb1 = Math.fround(clamp01(m01 * f1 + m11 * b1));
-    B[at + 2] = lb2 = Math.fround(clamp01(m01 * f2 + m11 * b2));
+    // Clamped to [0, 1] in place: Chromium's JIT did not inline a clamp function here (a call per value).
+    const u0 = m00 * f0 + m01 * b0, u1 = m00 * f1 + m01 * b1, u2 = m00 * f2 + m01 * b2;
+    const v0 = m01 * f0 + m11 * b0, v1 = m01 * f1 + m11 * b1, v2 = m01 * f2 + m11 * b2;
+    F[at] = lf0 = Math.fround(u0 < 0 ? 0 : u0 > 1 ? 1 : u0);
+    F[at + 1] = lf1 = Math.fround(u1 < 0 ? 0 : u1 > 1 ? 1 : u1);
+    F[at + 2] = lf2 = Math.fround(u2 < 0 ? 0 : u2 > 1 ? 1 : u2);
+    B[at] = lb0 = Math.fround(v0 < 0 ? 0 : v0 > 1 ? 1 : v0);
+    B[at + 1] = lb1 = Math.fround(v1 < 0 ? 0 : v1 > 1 ? 1 : v1);
+    B[at + 2] = lb2 = Math.fround(v2 < 0 ? 0 : v2 > 1 ? 1 : v2);
   }
 }
 
