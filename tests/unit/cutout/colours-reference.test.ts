@@ -60,7 +60,7 @@ describe('foreground colours, the same bytes as the old code', () => {
 
   const gt = join(sharedTestdata, 'gt');
   const truths = existsSync(gt) ? readdirSync(gt).filter((f) => f.endsWith('.mask.png')).slice(0, 6) : [];
-  it.skipIf(!truths.length).each(truths.length ? truths : ['none'])('on %s and its photo (a true matte, at the photo\'s size and enlarged past 1024²)', async (mask) => {
+  it.skipIf(!truths.length).each(truths.length ? truths : ['none'])('on %s and its photo (a true matte, at the photo\'s size and enlarged past 1024², its band solved at its own size)', async (mask) => {
     const base = `${gt}/${mask.replace('.mask.png', '')}`;
     const file = existsSync(`${base}.jpg`) ? `${base}.jpg` : `${base}.png`;
     const photo = await sharp(file).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -73,5 +73,8 @@ describe('foreground colours, the same bytes as the old code', () => {
     same(compose(image, matte).data, composeReference(image, matte).data);
     const big = { ...DEFAULT_FOREGROUND, maxDenseSide: 256, maxBandSide: 300 };
     same(foregroundColours(image, matte, big).rgb, foregroundColoursReference(image, matte, big).rgb);
+    // The band solved at the photo's own size, as composeForDisplay's colours for a large photo are.
+    const ownBand = { ...DEFAULT_FOREGROUND, maxDenseSide: 256 };
+    same(foregroundColours(image, matte, ownBand).rgb, foregroundColoursReference(image, matte, ownBand).rgb);
   });
 });

@@ -18,7 +18,7 @@
  */
 import { fitBandFromLevel, semiTransparent, sweepLevelBand } from './foreground-band.ts';
 import { makeLevel, sweepLevel, type ForegroundOptions, type Level } from './foreground-level.ts';
-import { ownLevelColours } from './foreground-own.ts';
+import { ownBandColours, ownLevelColours } from './foreground-own.ts';
 import type { AlphaMatte, RgbaImage } from './image.ts';
 
 export type { ForegroundOptions } from './foreground-level.ts';
@@ -88,12 +88,10 @@ function bandColours(image: RgbaImage, alpha: AlphaMatte, band: Int32Array, coar
   const { width: w0, height: h0 } = image;
   const scale = Math.min(1, o.maxBandSide / Math.max(w0, h0));
   const w = Math.max(1, Math.round(w0 * scale)), h = Math.max(1, Math.round(h0 * scale));
+  if (w === w0 && h === h0) return ownBandColours(image, alpha, band, coarse, o.bigIterations, o);
   const level = makeLevel(image, alpha, w, h, coarse, fill);
   sweepLevelBand(level, o.bigIterations, o);
-  if (w !== w0 || h !== h0) return fitBandFromLevel(image, alpha, band, level, o);
-  const rgb = new Uint8ClampedArray(band.length * 3);
-  for (let k = 0; k < band.length; k++) for (let c = 0; c < 3; c++) rgb[k * 3 + c] = level.F[band[k] * 3 + c] * 255;
-  return rgb;
+  return fitBandFromLevel(image, alpha, band, level, o);
 }
 
 /** Writes estimated colours into RGBA pixels (alpha untouched). */
