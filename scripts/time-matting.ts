@@ -1,11 +1,15 @@
 /**
- * Times the edge-band matting (web/src/cutout/matting.ts) on a large photo: the photo is
- * enlarged with Lanczos to at least the megapixels asked (none of the dev or fixture photos
- * is that large), cut by the model with the app's refinement, then its edge band matted,
- * `--runs` times. Take the timing lock on a shared machine:
+ * Times the edge-band matting (matteEdges, web/src/cutout/matting.ts) against the copy of its
+ * earlier version kept as the tests' reference (tests/unit/cutout/support/matting-reference.ts),
+ * interleaved, on mattes the model cut with the app's refinement: some photos at their own
+ * size (about 1 MP and under), and `--megapixels` enlarges the first with Lanczos to stand in
+ * for a camera photo (none of the dev or fixture photos is that large; 0: none). Each run
+ * times both, in alternating order, and checks that their mattes are equal byte for byte.
+ * Take the timing lock on a shared machine:
  *
- *   flock /tmp/clearcut-timing.lock npx tsx scripts/time-matting.ts [--photo FILE] [--megapixels 12] [--model ID] [--runs 3]
+ *   flock /tmp/clearcut-timing.lock npx tsx scripts/time-matting.ts [--photo FILE]... [--megapixels 24] [--model ID] [--runs 11]
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import type { RgbaImage } from '../web/src/cutout/image.ts';
@@ -13,40 +17,67 @@ import { DEFAULT_MATTING, edgeBand, matteEdges } from '../web/src/cutout/matting
 import { manifest, modelInfo } from '../web/src/cutout/model.ts';
 import { matteFromMap } from '../web/src/cutout/pipeline.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
+import { matteEdgesReference } from '../tests/unit/cutout/support/matting-reference.ts';
 import { median } from './lib/median.ts';
 import { closeNodeSessions, inferNode } from './lib/node-engine.ts';
-import { fixturesDir } from './lib/paths.ts';
+import { sharedTestdata } from './lib/paths.ts';
 
 const { values: args } = parseArgs({
   options: {
-    photo: { type: 'string', default: `${fixturesDir}/astronaut.jpg` },
-    megapixels: { type: 'string', default: '12' },
+    photo: { type: 'string', multiple: true, default: ['cloth-1', 'animal-1', 'plants-1'].map((n) => join(sharedTestdata, 'photos', `${n}.jpg`)) },
+    megapixels: { type: 'string', default: '24' },
     model: { type: 'string', default: manifest.default },
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string', default: '11' },
   },
 });
 
-const meta = await sharp(args.photo).metadata();
-const factor = Math.sqrt((Number(args.megapixels) * 1e6) / (meta.width! * meta.height!));
-const width = Math.round(meta.width! * factor), height = Math.round(meta.height! * factor);
-const { data, info } = await sharp(args.photo).rotate().resize(width, height, { kernel: 'lanczos3' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-const image: RgbaImage = { width: info.width, height: info.height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength) };
-const model = modelInfo(args.model);
-const input = preprocess(image, model);
-const map = await inferNode(model, input);
-await closeNodeSessions();
-let started = performance.now();
-const first = matteFromMap(map, input, image, model);
-const refineMs = performance.now() - started;
-const { mask, radius } = edgeBand(first, input.size, DEFAULT_MATTING);
-const bandPixels = mask.reduce((a, b) => a + b, 0);
-const times: number[] = [];
-for (let run = 0; run < Number(args.runs); run++) {
-  started = performance.now();
-  matteEdges(image, first, input.size);
-  times.push(performance.now() - started);
+async function load(file: string, megapixels: number): Promise<RgbaImage> {
+  let pipeline = sharp(file).rotate();
+  if (megapixels > 0) {
+    const meta = await sharp(file).metadata();
+    const factor = Math.sqrt((megapixels * 1e6) / (meta.width! * meta.height!));
+    pipeline = pipeline.resize(Math.round(meta.width! * factor), Math.round(meta.height! * factor), { kernel: 'lanczos3' });
+  }
+  const { data, info } = await pipeline.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength) };
 }
-console.log(
-  `${args.photo} enlarged to ${image.width}x${image.height} (${((image.width * image.height) / 1e6).toFixed(1)} MP), ${model.id}: refine ${refineMs.toFixed(0)} ms;` +
-    ` band ${radius} px, ${bandPixels} pixels (${((100 * bandPixels) / (image.width * image.height)).toFixed(1)}%); matting ${times.map((t) => t.toFixed(0)).join(', ')} ms (median ${median(times).toFixed(0)})`,
-);
+
+const model = modelInfo(args.model);
+const options = { ...DEFAULT_MATTING, ...model.matting };
+const cases: { name: string; image: RgbaImage }[] = [];
+for (const file of args.photo) cases.push({ name: file.split('/').pop()!, image: await load(file, 0) });
+const megapixels = Number(args.megapixels);
+if (megapixels > 0) cases.push({ name: `${args.photo[0].split('/').pop()} at ${megapixels} MP`, image: await load(args.photo[0], megapixels) });
+
+const prepared = [];
+for (const { name, image } of cases) {
+  const input = preprocess(image, model);
+  const map = await inferNode(model, input);
+  prepared.push({ name, image, size: input.size, matte: matteFromMap(map, input, image, model) });
+}
+await closeNodeSessions();
+
+const time = (f: () => void) => {
+  const started = performance.now();
+  f();
+  return performance.now() - started;
+};
+
+for (const { name, image, size, matte } of prepared) {
+  const old: number[] = [], now: number[] = [];
+  for (let run = 0; run < Number(args.runs); run++) {
+    let a!: Uint8Array, b!: Uint8Array;
+    const timeOld = () => old.push(time(() => (a = matteEdgesReference(image, matte, size, options).data)));
+    const timeNew = () => now.push(time(() => (b = matteEdges(image, matte, size, options).data)));
+    if (run % 2) { timeOld(); timeNew(); } else { timeNew(); timeOld(); }
+    if (Buffer.compare(Buffer.from(a), Buffer.from(b)) !== 0) throw new Error(`${name}: the mattes differ`);
+  }
+  const { mask, radius } = edgeBand(matte, size, options);
+  const band = mask.reduce((s, v) => s + v, 0);
+  const o = median(old), n = median(now);
+  console.log(
+    `${name} ${image.width}x${image.height} (${((image.width * image.height) / 1e6).toFixed(2)} MP), ${model.id}: band radius ${radius} px, ${band} band pixels` +
+      ` (${((100 * band) / (image.width * image.height)).toFixed(1)}% at the photo's size); old median ${o.toFixed(1)} ms, new median ${n.toFixed(1)} ms,` +
+      ` new/old ${(n / o).toFixed(2)} (${old.length} runs each; identical mattes)`,
+  );
+}

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { AlphaMatte, RgbaImage } from '../../../web/src/cutout/image.ts';
-import { applyInBand, DEFAULT_MATTING, dilate, edgeBand, matteEdges, multiply, neighbourRuns } from '../../../web/src/cutout/matting.ts';
+import { applyInBand, DEFAULT_MATTING, dilate, edgeBand, matteEdges, multiply } from '../../../web/src/cutout/matting.ts';
 import { bilinearAxis } from '../../../web/src/cutout/refine.ts';
 import { disc } from './support/matting-photo.ts';
+import { multiplyReference, neighbourRunsReference } from './support/matting-reference.ts';
 import { lcg, noisyMatte, noisyRgba } from './support/noisy.ts';
 
 const W = 48, H = 16;
@@ -197,15 +198,18 @@ describe('matteEdges output, pinned', () => {
 });
 
 describe('multiply (the band system times a vector)', () => {
-  it('gives exactly the sums of the plain loop over every neighbour, and their dot product with the vector, for bands with holes, edges and borders', () => {
-    for (const [w, h, share, seed] of [[40, 30, 0.9, 1], [33, 17, 0.5, 2], [64, 64, 0.99, 3], [7, 5, 0.7, 4]]) {
+  it('gives exactly the sums of the plain loop over every neighbour, and of the code before it, and their dot product with the vector, for bands with holes, edges and borders', () => {
+    // The band's size modulo 4: pixels are summed four at a time, the last few one by one.
+    const tails = new Set<number>();
+    for (const [w, h, share, seed] of [[40, 30, 0.9, 1], [33, 17, 0.5, 2], [64, 64, 0.99, 3], [7, 5, 0.7, 4], [9, 6, 0.6, 5], [3, 3, 1, 6], [11, 7, 0.6, 7], [13, 9, 0.4, 8], [21, 11, 0.3, 11]]) {
       const next = lcg(seed);
       // A band: blobs grown from random seeds, so there are whole runs of five and ragged ends.
       const mask = dilate(Uint8Array.from({ length: w * h }, () => (next() < share / 8 ? 1 : 0)), w, h, 2);
       const index = new Int32Array(w * h).fill(-1);
       let n = 0;
       for (let i = 0; i < w * h; i++) if (mask[i]) index[i] = n++;
-      // Which band pixel each coefficient couples to, as solveBand numbers them.
+      // Which band pixel each coefficient couples to, as solveBand numbers them: −1 (n for
+      // multiply) where none, and there the coefficient is 0, as buildSystem leaves it.
       const neighbours = new Int32Array(n * 25).fill(-1);
       for (let i = 0, u = 0; i < w * h; i++) {
         if (!mask[i]) continue;
@@ -216,19 +220,30 @@ describe('multiply (the band system times a vector)', () => {
         }
         u++;
       }
-      const rows = Float32Array.from({ length: n * 25 }, () => next() * 2 - 1);
-      const v = Float32Array.from({ length: n }, () => next() * 3 - 1);
-      const got = new Float32Array(n), want = new Float32Array(n);
-      const runs = neighbourRuns(neighbours);
-      expect(runs.some((j) => j >= 0) && runs.some((j) => j < 0), `${w}×${h}: both kinds of row`).toBe(true);
-      const dot = multiply(rows, v, got, neighbours, runs);
+      // Large coefficients (±2^40) that cancel exactly among small ones (about 2^-20), with values
+      // of a few exact sizes, so that any other order of the additions shows in the float32
+      // results (with coefficients of one scale it would hide in the double sums' last bits).
+      const rows = Float32Array.from({ length: n * 25 }, (_, k) => (neighbours[k] < 0 ? 0 : next() < 0.4 ? (next() < 0.5 ? -1 : 1) * 2 ** 40 : (next() * 2 - 1) * 2 ** -20));
+      const columns = neighbours.map((j) => (j < 0 ? n : j));
+      // Negative values too: a product −0 must leave a sum as it was.
+      const v = Float32Array.from({ length: n }, () => [1, -1, 0.5, 2, -0.25][(next() * 5) | 0]);
+      const padded = new Float32Array(n + 1);
+      padded.set(v);
+      const got = new Float32Array(n), want = new Float32Array(n), before = new Float32Array(n);
+      expect(columns.includes(n), `${w}×${h}: coefficients outside the band (n = ${n})`).toBe(true);
+      tails.add(n % 4);
+      const dot = multiply(rows, padded, got, columns);
       multiplyEveryNeighbour(rows, v, want, neighbours);
+      const dotBefore = multiplyReference(rows, v, before, neighbours, neighbourRunsReference(neighbours));
       expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), `${w}×${h}`).toBe(true);
+      expect(Buffer.from(got.buffer).equals(Buffer.from(before.buffer)), `${w}×${h}`).toBe(true);
       // And v·(Av) as the solver's own loop summed it, from the stored (float32) products.
       let plain = 0;
       for (let u = 0; u < n; u++) plain += v[u] * want[u];
       expect(Object.is(dot, plain), `${w}×${h}: ${dot} against ${plain}`).toBe(true);
+      expect(Object.is(dot, dotBefore)).toBe(true);
     }
+    expect([...tails].sort()).toEqual([0, 1, 2, 3]);
   });
 });
 

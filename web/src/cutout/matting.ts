@@ -17,6 +17,7 @@
  */
 import type { AlphaMatte, RgbaImage } from './image.ts';
 import { bilinearAxis, DEFAULT_REFINE, guidedCoefficients } from './refine.ts';
+import { dilateRuns, erodeRuns, type MaskRuns, maskOfRuns, runsArea, runsBetween, runsOfMask } from './mask-runs.ts';
 import { resizeRgbAndMatte } from './resample.ts';
 
 export interface MattingOptions {
@@ -60,11 +61,29 @@ export const DEFAULT_MATTING: MattingOptions = {
 };
 
 const toByte = (v: number) => (v <= 0 ? 0 : v >= 1 ? 255 : (v * 255 + 0.5) | 0);
+/** A byte's value in [0, 1] as float32: what storing v / 255 in a Float32Array gives, looked up. */
+const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
 /** The band as a mask over the photo (1 = re-estimated), and the radius it was grown by. */
 export function edgeBand(alpha: AlphaMatte, mapSize: number, options: Pick<MattingOptions, 'band' | 'minBand' | 'soft' | 'thickness'>): { mask: Uint8Array; radius: number } {
+  const { runs, radius } = bandRuns(alpha, mapSize, options);
+  return { mask: maskOfRuns(runs), radius };
+}
+
+/** The band as runs (see edgeBand). */
+function bandRuns(alpha: AlphaMatte, mapSize: number, options: Pick<MattingOptions, 'band' | 'minBand' | 'soft' | 'thickness'>): { runs: MaskRuns; radius: number } {
   const { width: w, height: h, data: a } = alpha;
   const lo = options.soft * 255, hi = 255 - lo;
+  const radius = Math.max(options.minBand, Math.round((options.band * Math.max(w, h)) / mapSize));
+  if (options.thickness <= 0) return { runs: dilateRuns(runsOfMask(softAndContour(alpha, lo, hi), w, h), radius), radius };
+  // An opening: regions thinner than 2·thin + 1 pixels vanish, the others keep their extent.
+  const thin = Math.max(1, Math.round((options.thickness * Math.max(w, h)) / mapSize));
+  return { runs: dilateRuns(erodeRuns(runsBetween(a, w, h, lo, hi), thin), thin + radius), radius };
+}
+
+/** The semi-transparent pixels (alpha strictly between `lo` and `hi`) and both sides of the 0.5 contour. */
+function softAndContour(alpha: AlphaMatte, lo: number, hi: number): Uint8Array {
+  const { width: w, height: h, data: a } = alpha;
   const seed = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -73,7 +92,6 @@ export function edgeBand(alpha: AlphaMatte, mapSize: number, options: Pick<Matti
         seed[i] = 1;
         continue;
       }
-      if (options.thickness > 0) continue;
       // The contour: a pixel whose right or lower neighbour is on the other side of 0.5.
       const fg = v >= 128;
       if ((x + 1 < w && a[i + 1] >= 128 !== fg) || (y + 1 < h && a[i + w] >= 128 !== fg)) {
@@ -83,49 +101,27 @@ export function edgeBand(alpha: AlphaMatte, mapSize: number, options: Pick<Matti
       }
     }
   }
-  const radius = Math.max(options.minBand, Math.round((options.band * Math.max(w, h)) / mapSize));
-  if (options.thickness <= 0) return { mask: dilate(seed, w, h, radius), radius };
-  // An opening: regions thinner than 2·thin + 1 pixels vanish, the others keep their extent.
-  const thin = Math.max(1, Math.round((options.thickness * Math.max(w, h)) / mapSize));
-  for (let i = 0; i < w * h; i++) seed[i] ^= 1;
-  const core = dilate(seed, w, h, thin);
-  for (let i = 0; i < w * h; i++) core[i] ^= 1;
-  return { mask: dilate(core, w, h, thin + radius), radius };
+  return seed;
 }
 
-/** Square dilation of a 0/1 mask by `r` pixels (separable, running counts). */
+/** Square dilation of a 0/1 mask by `r` pixels, cut at the borders. */
 export function dilate(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
-  const tmp = new Uint8Array(w * h), out = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    let count = 0;
-    for (let x = 0; x < Math.min(r, w); x++) count += mask[row + x];
-    for (let x = 0; x < w; x++) {
-      if (x + r < w) count += mask[row + x + r];
-      if (x - r - 1 >= 0) count -= mask[row + x - r - 1];
-      tmp[row + x] = count > 0 ? 1 : 0;
-    }
-  }
-  const counts = new Int32Array(w);
-  for (let y = 0; y < Math.min(r, h); y++) for (let x = 0; x < w; x++) counts[x] += tmp[y * w + x];
-  for (let y = 0; y < h; y++) {
-    if (y + r < h) for (let x = 0, o = (y + r) * w; x < w; x++) counts[x] += tmp[o + x];
-    if (y - r - 1 >= 0) for (let x = 0, o = (y - r - 1) * w; x < w; x++) counts[x] -= tmp[o + x];
-    for (let x = 0, o = y * w; x < w; x++) out[o + x] = counts[x] > 0 ? 1 : 0;
-  }
-  return out;
+  return maskOfRuns(dilateRuns(runsOfMask(mask, w, h), r));
 }
 
 /**
  * The rows of L + λI for the band's pixels, each as 25 coefficients over its 5×5
  * neighbourhood (two pixels share a 3×3 window only within it), and the right-hand side:
- * λα₀ minus L's coupling to the pixels outside the band, whose alpha is known.
+ * λα₀ minus L's coupling to the pixels outside the band, whose alpha is known. `alpha` is
+ * the matte's bytes, `index` each photo pixel's band number + 1 (0 outside the band),
+ * `windows` the band grown by one pixel (the centres of the windows that touch it).
  */
 function buildSystem(
   image: RgbaImage,
-  alpha: Float32Array,
+  alpha: Uint8Array,
   index: Int32Array,
   pixels: Int32Array,
+  windows: MaskRuns,
   options: MattingOptions,
 ): { rows: Float32Array; rhs: Float32Array } {
   const { width: w, height: h, data: px } = image;
@@ -138,21 +134,13 @@ function buildSystem(
   // Where in a row of 25 window pixel kj lands, seen from window pixel ki.
   const offset = new Int32Array(81);
   for (let ki = 0; ki < 9; ki++) for (let kj = 0; kj < 9; kj++) offset[ki * 9 + kj] = (((kj / 3) | 0) - ((ki / 3) | 0) + 2) * 5 + (kj % 3) - (ki % 3) + 2;
-  // Rows of the photo with a band pixel: a window on rows with none is skipped whole.
-  const rowHasBand = new Uint8Array(h);
-  for (let u = 0; u < pixels.length; u++) rowHasBand[(pixels[u] / w) | 0] = 1;
-  // Each window whose 3×3 holds a band pixel adds its share to those pixels' rows. A
-  // window is visited from its band pixels, once: from the first of them in scan order.
+  // Each window whose 3×3 holds a band pixel adds its share to those pixels' rows, the
+  // windows taken in scan order (the order the rows' float32 sums were always made in).
+  const { start, x: xs } = windows;
   for (let y = 1; y < h - 1; y++) {
-    if (!rowHasBand[y - 1] && !rowHasBand[y] && !rowHasBand[y + 1]) continue;
-    for (let x = 1; x < w - 1; x++) {
+    for (let t = start[y]; t < start[y + 1]; t++) for (let x = Math.max(1, xs[2 * t]), end = Math.min(w - 1, xs[2 * t + 1]); x < end; x++) {
       const c = y * w + x;
-      let any = false;
-      for (let k = 0, dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++, k++) {
-        win[k] = c + dy * w + dx;
-        if (index[win[k]] >= 0) any = true;
-      }
-      if (!any) continue;
+      for (let k = 0, dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++, k++) win[k] = c + dy * w + dx;
       // Mean and covariance of the window's colours.
       let m0 = 0, m1 = 0, m2 = 0;
       for (let k = 0; k < 9; k++) {
@@ -174,7 +162,7 @@ function buildSystem(
       const det = s00 * i00 + s01 * i01 + s02 * i02;
       const q00 = i00 / det, q01 = i01 / det, q02 = i02 / det, q11 = i11 / det, q12 = i12 / det, q22 = i22 / det;
       for (let ki = 0; ki < 9; ki++) {
-        const u = index[win[ki]];
+        const u = index[win[ki]] - 1;
         if (u < 0) continue;
         const a0 = d[ki * 3], a1 = d[ki * 3 + 1], a2 = d[ki * 3 + 2];
         const v0 = q00 * a0 + q01 * a1 + q02 * a2, v1 = q01 * a0 + q11 * a1 + q12 * a2, v2 = q02 * a0 + q12 * a1 + q22 * a2;
@@ -191,16 +179,17 @@ function buildSystem(
   const rhs = new Float32Array(n);
   for (let u = 0; u < n; u++) {
     const p = pixels[u], row = u * 25;
-    const c = 2 * alpha[p] - 1;
+    const ap = UNIT[alpha[p]];
+    const c = 2 * ap - 1;
     const prior = options.prior + (options.confidentPrior - options.prior) * c * c;
     rows[row + 12] += prior;
-    let b = prior * alpha[p];
+    let b = prior * ap;
     for (let k = 0; k < 25; k++) {
       const coef = rows[row + k];
       if (coef === 0) continue;
       const q = p + (((k / 5) | 0) - 2) * w + (k % 5) - 2;
-      if (index[q] < 0) {
-        b -= coef * alpha[q];
+      if (index[q] === 0) {
+        b -= coef * UNIT[alpha[q]];
         rows[row + k] = 0;
       }
     }
@@ -210,64 +199,54 @@ function buildSystem(
 }
 
 /**
- * Where each band pixel's five rows of neighbours start in the band's numbering, when all five
- * of a row are band pixels (then they are numbered one after another, the band being numbered
- * in scan order), else −1: such a row is read from `runs` alone, not from `neighbours`.
- */
-export function neighbourRuns(neighbours: Int32Array): Int32Array {
-  const n = neighbours.length / 25;
-  const runs = new Int32Array(n * 5);
-  for (let u = 0; u < n; u++) {
-    for (let r = 0; r < 5; r++) {
-      const o = u * 25 + r * 5, j = neighbours[o];
-      let whole = j >= 0;
-      for (let k = 1; k < 5 && whole; k++) whole = neighbours[o + k] === j + k;
-      runs[u * 5 + r] = whole ? j : -1;
-    }
-  }
-  return runs;
-}
-
-/**
  * y = A·x for the band's system (rows of 25 over each pixel's 5×5 neighbourhood), returning
- * x·y. A row of five band pixels is read as a run; the others through `neighbours`, skipping
- * those outside the band: the same products added in the same order either way, so the same sums.
+ * x·y. `columns` says which band pixel each coefficient couples to, n (one past the band)
+ * where none: x holds n + 1 values, x[n] = 0, and those coefficients are 0, so each adds
+ * +0 (a sum that starts at +0 is never −0, and s + 0 = s for every other s).
+ *
+ * Each pixel's 25 products are added in the order they always were; four pixels are summed
+ * side by side, since one pixel's sum is a chain of dependent additions the processor would
+ * otherwise wait on. x·y adds the products of y as stored (float32), pixel after pixel.
  */
-export function multiply(rows: Float32Array, x: Float32Array, y: Float32Array, neighbours: Int32Array, runs: Int32Array): number {
-  const n = x.length;
-  let xy = 0;
-  for (let u = 0; u < n; u++) {
-    let s = 0;
-    for (let r = 0, o = u * 25, t = u * 5; r < 5; r++, o += 5, t++) {
-      const j = runs[t];
-      if (j >= 0) {
-        s += rows[o] * x[j];
-        s += rows[o + 1] * x[j + 1];
-        s += rows[o + 2] * x[j + 2];
-        s += rows[o + 3] * x[j + 3];
-        s += rows[o + 4] * x[j + 4];
-        continue;
-      }
-      for (let k = o; k < o + 5; k++) {
-        const i = neighbours[k];
-        if (i >= 0) s += rows[k] * x[i];
-      }
+export function multiply(rows: Float32Array, x: Float32Array, y: Float32Array, columns: Int32Array): number {
+  const n = y.length;
+  let xy = 0, u = 0;
+  for (; u + 3 < n; u += 4) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let k = u * 25, end = k + 25; k < end; k++) {
+      s0 += rows[k] * x[columns[k]];
+      s1 += rows[k + 25] * x[columns[k + 25]];
+      s2 += rows[k + 50] * x[columns[k + 50]];
+      s3 += rows[k + 75] * x[columns[k + 75]];
     }
+    y[u] = s0;
+    y[u + 1] = s1;
+    y[u + 2] = s2;
+    y[u + 3] = s3;
+    xy += x[u] * y[u];
+    xy += x[u + 1] * y[u + 1];
+    xy += x[u + 2] * y[u + 2];
+    xy += x[u + 3] * y[u + 3];
+  }
+  for (; u < n; u++) {
+    let s = 0;
+    for (let k = u * 25, end = k + 25; k < end; k++) s += rows[k] * x[columns[k]];
     y[u] = s;
-    // x·y as the solver's separate loop summed it: y read back as stored (float32).
     xy += x[u] * y[u];
   }
   return xy;
 }
 
-/** Solves A·x = b by Jacobi-preconditioned conjugate gradients from x's values, in place; returns the iterations run. */
-function solve(rows: Float32Array, neighbours: Int32Array, b: Float32Array, x: Float32Array, options: MattingOptions): number {
+/**
+ * Solves A·x = b by Jacobi-preconditioned conjugate gradients from x's values, in place
+ * (x holds n + 1 values, the last 0: see multiply); returns the iterations run.
+ */
+function solve(rows: Float32Array, columns: Int32Array, b: Float32Array, x: Float32Array, options: MattingOptions): number {
   const n = b.length;
-  const runs = neighbourRuns(neighbours);
-  const r = new Float32Array(n), z = new Float32Array(n), p = new Float32Array(n), q = new Float32Array(n);
+  const r = new Float32Array(n), z = new Float32Array(n), p = new Float32Array(n + 1), q = new Float32Array(n);
   const invDiag = new Float32Array(n);
   for (let u = 0; u < n; u++) invDiag[u] = 1 / rows[u * 25 + 12];
-  multiply(rows, x, q, neighbours, runs);
+  multiply(rows, x, q, columns);
   let rz = 0;
   for (let u = 0; u < n; u++) {
     r[u] = b[u] - q[u];
@@ -278,7 +257,7 @@ function solve(rows: Float32Array, neighbours: Int32Array, b: Float32Array, x: F
   const stop = rz * options.tolerance * options.tolerance;
   let it = 0;
   for (; it < options.iterations && rz > stop && rz > 0; it++) {
-    const pq = multiply(rows, p, q, neighbours, runs);
+    const pq = multiply(rows, p, q, columns);
     const step = rz / pq;
     let next = 0;
     for (let u = 0; u < n; u++) {
@@ -304,19 +283,40 @@ export function matteEdges(image: RgbaImage, matte: AlphaMatte, mapSize: number,
   const { width: w, height: h } = matte;
   if (image.width !== w || image.height !== h) throw new Error(`the matte is ${w}x${h}, the photo ${image.width}x${image.height}`);
   const scale = options.maxSide / Math.max(w, h);
-  if (scale >= 1) return solveBand(image, matte, mapSize, options).matte;
+  if (scale >= 1) {
+    const data = matte.data.slice();
+    solveBand(image, matte.data, bandRuns(matte, mapSize, options).runs, options, data);
+    return { width: w, height: h, data };
+  }
   const ws = Math.max(1, Math.round(w * scale)), hs = Math.max(1, Math.round(h * scale));
   const { image: small, matte: shrunk } = resizeRgbAndMatte(image, matte, ws, hs);
-  const smallData = new Uint8Array(ws * hs);
-  for (let i = 0; i < ws * hs; i++) smallData[i] = toByte(shrunk[i]);
-  const solved = solveBand(small, { width: ws, height: hs, data: smallData }, mapSize, options);
-  // The guided filter's coefficients at the working size, applied to the photo's own colours.
   const n = ws * hs;
+  // The working matte in bytes, and in `shrunk` (no longer needed) the same as float32 for
+  // the guided filter; the band's pixels are solved in place and updated in both.
+  const smallData = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = toByte(shrunk[i]);
+    smallData[i] = v;
+    shrunk[i] = UNIT[v];
+  }
+  const { runs } = bandRuns({ width: ws, height: hs, data: smallData }, mapSize, options);
+  solveBand(small, smallData, runs, options, smallData);
+  forEachRunPixel(runs, (i) => (shrunk[i] = UNIT[smallData[i]]));
+  // The guided filter's coefficients at the working size, applied to the photo's own colours.
   const guide = new Float32Array(3 * n);
-  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) guide[c * n + i] = small.data[i * 4 + c] / 255;
-  const solvedAlpha = shrunk;
-  for (let i = 0; i < n; i++) solvedAlpha[i] = solved.matte.data[i] / 255;
-  return applyInBand(image, matte, solved.mask, guidedCoefficients(solvedAlpha, guide, ws, hs, DEFAULT_REFINE), ws, hs);
+  const g0 = guide.subarray(0, n), g1 = guide.subarray(n, 2 * n), g2 = guide.subarray(2 * n), px = small.data;
+  for (let i = 0, p = 0; i < n; i++, p += 4) {
+    g0[i] = UNIT[px[p]];
+    g1[i] = UNIT[px[p + 1]];
+    g2[i] = UNIT[px[p + 2]];
+  }
+  return applyInRuns(image, matte, runs, guidedCoefficients(shrunk, guide, ws, hs, DEFAULT_REFINE), ws, hs);
+}
+
+/** Calls `f` with the index of every pixel of the runs, in scan order. */
+function forEachRunPixel(runs: MaskRuns, f: (i: number) => void): void {
+  const { width: w, height: h, start, x } = runs;
+  for (let y = 0; y < h; y++) for (let t = start[y]; t < start[y + 1]; t++) for (let i = y * w + x[2 * t], end = y * w + x[2 * t + 1]; i < end; i++) f(i);
 }
 
 /**
@@ -325,6 +325,11 @@ export function matteEdges(image: RgbaImage, matte: AlphaMatte, mapSize: number,
  * pixel is in `mask`; the matte elsewhere (a new matte).
  */
 export function applyInBand(image: RgbaImage, matte: AlphaMatte, mask: Uint8Array, coefficients: Float32Array[], ws: number, hs: number): AlphaMatte {
+  return applyInRuns(image, matte, runsOfMask(mask, ws, hs), coefficients, ws, hs);
+}
+
+/** applyInBand with the working-size band as runs. */
+function applyInRuns(image: RgbaImage, matte: AlphaMatte, band: MaskRuns, coefficients: Float32Array[], ws: number, hs: number): AlphaMatte {
   const { width: w, height: h } = matte;
   const [a0, a1, a2, b] = coefficients;
   const ax = bilinearAxis(ws, w), ay = bilinearAxis(hs, h);
@@ -339,11 +344,11 @@ export function applyInBand(image: RgbaImage, matte: AlphaMatte, mask: Uint8Arra
   }
   const data = matte.data.slice();
   const px = image.data, inv = 1 / 255;
+  const { start, x: bx } = band;
   for (let y = 0; y < h; y++) {
     const r0 = ay.i0[y] * ws, r1 = ay.i1[y] * ws, fy = ay.f[y];
-    const near = fy < 0.5 ? r0 : r1;
-    for (let j = 0; j < ws; j++) {
-      if (!mask[near + j]) continue;
+    const near = fy < 0.5 ? ay.i0[y] : ay.i1[y];
+    for (let t = start[near]; t < start[near + 1]; t++) for (let j = bx[2 * t]; j < bx[2 * t + 1]; j++) {
       for (let x = runStart[j], o = y * w + x; x < runEnd[j]; x++, o++) {
         const j0 = ax.i0[x], j1 = ax.i1[x], fx = ax.f[x];
         // Bilinear weights of the four working pixels around this one.
@@ -361,32 +366,35 @@ export function applyInBand(image: RgbaImage, matte: AlphaMatte, mask: Uint8Arra
   return { width: w, height: h, data };
 }
 
-/** The band of `matte` re-estimated at its own size (a new matte), and the band's mask. */
-function solveBand(image: RgbaImage, matte: AlphaMatte, mapSize: number, options: MattingOptions): { matte: AlphaMatte; mask: Uint8Array } {
-  const { width: w, height: h } = matte;
-  const { mask } = edgeBand(matte, mapSize, options);
-  const index = new Int32Array(w * h).fill(-1);
-  let n = 0;
-  for (let i = 0; i < w * h; i++) if (mask[i]) index[i] = n++;
-  const data = matte.data.slice();
-  if (n === 0) return { matte: { width: w, height: h, data }, mask };
+/**
+ * Re-estimates the pixels of `band` in the matte `alpha` (bytes at the photo's size) and
+ * writes them to `out` (which may be `alpha` itself: it is read before any is written).
+ */
+function solveBand(image: RgbaImage, alpha: Uint8Array, band: MaskRuns, options: MattingOptions, out: Uint8Array): void {
+  const { width: w, height: h } = image;
+  const n = runsArea(band);
+  if (n === 0) return;
+  // Each photo pixel's band number + 1, 0 outside the band: a zeroed array is written only
+  // where the band is (filling 4 bytes a pixel with −1 cost more than the rest at 1 MP).
+  const index = new Int32Array(w * h);
   const pixels = new Int32Array(n);
-  for (let i = 0; i < w * h; i++) if (index[i] >= 0) pixels[index[i]] = i;
-  const alpha = new Float32Array(w * h);
-  for (let i = 0; i < w * h; i++) alpha[i] = matte.data[i] / 255;
-  const { rows, rhs } = buildSystem(image, alpha, index, pixels, options);
-  // Which band pixel each coefficient couples to (−1: none, its coefficient is 0).
-  const neighbours = new Int32Array(n * 25).fill(-1);
+  let u = 0;
+  forEachRunPixel(band, (i) => {
+    pixels[u] = i;
+    index[i] = ++u;
+  });
+  const { rows, rhs } = buildSystem(image, alpha, index, pixels, dilateRuns(band, 1), options);
+  // Which band pixel each coefficient couples to (n: none, its coefficient is 0).
+  const columns = new Int32Array(n * 25).fill(n);
   for (let u = 0; u < n; u++) {
     const p = pixels[u], x = p % w, y = (p - x) / w;
     for (let k = 0; k < 25; k++) {
       const xx = x + (k % 5) - 2, yy = y + ((k / 5) | 0) - 2;
-      if (xx >= 0 && xx < w && yy >= 0 && yy < h) neighbours[u * 25 + k] = index[yy * w + xx];
+      if (xx >= 0 && xx < w && yy >= 0 && yy < h && index[yy * w + xx] > 0) columns[u * 25 + k] = index[yy * w + xx] - 1;
     }
   }
-  const x = new Float32Array(n);
-  for (let u = 0; u < n; u++) x[u] = alpha[pixels[u]];
-  solve(rows, neighbours, rhs, x, options);
-  for (let u = 0; u < n; u++) data[pixels[u]] = toByte(x[u]);
-  return { matte: { width: w, height: h, data }, mask };
+  const x = new Float32Array(n + 1);
+  for (let u = 0; u < n; u++) x[u] = UNIT[alpha[pixels[u]]];
+  solve(rows, columns, rhs, x, options);
+  for (let u = 0; u < n; u++) out[pixels[u]] = toByte(x[u]);
 }
