@@ -5,10 +5,13 @@
  * size (about 1 MP and under), and `--megapixels` enlarges the first with Lanczos to stand in
  * for a camera photo (none of the dev or fixture photos is that large; 0: none). Each run
  * times both, in alternating order, and checks that their mattes are equal byte for byte.
- * Take the timing lock on a shared machine:
+ * `--chromium` runs the same in headless Chromium (scripts/time-matting-page.ts: the photo
+ * decoded and enlarged by the browser, the matte made there from Node's map). Take the
+ * timing lock on a shared machine:
  *
- *   flock /tmp/clearcut-timing.lock npx tsx scripts/time-matting.ts [--photo FILE]... [--megapixels 24] [--model ID] [--runs 11]
+ *   flock /tmp/clearcut-timing.lock npx tsx scripts/time-matting.ts [--photo FILE]... [--megapixels 24] [--model ID] [--runs 11] [--chromium]
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
@@ -18,7 +21,9 @@ import { manifest, modelInfo } from '../web/src/cutout/model.ts';
 import { matteFromMap } from '../web/src/cutout/pipeline.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { matteEdgesReference } from '../tests/unit/cutout/support/matting-reference.ts';
+import { launchChromium } from './lib/chromium.ts';
 import { median } from './lib/median.ts';
+import { pageScript } from './lib/page-script.ts';
 import { closeNodeSessions, inferNode } from './lib/node-engine.ts';
 import { sharedTestdata } from './lib/paths.ts';
 
@@ -28,6 +33,7 @@ const { values: args } = parseArgs({
     megapixels: { type: 'string', default: '24' },
     model: { type: 'string', default: manifest.default },
     runs: { type: 'string', default: '11' },
+    chromium: { type: 'boolean', default: false },
   },
 });
 
@@ -44,18 +50,48 @@ async function load(file: string, megapixels: number): Promise<RgbaImage> {
 
 const model = modelInfo(args.model);
 const options = { ...DEFAULT_MATTING, ...model.matting };
-const cases: { name: string; image: RgbaImage }[] = [];
-for (const file of args.photo) cases.push({ name: file.split('/').pop()!, image: await load(file, 0) });
+const cases: { name: string; file: string; megapixels: number; image: RgbaImage }[] = [];
+for (const file of args.photo) cases.push({ name: file.split('/').pop()!, file, megapixels: 0, image: await load(file, 0) });
 const megapixels = Number(args.megapixels);
-if (megapixels > 0) cases.push({ name: `${args.photo[0].split('/').pop()} at ${megapixels} MP`, image: await load(args.photo[0], megapixels) });
+if (megapixels > 0) cases.push({ name: `${args.photo[0].split('/').pop()} at ${megapixels} MP`, file: args.photo[0], megapixels, image: await load(args.photo[0], megapixels) });
 
 const prepared = [];
-for (const { name, image } of cases) {
+for (const { name, file, megapixels, image } of cases) {
   const input = preprocess(image, model);
   const map = await inferNode(model, input);
-  prepared.push({ name, image, size: input.size, matte: matteFromMap(map, input, image, model) });
+  prepared.push({ name, file, megapixels, image, map, size: input.size, matte: matteFromMap(map, input, image, model) });
 }
 await closeNodeSessions();
+
+const report = (name: string, width: number, height: number, old: number[], now: number[], band = '') => {
+  const o = median(old), n = median(now);
+  console.log(
+    `${name} ${width}x${height} (${((width * height) / 1e6).toFixed(2)} MP), ${model.id}:${band} old median ${o.toFixed(1)} ms, new median ${n.toFixed(1)} ms,` +
+      ` new/old ${(n / o).toFixed(2)} (${old.length} runs each; identical mattes)`,
+  );
+};
+
+if (args.chromium) {
+  const code = await pageScript(new URL('./time-matting-page.ts', import.meta.url), 'mattingBench');
+  const { browser, close } = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.addScriptTag({ content: code });
+    for (const { name, file, megapixels, map } of prepared) {
+      const photo = readFileSync(file).toString('base64');
+      const probabilities = Buffer.from(map.buffer, map.byteOffset, map.byteLength).toString('base64');
+      const { width, height, old, now } = await page.evaluate(
+        ([photo, probabilities, megapixels, id, runs]) =>
+          (globalThis as unknown as { mattingBench: typeof import('./time-matting-page.ts') }).mattingBench.timeMatting(photo, probabilities, megapixels, id, runs),
+        [photo, probabilities, megapixels, model.id, Number(args.runs)] as const,
+      );
+      report(`${name} (Chromium)`, width, height, old, now);
+    }
+  } finally {
+    await close();
+  }
+  process.exit(0);
+}
 
 const time = (f: () => void) => {
   const started = performance.now();
@@ -74,10 +110,5 @@ for (const { name, image, size, matte } of prepared) {
   }
   const { mask, radius } = edgeBand(matte, size, options);
   const band = mask.reduce((s, v) => s + v, 0);
-  const o = median(old), n = median(now);
-  console.log(
-    `${name} ${image.width}x${image.height} (${((image.width * image.height) / 1e6).toFixed(2)} MP), ${model.id}: band radius ${radius} px, ${band} band pixels` +
-      ` (${((100 * band) / (image.width * image.height)).toFixed(1)}% at the photo's size); old median ${o.toFixed(1)} ms, new median ${n.toFixed(1)} ms,` +
-      ` new/old ${(n / o).toFixed(2)} (${old.length} runs each; identical mattes)`,
-  );
+  report(name, image.width, image.height, old, now, ` band radius ${radius} px, ${band} band pixels (${((100 * band) / (image.width * image.height)).toFixed(1)}% at the photo's size);`);
 }
