@@ -1,8 +1,8 @@
 /**
  * Times the tent-filter resizers on a photo's critical path (web/src/cutout/resample.ts:
- * resizeRgbaToPlanes for preprocess, resizeRgbAndMatte for the matting's shrink,
- * resizeRgbaWithMatte for the page's picture) against the copy of their earlier version kept
- * as the tests' reference, interleaved, on a photo at its own size and enlarged (Lanczos, as
+ * preprocess and its resizeRgbaToPlanes, resizeRgbAndMatte for the matting's shrink,
+ * resizeRgbaWithMatte for the page's picture) against the copies of their earlier versions
+ * kept as the tests' references (tests/unit/cutout/support), interleaved, on a photo at its own size and enlarged (Lanczos, as
  * the bench makes its large photo: animal-1 to 5999x4001 for 24 MP). Each run checks that
  * the outputs are equal byte for byte. Take the timing lock on a shared machine:
  *

@@ -2,7 +2,8 @@
  * The tuned resizers of resample.ts against their earlier code (support/resample-reference.ts),
  * bit for bit: shrinking and enlarging by many factors, one-pixel rows and columns, odd
  * sizes, noise, the committed photos, the shared photos and true mattes, and pixels whose
- * bytes are not 4-aligned (the path that copies them into words).
+ * bytes are not 4-aligned (the path that copies them into words); and preprocess, which
+ * normalises in the resize's pass, against its earlier code (support/preprocess-reference.ts).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,8 +11,11 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { sharedTestdata } from '../../../scripts/lib/paths.ts';
 import type { AlphaMatte, RgbaImage } from '../../../web/src/cutout/image.ts';
+import { manifest } from '../../../web/src/cutout/model.ts';
+import { preprocess } from '../../../web/src/cutout/preprocess.ts';
 import { resizeRgbAndMatte, resizeRgbaToPlanes, resizeRgbaWithMatte } from '../../../web/src/cutout/resample.ts';
 import { PHOTOS, readPhoto, type PhotoName } from '../../fixtures/photos.ts';
+import { preprocess as preprocessReference } from './support/preprocess-reference.ts';
 import * as reference from './support/resample-reference.ts';
 import { noisyMatte, noisyRgba } from './support/noisy.ts';
 
@@ -34,6 +38,15 @@ function expectSameBits(image: RgbaImage, matte: AlphaMatte, dw: number, dh: num
   const shown = resizeRgbaWithMatte(image, matte, dw, dh), wanted = reference.resizeRgbaWithMatte(image, matte, dw, dh);
   expect(firstDifference(shown.image.data, wanted.image.data), `rgba with matte: colours ${what}`).toBe(-1);
   expect(firstDifference(shown.matte.data, wanted.matte.data), `rgba with matte: matte ${what}`).toBe(-1);
+  if (dw !== dh) return;
+  // The manifest's normalisations (ISNet's v - 0.5 among them) and ImageNet's, whose scales are not powers of two.
+  const normalisations = [...new Map([...manifest.models.map((m) => m.normalize), { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] } as const].map((n) => [JSON.stringify(n), n])).values()];
+  for (const normalize of normalisations) {
+    const model = { inputSize: dw, normalize: { mean: [...normalize.mean], std: [...normalize.std] } as typeof manifest.models[number]['normalize'] };
+    const input = preprocess(image, model), old = preprocessReference(image, model);
+    expect(firstDifference(input.guide, old.guide), `preprocess guide ${what}`).toBe(-1);
+    expect(firstDifference(input.tensor, old.tensor), `preprocess tensor ${what} (${normalize.std})`).toBe(-1);
+  }
 }
 
 /** Output sizes for a `sw`×`sh` source: shrinking by 1.5 to 7 (the 24 MP photo's factors among them), the same size, enlarging, mixed, one pixel. */
@@ -70,7 +83,7 @@ describe('resizeRgbaToPlanes, resizeRgbAndMatte and resizeRgbaWithMatte give the
     for (const name of Object.keys(PHOTOS) as PhotoName[]) {
       const image = await decode(readPhoto(name));
       const matte = greenMatte(image);
-      for (const [dw, dh] of [...targets(image.width, image.height), [1024, 1024]] as [number, number][]) expectSameBits(image, matte, dw, dh, name);
+      for (const [dw, dh] of [...targets(image.width, image.height), [1024, 1024], [896, 896]] as [number, number][]) expectSameBits(image, matte, dw, dh, name);
     }
   });
 
@@ -82,7 +95,7 @@ describe('resizeRgbaToPlanes, resizeRgbAndMatte and resizeRgbaWithMatte give the
       const image = await decode(existsSync(`${base}.jpg`) ? `${base}.jpg` : `${base}.png`);
       const { data } = await sharp(join(gt, mask)).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
       const matte = { width: image.width, height: image.height, data: new Uint8Array(data) };
-      for (const [dw, dh] of [...targets(image.width, image.height), [1024, 1024]] as [number, number][]) expectSameBits(image, matte, dw, dh, mask);
+      for (const [dw, dh] of [...targets(image.width, image.height), [1024, 1024], [896, 896]] as [number, number][]) expectSameBits(image, matte, dw, dh, mask);
     }
   });
 
@@ -90,7 +103,7 @@ describe('resizeRgbaToPlanes, resizeRgbAndMatte and resizeRgbaWithMatte give the
   it.skipIf(!existsSync(photos))('on the shared photos, and one enlarged to 9 megapixels brought to the sizes a 24-megapixel one is', async () => {
     for (const name of ['animal-1', 'plants-1', 'cloth-1']) {
       const image = await decode(join(photos, `${name}.jpg`));
-      for (const [dw, dh] of [[1024, 1024], ...targets(image.width, image.height).slice(0, 6)] as [number, number][]) expectSameBits(image, greenMatte(image), dw, dh, name);
+      for (const [dw, dh] of [[1024, 1024], [896, 896], ...targets(image.width, image.height).slice(0, 6)] as [number, number][]) expectSameBits(image, greenMatte(image), dw, dh, name);
     }
     const large = await decode(join(photos, 'animal-1.jpg'), 3674, 2450);
     // The matting's 1536 side, the page's picture and the network's square.

@@ -5,7 +5,7 @@
  */
 import type { RgbaImage } from './image.ts';
 import type { ModelInfo } from './model.ts';
-import { resizeRgbaToPlanes } from './resample.ts';
+import { resizeRgbaToInput } from './resample.ts';
 
 /** The network input and the same pixels in [0, 1], which refine uses as its guide. */
 export interface ModelInput {
@@ -19,13 +19,8 @@ export interface ModelInput {
 /** Resizes and normalises a photo for `model`. */
 export function preprocess(image: RgbaImage, model: Pick<ModelInfo, 'inputSize' | 'normalize'>): ModelInput {
   const size = model.inputSize;
-  const guide = resizeRgbaToPlanes(image.data, image.width, image.height, size, size);
-  const tensor = new Float32Array(guide.length);
-  const plane = size * size;
-  for (let c = 0; c < 3; c++) {
-    const mean = model.normalize.mean[c];
-    const scale = 1 / model.normalize.std[c];
-    for (let i = c * plane, end = i + plane; i < end; i++) tensor[i] = (guide[i] - mean) * scale;
-  }
+  const { mean, std } = model.normalize;
+  const scale = [1 / std[0], 1 / std[1], 1 / std[2]] as const;
+  const { guide, tensor } = resizeRgbaToInput(image.data, image.width, image.height, size, size, { mean, scale });
   return { tensor, guide, size };
 }

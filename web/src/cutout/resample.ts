@@ -165,23 +165,45 @@ export function resizePlane(src: Float32Array, sw: number, sh: number, dw: numbe
  * 24-megapixel photo).
  */
 export function resizeRgbaToPlanes(data: Uint8ClampedArray, sw: number, sh: number, dw: number, dh: number): Float32Array {
+  return planes(data, sw, sh, dw, dh).guide;
+}
+
+/** Per channel, what the network's input takes off a value in [0, 1] and then multiplies it by. */
+export interface Normalisation {
+  mean: readonly [number, number, number];
+  scale: readonly [number, number, number];
+}
+
+/**
+ * resizeRgbaToPlanes (the guide) and, in the same pass, the network's input made of it:
+ * `(guide - mean[c]) * scale[c]` from each float32 guide value, as a second loop over the
+ * guide would give it, without reading the guide back (it is tens of megabytes at 1024²).
+ */
+export function resizeRgbaToInput(data: Uint8ClampedArray, sw: number, sh: number, dw: number, dh: number, normalisation: Normalisation): { guide: Float32Array; tensor: Float32Array } {
+  const { guide, tensor } = planes(data, sw, sh, dw, dh, normalisation);
+  return { guide, tensor: tensor! };
+}
+
+function planes(data: Uint8ClampedArray, sw: number, sh: number, dw: number, dh: number, normalisation?: Normalisation): { guide: Float32Array; tensor?: Float32Array } {
   const tx = packTaps(tentTaps(sw, dw));
   const ty = tentTaps(sh, dh);
   const px = pixelWords(data);
   const { ring, bases, rowsFor } = rowRing(ty, dw * 3, (y, ring, base) => filterRgb(px, y * sw, dw, tx.first, tx.bounds, tx.weights, ring, base));
   const plane = dw * dh;
-  const out = new Float32Array(plane * 3);
+  const guide = new Float32Array(plane * 3);
+  const tensor = normalisation && new Float32Array(plane * 3);
   const w = new Float64Array(ty.stride);
   for (let y = 0; y < dh; y++) {
     rowsFor(y);
     const n = ty.count[y];
     for (let k = 0; k < n; k++) w[k] = ty.weights[y * ty.stride + k];
-    planesRow(ring, bases, w, n, dw, out, y * dw, plane);
+    if (tensor) planesRowNormalised(ring, bases, w, n, dw, guide, tensor, y * dw, plane, normalisation!);
+    else planesRow(ring, bases, w, n, dw, guide, y * dw, plane);
   }
-  return out;
+  return { guide, tensor };
 }
 
-/** One output row of resizeRgbaToPlanes's vertical pass, from `n` filtered rows at `bases` with weights `w`. */
+/** One output row of the planes' vertical pass, from `n` filtered rows at `bases` with weights `w`. */
 function planesRow(ring: Float32Array, bases: Int32Array, w: Float64Array, n: number, dw: number, out: Float32Array, o: number, plane: number): void {
   const inv = 1 / 255;
   const o1 = plane + o, o2 = 2 * plane + o;
@@ -207,6 +229,48 @@ function planesRow(ring: Float32Array, bases: Int32Array, w: Float64Array, n: nu
     out[o + x] = r * inv;
     out[o1 + x] = g * inv;
     out[o2 + x] = b * inv;
+  }
+}
+
+/** planesRow, and the network's input of each value from its float32 rounding (what the guide holds). */
+function planesRowNormalised(ring: Float32Array, bases: Int32Array, w: Float64Array, n: number, dw: number, guide: Float32Array, tensor: Float32Array, o: number, plane: number, normalisation: Normalisation): void {
+  const inv = 1 / 255;
+  const f32 = Math.fround;
+  const [m0, m1, m2] = normalisation.mean, [s0, s1, s2] = normalisation.scale;
+  const o1 = plane + o, o2 = 2 * plane + o;
+  if (n === 2) {
+    const w0 = w[0], w1 = w[1], b0 = bases[0], b1 = bases[1];
+    for (let x = 0, t = 0; x < dw; x++, t += 3) {
+      const r = f32((ring[b0 + t] * w0 + ring[b1 + t] * w1) * inv);
+      const g = f32((ring[b0 + t + 1] * w0 + ring[b1 + t + 1] * w1) * inv);
+      const b = f32((ring[b0 + t + 2] * w0 + ring[b1 + t + 2] * w1) * inv);
+      guide[o + x] = r;
+      guide[o1 + x] = g;
+      guide[o2 + x] = b;
+      tensor[o + x] = (r - m0) * s0;
+      tensor[o1 + x] = (g - m1) * s1;
+      tensor[o2 + x] = (b - m2) * s2;
+    }
+    return;
+  }
+  for (let x = 0; x < dw; x++) {
+    let r = 0, g = 0, b = 0;
+    for (let k = 0; k < n; k++) {
+      const wk = w[k];
+      const t = bases[k] + x * 3;
+      r += ring[t] * wk;
+      g += ring[t + 1] * wk;
+      b += ring[t + 2] * wk;
+    }
+    r = f32(r * inv);
+    g = f32(g * inv);
+    b = f32(b * inv);
+    guide[o + x] = r;
+    guide[o1 + x] = g;
+    guide[o2 + x] = b;
+    tensor[o + x] = (r - m0) * s0;
+    tensor[o1 + x] = (g - m1) * s1;
+    tensor[o2 + x] = (b - m2) * s2;
   }
 }
 
