@@ -302,6 +302,18 @@ describe('the streamed guided filter, against the arithmetic it replaced (tests/
     expect(Buffer.from(refineAlpha(map, input, image).data).equals(Buffer.from(refineAlphaReference(map, input, image).data))).toBe(true);
   });
 
+  it.each([1, 2, 3])('gives the same matte, byte for byte, for a photo whose pixels start %i bytes into their buffer (read a word a pixel elsewhere)', (offset) => {
+    const width = 53, height = 31, size = 16;
+    const pixels = noisyRgba(width, height, offset);
+    const shifted = new Uint8ClampedArray(pixels.length + offset).subarray(offset);
+    shifted.set(pixels);
+    const image = { width, height, data: shifted };
+    const input = preprocess(image, { inputSize: size, normalize: isnet });
+    const { map } = randomGuideAndMap(size, size, offset);
+    const expected = refineAlphaReference(map, input, { width, height, data: pixels }).data;
+    expect(Buffer.from(refineAlpha(map, input, image).data).equals(Buffer.from(expected))).toBe(true);
+  });
+
   it.each([[1, 1, 4], [1, 37, 8], [37, 1, 8], [3, 500, 16], [1200, 2, 16], [333, 777, 97]])('gives the same matte, byte for byte, for a %i×%i noisy photo and a random %i² map', (width, height, size) => {
     const image = { width, height, data: noisyRgba(width, height, width + 3 * height) };
     const input = preprocess(image, { inputSize: size, normalize: isnet });
