@@ -58,6 +58,15 @@ describe('foreground colours, the same bytes as the old code', () => {
     }
   });
 
+  it('through compose on a photo with its own alpha, over nothing, a colour and in place', () => {
+    const { image, matte } = noisy(97, 41, 7);
+    for (const background of [undefined, colorBackground('#336699')]) {
+      same(compose(image, matte, background).data, composeReference(image, matte, background).data);
+      const copy = { ...image, data: image.data.slice() }, copyOld = { ...image, data: image.data.slice() };
+      same(compose(copy, matte, background, true).data, composeReference(copyOld, matte, background, true).data);
+    }
+  });
+
   const gt = join(sharedTestdata, 'gt');
   const truths = existsSync(gt) ? readdirSync(gt).filter((f) => f.endsWith('.mask.png')).slice(0, 6) : [];
   it.skipIf(!truths.length).each(truths.length ? truths : ['none'])('on %s and its photo (a true matte, at the photo\'s size and enlarged past 1024², its band solved at its own size)', async (mask) => {
