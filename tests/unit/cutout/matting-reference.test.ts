@@ -63,16 +63,22 @@ describe('edgeBand, against the code before it', () => {
   it('gives the same band and radius for many mattes, sizes, widths, thicknesses and soft limits', () => {
     let nonEmpty = 0;
     for (const [w, h] of [...SIZES, [120, 90], [61, 200]] as [number, number][]) {
-      for (const [name, data] of mattes(w, h, w + 17 * h)) {
-        const alpha: AlphaMatte = { width: w, height: h, data };
-        for (const thickness of [0, 0.5, 1, 2, 3]) {
-          for (const [band, minBand, mapSize] of [[1.5, 2, 896], [1.5, 2, 40], [1, 1, 12], [4, 0, 30], [0.2, 3, 100]]) {
-            for (const soft of [0.02, 0.25]) {
-              const options = { band, minBand, soft, thickness };
-              const got = edgeBand(alpha, mapSize, options), want = edgeBandReference(alpha, mapSize, options);
-              expect(got.radius).toBe(want.radius);
-              expect(same(got.mask, want.mask), `${w}×${h} ${name} ${JSON.stringify(options)} map ${mapSize}`).toBe(true);
-              if (want.mask.includes(1) && want.mask.includes(0)) nonEmpty++;
+      for (const [name, aligned] of mattes(w, h, w + 17 * h)) {
+        // Also a view one byte into its buffer: the band's scan reads whole words where it can.
+        const unaligned = new Uint8Array(w * h + 1).subarray(1);
+        unaligned.set(aligned);
+        for (const data of [aligned, unaligned]) {
+          const alpha: AlphaMatte = { width: w, height: h, data };
+          for (const thickness of [0, 0.5, 1, 2, 3]) {
+            for (const [band, minBand, mapSize] of [[1.5, 2, 896], [1.5, 2, 40], [1, 1, 12], [4, 0, 30], [0.2, 3, 100]]) {
+              // Below 0 and above 0.5 too, where 0 or 255 count as semi-transparent or nothing does.
+              for (const soft of [-0.1, 0, 0.02, 0.25, 0.6]) {
+                const options = { band, minBand, soft, thickness };
+                const got = edgeBand(alpha, mapSize, options), want = edgeBandReference(alpha, mapSize, options);
+                expect(got.radius).toBe(want.radius);
+                expect(same(got.mask, want.mask), `${w}×${h} ${name} ${JSON.stringify(options)} map ${mapSize}`).toBe(true);
+                if (want.mask.includes(1) && want.mask.includes(0)) nonEmpty++;
+              }
             }
           }
         }
