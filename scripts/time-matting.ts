@@ -20,6 +20,7 @@ import { DEFAULT_MATTING, edgeBand, matteEdges } from '../web/src/cutout/matting
 import { manifest, modelInfo } from '../web/src/cutout/model.ts';
 import { matteFromMap } from '../web/src/cutout/pipeline.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
+import { resizeRgbAndMatte } from '../web/src/cutout/resample.ts';
 import { matteEdgesReference } from '../tests/unit/cutout/support/matting-reference.ts';
 import { launchChromium } from './lib/chromium.ts';
 import { median } from './lib/median.ts';
@@ -108,7 +109,13 @@ for (const { name, image, size, matte } of prepared) {
     if (run % 2) { timeOld(); timeNew(); } else { timeNew(); timeOld(); }
     if (Buffer.compare(Buffer.from(a), Buffer.from(b)) !== 0) throw new Error(`${name}: the mattes differ`);
   }
-  const { mask, radius } = edgeBand(matte, size, options);
+  // The band as matteEdges solves it: at the photo's size, or at the working size for a large photo.
+  const scale = Math.min(1, options.maxSide / Math.max(image.width, image.height));
+  const ws = Math.max(1, Math.round(image.width * scale)), hs = Math.max(1, Math.round(image.height * scale));
+  const shrunk = scale < 1 ? resizeRgbAndMatte(image, matte, ws, hs).matte : undefined;
+  const working = shrunk ? { width: ws, height: hs, data: Uint8Array.from(shrunk, (v) => (v <= 0 ? 0 : v >= 1 ? 255 : (v * 255 + 0.5) | 0)) } : matte;
+  const { mask, radius } = edgeBand(working, size, options);
   const band = mask.reduce((s, v) => s + v, 0);
-  report(name, image.width, image.height, old, now, ` band radius ${radius} px, ${band} band pixels (${((100 * band) / (image.width * image.height)).toFixed(1)}% at the photo's size);`);
+  const where = scale < 1 ? `solved at ${ws}x${hs}: ` : '';
+  report(name, image.width, image.height, old, now, ` ${where}band radius ${radius} px, ${band} band pixels (${((100 * band) / (ws * hs)).toFixed(1)}%);`);
 }
