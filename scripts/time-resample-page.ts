@@ -34,9 +34,10 @@ const sameBytes = (a: ArrayBufferView, b: ArrayBufferView) => {
   return true;
 };
 
-/** Interleaved old/new timings of one resizer; throws when an output differs. */
+/** Interleaved old/new timings of one resizer, after two untimed runs of each (the JIT's warm-up); throws when an output differs. */
 function timePair<T>(name: string, to: string, runs: number, old: () => T, now: () => T, bytes: (r: T) => ArrayBufferView[]): Timing {
   const timing: Timing = { name, to, old: [], now: [] };
+  for (let run = 0; run < 2; run++) (old(), now());
   for (let run = 0; run < runs; run++) {
     let a!: T, b!: T;
     const timeOld = () => {

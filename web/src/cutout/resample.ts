@@ -177,7 +177,7 @@ export interface Normalisation {
 /**
  * resizeRgbaToPlanes (the guide) and, in the same pass, the network's input made of it:
  * `(guide - mean[c]) * scale[c]` from each float32 guide value, as a second loop over the
- * guide would give it, without reading the guide back (it is tens of megabytes at 1024²).
+ * guide would give it, without reading the guide back (9.6 MB at 896²).
  */
 export function resizeRgbaToInput(data: Uint8ClampedArray, sw: number, sh: number, dw: number, dh: number, normalisation: Normalisation): { guide: Float32Array; tensor: Float32Array } {
   const { guide, tensor } = planes(data, sw, sh, dw, dh, normalisation);
