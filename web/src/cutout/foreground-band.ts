@@ -8,7 +8,7 @@
  * stand for 24 MP ones this is as good as sweeping the band twice at the photo's size,
  * at a third of the time (scripts/tune-foreground.ts).
  */
-import { sweepLevel, writeSolution, type ForegroundOptions, type Level } from './foreground-level.ts';
+import { sweepOnly, writeSolution, type ForegroundOptions, type Level } from './foreground-level.ts';
 import type { AlphaMatte, RgbaImage } from './image.ts';
 
 const INV_255 = 1 / 255;
@@ -69,7 +69,7 @@ export function sweepLevelBand(level: Level, iterations: number, o: ForegroundOp
     }
   }
   const only = band.indices();
-  sweepLevel(level, iterations, o, only);
+  sweepOnly(level, iterations, o, only);
   return only;
 }
 

@@ -24,6 +24,14 @@ export interface ForegroundOptions {
   maxBandSide: number;
 }
 
+/** A solved level: its F and B, w×h, for the next level to start from. */
+export interface Solved {
+  w: number;
+  h: number;
+  F: Float32Array;
+  B: Float32Array;
+}
+
 /** One level of the pyramid: colours and alpha in [0, 1], and the F and B being solved. */
 export interface Level {
   w: number;
@@ -44,8 +52,8 @@ export function nearestAxis(src: number, n: number): Int32Array {
 /** v / 255 as a Float32Array stores it, for every byte: one load instead of a division per sample. */
 export const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
-/** The photo and matte sampled (nearest) at w×h, with F and B taken from the coarser level. */
-export function makeLevel(image: RgbaImage, alpha: AlphaMatte, w: number, h: number, prev: Level | undefined, fill: [number, number, number]): Level {
+/** The photo and matte sampled (nearest) at w×h, with F and B taken from the coarser level (the band's level, foreground.ts bandColours). */
+export function makeLevel(image: RgbaImage, alpha: AlphaMatte, w: number, h: number, prev: Solved): Level {
   const xs = nearestAxis(image.width, w), ys = nearestAxis(image.height, h);
   const img = new Float32Array(w * h * 3), a = new Float32Array(w * h);
   const F = new Float32Array(w * h * 3), B = new Float32Array(w * h * 3);
@@ -59,14 +67,6 @@ export function makeLevel(image: RgbaImage, alpha: AlphaMatte, w: number, h: num
       img[o + 1] = unit[src[p + 1]];
       img[o + 2] = unit[src[p + 2]];
     }
-  }
-  if (!prev) {
-    for (let o = 0; o < w * h * 3; o += 3) {
-      F[o] = B[o] = fill[0];
-      F[o + 1] = B[o + 1] = fill[1];
-      F[o + 2] = B[o + 2] = fill[2];
-    }
-    return { w, h, image: img, alpha: a, F, B };
   }
   const px = nearestAxis(prev.w, w), py = nearestAxis(prev.h, h), PF = prev.F, PB = prev.B;
   for (let y = 0; y < h; y++) {
@@ -176,37 +176,12 @@ export function sweepRow(F: Float32Array, B: Float32Array, w: number, row: numbe
 }
 
 /**
- * Gauss–Seidel sweeps over the pixels of a level: every pixel, or with `only` those listed
- * (in increasing order), the others keeping their F and B. Each pixel's neighbours are
- * left, right, above and below, clamped at the border (a pixel there is its own neighbour).
- *
- * Over every pixel the sweeps run as a wavefront, sweep t one row behind sweep t − 1 (row
- * s − t in step s, t rising): a pixel then reads exactly what it reads when each sweep
- * covers the whole level before the next starts (its left and upper neighbours from its own
- * sweep, its right and lower ones and itself from the one before), so the colours are the
- * same to the bit, while a row is read from memory once for all the sweeps, not once per sweep.
+ * Gauss–Seidel sweeps over the listed pixels of a level (`only`, in increasing order), the
+ * others keeping their F and B. Each pixel's neighbours are left, right, above and below,
+ * clamped at the border (a pixel there is its own neighbour). (The dense levels are swept in
+ * foreground-own.ts.) This is the band's hot loop, so it works on plain locals, no temporary arrays.
  */
-export function sweepLevel(l: Level, iterations: number, o: ForegroundOptions, only?: Int32Array): void {
-  if (only) {
-    sweepOnly(l, iterations, o, only);
-    return;
-  }
-  const { w, h, alpha, image, F, B } = l;
-  if (iterations <= 0) return;
-  // Row y's constants sit in slot y % iterations from its first sweep to its last.
-  const ring = new Float64Array(iterations * w * CONSTANTS);
-  const slot = (y: number) => ring.subarray((y % iterations) * w * CONSTANTS, ((y % iterations) + 1) * w * CONSTANTS);
-  for (let s = 0; s < h + iterations - 1; s++) {
-    if (s < h) rowConstants(alpha, s * w, s > 0 ? (s - 1) * w : s * w, s < h - 1 ? (s + 1) * w : s * w, image, s * w * 3, w, o.regularization, o.gradientWeight, slot(s));
-    for (let t = 0; t < iterations; t++) {
-      const y = s - t;
-      if (y >= 0 && y < h) sweepRow(F, B, w, y * w * 3, y > 0 ? -w * 3 : 0, y < h - 1 ? w * 3 : 0, slot(y));
-    }
-  }
-}
-
-/** sweepLevel over the listed pixels alone. This is the band's hot loop, so it works on plain locals, no temporary arrays. */
-function sweepOnly(l: Level, iterations: number, o: ForegroundOptions, only: Int32Array): void {
+export function sweepOnly(l: Level, iterations: number, o: ForegroundOptions, only: Int32Array): void {
   const { w, h, image, alpha, F, B } = l;
   const eps = o.regularization, gw = o.gradientWeight;
   const count = only.length;

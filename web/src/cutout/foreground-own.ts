@@ -1,55 +1,58 @@
 /**
- * The foreground estimation's last level when it is the photo's own size and solved whole
- * (foreground.ts): the same sweeps as sweepLevel on a full level, in the same wavefront, but
- * with only the rows the wavefront still reads kept. Sweep t of row y reads rows y − 1 and
- * y + 1, and the last sweep runs iterations − 1 rows behind the first, so iterations + 2 rows
- * of F and B, three of alpha and one of colours are all it needs; each row's colours are
- * taken from its F as soon as its last sweep is done, and the photo's bytes are read as the
- * rows come. No level-sized plane is allocated: at 1 MP those were 40 MB of fresh memory,
- * written once and swept twice, out of cache.
+ * The foreground estimation's dense levels (foreground.ts), swept row by row: the same
+ * wavefront as before, sweep t one row behind sweep t − 1 (row s − t in step s, t rising),
+ * so a pixel reads exactly what it reads when each sweep covers the whole level before the
+ * next starts (its left and upper neighbours from its own sweep, its right and lower ones and
+ * itself from the one before) and the colours are the same to the bit. Each row's alpha and
+ * colours are sampled from the photo's bytes as the wavefront reaches it (three rows of
+ * alpha, one of colours), not into level-sized planes first. A coarser level keeps its F and
+ * B whole, for the next level to start from; the photo's own level keeps only the
+ * iterations + 2 rows the wavefront still reads and takes each row's band colours as soon as
+ * its last sweep is done (at 1 MP, 40 B a pixel of fresh memory not written).
  */
-import { BYTE_TO_UNIT, CONSTANTS, nearestAxis, rowConstants, sweepRow, writeSolution, type ForegroundOptions, type Level } from './foreground-level.ts';
+import { BYTE_TO_UNIT, CONSTANTS, nearestAxis, rowConstants, sweepRow, writeSolution, type ForegroundOptions, type Solved } from './foreground-level.ts';
 import type { AlphaMatte, RgbaImage } from './image.ts';
 
 /**
- * F at the `band` pixels (increasing indices) of the photo's own level, as RGB bytes, starting
- * from the coarser level `prev` and swept `iterations` times: the bytes makeLevel, sweepLevel
- * and reading F at the band give, since every value is made by the same operations.
+ * Sweeps the w×h level `iterations` times, starting from `prev` (nearest) or `fill`, with
+ * row y of F and B at (y % rows)·3w; `done(y, at)` is called when row y (at `at`) has had its
+ * last sweep. Returns F and B.
  */
-export function ownLevelColours(image: RgbaImage, alpha: AlphaMatte, band: Int32Array, prev: Level, iterations: number, o: ForegroundOptions): Uint8ClampedArray {
-  const { width: w, height: h, data: src } = image;
+function sweepRows(
+  image: RgbaImage, alpha: AlphaMatte, w: number, h: number, prev: Solved | undefined, fill: [number, number, number],
+  iterations: number, o: ForegroundOptions, rows: number, done?: (y: number, F: Float32Array, B: Float32Array, at: number) => void,
+): { F: Float32Array; B: Float32Array } {
+  const { width: W, data: src } = image;
   const a8 = alpha.data, unit = BYTE_TO_UNIT;
-  const sweeps = Math.max(0, iterations);
-  // Row y of F and B at (y % rows)·3w; of alpha at (y % 3)·w. At the level's own size the
-  // nearest sampling makeLevel does is the identity, so the bytes are read in place.
-  const rows = sweeps + 2, stride = w * 3;
+  const sweeps = Math.max(0, iterations), stride = w * 3;
+  const xs = nearestAxis(W, w), ys = nearestAxis(image.height, h);
   const F = new Float32Array(rows * stride), B = new Float32Array(rows * stride);
+  // Alpha of row y at (y % 3)·w; the colours of the row being readied.
   const A = new Float32Array(3 * w), I = new Float32Array(stride);
+  // Row y's constants sit in slot y % sweeps from its first sweep to its last.
   const slots = Math.max(1, sweeps), constants = new Float64Array(slots * w * CONSTANTS);
   const slot = (y: number) => constants.subarray((y % slots) * w * CONSTANTS, ((y % slots) + 1) * w * CONSTANTS);
   const at = (y: number) => (y % rows) * stride;
-  const px = nearestAxis(prev.w, w), py = nearestAxis(prev.h, h), PF = prev.F, PB = prev.B;
+  const px = prev ? nearestAxis(prev.w, w) : xs, py = prev ? nearestAxis(prev.h, h) : ys;
   const start = (y: number) => {
-    const prevRow = py[y] * prev.w;
-    for (let x = 0, q = at(y); x < w; x++, q += 3) {
+    const q0 = at(y);
+    if (!prev) {
+      for (let q = q0; q < q0 + stride; q += 3) {
+        F[q] = B[q] = fill[0];
+        F[q + 1] = B[q + 1] = fill[1];
+        F[q + 2] = B[q + 2] = fill[2];
+      }
+      return;
+    }
+    const PF = prev.F, PB = prev.B, prevRow = py[y] * prev.w;
+    for (let x = 0, q = q0; x < w; x++, q += 3) {
       const j = (prevRow + px[x]) * 3;
       F[q] = PF[j]; F[q + 1] = PF[j + 1]; F[q + 2] = PF[j + 2];
       B[q] = PB[j]; B[q + 1] = PB[j + 1]; B[q + 2] = PB[j + 2];
     }
   };
   const alphaRow = (y: number) => {
-    for (let x = 0, q = (y % 3) * w, s = y * w; x < w; x++) A[q + x] = unit[a8[s + x]];
-  };
-  const rgb = new Uint8ClampedArray(band.length * 3);
-  let k = 0;
-  const finish = (y: number) => {
-    const end = (y + 1) * w, shift = at(y) - y * stride;
-    for (; k < band.length && band[k] < end; k++) {
-      const q = shift + band[k] * 3;
-      rgb[k * 3] = F[q] * 255;
-      rgb[k * 3 + 1] = F[q + 1] * 255;
-      rgb[k * 3 + 2] = F[q + 2] * 255;
-    }
+    for (let x = 0, q = (y % 3) * w, s = ys[y] * W; x < w; x++) A[q + x] = unit[a8[s + xs[x]]];
   };
   start(0);
   alphaRow(0);
@@ -59,22 +62,51 @@ export function ownLevelColours(image: RgbaImage, alpha: AlphaMatte, band: Int32
         start(s + 1);
         alphaRow(s + 1);
       }
-      for (let x = 0, p = s * w * 4; x < stride; x += 3, p += 4) {
-        I[x] = unit[src[p]];
-        I[x + 1] = unit[src[p + 1]];
-        I[x + 2] = unit[src[p + 2]];
+      if (sweeps > 0) {
+        for (let x = 0, row = ys[s] * W; x < w; x++) {
+          const p = (row + xs[x]) * 4;
+          I[x * 3] = unit[src[p]];
+          I[x * 3 + 1] = unit[src[p + 1]];
+          I[x * 3 + 2] = unit[src[p + 2]];
+        }
+        const a = (s % 3) * w;
+        rowConstants(A, a, s > 0 ? ((s - 1) % 3) * w : a, s < h - 1 ? ((s + 1) % 3) * w : a, I, 0, w, o.regularization, o.gradientWeight, slot(s));
       }
-      const a = (s % 3) * w;
-      if (sweeps > 0) rowConstants(A, a, s > 0 ? ((s - 1) % 3) * w : a, s < h - 1 ? ((s + 1) % 3) * w : a, I, 0, w, o.regularization, o.gradientWeight, slot(s));
     }
     for (let t = 0; t < sweeps; t++) {
       const y = s - t;
       if (y >= 0 && y < h) sweepRow(F, B, w, at(y), y > 0 ? at(y - 1) - at(y) : 0, y < h - 1 ? at(y + 1) - at(y) : 0, slot(y));
     }
     // Row s − sweeps + 1 has had its last sweep.
-    const done = s - Math.max(1, sweeps) + 1;
-    if (done >= 0 && done < h) finish(done);
+    const last = s - Math.max(1, sweeps) + 1;
+    if (done && last >= 0 && last < h) done(last, F, B, at(last));
   }
+  return { F, B };
+}
+
+/** A coarser level (the photo sampled nearest at w×h), solved whole: its F and B. */
+export function solveLevel(image: RgbaImage, alpha: AlphaMatte, w: number, h: number, prev: Solved | undefined, fill: [number, number, number], iterations: number, o: ForegroundOptions): Solved {
+  const { F, B } = sweepRows(image, alpha, w, h, prev, fill, iterations, o, h);
+  return { w, h, F, B };
+}
+
+/**
+ * F at the `band` pixels (increasing indices) of the photo's own level, as RGB bytes, starting
+ * from the coarser level `prev` and swept `iterations` times: the bytes a whole level's F
+ * read at the band gave.
+ */
+export function ownLevelColours(image: RgbaImage, alpha: AlphaMatte, band: Int32Array, prev: Solved, iterations: number, o: ForegroundOptions): Uint8ClampedArray {
+  const w = image.width, rgb = new Uint8ClampedArray(band.length * 3);
+  let k = 0;
+  sweepRows(image, alpha, w, image.height, prev, [0, 0, 0], iterations, o, Math.max(0, iterations) + 2, (y, F, _B, at) => {
+    const end = (y + 1) * w, shift = at - y * w * 3;
+    for (; k < band.length && band[k] < end; k++) {
+      const q = shift + band[k] * 3;
+      rgb[k * 3] = F[q] * 255;
+      rgb[k * 3 + 1] = F[q + 1] * 255;
+      rgb[k * 3 + 2] = F[q + 2] * 255;
+    }
+  });
   return rgb;
 }
 
@@ -87,7 +119,7 @@ export function ownLevelColours(image: RgbaImage, alpha: AlphaMatte, band: Int32
  * where needed, not sampled into four level-sized planes first (40 B a pixel at 1224×816 for
  * a 24 MP photo's display, of which the band is a small part). The same operations on the same values as sweepOnly.
  */
-export function ownBandColours(image: RgbaImage, alpha: AlphaMatte, band: Int32Array, coarse: Level, iterations: number, o: ForegroundOptions): Uint8ClampedArray {
+export function ownBandColours(image: RgbaImage, alpha: AlphaMatte, band: Int32Array, coarse: Solved, iterations: number, o: ForegroundOptions): Uint8ClampedArray {
   const { width: w, height: h, data: src } = image;
   const a8 = alpha.data, unit = BYTE_TO_UNIT, n = band.length;
   const eps = o.regularization, gw = o.gradientWeight;

@@ -17,8 +17,8 @@
  * fitted once (foreground-band.ts).
  */
 import { fitBandFromLevel, semiTransparent, sweepLevelBand } from './foreground-band.ts';
-import { makeLevel, sweepLevel, type ForegroundOptions, type Level } from './foreground-level.ts';
-import { ownBandColours, ownLevelColours } from './foreground-own.ts';
+import { makeLevel, type ForegroundOptions, type Solved } from './foreground-level.ts';
+import { ownBandColours, ownLevelColours, solveLevel } from './foreground-own.ts';
 import type { AlphaMatte, RgbaImage } from './image.ts';
 
 export type { ForegroundOptions } from './foreground-level.ts';
@@ -64,18 +64,16 @@ export function foregroundColours(image: RgbaImage, alpha: AlphaMatte, options: 
   const levels = Math.max(1, Math.ceil(Math.log2(Math.max(w0, h0))));
   const dense = options.maxDenseSide * options.maxDenseSide;
   const fill = meanColour(image);
-  let prev: Level | undefined;
+  let prev: Solved | undefined;
   const iterations = (w: number, h: number) => (w <= options.smallSize && h <= options.smallSize ? options.smallIterations : options.bigIterations);
   for (let i = 0; i < levels; i++) {
     const w = Math.round(w0 ** (i / levels)), h = Math.round(h0 ** (i / levels));
-    if (w * h > dense && prev) return { index: band, rgb: bandColours(image, alpha, band, prev, fill, options) };
-    const level = makeLevel(image, alpha, w, h, prev, fill);
-    sweepLevel(level, iterations(w, h), options);
-    prev = level;
+    if (w * h > dense && prev) return { index: band, rgb: bandColours(image, alpha, band, prev, options) };
+    prev = solveLevel(image, alpha, w, h, prev, fill, iterations(w, h), options);
   }
   // The photo's own level (levels ≥ 1, so there is a coarser one). Solved whole, it is solved
   // row by row: only its band's colours are kept.
-  if (w0 * h0 > dense) return { index: band, rgb: bandColours(image, alpha, band, prev!, fill, options) };
+  if (w0 * h0 > dense) return { index: band, rgb: bandColours(image, alpha, band, prev!, options) };
   return { index: band, rgb: ownLevelColours(image, alpha, band, prev!, iterations(w0, h0), options) };
 }
 
@@ -84,12 +82,12 @@ export function foregroundColours(image: RgbaImage, alpha: AlphaMatte, options: 
  * skipped): its edge band solved at the photo's size, or at `maxBandSide` and each of the
  * photo's edge pixels fitted from there.
  */
-function bandColours(image: RgbaImage, alpha: AlphaMatte, band: Int32Array, coarse: Level, fill: [number, number, number], o: ForegroundOptions): Uint8ClampedArray {
+function bandColours(image: RgbaImage, alpha: AlphaMatte, band: Int32Array, coarse: Solved, o: ForegroundOptions): Uint8ClampedArray {
   const { width: w0, height: h0 } = image;
   const scale = Math.min(1, o.maxBandSide / Math.max(w0, h0));
   const w = Math.max(1, Math.round(w0 * scale)), h = Math.max(1, Math.round(h0 * scale));
   if (w === w0 && h === h0) return ownBandColours(image, alpha, band, coarse, o.bigIterations, o);
-  const level = makeLevel(image, alpha, w, h, coarse, fill);
+  const level = makeLevel(image, alpha, w, h, coarse);
   sweepLevelBand(level, o.bigIterations, o);
   return fitBandFromLevel(image, alpha, band, level, o);
 }
