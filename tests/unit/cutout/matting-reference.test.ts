@@ -136,6 +136,15 @@ describe('matteEdges, against the code before it', () => {
     expectSameMattes(image, matte, Math.max(8, Math.round(Math.max(w, h) / 2)), `disc ${w}×${h}`);
   });
 
+  // The app's own large-photo path (maxSide 1536): each photo row made from a ring of two
+  // working rows of coefficients as they come, enlarging by a little and by about two.
+  it.each([[1700, 1100], [2050, 3100]])('gives the same matte for the %i×%i disc photo at the default working size', (w, h) => {
+    const { image, matte } = disc(w, h);
+    const got = matteEdges(image, matte, 2048), want = matteEdgesReference(image, matte, 2048);
+    expect(same(got.data, want.data)).toBe(true);
+    expect(same(got.data, matte.data)).toBe(false);
+  });
+
   it('gives the same matte for noisy photos with every kind of matte, tiny ones and lines among them', () => {
     for (const [w, h] of [...SIZES, [90, 70]] as [number, number][]) {
       const image = { width: w, height: h, data: noisyRgba(w, h, 3 * w + h) };

@@ -16,9 +16,9 @@
  * bytes per band pixel (its 25-entry row of L and the solver's vectors).
  */
 import type { AlphaMatte, RgbaImage } from './image.ts';
-import { bilinearAxis, DEFAULT_REFINE, guidedCoefficients } from './refine.ts';
+import { bilinearAxis, DEFAULT_REFINE, type GuideRows, guidedCoefficientRows } from './refine.ts';
 import { dilateRuns, erodeRuns, type MaskRuns, maskOfRuns, runsArea, runsBetween, runsOfMask } from './mask-runs.ts';
-import { resizeRgbAndMatte } from './resample.ts';
+import { resizeRgbAndMatteBytes } from './resample.ts';
 
 export interface MattingOptions {
   /** Half-width of the band, in the network's map pixels (at least `minBand` photo pixels). */
@@ -289,28 +289,27 @@ export function matteEdges(image: RgbaImage, matte: AlphaMatte, mapSize: number,
     return { width: w, height: h, data };
   }
   const ws = Math.max(1, Math.round(w * scale)), hs = Math.max(1, Math.round(h * scale));
-  const { image: small, matte: shrunk } = resizeRgbAndMatte(image, matte, ws, hs);
-  const n = ws * hs;
-  // The working matte in bytes, and in `shrunk` (no longer needed) the same as float32 for
-  // the guided filter; the band's pixels are solved in place and updated in both.
-  const smallData = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = toByte(shrunk[i]);
-    smallData[i] = v;
-    shrunk[i] = UNIT[v];
-  }
+  // The working matte comes in bytes; the band's pixels are solved in place.
+  const { image: small, matte: smallData } = resizeRgbAndMatteBytes(image, matte, ws, hs);
   const { runs } = bandRuns({ width: ws, height: hs, data: smallData }, mapSize, options);
+  const data = matte.data.slice();
+  // No band: the guided filter would be applied nowhere.
+  if (runsArea(runs) === 0) return { width: w, height: h, data };
   solveBand(small, smallData, runs, options, smallData);
-  forEachRunPixel(runs, (i) => (shrunk[i] = UNIT[smallData[i]]));
-  // The guided filter's coefficients at the working size, applied to the photo's own colours.
-  const guide = new Float32Array(3 * n);
-  const g0 = guide.subarray(0, n), g1 = guide.subarray(n, 2 * n), g2 = guide.subarray(2 * n), px = small.data;
-  for (let i = 0, p = 0; i < n; i++, p += 4) {
-    g0[i] = UNIT[px[p]];
-    g1[i] = UNIT[px[p + 1]];
-    g2[i] = UNIT[px[p + 2]];
-  }
-  return applyInRuns(image, matte, runs, guidedCoefficients(shrunk, guide, ws, hs, DEFAULT_REFINE), ws, hs);
+  // The guided filter's coefficients at the working size, made a row at a time from the
+  // working photo's and matte's bytes (the float32 values of v / 255 its planes held) and
+  // applied to the photo's own colours as they come: no working-size plane is stored.
+  const px = small.data;
+  const guideRows: GuideRows = (y, rows, g0, g1, g2, p) => {
+    for (let x = 0, i = y * ws, q = i * 4; x < ws; x++, i++, q += 4) {
+      rows[g0 + x] = UNIT[px[q]];
+      rows[g1 + x] = UNIT[px[q + 1]];
+      rows[g2 + x] = UNIT[px[q + 2]];
+      rows[p + x] = UNIT[smallData[i]];
+    }
+  };
+  guidedCoefficientRows(ws, hs, DEFAULT_REFINE, guideRows, bandApplier(image, data, runs, ws, hs));
+  return { width: w, height: h, data };
 }
 
 /** Calls `f` with the index of every pixel of the runs, in scan order. */
@@ -331,7 +330,25 @@ export function applyInBand(image: RgbaImage, matte: AlphaMatte, mask: Uint8Arra
 /** applyInBand with the working-size band as runs. */
 function applyInRuns(image: RgbaImage, matte: AlphaMatte, band: MaskRuns, coefficients: Float32Array[], ws: number, hs: number): AlphaMatte {
   const { width: w, height: h } = matte;
-  const [a0, a1, a2, b] = coefficients;
+  const data = matte.data.slice();
+  const apply = bandApplier(image, data, band, ws, hs);
+  const sums = new Float64Array(4 * ws);
+  for (let j = 0; j < hs; j++) {
+    for (let q = 0; q < 4; q++) sums.set(coefficients[q].subarray(j * ws, (j + 1) * ws), q * ws);
+    apply(j, sums, 1);
+  }
+  return { width: w, height: h, data };
+}
+
+/**
+ * applyInBand fed the coefficients' working rows in order (`push(j, sums, k)`: coefficient q
+ * of column x is sums[q·ws + x]·k, stored as float32), as guidedCoefficientRows makes them,
+ * writing into `data`: each photo row is made as soon as both working rows it lies between
+ * are known, from a ring of the last two (the same values as the planes held, so the same
+ * sums), so the working-size planes are never stored (25 MB of fresh memory at 1536 px).
+ */
+function bandApplier(image: RgbaImage, data: Uint8Array, band: MaskRuns, ws: number, hs: number) {
+  const { width: w, height: h } = image;
   const ax = bilinearAxis(ws, w), ay = bilinearAxis(hs, h);
   // The nearest working column never decreases along a row, so each working column owns
   // one run of photo columns (none when the photo is narrower): only the band's runs are
@@ -342,28 +359,47 @@ function applyInRuns(image: RgbaImage, matte: AlphaMatte, band: MaskRuns, coeffi
     if (x < runStart[j]) runStart[j] = x;
     runEnd[j] = x + 1;
   }
-  const data = matte.data.slice();
-  const px = image.data, inv = 1 / 255;
+  // Working row j of coefficient q at (j & 1)·ws in ring q.
+  const a0 = new Float32Array(2 * ws), a1 = new Float32Array(2 * ws), a2 = new Float32Array(2 * ws), b = new Float32Array(2 * ws);
+  let y = 0;
+  return (j: number, sums: Float64Array, k: number): void => {
+    const at = (j & 1) * ws;
+    for (let x = 0, s1 = ws, s2 = 2 * ws, s3 = 3 * ws; x < ws; x++) {
+      a0[at + x] = sums[x] * k;
+      a1[at + x] = sums[s1 + x] * k;
+      a2[at + x] = sums[s2 + x] * k;
+      b[at + x] = sums[s3 + x] * k;
+    }
+    for (; y < h && ay.i1[y] <= j; y++) {
+      const fy = ay.f[y], near = fy < 0.5 ? ay.i0[y] : ay.i1[y];
+      bandRow(a0, a1, a2, b, (ay.i0[y] & 1) * ws, (ay.i1[y] & 1) * ws, fy, band, near, runStart, runEnd, ax, image.data, data, y * w);
+    }
+  };
+}
+
+/** One photo row of bandApplier: the band's runs in working row `near`, from ring rows r0 and r1 with weight fy. */
+function bandRow(
+  a0: Float32Array, a1: Float32Array, a2: Float32Array, b: Float32Array, r0: number, r1: number, fy: number,
+  band: MaskRuns, near: number, runStart: Int32Array, runEnd: Int32Array, ax: ReturnType<typeof bilinearAxis>,
+  px: Uint8ClampedArray | Uint8Array, data: Uint8Array, row: number,
+): void {
   const { start, x: bx } = band;
-  for (let y = 0; y < h; y++) {
-    const r0 = ay.i0[y] * ws, r1 = ay.i1[y] * ws, fy = ay.f[y];
-    const near = fy < 0.5 ? ay.i0[y] : ay.i1[y];
-    for (let t = start[near]; t < start[near + 1]; t++) for (let j = bx[2 * t]; j < bx[2 * t + 1]; j++) {
-      for (let x = runStart[j], o = y * w + x; x < runEnd[j]; x++, o++) {
-        const j0 = ax.i0[x], j1 = ax.i1[x], fx = ax.f[x];
-        // Bilinear weights of the four working pixels around this one.
-        const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
-        const k00 = r0 + j0, k01 = r0 + j1, k10 = r1 + j0, k11 = r1 + j1;
-        const c0 = a0[k00] * w00 + a0[k01] * w01 + a0[k10] * w10 + a0[k11] * w11;
-        const c1 = a1[k00] * w00 + a1[k01] * w01 + a1[k10] * w10 + a1[k11] * w11;
-        const c2 = a2[k00] * w00 + a2[k01] * w01 + a2[k10] * w10 + a2[k11] * w11;
-        const c3 = b[k00] * w00 + b[k01] * w01 + b[k10] * w10 + b[k11] * w11;
-        const p = o * 4;
-        data[o] = toByte((c0 * px[p] + c1 * px[p + 1] + c2 * px[p + 2]) * inv + c3);
-      }
+  const inv = 1 / 255;
+  for (let t = start[near]; t < start[near + 1]; t++) for (let j = bx[2 * t]; j < bx[2 * t + 1]; j++) {
+    for (let x = runStart[j], o = row + x; x < runEnd[j]; x++, o++) {
+      const j0 = ax.i0[x], j1 = ax.i1[x], fx = ax.f[x];
+      // Bilinear weights of the four working pixels around this one.
+      const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+      const k00 = r0 + j0, k01 = r0 + j1, k10 = r1 + j0, k11 = r1 + j1;
+      const c0 = a0[k00] * w00 + a0[k01] * w01 + a0[k10] * w10 + a0[k11] * w11;
+      const c1 = a1[k00] * w00 + a1[k01] * w01 + a1[k10] * w10 + a1[k11] * w11;
+      const c2 = a2[k00] * w00 + a2[k01] * w01 + a2[k10] * w10 + a2[k11] * w11;
+      const c3 = b[k00] * w00 + b[k01] * w01 + b[k10] * w10 + b[k11] * w11;
+      const p = o * 4;
+      const v = (c0 * px[p] + c1 * px[p + 1] + c2 * px[p + 2]) * inv + c3;
+      data[o] = v <= 0 ? 0 : v >= 1 ? 255 : (v * 255 + 0.5) | 0;
     }
   }
-  return { width: w, height: h, data };
 }
 
 /**

@@ -111,7 +111,7 @@ export function guidedCoefficients(map: Float32Array, guide: Float32Array, w: nu
   const n = w * h;
   const out = [new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
   const [o0, o1, o2, o3] = out;
-  guidedCoefficientRows(map, guide, w, h, options, (y, sums, k) => {
+  guidedCoefficientRows(w, h, options, planeRows(map, guide, w, h), (y, sums, k) => {
     for (let x = 0, o = y * w; x < w; x++, o++) {
       o0[o] = sums[x] * k;
       o1[o] = sums[w + x] * k;
@@ -123,14 +123,32 @@ export function guidedCoefficients(map: Float32Array, guide: Float32Array, w: nu
 }
 
 /**
- * guidedCoefficients as a stream: `emit(y, sums, k)` is called for rows 0 to h − 1 in order,
- * with coefficient q of row y at sums[q·w + x]·k (to be stored as a Float32).
+ * Writes row y of the guide's three planes and of the map (float32 values) to `rows` at
+ * g0, g1, g2 and p, w values each.
  */
-function guidedCoefficientRows(
-  map: Float32Array, guide: Float32Array, w: number, h: number, options: RefineOptions,
+export type GuideRows = (y: number, rows: Float32Array, g0: number, g1: number, g2: number, p: number) => void;
+
+/** GuideRows of a w×h map and its guide stored whole (3 planes, CHW). */
+function planeRows(map: Float32Array, guide: Float32Array, w: number, h: number): GuideRows {
+  const n = w * h;
+  return (y, rows, g0, g1, g2, p) => {
+    const o = y * w;
+    rows.set(guide.subarray(o, o + w), g0);
+    rows.set(guide.subarray(n + o, n + o + w), g1);
+    rows.set(guide.subarray(2 * n + o, 2 * n + o + w), g2);
+    rows.set(map.subarray(o, o + w), p);
+  };
+}
+
+/**
+ * guidedCoefficients as a stream, the guide and map read a row at a time through `input`
+ * (so neither need be stored whole): `emit(y, sums, k)` is called for rows 0 to h − 1 in
+ * order, with coefficient q of row y at sums[q·w + x]·k (to be stored as a Float32).
+ */
+export function guidedCoefficientRows(
+  w: number, h: number, options: RefineOptions, input: GuideRows,
   emit: (y: number, sums: Float64Array, k: number) => void,
 ): void {
-  const n = w * h;
   const { radius: r, epsilon: eps } = options;
   // The second box mean, of the coefficients, is fed row by row by the first's solve.
   const w2 = 2 * w, w3 = 3 * w, w4 = 4 * w, w5 = 5 * w, w6 = 6 * w, w7 = 7 * w, w8 = 8 * w, w9 = 9 * w, w10 = 10 * w, w11 = 11 * w, w12 = 12 * w;
@@ -166,18 +184,12 @@ function guidedCoefficientRows(
   });
   const rows = means.row;
   const at = Array.from({ length: 13 }, (_, q) => means.at(q));
-  const [, , , , q4, q5, q6, q7, q8, q9, q10, q11, q12] = at;
+  const [q0, q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, q11, q12] = at;
   for (let y = 0; y < h; y++) {
-    const o = y * w;
-    const I0 = guide.subarray(o, o + w), I1 = guide.subarray(n + o, n + o + w), I2 = guide.subarray(2 * n + o, 2 * n + o + w);
-    const p = map.subarray(o, o + w);
-    rows.set(I0, at[0]);
-    rows.set(I1, at[1]);
-    rows.set(I2, at[2]);
-    rows.set(p, at[3]);
+    input(y, rows, q0, q1, q2, q3);
     // Each product is rounded to Float32 here, as it was in its own plane.
     for (let x = 0; x < w; x++) {
-      const g0 = I0[x], g1 = I1[x], g2 = I2[x], v = p[x];
+      const g0 = rows[q0 + x], g1 = rows[q1 + x], g2 = rows[q2 + x], v = rows[q3 + x];
       rows[q4 + x] = g0 * v;
       rows[q5 + x] = g1 * v;
       rows[q6 + x] = g2 * v;
@@ -283,7 +295,7 @@ export function refineAlpha(map: Float32Array, input: ModelInput, image: RgbaIma
   // the same arithmetic as per pixel, in the same order. The runs are the same in every row.
   const ax = bilinearAxis(size, width), runs = runEnds(ax.i0);
   if (!(bound > 0)) {
-    guidedCoefficientRows(map, input.guide, size, size, options, coefficientApplier(size, pixelWords(px, width * height), data, width, height, ax, runs));
+    guidedCoefficientRows(size, size, options, planeRows(map, input.guide, size, size), coefficientApplier(size, pixelWords(px, width * height), data, width, height, ax, runs));
     return { width, height, data };
   }
   const planes = guidedCoefficients(map, input.guide, size, size, options);

@@ -395,6 +395,30 @@ export function resizeRgbAndMatte(image: RgbaImage, matte: AlphaMatte, dw: numbe
   return { image: { width: dw, height: dh, data: out }, matte: alpha };
 }
 
+/**
+ * resizeRgbAndMatte with the matte rounded to bytes as it is made (v ≤ 0: 0, v ≥ 1: 255,
+ * else ⌊255v + 0.5⌋ of each float32 value), for the matting's working matte: no float32
+ * plane of the working size is stored and read back.
+ */
+export function resizeRgbAndMatteBytes(image: RgbaImage, matte: AlphaMatte, dw: number, dh: number): { image: RgbaImage; matte: Uint8Array } {
+  const { width: sw, height: sh } = image;
+  const m = matte.data;
+  const tx = packTaps(tentTaps(sw, dw));
+  const ty = tentTaps(sh, dh);
+  const px = pixelWords(image.data);
+  const { ring, bases, rowsFor } = rowRing(ty, dw * 4, (y, ring, base) => filterRgbLevel(px, m, y * sw, dw, tx.first, tx.bounds, tx.weights, ring, base));
+  const out = new Uint8ClampedArray(dw * dh * 4);
+  const alpha = new Uint8Array(dw * dh);
+  const w = new Float64Array(ty.stride);
+  for (let y = 0; y < dh; y++) {
+    rowsFor(y);
+    const n = ty.count[y];
+    for (let k = 0; k < n; k++) w[k] = ty.weights[y * ty.stride + k];
+    rgbByteRow(ring, bases, w, n, dw, out, alpha, y * dw);
+  }
+  return { image: { width: dw, height: dh, data: out }, matte: alpha };
+}
+
 /** resizeRgbAndMatte's horizontal pass of one row: RGB and the matte's level, 4 floats a pixel. */
 function filterRgbLevel(px: Int32Array, m: Uint8Array, row: number, dw: number, first: Int32Array, bounds: Int32Array, weights: Float64Array, ring: Float32Array, base: number): void {
   for (let x = 0, k = 0, t = base; x < dw; x++, t += 4) {
@@ -434,6 +458,28 @@ function rgbLevelRow(ring: Float32Array, bases: Int32Array, w: Float64Array, n: 
     out[q + 2] = b;
     out[q + 3] = 255;
     alpha[o + x] = a;
+  }
+}
+
+/** rgbLevelRow with the matte's value rounded to a byte. */
+function rgbByteRow(ring: Float32Array, bases: Int32Array, w: Float64Array, n: number, dw: number, out: Uint8ClampedArray, alpha: Uint8Array, o: number): void {
+  const f32 = Math.fround;
+  for (let x = 0; x < dw; x++) {
+    let r = 0, g = 0, b = 0, a = 0;
+    for (let k = 0; k < n; k++) {
+      const wk = w[k];
+      const t = bases[k] + x * 4;
+      r += ring[t] * wk;
+      g += ring[t + 1] * wk;
+      b += ring[t + 2] * wk;
+      a = f32(a + ring[t + 3] * wk);
+    }
+    const q = (o + x) * 4;
+    out[q] = r;
+    out[q + 1] = g;
+    out[q + 2] = b;
+    out[q + 3] = 255;
+    alpha[o + x] = a <= 0 ? 0 : a >= 1 ? 255 : (a * 255 + 0.5) | 0;
   }
 }
 
