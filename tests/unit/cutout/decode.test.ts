@@ -1,6 +1,6 @@
 import sharp, { type Sharp } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkPixelLimit, DEFAULT_MAX_PIXELS, inspectImage, isSvgFile, readImageHeader, SVG_REFUSAL, type ImageFormat } from '../../../web/src/cutout/decode.ts';
+import { checkPixelLimit, DEFAULT_MAX_PIXELS, inspectImage, isSvgFile, jpegIsUpright, readImageHeader, SVG_REFUSAL, type ImageFormat } from '../../../web/src/cutout/decode.ts';
 import { ImageTooLargeError, UnsupportedImageError } from '../../../web/src/cutout/errors.ts';
 import { bmp, pngHeaderOnly, randomBytes, textFile, truncate } from '../../fixtures/files.ts';
 import { readPhoto } from '../../fixtures/photos.ts';
@@ -58,6 +58,40 @@ describe('readImageHeader', () => {
   it('accepts bytes after the end of a PNG (some tools append data)', () => {
     const padded = new Uint8Array([...encoded.png, ...new Uint8Array(100)]);
     expect(readImageHeader(padded)).toEqual({ format: 'png', width: W, height: H });
+  });
+});
+
+/** A JPEG with an APP1 EXIF block holding `tiff` put right after its SOI marker. */
+function withExifBlock(jpeg: Uint8Array, tiff: number[]): Uint8Array {
+  const body = [...'Exif\0\0'].map((c) => c.charCodeAt(0)).concat(tiff);
+  const length = body.length + 2;
+  return new Uint8Array([0xff, 0xd8, 0xff, 0xe1, length >> 8, length & 255, ...body, ...jpeg.subarray(2)]);
+}
+
+/** A little-endian TIFF block whose first IFD holds one entry: the orientation tag (0x0112) = `value`. */
+const littleTiff = (value: number) => [0x49, 0x49, 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, value, 0, 0, 0, 0, 0, 0, 0];
+
+describe('jpegIsUpright (whether the VideoFrame readback, which ignores EXIF turns, may be used)', () => {
+  it('is true without EXIF, and with an EXIF orientation of 1 (sharp writes big-endian TIFF)', async () => {
+    expect(jpegIsUpright(encoded.jpeg)).toBe(true);
+    expect(jpegIsUpright(encoded['jpeg-progressive'])).toBe(true);
+    expect(jpegIsUpright(readPhoto('astronaut'))).toBe(true);
+    expect(jpegIsUpright(new Uint8Array(await gradient(W, H).jpeg().withMetadata({ orientation: 1 }).toBuffer()))).toBe(true);
+    expect(jpegIsUpright(withExifBlock(encoded.jpeg, littleTiff(1)))).toBe(true);
+  });
+
+  it('is false for every other orientation, in either byte order', async () => {
+    for (let orientation = 2; orientation <= 8; orientation++) {
+      const turned = new Uint8Array(await gradient(W, H).jpeg().withMetadata({ orientation }).toBuffer());
+      expect(jpegIsUpright(turned), `orientation ${orientation}`).toBe(false);
+      expect(jpegIsUpright(withExifBlock(encoded.jpeg, littleTiff(orientation))), `little-endian ${orientation}`).toBe(false);
+    }
+  });
+
+  it('is false when an EXIF block cannot be read: the browser may still find a turn in it', () => {
+    expect(jpegIsUpright(withExifBlock(encoded.jpeg, [0x49, 0x49, 42, 0, 200, 0, 0, 0]))).toBe(false); // IFD past the end
+    expect(jpegIsUpright(withExifBlock(encoded.jpeg, [0x58, 0x58, 42, 0, 8, 0, 0, 0]))).toBe(false); // no byte order
+    expect(jpegIsUpright(withExifBlock(encoded.jpeg, littleTiff(6).slice(0, 16)))).toBe(false); // entry cut short
   });
 });
 

@@ -214,16 +214,107 @@ export function inspectImage(bytes: Uint8Array, maxPixels = DEFAULT_MAX_PIXELS):
 }
 
 /**
+ * True when a JPEG's EXIF says nothing but "upright" (orientation 1, or no orientation at
+ * all), so the decoded pixels need no turning. False where any EXIF block asks for a turn
+ * or cannot be read: the caller then takes the path that lets the browser apply it.
+ */
+export function jpegIsUpright(b: Uint8Array): boolean {
+  let i = 2;
+  while (i + 4 <= b.length && b[i] === 0xff) {
+    const marker = b[i + 1];
+    if (marker === 0xda || marker === 0xd9) return true; // EXIF comes before the image data
+    if (marker === 0xff) { i++; continue; }
+    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) { i += 2; continue; }
+    const length = be16(b, i + 2);
+    if (marker === 0xe1 && length >= 8 && ascii(b, i + 4, 6) === 'Exif\0\0') {
+      const orientation = exifOrientation(b.subarray(i + 10, Math.min(b.length, i + 2 + length)));
+      if (orientation !== 1) return false;
+    }
+    i += 2 + length;
+  }
+  return true;
+}
+
+/** The orientation tag of a TIFF block's first IFD: 1 when absent, NaN when the block is unreadable. */
+function exifOrientation(t: Uint8Array): number {
+  if (t.length < 8) return NaN;
+  const little = t[0] === 0x49 && t[1] === 0x49;
+  if (!little && !(t[0] === 0x4d && t[1] === 0x4d)) return NaN;
+  const u16 = (j: number) => (little ? le16(t, j) : be16(t, j));
+  const ifd = little ? le32(t, 4) : be32(t, 4);
+  if (ifd + 2 > t.length) return NaN;
+  const count = u16(ifd);
+  for (let k = 0; k < count; k++) {
+    const entry = ifd + 2 + k * 12;
+    if (entry + 12 > t.length) return NaN;
+    if (u16(entry) === 0x0112) return u16(entry + 8);
+  }
+  return 1;
+}
+
+/** Pixels that differ per channel, for checking that a readback keeps the channel order. */
+const PROBE = [10, 20, 30, 255, 40, 50, 60, 255, 70, 80, 90, 255, 100, 110, 120, 255];
+let frameReadback: Promise<boolean> | undefined;
+
+/**
+ * Whether decodes here read upright JPEGs through a VideoFrame: in Chromium only, and only
+ * once a 2×2 bitmap of known colours comes back from it as RGBA in the right order (an engine
+ * that ignored copyTo's `format` would hand over its own BGRX). Firefox 153 reads them back
+ * correctly but converts to RGBA slowly (about 230 ms at 24 MP against Chromium's 55, and
+ * the whole decode 1.1x its canvas path's time), so it keeps the canvas; WebKitGTK 2.50
+ * fails the check.
+ */
+export function readsFramesBack(): Promise<boolean> {
+  return (frameReadback ??= (async () => {
+    const brands = (navigator as { userAgentData?: { brands?: { brand: string }[] } }).userAgentData?.brands ?? [];
+    if (typeof VideoFrame !== 'function' || !brands.some((b) => b.brand === 'Chromium')) return false;
+    const bitmap = await createImageBitmap(new ImageData(new Uint8ClampedArray(PROBE), 2, 2), { premultiplyAlpha: 'none' });
+    try {
+      const got = await readFrame(bitmap);
+      return !!got && got.every((v, i) => v === PROBE[i]);
+    } catch {
+      return false;
+    } finally {
+      bitmap.close();
+    }
+  })());
+}
+
+/** The bitmap's pixels as RGBA through a VideoFrame (no canvas, no canvas size limit), or undefined where the frame is not plain RGB. */
+async function readFrame(bitmap: ImageBitmap): Promise<Uint8ClampedArray | undefined> {
+  const frame = new VideoFrame(bitmap, { timestamp: 0 });
+  try {
+    const { width, height } = bitmap;
+    if (!['RGBA', 'RGBX', 'BGRA', 'BGRX'].includes(frame.format ?? '') || frame.codedWidth !== width || frame.codedHeight !== height) return undefined;
+    const data = new Uint8ClampedArray(width * height * 4);
+    await frame.copyTo(data, { format: 'RGBA' } as VideoFrameCopyToOptions);
+    return data;
+  } finally {
+    frame.close();
+  }
+}
+
+/**
  * Browser decode: checks the header, then lets the browser decode with EXIF orientation
- * applied, and reads the pixels back from an OffscreenCanvas. Works in a worker.
+ * applied, and reads the pixels back.
  *
- * The decoded bitmap, the canvas and the pixels read back are each a full-size copy
- * (96 MB apiece at 24 MP): the bitmap is closed as soon as it is drawn and the canvas
- * shrunk to nothing once read, so at most two are alive at once and only the pixels stay.
- * A photo over `canvasMaxPixels` is read through a canvas of a strip of rows at a time.
+ * In Chromium an upright JPEG is read through a VideoFrame (readsFramesBack): at 24 MP
+ * the canvas costs a drawImage, a getImageData and, over the canvas limit, strips copied
+ * into place; the frame one conversion to RGBA, with the very same bytes (browser tests,
+ * tests/e2e/decode). Not for turned JPEGs: Chromium's VideoFrame takes the bitmap as stored,
+ * without its EXIF turn. Not for other formats: alpha is left to the canvas path (Firefox's
+ * frame gives other bytes than its canvas for translucent pixels), and photos are JPEGs.
+ *
+ * Otherwise through an OffscreenCanvas. The decoded bitmap, the canvas and the pixels read
+ * back are each a full-size copy (96 MB apiece at 24 MP): the bitmap is closed as soon as
+ * it is drawn and the canvas shrunk to nothing once read, so at most two are alive at once
+ * and only the pixels stay. A photo over `canvasMaxPixels` is read through a canvas of a
+ * strip of rows at a time.
  */
 export async function decodeInBrowser(blob: Blob, maxPixels = DEFAULT_MAX_PIXELS, canvasMaxPixels = CANVAS_MAX_PIXELS): Promise<RgbaImage> {
-  const header = inspectImage(new Uint8Array(await blob.arrayBuffer()), maxPixels);
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  const header = inspectImage(bytes, maxPixels);
+  const viaFrame = header.format === 'jpeg' && jpegIsUpright(bytes) && (await readsFramesBack());
   let bitmap: ImageBitmap;
   try {
     // A typed view of the same bytes (slice copies nothing), whatever type the file claimed.
@@ -234,6 +325,22 @@ export async function decodeInBrowser(blob: Blob, maxPixels = DEFAULT_MAX_PIXELS
   } catch {
     throw new UnsupportedImageError(`This ${header.format.toUpperCase()} file could not be decoded: it may be corrupt.`);
   }
+  if (viaFrame) {
+    try {
+      const { width, height } = bitmap;
+      const data = await readFrame(bitmap);
+      if (data) {
+        bitmap.close();
+        return { width, height, data };
+      }
+    } catch {
+      // The canvas below reads any bitmap the engine made.
+    }
+  }
+  return readThroughCanvas(bitmap, canvasMaxPixels);
+}
+
+function readThroughCanvas(bitmap: ImageBitmap, canvasMaxPixels: number): RgbaImage {
   const { width, height } = bitmap;
   const rows = Math.min(height, Math.floor(canvasMaxPixels / width));
   if (rows < 1) {
