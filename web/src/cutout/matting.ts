@@ -308,7 +308,11 @@ export function matteEdges(image: RgbaImage, matte: AlphaMatte, mapSize: number,
       rows[p + x] = UNIT[smallData[i]];
     }
   };
-  guidedCoefficientRows(ws, hs, DEFAULT_REFINE, guideRows, bandApplier(image, data, runs, ws, hs));
+  // The working rows below the band's last (and the one after it, which photo rows near it
+  // lie towards) are needed by no photo row.
+  let bottom = hs - 1;
+  while (runs.start[bottom] === runs.start[bottom + 1]) bottom--;
+  guidedCoefficientRows(ws, hs, DEFAULT_REFINE, guideRows, bandApplier(image, data, runs, ws, hs), Math.min(hs - 1, bottom + 1));
   return { width: w, height: h, data };
 }
 

@@ -144,10 +144,12 @@ function planeRows(map: Float32Array, guide: Float32Array, w: number, h: number)
  * guidedCoefficients as a stream, the guide and map read a row at a time through `input`
  * (so neither need be stored whole): `emit(y, sums, k)` is called for rows 0 to h − 1 in
  * order, with coefficient q of row y at sums[q·w + x]·k (to be stored as a Float32).
+ * With `last`, rows after it may be left out: the input stops at the last row it needs
+ * (the rows before it are all needed: the box means' running sums carry their rounding).
  */
 export function guidedCoefficientRows(
   w: number, h: number, options: RefineOptions, input: GuideRows,
-  emit: (y: number, sums: Float64Array, k: number) => void,
+  emit: (y: number, sums: Float64Array, k: number) => void, last = h - 1,
 ): void {
   const { radius: r, epsilon: eps } = options;
   // The second box mean, of the coefficients, is fed row by row by the first's solve.
@@ -185,7 +187,8 @@ export function guidedCoefficientRows(
   const rows = means.row;
   const at = Array.from({ length: 13 }, (_, q) => means.at(q));
   const [q0, q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, q11, q12] = at;
-  for (let y = 0; y < h; y++) {
+  // Coefficient row y is complete once input row y + 2r is in (one box mean after another).
+  for (let y = 0, end = Math.min(h, last + 2 * r + 1); y < end; y++) {
     input(y, rows, q0, q1, q2, q3);
     // Each product is rounded to Float32 here, as it was in its own plane.
     for (let x = 0; x < w; x++) {
