@@ -185,7 +185,7 @@ export async function runChromiumModel(baseUrl: string, model: string, runs: num
         for (const file of set.files) {
           const [r, cpu] = await withCpu(root, (done) => cutOnPage(page, file, done));
           if (r.state === 'done' && r.timings) {
-            const sample = { ...toSample(r.timings), wall: r.wall, ...cpu };
+            const sample = { ...toSample(r.timings), wall: r.wall, ...cpu, file: basename(file) };
             run.samples[set.name].push(sample);
             log(`${tag} ${set.label} pass ${pass}/${runs} ${basename(file)}: ${fmtSample(sample)}`);
           } else {

@@ -129,6 +129,40 @@ export function report({ opts, photos, large, sets: allSets, runs, firstPhoto, s
       ),
     );
   }
+  // The medians above can hide one photo far over the rest (a wide edge band, a large file): each photo's own.
+  const perPhoto = sets.some((set) => set.name === 'photos')
+    ? runs
+        .filter((r) => r.env === 'chromium')
+        .flatMap((r) => {
+          const byFile = new Map<string, Sample[]>();
+          for (const x of r.samples.photos) if (x.wall !== undefined && x.file) byFile.set(x.file, [...(byFile.get(x.file) ?? []), x]);
+          return [...byFile].map(([file, xs]) => {
+            const med = (pick: (x: Sample) => number) => Math.round(median(xs.map(pick)));
+            return {
+              env: envLabel(r),
+              model: r.model,
+              file,
+              samples: xs.length,
+              wallMs: med((x) => x.wall!),
+              inferMs: med((x) => x.infer),
+              refineMs: med((x) => x.refine),
+              mattingMs: med((x) => x.matting),
+              composeMs: med((x) => x.compose),
+              outsideShare: Math.round(median(xs.map((x) => (x.wall! - x.infer) / x.wall!)) * 1000) / 1000,
+            };
+          });
+        })
+    : [];
+  if (perPhoto.length) {
+    out.push('', `Chromium, each photo (medians over its passes, ms): outside = the share of its wall time not spent in inference.`);
+    out.push(
+      table(
+        ['env', 'model', 'photo', 'n', 'wall', 'infer', 'refine', 'matting', 'compose', 'outside'],
+        perPhoto.map((r) => [r.env, r.model, r.file, String(r.samples), fmtMs(r.wallMs), fmtMs(r.inferMs), fmtMs(r.refineMs), fmtMs(r.mattingMs), fmtMs(r.composeMs), `${(r.outsideShare * 100).toFixed(1)}%`]),
+        3,
+      ),
+    );
+  }
   const batches = runs.filter((r) => r.batch).map((r) => ({ env: envLabel(r), model: r.model, backend: r.backend, threads: r.threads, ...r.batch! }));
   if (batches.length) {
     out.push('', `Chromium batch: every photo of the folder chosen at once; ms from choosing them to the first and the last card done; steady = (last − first) / (n − 1) per photo; CPU s = the browser's CPU over the batch / n.`);
@@ -250,6 +284,7 @@ export function report({ opts, photos, large, sets: allSets, runs, firstPhoto, s
     ratios,
     memory,
     pageClock,
+    perPhoto,
     batches,
     oldVsNew,
     firstPhoto: first,

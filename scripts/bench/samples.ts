@@ -23,6 +23,8 @@ export type Sample = Record<Column, number> & {
    */
   cpu?: number;
   cpuOutside?: number;
+  /** Chromium: the photo's file name, for the per-photo table. */
+  file?: string;
 };
 
 /** Chromium's batch pass: every photo chosen at once, the page's clock from the change event to each card done. */

@@ -77,6 +77,19 @@ describe('bench report, Chromium', () => {
     expect(text).toMatch(/not in workers/);
   });
 
+  it('gives each photo its own share outside inference, so one photo far over the median shows', () => {
+    const slow = { ...sample(2000, 700, 2800), file: 'plants.jpg' };
+    const photos = [{ ...sample(2000, 100, 2200), file: 'a.jpg' }, { ...sample(2000, 120, 2220), file: 'a.jpg' }, slow, { ...slow, wall: 2900 }];
+    const { text, json } = report({ ...benchRun(), runs: [{ ...run(undefined, 3000, 3200), samples: { photos, large: [] } }] });
+    const rows = (json as { perPhoto: { file: string; samples: number; wallMs: number; outsideShare: number }[] }).perPhoto;
+    expect(rows.map((r) => [r.file, r.samples])).toEqual([['a.jpg', 2], ['plants.jpg', 2]]);
+    expect(rows[0].outsideShare).toBeCloseTo(((200 / 2200 + 220 / 2220) / 2), 3);
+    expect(rows[1]).toMatchObject({ wallMs: 2850 });
+    expect(rows[1].outsideShare).toBeCloseTo((800 / 2800 + 900 / 2900) / 2, 3);
+    expect(text).toMatch(/each photo/);
+    expect(text).toMatch(/plants\.jpg .* 29\.\d%/);
+  });
+
   it('leaves the CPU columns empty where /proc gave no figures', () => {
     const { json } = report({ ...benchRun(), runs: [{ ...run(undefined, 3000, 3200), samples: { photos: [{ ...sample(3000, 100, 3400), cpu: undefined, cpuOutside: undefined }], large: [] } }] });
     expect((json as { pageClock: { set: string; cpuSeconds: number }[] }).pageClock.find((r) => r.set === 'photos')!.cpuSeconds).toBeNaN();
