@@ -5,27 +5,12 @@
  */
 import { compose } from '../web/src/cutout/compose.ts';
 import { compose as composeReference } from '../tests/unit/cutout/support/colours-reference/compose.ts';
+import { interleaved } from './lib/interleaved.ts';
 
 const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
 export function timeCompose(pixels: string, matte: string, width: number, height: number, runs: number) {
   const image = { width, height, data: new Uint8ClampedArray(fromBase64(pixels).buffer) };
   const alpha = { width, height, data: fromBase64(matte) };
-  const old: number[] = [], now: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    let a!: Uint8ClampedArray, b!: Uint8ClampedArray;
-    const timeOld = () => {
-      const started = performance.now();
-      a = composeReference(image, alpha).data;
-      old.push(performance.now() - started);
-    };
-    const timeNew = () => {
-      const started = performance.now();
-      b = compose(image, alpha).data;
-      now.push(performance.now() - started);
-    };
-    if (run % 2) { timeOld(); timeNew(); } else { timeNew(); timeOld(); }
-    if (a.length !== b.length || a.some((v, i) => v !== b[i])) throw new Error('the cutouts differ');
-  }
-  return { old, now };
+  return interleaved(runs, () => composeReference(image, alpha).data, () => compose(image, alpha).data, 'the cutouts');
 }

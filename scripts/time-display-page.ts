@@ -16,6 +16,7 @@ import { matteFromMap, mattingPass } from '../web/src/cutout/pipeline.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { resizeRgbaWithMatte } from '../web/src/cutout/resample.ts';
 import { compose as composeReference } from '../tests/unit/cutout/support/colours-reference/compose.ts';
+import { interleaved } from './lib/interleaved.ts';
 
 const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
@@ -49,14 +50,7 @@ export async function timeDisplay(photo: string, map: string, megapixels: number
   const bytes = fromBase64(map);
   const first = matteFromMap(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4), input, image, model);
   const matte = mattingPass(image, first, input.size, model);
-  const old: number[] = [], now: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    let a!: Uint8ClampedArray, b!: Uint8ClampedArray;
-    const timeOld = () => old.push(time(() => (a = composeForDisplayOld(image, matte).data)));
-    const timeNew = () => now.push(time(() => (b = composeForDisplay(image, matte, TRANSPARENT).data)));
-    if (run % 2) { timeOld(); timeNew(); } else { timeNew(); timeOld(); }
-    if (a.length !== b.length || a.some((v, i) => v !== b[i])) throw new Error('the cutouts differ');
-  }
+  const { old, now } = interleaved(runs, () => composeForDisplayOld(image, matte).data, () => composeForDisplay(image, matte, TRANSPARENT).data, 'the cutouts');
   const size = displaySize(width, height), shrunk = size.width !== width || size.height !== height;
   const parts = { shrink: [] as number[], colours: [] as number[], compose: [] as number[] };
   for (let run = 0; run < runs; run++) {

@@ -9,6 +9,7 @@ import { modelInfo } from '../web/src/cutout/model.ts';
 import { matteFromMap } from '../web/src/cutout/pipeline.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { matteEdgesReference } from '../tests/unit/cutout/support/matting-reference.ts';
+import { interleaved } from './lib/interleaved.ts';
 
 const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
@@ -25,21 +26,6 @@ export async function timeMatting(photo: string, map: string, megapixels: number
   const bytes = fromBase64(map);
   const matte = matteFromMap(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4), input, image, model);
   const options = { ...DEFAULT_MATTING, ...model.matting };
-  const old: number[] = [], now: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    let a!: Uint8Array, b!: Uint8Array;
-    const timeOld = () => {
-      const started = performance.now();
-      a = matteEdgesReference(image, matte, input.size, options).data;
-      old.push(performance.now() - started);
-    };
-    const timeNew = () => {
-      const started = performance.now();
-      b = matteEdges(image, matte, input.size, options).data;
-      now.push(performance.now() - started);
-    };
-    if (run % 2) { timeOld(); timeNew(); } else { timeNew(); timeOld(); }
-    if (a.length !== b.length || a.some((v, i) => v !== b[i])) throw new Error('the mattes differ');
-  }
+  const { old, now } = interleaved(runs, () => matteEdgesReference(image, matte, input.size, options).data, () => matteEdges(image, matte, input.size, options).data, 'the mattes');
   return { width, height, old, now };
 }

@@ -27,6 +27,7 @@ import { median } from './lib/median.ts';
 import { pageScript } from './lib/page-script.ts';
 import { closeNodeSessions, inferNode } from './lib/node-engine.ts';
 import { sharedTestdata } from './lib/paths.ts';
+import { interleaved } from './lib/interleaved.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -94,21 +95,8 @@ if (args.chromium) {
   process.exit(0);
 }
 
-const time = (f: () => void) => {
-  const started = performance.now();
-  f();
-  return performance.now() - started;
-};
-
 for (const { name, image, size, matte } of prepared) {
-  const old: number[] = [], now: number[] = [];
-  for (let run = 0; run < Number(args.runs); run++) {
-    let a!: Uint8Array, b!: Uint8Array;
-    const timeOld = () => old.push(time(() => (a = matteEdgesReference(image, matte, size, options).data)));
-    const timeNew = () => now.push(time(() => (b = matteEdges(image, matte, size, options).data)));
-    if (run % 2) { timeOld(); timeNew(); } else { timeNew(); timeOld(); }
-    if (Buffer.compare(Buffer.from(a), Buffer.from(b)) !== 0) throw new Error(`${name}: the mattes differ`);
-  }
+  const { old, now } = interleaved(Number(args.runs), () => matteEdgesReference(image, matte, size, options).data, () => matteEdges(image, matte, size, options).data, `${name}: the mattes`);
   // The band as matteEdges solves it: at the photo's size, or at the working size for a large photo.
   const scale = Math.min(1, options.maxSide / Math.max(image.width, image.height));
   const ws = Math.max(1, Math.round(image.width * scale)), hs = Math.max(1, Math.round(image.height * scale));

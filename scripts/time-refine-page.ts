@@ -8,6 +8,7 @@ import { modelInfo } from '../web/src/cutout/model.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { refineAlpha } from '../web/src/cutout/refine.ts';
 import { refineAlphaReference } from '../tests/unit/cutout/support/refine-reference.ts';
+import { interleaved } from './lib/interleaved.ts';
 
 const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
@@ -22,21 +23,6 @@ export async function timeRefine(photo: string, map: string, megapixels: number,
   const input = preprocess(image, modelInfo());
   const bytes = fromBase64(map);
   const probabilities = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-  const old: number[] = [], now: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    let a!: Uint8Array, b!: Uint8Array;
-    const timeOld = () => {
-      const started = performance.now();
-      a = refineAlphaReference(probabilities, input, image).data;
-      old.push(performance.now() - started);
-    };
-    const timeNew = () => {
-      const started = performance.now();
-      b = refineAlpha(probabilities, input, image).data;
-      now.push(performance.now() - started);
-    };
-    if (run % 2) { timeOld(); timeNew(); } else { timeNew(); timeOld(); }
-    if (a.length !== b.length || a.some((v, i) => v !== b[i])) throw new Error('the mattes differ');
-  }
+  const { old, now } = interleaved(runs, () => refineAlphaReference(probabilities, input, image).data, () => refineAlpha(probabilities, input, image).data, 'the mattes');
   return { width, height, old, now };
 }

@@ -22,6 +22,7 @@ import { pageScript } from './lib/page-script.ts';
 import { median } from './lib/median.ts';
 import { closeNodeSessions, inferNode } from './lib/node-engine.ts';
 import { sharedTestdata } from './lib/paths.ts';
+import { interleaved } from './lib/interleaved.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -86,20 +87,7 @@ if (args.chromium) {
   process.exit(0);
 }
 
-const time = (f: () => void) => {
-  const started = performance.now();
-  f();
-  return performance.now() - started;
-};
-
 for (const { name, image, input, map } of prepared) {
-  const old: number[] = [], now: number[] = [];
-  for (let run = 0; run < Number(args.runs); run++) {
-    let a!: Uint8Array, b!: Uint8Array;
-    const timeOld = () => old.push(time(() => (a = refineAlphaReference(map, input, image).data)));
-    const timeNew = () => now.push(time(() => (b = refineAlpha(map, input, image).data)));
-    if (run % 2) { timeOld(); timeNew(); } else { timeNew(); timeOld(); }
-    if (Buffer.compare(Buffer.from(a), Buffer.from(b)) !== 0) throw new Error(`${name}: the mattes differ`);
-  }
+  const { old, now } = interleaved(Number(args.runs), () => refineAlphaReference(map, input, image).data, () => refineAlpha(map, input, image).data, `${name}: the mattes`);
   report(name, image.width, image.height, input.size, old, now);
 }
