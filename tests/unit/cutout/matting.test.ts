@@ -195,6 +195,19 @@ describe('matteEdges output, pinned', () => {
     // A band around every edge.
     expect(digest({ ...DEFAULT_MATTING, thickness: 0 })).toBe('b47d7efbb5f11d9fb8aff5c5000d66248875f32833fe96d67ade8d6169cc7f61');
   });
+
+  it('stops the solver at 60 iterations by default (a weak prior over a wide band takes 62 to reach the tolerance)', () => {
+    const { image, matte } = disc(240, 180);
+    const weak = { ...DEFAULT_MATTING, band: 4, prior: 1e-4, confidentPrior: 1e-3 };
+    const run = (options: typeof DEFAULT_MATTING) => {
+      let iterations = 0;
+      const hash = createHash('sha256').update(matteEdges(image, matte, 120, options, (n) => (iterations = n)).data).digest('hex');
+      return { hash, iterations };
+    };
+    expect(run(weak)).toEqual({ hash: 'ed1e905806d118d7cf1ca5fb8734fa7c54ded081cf26b59045f9f1ee8d280756', iterations: 60 });
+    // The cap of 200 it had before: the tolerance stops it.
+    expect(run({ ...weak, iterations: 200 })).toEqual({ hash: 'c0762ca2580e019f532c3df1ea0bb3c2fffbdd0daca61a32af796e7e09136e30', iterations: 62 });
+  });
 });
 
 describe('multiply (the band system times a vector)', () => {
