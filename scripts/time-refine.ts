@@ -11,7 +11,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
 import type { RgbaImage } from '../web/src/cutout/image.ts';
 import { manifest, modelInfo } from '../web/src/cutout/model.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
@@ -22,6 +21,7 @@ import { pageScript } from './lib/page-script.ts';
 import { median } from './lib/median.ts';
 import { closeNodeSessions, inferNode } from './lib/node-engine.ts';
 import { sharedTestdata } from './lib/paths.ts';
+import { enlargedPhoto } from './lib/enlarged-photo.ts';
 import { interleaved } from './lib/interleaved.ts';
 
 const { values: args } = parseArgs({
@@ -34,22 +34,11 @@ const { values: args } = parseArgs({
   },
 });
 
-async function load(file: string, megapixels: number): Promise<RgbaImage> {
-  let pipeline = sharp(file).rotate();
-  if (megapixels > 0) {
-    const meta = await sharp(file).metadata();
-    const factor = Math.sqrt((megapixels * 1e6) / (meta.width! * meta.height!));
-    pipeline = pipeline.resize(Math.round(meta.width! * factor), Math.round(meta.height! * factor), { kernel: 'lanczos3' });
-  }
-  const { data, info } = await pipeline.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength) };
-}
-
 const model = modelInfo(args.model);
 const cases: { name: string; file: string; megapixels: number; image: RgbaImage }[] = [];
-for (const file of args.photo) cases.push({ name: file.split('/').pop()!, file, megapixels: 0, image: await load(file, 0) });
+for (const file of args.photo) cases.push({ name: file.split('/').pop()!, file, megapixels: 0, image: await enlargedPhoto(file, 0) });
 const megapixels = Number(args.megapixels);
-if (megapixels > 0) cases.push({ name: `${args.photo[0].split('/').pop()} at ${megapixels} MP`, file: args.photo[0], megapixels, image: await load(args.photo[0], megapixels) });
+if (megapixels > 0) cases.push({ name: `${args.photo[0].split('/').pop()} at ${megapixels} MP`, file: args.photo[0], megapixels, image: await enlargedPhoto(args.photo[0], megapixels) });
 
 const prepared = [];
 for (const { name, file, megapixels, image } of cases) {
