@@ -167,17 +167,6 @@ function boxRow5(
   }
 }
 
-/** Writes the mean over a (2r+1)² box of `src` to `out` (clamped at the borders: divides by the pixels inside). */
-export function boxMeanInto(src: Float32Array, out: Float32Array, w: number, h: number, r: number): void {
-  const box = boxMeanStream(w, h, r, 1, (y, sums, k) => {
-    for (let x = 0, o = y * w; x < w; x++) out[o + x] = sums[x] * k;
-  });
-  for (let y = 0; y < h; y++) {
-    box.row.set(src.subarray(y * w, (y + 1) * w), box.at(0));
-    box.push();
-  }
-}
-
 /**
  * Lowest (`max` false) or highest value over a (2r+1)² box, clamped at the borders. Each
  * pass uses the van Herk / Gil-Werman running extremes over blocks of 2r + 1, so its cost does
