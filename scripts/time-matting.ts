@@ -19,7 +19,7 @@ import { DEFAULT_MATTING, edgeBand, matteEdges } from '../web/src/cutout/matting
 import { manifest, modelInfo } from '../web/src/cutout/model.ts';
 import { matteFromMap } from '../web/src/cutout/pipeline.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
-import { resizeRgbAndMatte } from '../web/src/cutout/resample.ts';
+import { resizeRgbAndMatteBytes } from '../web/src/cutout/resample.ts';
 import { matteEdgesReference } from '../tests/unit/cutout/support/matting-reference.ts';
 import { launchChromium } from './lib/chromium.ts';
 import { median } from './lib/median.ts';
@@ -89,8 +89,7 @@ for (const { name, image, size, matte } of prepared) {
   // The band as matteEdges solves it: at the photo's size, or at the working size for a large photo.
   const scale = Math.min(1, options.maxSide / Math.max(image.width, image.height));
   const ws = Math.max(1, Math.round(image.width * scale)), hs = Math.max(1, Math.round(image.height * scale));
-  const shrunk = scale < 1 ? resizeRgbAndMatte(image, matte, ws, hs).matte : undefined;
-  const working = shrunk ? { width: ws, height: hs, data: Uint8Array.from(shrunk, (v) => (v <= 0 ? 0 : v >= 1 ? 255 : (v * 255 + 0.5) | 0)) } : matte;
+  const working = scale < 1 ? { width: ws, height: hs, data: resizeRgbAndMatteBytes(image, matte, ws, hs).matte } : matte;
   const { mask, radius } = edgeBand(working, size, options);
   const band = mask.reduce((s, v) => s + v, 0);
   const where = scale < 1 ? `solved at ${ws}x${hs}: ` : '';

@@ -9,7 +9,7 @@ import type { AlphaMatte, RgbaImage } from '../web/src/cutout/image.ts';
 import { DEFAULT_MATTING } from '../web/src/cutout/matting.ts';
 import { modelInfo } from '../web/src/cutout/model.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
-import { resizeRgbAndMatte, resizeRgbaToPlanes, resizeRgbaWithMatte } from '../web/src/cutout/resample.ts';
+import { resizeRgbAndMatteBytes, resizeRgbaToPlanes, resizeRgbaWithMatte } from '../web/src/cutout/resample.ts';
 import { preprocess as preprocessReference } from '../tests/unit/cutout/support/preprocess-reference.ts';
 import * as reference from '../tests/unit/cutout/support/resample-reference.ts';
 
@@ -72,7 +72,12 @@ export function timeResizers(image: RgbaImage, matte: AlphaMatte, runs: number):
   const scale = DEFAULT_MATTING.maxSide / Math.max(w, h);
   if (scale < 1) {
     const ws = Math.max(1, Math.round(w * scale)), hs = Math.max(1, Math.round(h * scale));
-    timings.push(timePair('resizeRgbAndMatte', `${ws}x${hs}`, runs, () => reference.resizeRgbAndMatte(image, matte, ws, hs), () => resizeRgbAndMatte(image, matte, ws, hs), (r) => [r.image.data, r.matte]));
+    // The earlier code's float matte, rounded to bytes as matting.ts then did.
+    const old = () => {
+      const r = reference.resizeRgbAndMatte(image, matte, ws, hs);
+      return { image: r.image, matte: Uint8Array.from(r.matte, (v) => (v <= 0 ? 0 : v >= 1 ? 255 : (v * 255 + 0.5) | 0)) };
+    };
+    timings.push(timePair('resizeRgbAndMatteBytes', `${ws}x${hs}`, runs, old, () => resizeRgbAndMatteBytes(image, matte, ws, hs), (r) => [r.image.data, r.matte]));
   }
   const shown = displaySize(w, h);
   if (shown.width !== w || shown.height !== h) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../../web/src/cutout/image.ts';
-import { resizeMatte, resizePlane, resizeRgbAndMatte, resizeRgba, resizeRgbaToPlanes, resizeRgbaWithMatte, tentTaps } from '../../../web/src/cutout/resample.ts';
+import { resizeMatte, resizePlane, resizeRgbAndMatteBytes, resizeRgba, resizeRgbaToPlanes, resizeRgbaWithMatte, tentTaps } from '../../../web/src/cutout/resample.ts';
 import { noisyMatte, noisyRgba } from './support/noisy.ts';
 
 /** The taps of output `i` as [source index, weight] pairs. */
@@ -216,16 +216,16 @@ describe('resizeMatte', () => {
   });
 });
 
-describe('resizeRgbAndMatte', () => {
-  it("gives exactly resizeRgba's colours (alpha 255) and resizePlane's matte in [0, 1], bit for bit, in one pass", () => {
+describe('resizeRgbAndMatteBytes', () => {
+  it("gives exactly resizeRgba's colours (alpha 255) and resizePlane's matte in [0, 1] rounded to bytes, in one pass", () => {
     for (const [sw, sh, dw, dh] of RESIZES) {
       const photo = { width: sw, height: sh, data: noisyRgba(sw, sh, sw + 2 * sh) };
       const matte = { width: sw, height: sh, data: noisyMatte(sw, sh, sh) };
-      const got = resizeRgbAndMatte(photo, matte, dw, dh);
+      const got = resizeRgbAndMatteBytes(photo, matte, dw, dh);
       const colours = resizeRgba(photo, dw, dh, false).data.map((v, i) => (i % 4 === 3 ? 255 : v));
       expect(got.image.data, `colours ${sw}×${sh} -> ${dw}×${dh}`).toEqual(colours);
       const plane = resizePlane(Float32Array.from(matte.data, (v) => v / 255), sw, sh, dw, dh);
-      expect(got.matte, `matte ${sw}×${sh} -> ${dw}×${dh}`).toEqual(plane);
+      expect(got.matte, `matte ${sw}×${sh} -> ${dw}×${dh}`).toEqual(Uint8Array.from(plane, (v) => (v <= 0 ? 0 : v >= 1 ? 255 : (v * 255 + 0.5) | 0)));
     }
   });
 });

@@ -373,32 +373,10 @@ const LEVELS = Float64Array.from(Float32Array.from({ length: 256 }, (_, v) => v 
  * A photo and its matte brought to `dw`×`dh` in one pass over the photo (the matting's
  * working size): the colours exactly as resizeRgba(image, dw, dh, false) gives them, alpha
  * left at 255 (unused), and the matte as resizePlane gives it of the matte in [0, 1] as
- * float32 (the same float32 rounding after each vertical step), without the float copy of
- * the photo-size matte that needs (96 MB at 24 megapixels). Source rows pass through a ring (rowRing).
- */
-export function resizeRgbAndMatte(image: RgbaImage, matte: AlphaMatte, dw: number, dh: number): { image: RgbaImage; matte: Float32Array } {
-  const { width: sw, height: sh } = image;
-  const m = matte.data;
-  const tx = packTaps(tentTaps(sw, dw));
-  const ty = tentTaps(sh, dh);
-  const px = pixelWords(image.data);
-  const { ring, bases, rowsFor } = rowRing(ty, dw * 4, (y, ring, base) => filterRgbLevel(px, m, y * sw, dw, tx.first, tx.bounds, tx.weights, ring, base));
-  const out = new Uint8ClampedArray(dw * dh * 4);
-  const alpha = new Float32Array(dw * dh);
-  const w = new Float64Array(ty.stride);
-  for (let y = 0; y < dh; y++) {
-    rowsFor(y);
-    const n = ty.count[y];
-    for (let k = 0; k < n; k++) w[k] = ty.weights[y * ty.stride + k];
-    rgbLevelRow(ring, bases, w, n, dw, out, alpha, y * dw);
-  }
-  return { image: { width: dw, height: dh, data: out }, matte: alpha };
-}
-
-/**
- * resizeRgbAndMatte with the matte rounded to bytes as it is made (v ≤ 0: 0, v ≥ 1: 255,
- * else ⌊255v + 0.5⌋ of each float32 value), for the matting's working matte: no float32
- * plane of the working size is stored and read back.
+ * float32 (the same float32 rounding after each vertical step), rounded to bytes as it is
+ * made (v ≤ 0: 0, v ≥ 1: 255, else ⌊255v + 0.5⌋): neither a float copy of the photo-size
+ * matte (96 MB at 24 megapixels) nor a float32 plane of the working size is stored. Source
+ * rows pass through a ring (rowRing).
  */
 export function resizeRgbAndMatteBytes(image: RgbaImage, matte: AlphaMatte, dw: number, dh: number): { image: RgbaImage; matte: Uint8Array } {
   const { width: sw, height: sh } = image;
@@ -419,7 +397,7 @@ export function resizeRgbAndMatteBytes(image: RgbaImage, matte: AlphaMatte, dw: 
   return { image: { width: dw, height: dh, data: out }, matte: alpha };
 }
 
-/** resizeRgbAndMatte's horizontal pass of one row: RGB and the matte's level, 4 floats a pixel. */
+/** resizeRgbAndMatteBytes's horizontal pass of one row: RGB and the matte's level, 4 floats a pixel. */
 function filterRgbLevel(px: Int32Array, m: Uint8Array, row: number, dw: number, first: Int32Array, bounds: Int32Array, weights: Float64Array, ring: Float32Array, base: number): void {
   for (let x = 0, k = 0, t = base; x < dw; x++, t += 4) {
     const end = bounds[x + 1];
@@ -438,30 +416,7 @@ function filterRgbLevel(px: Int32Array, m: Uint8Array, row: number, dw: number, 
   }
 }
 
-/** resizeRgbAndMatte's vertical pass of one output row, starting at pixel `o`. */
-function rgbLevelRow(ring: Float32Array, bases: Int32Array, w: Float64Array, n: number, dw: number, out: Uint8ClampedArray, alpha: Float32Array, o: number): void {
-  const f32 = Math.fround;
-  for (let x = 0; x < dw; x++) {
-    let r = 0, g = 0, b = 0, a = 0;
-    for (let k = 0; k < n; k++) {
-      const wk = w[k];
-      const t = bases[k] + x * 4;
-      r += ring[t] * wk;
-      g += ring[t + 1] * wk;
-      b += ring[t + 2] * wk;
-      // resizePlane adds each step into a Float32Array: rounded to float32 every time.
-      a = f32(a + ring[t + 3] * wk);
-    }
-    const q = (o + x) * 4;
-    out[q] = r;
-    out[q + 1] = g;
-    out[q + 2] = b;
-    out[q + 3] = 255;
-    alpha[o + x] = a;
-  }
-}
-
-/** rgbLevelRow with the matte's value rounded to a byte. */
+/** resizeRgbAndMatteBytes's vertical pass of one output row, starting at pixel `o`. */
 function rgbByteRow(ring: Float32Array, bases: Int32Array, w: Float64Array, n: number, dw: number, out: Uint8ClampedArray, alpha: Uint8Array, o: number): void {
   const f32 = Math.fround;
   for (let x = 0; x < dw; x++) {
@@ -472,6 +427,7 @@ function rgbByteRow(ring: Float32Array, bases: Int32Array, w: Float64Array, n: n
       r += ring[t] * wk;
       g += ring[t + 1] * wk;
       b += ring[t + 2] * wk;
+      // resizePlane adds each step into a Float32Array: rounded to float32 every time.
       a = f32(a + ring[t + 3] * wk);
     }
     const q = (o + x) * 4;

@@ -23,7 +23,7 @@
  */
 import type { AlphaMatte, RgbaImage } from '../../../../web/src/cutout/image.ts';
 import { bilinearAxis, DEFAULT_REFINE, guidedCoefficients } from '../../../../web/src/cutout/refine.ts';
-import { resizeRgbAndMatte } from '../../../../web/src/cutout/resample.ts';
+import { resizeRgbAndMatte } from './resample-reference.ts';
 
 export interface MattingOptions {
   /** Half-width of the band, in the network's map pixels (at least `minBand` photo pixels). */
