@@ -35,6 +35,9 @@ const settings: [string, ForegroundOptions][] = [
   ['three big sweeps, small levels up to 8', { ...DEFAULT_FOREGROUND, bigIterations: 3, smallSize: 8 }],
   ['no sweeps on big levels', { ...DEFAULT_FOREGROUND, bigIterations: 0 }],
   ['the band alone from 24² on', { ...DEFAULT_FOREGROUND, maxDenseSide: 24 }],
+  ['the band alone from 24² on, no sweeps', { ...DEFAULT_FOREGROUND, maxDenseSide: 24, bigIterations: 0 }],
+  ['the band alone from 24² on, one sweep', { ...DEFAULT_FOREGROUND, maxDenseSide: 24, bigIterations: 1 }],
+  ['the band alone from 24² on, three sweeps', { ...DEFAULT_FOREGROUND, maxDenseSide: 24, bigIterations: 3 }],
   ['the band fitted from 40 px', { ...DEFAULT_FOREGROUND, maxDenseSide: 16, maxBandSide: 40 }],
   ['a gradient weight of 3', { ...DEFAULT_FOREGROUND, gradientWeight: 3, regularization: 1e-3 }],
 ];

@@ -10,7 +10,7 @@
  * iterations + 2 rows the wavefront still reads and takes each row's band colours as soon as
  * its last sweep is done (at 1 MP, 40 B a pixel of fresh memory not written).
  */
-import { BYTE_TO_UNIT, CONSTANTS, nearestAxis, rowConstants, sweepRow, writeSolution, type ForegroundOptions, type Solved } from './foreground-level.ts';
+import { BYTE_TO_UNIT, CONSTANTS, nearestAxis, rowConstants, sweepRow, type ForegroundOptions, type Solved } from './foreground-level.ts';
 import type { AlphaMatte, RgbaImage } from './image.ts';
 
 /**
@@ -107,74 +107,5 @@ export function ownLevelColours(image: RgbaImage, alpha: AlphaMatte, band: Int32
       rgb[k * 3 + 2] = F[q + 2] * 255;
     }
   });
-  return rgb;
-}
-
-/**
- * The photo's own level on its band alone (bandColours when the band is solved at the
- * photo's size): sweepLevelBand's sweeps of the `band` pixels, without the level. A band
- * pixel's neighbour is either in the band (its F and B kept here, by band position) or
- * fixed for the whole solve: opaque, F its photo colour and B the coarser level's; clear,
- * the other way round. So only the band's F and B are stored and the photo's bytes are read
- * where needed, not sampled into four level-sized planes first (40 B a pixel at 1224×816 for
- * a 24 MP photo's display, of which the band is a small part). The same operations on the same values as sweepOnly.
- */
-export function ownBandColours(image: RgbaImage, alpha: AlphaMatte, band: Int32Array, coarse: Solved, iterations: number, o: ForegroundOptions): Uint8ClampedArray {
-  const { width: w, height: h, data: src } = image;
-  const a8 = alpha.data, unit = BYTE_TO_UNIT, n = band.length;
-  const eps = o.regularization, gw = o.gradientWeight;
-  const px = nearestAxis(coarse.w, w), py = nearestAxis(coarse.h, h), cw = coarse.w, PF = coarse.F, PB = coarse.B;
-  const F = new Float32Array(n * 3), B = new Float32Array(n * 3);
-  // Band positions of each band pixel's upper and lower neighbours (-1: not in the band).
-  const above = new Int32Array(n), below = new Int32Array(n);
-  for (let k = 0, p = 0, q = 0; k < n; k++) {
-    const i = band[k], x = i % w, y = (i - x) / w, c = (py[y] * cw + px[x]) * 3, at = k * 3;
-    F[at] = PF[c]; F[at + 1] = PF[c + 1]; F[at + 2] = PF[c + 2];
-    B[at] = PB[c]; B[at + 1] = PB[c + 1]; B[at + 2] = PB[c + 2];
-    while (p < n && band[p] < i - w) p++;
-    above[k] = p < n && band[p] === i - w ? p : -1;
-    while (q < n && band[q] < i + w) q++;
-    below[k] = q < n && band[q] === i + w ? q : -1;
-  }
-  for (let it = 0; it < iterations; it++) {
-    for (let k = 0; k < n; k++) {
-      const i = band[k], x = i % w, y = (i - x) / w, s = i * 4;
-      const a0 = unit[a8[i]], a1 = 1 - a0;
-      let a00 = a0 * a0, a11 = a1 * a1;
-      const a01 = a0 * a1;
-      const I0 = unit[src[s]], I1 = unit[src[s + 1]], I2 = unit[src[s + 2]];
-      let f0 = a0 * I0, f1 = a0 * I1, f2 = a0 * I2;
-      let b0 = a1 * I0, b1 = a1 * I1, b2 = a1 * I2;
-      for (let d = 0; d < 4; d++) {
-        // Left, right, above, below, clamped at the border: the neighbour j at (jx, jy), and its band position m.
-        let j = i, jx = x, jy = y, m = k;
-        if (d === 0) { if (x > 0) { j = i - 1; jx = x - 1; m = k - 1; } }
-        else if (d === 1) { if (x < w - 1) { j = i + 1; jx = x + 1; m = k + 1; } }
-        else if (d === 2) { if (y > 0) { j = i - w; jy = y - 1; m = above[k]; } }
-        else if (y < h - 1) { j = i + w; jy = y + 1; m = below[k]; }
-        const aj = a8[j];
-        const da = eps + gw * Math.abs(a0 - unit[aj]);
-        a00 += da;
-        a11 += da;
-        if (aj !== 0 && aj !== 255) {
-          const at = m * 3;
-          f0 += da * F[at]; f1 += da * F[at + 1]; f2 += da * F[at + 2];
-          b0 += da * B[at]; b1 += da * B[at + 1]; b2 += da * B[at + 2];
-        } else {
-          const c = (py[jy] * cw + px[jx]) * 3, t = j * 4;
-          if (aj === 255) {
-            f0 += da * unit[src[t]]; f1 += da * unit[src[t + 1]]; f2 += da * unit[src[t + 2]];
-            b0 += da * PB[c]; b1 += da * PB[c + 1]; b2 += da * PB[c + 2];
-          } else {
-            f0 += da * PF[c]; f1 += da * PF[c + 1]; f2 += da * PF[c + 2];
-            b0 += da * unit[src[t]]; b1 += da * unit[src[t + 1]]; b2 += da * unit[src[t + 2]];
-          }
-        }
-      }
-      writeSolution(a00, a11, a01, f0, f1, f2, b0, b1, b2, F, B, k * 3);
-    }
-  }
-  const rgb = new Uint8ClampedArray(n * 3);
-  for (let k = 0; k < n * 3; k++) rgb[k] = F[k] * 255;
   return rgb;
 }

@@ -18,7 +18,8 @@
  */
 import { fitBandFromLevel, semiTransparent, sweepLevelBand } from './foreground-band.ts';
 import { makeLevel, type ForegroundOptions, type Solved } from './foreground-level.ts';
-import { ownBandColours, ownLevelColours, solveLevel } from './foreground-own.ts';
+import { ownBandColours } from './foreground-own-band.ts';
+import { ownLevelColours, solveLevel } from './foreground-own.ts';
 import type { AlphaMatte, RgbaImage } from './image.ts';
 
 export type { ForegroundOptions } from './foreground-level.ts';
