@@ -11,10 +11,14 @@
  *
  * Prints, per model, the plain bilinear baseline and every setting's mean MAE, IoU,
  * edge MAE and boundary F, best edge MAE first, and the median refine time per photo.
+ * The app has no `bound` (it changed nothing): settings with bound > 0 run the tests'
+ * reference copy of refine.ts (tests/unit/cutout/support/refine-reference.ts), whose
+ * times are the unstreamed code's, not the app's.
  */
 import { parseArgs } from 'node:util';
 import { manifest, modelInfo } from '../web/src/cutout/model.ts';
-import { refineAlpha, upsampleAlpha, type RefineOptions } from '../web/src/cutout/refine.ts';
+import { refineAlpha, upsampleAlpha } from '../web/src/cutout/refine.ts';
+import { refineAlphaReference, type RefineOptions } from '../tests/unit/cutout/support/refine-reference.ts';
 import { cachedMap, defaultGtDir, listPairs, loadPair, type Pair } from './lib/eval-data.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { resizePlane } from '../web/src/cutout/resample.ts';
@@ -70,7 +74,8 @@ for (const model of args.model ? [modelInfo(args.model)] : manifest.models) {
     const times: number[] = [];
     for (const { pair, input, map } of maps) {
       let alpha!: ReturnType<typeof refineAlpha>;
-      times.push(cpuMs(() => (alpha = refineAlpha(map, input, pair.image, options))));
+      const refine = options.bound ? refineAlphaReference : refineAlpha;
+      times.push(cpuMs(() => (alpha = refine(map, input, pair.image, options))));
       scores.push(scoreMatte(alpha, pair.truth, pair.ignore));
     }
     rows.push({ options, s: meanScores(scores), ms: median(times) });

@@ -1,7 +1,7 @@
 /**
  * Box filters over a w×h plane, clamped at the borders: the mean (as a stream of rows, for
  * the guided filter in refine.ts, which chains 17 of them) and the lowest or highest value
- * (for mask-cleanup.ts and refine's `bound`). The means' roundings are the ones the guided
+ * (for mask-cleanup.ts). The means' roundings are the ones the guided
  * filter has always had, so its output does not move by a bit (tests/unit/cutout/refine.test.ts).
  */
 

@@ -11,10 +11,11 @@
  * 256² to stand in for photos several times larger than it: a 3×3 window with a small
  * regulariser beats plain bilinear on MAE, IoU and edge error in both cases, while wider
  * windows (r = 4, 8) or larger ε smooth the map's edges and lose to bilinear when it is
- * stretched. Bounding the result by the map's local range (`bound`) changed nothing.
+ * stretched. Bounding the result by the map's local range changed nothing (tune-refine's
+ * --bound still tries it, with the tests' reference code).
  */
 import type { AlphaMatte, RgbaImage } from './image.ts';
-import { boxExtreme, boxMeanStream } from './box.ts';
+import { boxMeanStream } from './box.ts';
 import type { ModelInput } from './preprocess.ts';
 
 /** Guided-filter settings, in pixels and intensities of the network's resolution. */
@@ -23,16 +24,9 @@ export interface RefineOptions {
   radius: number;
   /** Regulariser: larger keeps alpha smoother, smaller follows colour edges harder. */
   epsilon: number;
-  /**
-   * Radius of the neighbourhood whose lowest and highest map values bound the result
-   * (0, the default: unbounded, the plain guided filter). Where the map is confidently 0
-   * or 1 all around, the result is then the map; only near its transitions can colour
-   * reshape it.
-   */
-  bound?: number;
 }
 
-export const DEFAULT_REFINE: RefineOptions = { radius: 1, epsilon: 1e-4, bound: 0 };
+export const DEFAULT_REFINE: RefineOptions = { radius: 1, epsilon: 1e-4 };
 
 /** Source index pair and weight for bilinear sampling of `src` samples onto `dst`, centres aligned. */
 export function bilinearAxis(src: number, dst: number): { i0: Int32Array; i1: Int32Array; f: Float32Array } {
@@ -103,26 +97,6 @@ export function upsampleAlpha(map: Float32Array, size: number, width: number, he
 }
 
 /**
- * The guided filter's smoothed coefficients (a0, a1, a2, b: alpha ≈ a·RGB + b) for a
- * w×h map with its guide (3 planes in [0, 1], CHW): fitted in every (2r+1)² window, then
- * averaged over the windows that cover each pixel.
- */
-export function guidedCoefficients(map: Float32Array, guide: Float32Array, w: number, h: number, options: RefineOptions): Float32Array[] {
-  const n = w * h;
-  const out = [new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-  const [o0, o1, o2, o3] = out;
-  guidedCoefficientRows(w, h, options, planeRows(map, guide, w, h), (y, sums, k) => {
-    for (let x = 0, o = y * w; x < w; x++, o++) {
-      o0[o] = sums[x] * k;
-      o1[o] = sums[w + x] * k;
-      o2[o] = sums[w + w + x] * k;
-      o3[o] = sums[3 * w + x] * k;
-    }
-  });
-  return out;
-}
-
-/**
  * Writes row y of the guide's three planes and of the map (float32 values) to `rows` at
  * g0, g1, g2 and p, w values each.
  */
@@ -141,9 +115,11 @@ function planeRows(map: Float32Array, guide: Float32Array, w: number, h: number)
 }
 
 /**
- * guidedCoefficients as a stream, the guide and map read a row at a time through `input`
- * (so neither need be stored whole): `emit(y, sums, k)` is called for rows 0 to h − 1 in
- * order, with coefficient q of row y at sums[q·w + x]·k (to be stored as a Float32).
+ * The guided filter's smoothed coefficients (a0, a1, a2, b: alpha ≈ a·RGB + b) for a w×h
+ * map with its guide (3 planes in [0, 1]): fitted in every (2r+1)² window, then averaged
+ * over the windows that cover each pixel. A stream, the guide and map read a row at a time
+ * through `input` (so neither need be stored whole): `emit(y, sums, k)` is called for rows
+ * 0 to h − 1 in order, with coefficient q of row y at sums[q·w + x]·k (to be stored as a Float32).
  * With `last`, rows after it may be left out: the input stops at the last row it needs
  * (the rows before it are all needed: the box means' running sums carry their rounding).
  */
@@ -215,8 +191,8 @@ function runEnds(i0: Int32Array): Int32Array {
 }
 
 /**
- * refineAlpha's last step without `bound`, fed the coefficients' rows as the guided filter
- * makes them (`push(y, sums, k)`, rows in order): each photo row is made as soon as both map
+ * refineAlpha's last step, fed the coefficients' rows as the guided filter makes them
+ * (`push(y, sums, k)`, rows in order): each photo row is made as soon as both map
  * rows it lies between are known, from a ring of the last two, so the S×S planes are never
  * stored whole (12.8 MB of fresh memory at 896²) and each row is read while in cache. The
  * coefficients are interpolated and applied run by run: each map column's vertical
@@ -285,48 +261,16 @@ function applyRow(
 /**
  * Guided upsampling: fits alpha ≈ a·RGB + b in every (2r+1)² window of the S×S map with
  * the photo at S×S as guide, then applies the smoothed coefficients to the full-size
- * photo, within the map's own local range when `bound` > 0.
+ * photo.
  */
 export function refineAlpha(map: Float32Array, input: ModelInput, image: RgbaImage, options: RefineOptions = DEFAULT_REFINE): AlphaMatte {
   const { size } = input;
-  const { bound = 0 } = options;
   const { width, height, data: px } = image;
   const data = new Uint8Array(width * height);
-  const inv = 1 / 255;
   // Photo columns between the same two map columns form one run (i0 never decreases along
   // a row), so each run reads its coefficients once and only fx and the colours per pixel:
   // the same arithmetic as per pixel, in the same order. The runs are the same in every row.
   const ax = bilinearAxis(size, width), runs = runEnds(ax.i0);
-  if (!(bound > 0)) {
-    guidedCoefficientRows(size, size, options, planeRows(map, input.guide, size, size), coefficientApplier(size, pixelWords(px, width * height), data, width, height, ax, runs));
-    return { width, height, data };
-  }
-  const planes = guidedCoefficients(map, input.guide, size, size, options);
-  planes.push(boxExtreme(map, size, size, bound, false), boxExtreme(map, size, size, bound, true));
-  forEachRow(planes, size, width, height, (y, lines, { i0, i1, f }) => {
-    const [l0, l1, l2, l3, lo, hi] = lines;
-    const row = y * width;
-    for (let x = 0; x < width; ) {
-      const j0 = i0[x], j1 = i1[x];
-      const b0 = l0[j0], d0 = l0[j1] - b0, b1 = l1[j0], d1 = l1[j1] - b1;
-      const b2 = l2[j0], d2 = l2[j1] - b2, b3 = l3[j0], d3 = l3[j1] - b3;
-      const end = runs[x];
-      if (lo) {
-        const blo = lo[j0], dlo = lo[j1] - blo, bhi = hi[j0], dhi = hi[j1] - bhi;
-        for (let o = row + x; x < end; x++, o++) {
-          const fx = f[x], p = o * 4;
-          let v = (((b0 + d0 * fx) * px[p] + (b1 + d1 * fx) * px[p + 1] + (b2 + d2 * fx) * px[p + 2]) * inv) + (b3 + d3 * fx);
-          const vlo = blo + dlo * fx, vhi = bhi + dhi * fx;
-          v = v < vlo ? vlo : v > vhi ? vhi : v;
-          data[o] = toByte(v);
-        }
-      } else {
-        for (let o = row + x; x < end; x++, o++) {
-          const fx = f[x], p = o * 4;
-          data[o] = toByte(((b0 + d0 * fx) * px[p] + (b1 + d1 * fx) * px[p + 1] + (b2 + d2 * fx) * px[p + 2]) * inv + (b3 + d3 * fx));
-        }
-      }
-    }
-  });
+  guidedCoefficientRows(size, size, options, planeRows(map, input.guide, size, size), coefficientApplier(size, pixelWords(px, width * height), data, width, height, ax, runs));
   return { width, height, data };
 }

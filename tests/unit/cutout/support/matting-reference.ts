@@ -22,7 +22,8 @@
  * bytes per band pixel (its 25-entry row of L and the solver's vectors).
  */
 import type { AlphaMatte, RgbaImage } from '../../../../web/src/cutout/image.ts';
-import { bilinearAxis, DEFAULT_REFINE, guidedCoefficients } from '../../../../web/src/cutout/refine.ts';
+import { bilinearAxis, DEFAULT_REFINE } from '../../../../web/src/cutout/refine.ts';
+import { guidedCoefficientsReference as guidedCoefficients } from './refine-reference.ts';
 import { resizeRgbAndMatte } from './resample-reference.ts';
 
 export interface MattingOptions {

@@ -1,11 +1,22 @@
 /**
  * web/src/cutout/refine.ts as it was at 861a26a (main, 2 December 2026), before the guided
  * filter was streamed row by row: kept verbatim as the specification of the new code's
- * output, bit for bit. Only the imports changed.
+ * output, bit for bit. Only the imports changed, and RefineOptions gained back `bound`, which
+ * the app dropped (scripts/tune-refine.ts still tries it here).
  */
 import type { AlphaMatte, RgbaImage } from '../../../../web/src/cutout/image.ts';
 import type { ModelInput } from '../../../../web/src/cutout/preprocess.ts';
-import { DEFAULT_REFINE, type RefineOptions } from '../../../../web/src/cutout/refine.ts';
+import { DEFAULT_REFINE, type RefineOptions as GuidedOptions } from '../../../../web/src/cutout/refine.ts';
+
+export interface RefineOptions extends GuidedOptions {
+  /**
+   * Radius of the neighbourhood whose lowest and highest map values bound the result
+   * (0, the default: unbounded, the plain guided filter). Where the map is confidently 0
+   * or 1 all around, the result is then the map; only near its transitions can colour
+   * reshape it.
+   */
+  bound?: number;
+}
 
 /** Writes the mean over a (2r+1)² box of `src` to `out` (clamped at the borders: divides by the pixels inside); `tmp` is scratch. */
 export function boxMeanIntoReference(src: Float32Array, out: Float32Array, tmp: Float32Array, w: number, h: number, r: number): void {
