@@ -14,7 +14,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { RgbaImage } from '../web/src/cutout/image.ts';
 import { DEFAULT_MATTING, edgeBand, matteEdges } from '../web/src/cutout/matting.ts';
 import { manifest, modelInfo } from '../web/src/cutout/model.ts';
 import { matteFromMap } from '../web/src/cutout/pipeline.ts';
@@ -26,7 +25,7 @@ import { median } from './lib/median.ts';
 import { pageScript } from './lib/page-script.ts';
 import { closeNodeSessions, inferNode } from './lib/node-engine.ts';
 import { sharedTestdata } from './lib/paths.ts';
-import { enlargedPhoto } from './lib/enlarged-photo.ts';
+import { timingCases } from './lib/enlarged-photo.ts';
 import { interleaved } from './lib/interleaved.ts';
 
 const { values: args } = parseArgs({
@@ -41,10 +40,7 @@ const { values: args } = parseArgs({
 
 const model = modelInfo(args.model);
 const options = { ...DEFAULT_MATTING, ...model.matting };
-const cases: { name: string; file: string; megapixels: number; image: RgbaImage }[] = [];
-for (const file of args.photo) cases.push({ name: file.split('/').pop()!, file, megapixels: 0, image: await enlargedPhoto(file, 0) });
-const megapixels = Number(args.megapixels);
-if (megapixels > 0) cases.push({ name: `${args.photo[0].split('/').pop()} at ${megapixels} MP`, file: args.photo[0], megapixels, image: await enlargedPhoto(args.photo[0], megapixels) });
+const cases = await timingCases(args.photo, Number(args.megapixels));
 
 const prepared = [];
 for (const { name, file, megapixels, image } of cases) {
