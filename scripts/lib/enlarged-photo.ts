@@ -7,9 +7,10 @@ import type { RgbaImage } from '../../web/src/cutout/image.ts';
 async function enlargedPhoto(file: string, megapixels: number): Promise<RgbaImage> {
   let pipeline = sharp(file).rotate();
   if (megapixels > 0) {
-    const meta = await sharp(file).metadata();
-    const factor = Math.sqrt((megapixels * 1e6) / (meta.width! * meta.height!));
-    pipeline = pipeline.resize(Math.round(meta.width! * factor), Math.round(meta.height! * factor), { kernel: 'lanczos3' });
+    // The upright size: the stored one of a photo with an EXIF quarter turn is the other way round.
+    const { width, height } = (await sharp(file).metadata()).autoOrient;
+    const factor = Math.sqrt((megapixels * 1e6) / (width * height));
+    pipeline = pipeline.resize(Math.round(width * factor), Math.round(height * factor), { kernel: 'lanczos3' });
   }
   const { data, info } = await pipeline.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength) };

@@ -1,13 +1,18 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { timingCases } from '../../../../scripts/lib/enlarged-photo.ts';
-import { fixturesDir, PHOTOS } from '../../../fixtures/photos.ts';
+import { fixturesDir, PHOTOS, rotatedWithExif } from '../../../fixtures/photos.ts';
 
 const file = (name: keyof typeof PHOTOS) => join(fixturesDir, PHOTOS[name].file);
 const shape = (c: { name: string; megapixels: number; image: { width: number; height: number; data: ArrayLike<number> } }) =>
   [c.name, c.megapixels, c.image.width, c.image.height, c.image.data.length];
 
 describe('timingCases', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'timing-cases-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   it('gives each photo at its own size, in RGBA, and no enlarged one for 0 megapixels', async () => {
     const cases = await timingCases([file('coffee'), file('chelsea')], 0);
     expect(cases.map(shape)).toEqual([
@@ -24,5 +29,12 @@ describe('timingCases', () => {
       ['astronaut.jpg at 1 MP', 1, 1000, 1000, 1000 * 1000 * 4],
     ]);
     expect(cases[2].file).toBe(file('astronaut'));
+  });
+
+  it('decodes a phone photo upright (its EXIF orientation applied), enlarged or not', async () => {
+    const rotated = join(dir, 'upright.jpg');
+    writeFileSync(rotated, await rotatedWithExif('rocket'));
+    const cases = await timingCases([rotated], 0.5);
+    expect(cases.map((c) => [c.image.width, c.image.height])).toEqual([[640, 427], [866, 578]]);
   });
 });
