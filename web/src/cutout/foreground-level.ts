@@ -24,12 +24,16 @@ export interface ForegroundOptions {
   maxBandSide: number;
 }
 
-/** A solved level: its F and B, w×h, for the next level to start from. */
-export interface Solved {
+/**
+ * A level's answer as its rows come (foreground-own.ts levelRows): row(y) solves the level up
+ * to row y's last sweep and gives where row y's F and B (3 values a pixel) start in F and B.
+ */
+export interface LevelRows {
   w: number;
   h: number;
   F: Float32Array;
   B: Float32Array;
+  row(y: number): number;
 }
 
 /** One level of the pyramid: colours and alpha in [0, 1], and the F and B being solved. */
@@ -53,7 +57,7 @@ export function nearestAxis(src: number, n: number): Int32Array {
 export const BYTE_TO_UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
 /** The photo and matte sampled (nearest) at w×h, with F and B taken from the coarser level (the band's level, foreground.ts bandColours). */
-export function makeLevel(image: RgbaImage, alpha: AlphaMatte, w: number, h: number, prev: Solved): Level {
+export function makeLevel(image: RgbaImage, alpha: AlphaMatte, w: number, h: number, prev: LevelRows): Level {
   const xs = nearestAxis(image.width, w), ys = nearestAxis(image.height, h);
   const img = new Float32Array(w * h * 3), a = new Float32Array(w * h);
   const F = new Float32Array(w * h * 3), B = new Float32Array(w * h * 3);
@@ -70,9 +74,9 @@ export function makeLevel(image: RgbaImage, alpha: AlphaMatte, w: number, h: num
   }
   const px = nearestAxis(prev.w, w), py = nearestAxis(prev.h, h), PF = prev.F, PB = prev.B;
   for (let y = 0; y < h; y++) {
-    const prevRow = py[y] * prev.w;
+    const prevRow = prev.row(py[y]);
     for (let x = 0, o = y * w * 3; x < w; x++, o += 3) {
-      const j = (prevRow + px[x]) * 3;
+      const j = prevRow + px[x] * 3;
       F[o] = PF[j]; F[o + 1] = PF[j + 1]; F[o + 2] = PF[j + 2];
       B[o] = PB[j]; B[o + 1] = PB[j + 1]; B[o + 2] = PB[j + 2];
     }

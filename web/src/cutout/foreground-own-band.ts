@@ -14,18 +14,18 @@
  * are worked out once for all its sweeps. Fresh memory: the answer and a few rows, not F and B
  * for the whole band.
  */
-import { BYTE_TO_UNIT, CONSTANTS, nearestAxis, type ForegroundOptions, type Solved } from './foreground-level.ts';
+import { BYTE_TO_UNIT, CONSTANTS, nearestAxis, type ForegroundOptions, type LevelRows } from './foreground-level.ts';
 import type { AlphaMatte, RgbaImage } from './image.ts';
 
 /**
  * F at the `band` pixels (increasing indices, from semiTransparent) of the photo's own level,
  * as RGB bytes, starting from the coarser level `coarse` and swept `iterations` times.
  */
-export function ownBandColours(image: RgbaImage, alpha: AlphaMatte, band: Int32Array, coarse: Solved, iterations: number, options: ForegroundOptions): Uint8ClampedArray {
+export function ownBandColours(image: RgbaImage, alpha: AlphaMatte, band: Int32Array, coarse: LevelRows, iterations: number, options: ForegroundOptions): Uint8ClampedArray {
   const { width: w, height: h, data: src } = image;
   const a8 = alpha.data, unit = BYTE_TO_UNIT, n = band.length;
   const eps = options.regularization, gw = options.gradientWeight;
-  const px = nearestAxis(coarse.w, w), py = nearestAxis(coarse.h, h), cw = coarse.w, PF = coarse.F, PB = coarse.B;
+  const px = nearestAxis(coarse.w, w), py = nearestAxis(coarse.h, h), PF = coarse.F, PB = coarse.B;
   const rgb = new Uint8ClampedArray(n * 3);
   if (n === 0) return rgb;
   // The band's pixels of row y are band[first[y]] up to band[first[y + 1]].
@@ -39,9 +39,9 @@ export function ownBandColours(image: RgbaImage, alpha: AlphaMatte, band: Int32A
   const at = (y: number) => (y % rows) * stride;
   // Row y's constants, by its band pixels in order, sit in slot y % sweeps from its first sweep to its last.
   const slots = Math.max(1, sweeps), constants = new Float64Array(slots * w * CONSTANTS);
-  /** The fixed F and B of pixel j at (jx, jy), not in the band, written at q. */
-  const fixed = (j: number, jx: number, jy: number, q: number) => {
-    const c = (py[jy] * cw + px[jx]) * 3, t = j * 4;
+  /** The fixed F and B of pixel j in column jx, not in the band, written at q; its coarser row at `coarseRow`. */
+  const fixed = (j: number, jx: number, coarseRow: number, q: number) => {
+    const c = coarseRow + px[jx] * 3, t = j * 4;
     if (a8[j] === 255) {
       F[q] = unit[src[t]]; F[q + 1] = unit[src[t + 1]]; F[q + 2] = unit[src[t + 2]];
       B[q] = PB[c]; B[q + 1] = PB[c + 1]; B[q + 2] = PB[c + 2];
@@ -53,19 +53,21 @@ export function ownBandColours(image: RgbaImage, alpha: AlphaMatte, band: Int32A
   const outside = (v: number) => v === 0 || v === 255;
   /** Row r joins the ring: its band pixels from the coarser level, the fixed neighbours around them. */
   const enter = (r: number) => {
-    const q0 = at(r), row = r * w, prevRow = py[r] * cw;
+    if (first[r] === first[r + 1] && (r === 0 || first[r - 1] === first[r])) return;
+    // The coarser level's rows for this row and the one above (asked for in that order: it solves as asked).
+    const q0 = at(r), row = r * w, coarseRow = coarse.row(py[r]), coarseAbove = r > 0 ? coarse.row(py[r - 1]) : 0;
     for (let k = first[r]; k < first[r + 1]; k++) {
-      const i = band[k], x = i - row, q = q0 + x * 3, c = (prevRow + px[x]) * 3;
+      const i = band[k], x = i - row, q = q0 + x * 3, c = coarseRow + px[x] * 3;
       F[q] = PF[c]; F[q + 1] = PF[c + 1]; F[q + 2] = PF[c + 2];
       B[q] = PB[c]; B[q + 1] = PB[c + 1]; B[q + 2] = PB[c + 2];
-      if (x > 0 && outside(a8[i - 1])) fixed(i - 1, x - 1, r, q - 3);
-      if (x < w - 1 && outside(a8[i + 1])) fixed(i + 1, x + 1, r, q + 3);
-      if (r > 0 && outside(a8[i - w])) fixed(i - w, x, r - 1, at(r - 1) + x * 3);
+      if (x > 0 && outside(a8[i - 1])) fixed(i - 1, x - 1, coarseRow, q - 3);
+      if (x < w - 1 && outside(a8[i + 1])) fixed(i + 1, x + 1, coarseRow, q + 3);
+      if (r > 0 && outside(a8[i - w])) fixed(i - w, x, coarseAbove, at(r - 1) + x * 3);
     }
     if (r > 0) {
       for (let k = first[r - 1], above = row - w; k < first[r]; k++) {
         const i = band[k];
-        if (outside(a8[i + w])) fixed(i + w, i - above, r, q0 + (i - above) * 3);
+        if (outside(a8[i + w])) fixed(i + w, i - above, coarseRow, q0 + (i - above) * 3);
       }
     }
   };

@@ -5,23 +5,30 @@
  * next starts (its left and upper neighbours from its own sweep, its right and lower ones and
  * itself from the one before) and the colours are the same to the bit. Each row's alpha and
  * colours are sampled from the photo's bytes as the wavefront reaches it (three rows of
- * alpha, one of colours), not into level-sized planes first. A coarser level keeps its F and
- * B whole, for the next level to start from; the photo's own level keeps only the
- * iterations + 2 rows the wavefront still reads and takes each row's band colours as soon as
- * its last sweep is done (at 1 MP, 40 B a pixel of fresh memory not written).
+ * alpha, one of colours), not into level-sized planes first.
+ *
+ * No level is kept whole: each is solved as the next finer one asks for its rows (a row's
+ * start is the coarser level's row, nearest, once that has had its last sweep), in a ring of
+ * the few rows its wavefront and the finer level still read. So the whole pyramid runs as one
+ * wavefront in memory that stays in cache, with no level-sized F and B to allocate (at
+ * 527×763, 9.6 MB of fresh memory, several milliseconds of page faults in Chromium), and the
+ * photo's own level takes each row's band colours as soon as its last sweep is done.
  */
-import { BYTE_TO_UNIT, CONSTANTS, nearestAxis, rowConstants, sweepRow, type ForegroundOptions, type Solved } from './foreground-level.ts';
+import { BYTE_TO_UNIT, CONSTANTS, nearestAxis, rowConstants, sweepRow, type ForegroundOptions, type LevelRows } from './foreground-level.ts';
 import type { AlphaMatte, RgbaImage } from './image.ts';
 
 /**
- * Sweeps the w×h level `iterations` times, starting from `prev` (nearest) or `fill`, with
- * row y of F and B at (y % rows)·3w; `done(y, at)` is called when row y (at `at`) has had its
- * last sweep. Returns F and B.
+ * The w×h level (the photo sampled nearest), swept `iterations` times from `prev` (nearest) or
+ * `fill`, solved as its rows are asked for: row y of F and B in a ring of `rows` rows at
+ * (y % rows)·3w; `done(y, at)` is called when row y (at `at`) has had its last sweep. A
+ * consumer may ask for rows in increasing order, and read back to two rows before the last
+ * it asked for (the default ring holds those).
  */
-function sweepRows(
-  image: RgbaImage, alpha: AlphaMatte, w: number, h: number, prev: Solved | undefined, fill: [number, number, number],
-  iterations: number, o: ForegroundOptions, rows: number, done?: (y: number, F: Float32Array, B: Float32Array, at: number) => void,
-): { F: Float32Array; B: Float32Array } {
+export function levelRows(
+  image: RgbaImage, alpha: AlphaMatte, w: number, h: number, prev: LevelRows | undefined, fill: [number, number, number],
+  iterations: number, o: ForegroundOptions, rows = Math.min(h, Math.max(0, iterations) + 4),
+  done?: (y: number, F: Float32Array, B: Float32Array, at: number) => void,
+): LevelRows {
   const { width: W, data: src } = image;
   const a8 = alpha.data, unit = BYTE_TO_UNIT;
   const sweeps = Math.max(0, iterations), stride = w * 3;
@@ -44,9 +51,9 @@ function sweepRows(
       }
       return;
     }
-    const PF = prev.F, PB = prev.B, prevRow = py[y] * prev.w;
+    const PF = prev.F, PB = prev.B, prevRow = prev.row(py[y]);
     for (let x = 0, q = q0; x < w; x++, q += 3) {
-      const j = (prevRow + px[x]) * 3;
+      const j = prevRow + px[x] * 3;
       F[q] = PF[j]; F[q + 1] = PF[j + 1]; F[q + 2] = PF[j + 2];
       B[q] = PB[j]; B[q + 1] = PB[j + 1]; B[q + 2] = PB[j + 2];
     }
@@ -54,13 +61,20 @@ function sweepRows(
   const alphaRow = (y: number) => {
     for (let x = 0, q = (y % 3) * w, s = ys[y] * W; x < w; x++) A[q + x] = unit[a8[s + xs[x]]];
   };
-  start(0);
-  alphaRow(0);
-  for (let s = 0; s < h + sweeps - 1 || (sweeps === 0 && s < h); s++) {
+  const steps = sweeps === 0 ? h : h + sweeps - 1;
+  // Steps taken; the last row that has had its last sweep; the last row started.
+  let s = 0, solved = -1, started = -1;
+  const step = () => {
+    if (s === 0) {
+      start(0);
+      alphaRow(0);
+      started = 0;
+    }
     if (s < h) {
       if (s + 1 < h) {
         start(s + 1);
         alphaRow(s + 1);
+        started = s + 1;
       }
       if (sweeps > 0) {
         for (let x = 0, row = ys[s] * W; x < w; x++) {
@@ -79,15 +93,21 @@ function sweepRows(
     }
     // Row s − sweeps + 1 has had its last sweep.
     const last = s - Math.max(1, sweeps) + 1;
-    if (done && last >= 0 && last < h) done(last, F, B, at(last));
-  }
-  return { F, B };
-}
-
-/** A coarser level (the photo sampled nearest at w×h), solved whole: its F and B. */
-export function solveLevel(image: RgbaImage, alpha: AlphaMatte, w: number, h: number, prev: Solved | undefined, fill: [number, number, number], iterations: number, o: ForegroundOptions): Solved {
-  const { F, B } = sweepRows(image, alpha, w, h, prev, fill, iterations, o, h);
-  return { w, h, F, B };
+    if (last >= 0 && last < h) {
+      done?.(last, F, B, at(last));
+      solved = last;
+    }
+    s++;
+  };
+  return {
+    w, h, F, B,
+    row(y: number): number {
+      while (solved < y && s < steps) step();
+      // A row the ring no longer holds (a consumer reading further back than it may) is a bug, not a colour.
+      if (y > solved || y <= started - rows) throw new Error(`row ${y} of a ${w}×${h} level is not in its ring (rows ${started - rows + 1} to ${solved} solved)`);
+      return at(y);
+    },
+  };
 }
 
 /**
@@ -95,10 +115,10 @@ export function solveLevel(image: RgbaImage, alpha: AlphaMatte, w: number, h: nu
  * from the coarser level `prev` and swept `iterations` times: the bytes a whole level's F
  * read at the band gave.
  */
-export function ownLevelColours(image: RgbaImage, alpha: AlphaMatte, band: Int32Array, prev: Solved, iterations: number, o: ForegroundOptions): Uint8ClampedArray {
-  const w = image.width, rgb = new Uint8ClampedArray(band.length * 3);
+export function ownLevelColours(image: RgbaImage, alpha: AlphaMatte, band: Int32Array, prev: LevelRows, iterations: number, o: ForegroundOptions): Uint8ClampedArray {
+  const w = image.width, h = image.height, rgb = new Uint8ClampedArray(band.length * 3);
   let k = 0;
-  sweepRows(image, alpha, w, image.height, prev, [0, 0, 0], iterations, o, Math.max(0, iterations) + 2, (y, F, _B, at) => {
+  const own = levelRows(image, alpha, w, h, prev, [0, 0, 0], iterations, o, Math.min(h, Math.max(0, iterations) + 2), (y, F, _B, at) => {
     const end = (y + 1) * w, shift = at - y * w * 3;
     for (; k < band.length && band[k] < end; k++) {
       const q = shift + band[k] * 3;
@@ -107,5 +127,6 @@ export function ownLevelColours(image: RgbaImage, alpha: AlphaMatte, band: Int32
       rgb[k * 3 + 2] = F[q + 2] * 255;
     }
   });
+  own.row(h - 1);
   return rgb;
 }

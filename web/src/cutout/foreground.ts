@@ -17,9 +17,9 @@
  * fitted once (foreground-band.ts).
  */
 import { fitBandFromLevel, semiTransparent, sweepLevelBand } from './foreground-band.ts';
-import { makeLevel, type ForegroundOptions, type Solved } from './foreground-level.ts';
+import { makeLevel, type ForegroundOptions, type LevelRows } from './foreground-level.ts';
 import { ownBandColours } from './foreground-own-band.ts';
-import { ownLevelColours, solveLevel } from './foreground-own.ts';
+import { levelRows, ownLevelColours } from './foreground-own.ts';
 import type { AlphaMatte, RgbaImage } from './image.ts';
 
 export type { ForegroundOptions } from './foreground-level.ts';
@@ -65,12 +65,13 @@ export function foregroundColours(image: RgbaImage, alpha: AlphaMatte, options: 
   const levels = Math.max(1, Math.ceil(Math.log2(Math.max(w0, h0))));
   const dense = options.maxDenseSide * options.maxDenseSide;
   const fill = meanColour(image);
-  let prev: Solved | undefined;
+  let prev: LevelRows | undefined;
   const iterations = (w: number, h: number) => (w <= options.smallSize && h <= options.smallSize ? options.smallIterations : options.bigIterations);
   for (let i = 0; i < levels; i++) {
     const w = Math.round(w0 ** (i / levels)), h = Math.round(h0 ** (i / levels));
     if (w * h > dense && prev) return { index: band, rgb: bandColours(image, alpha, band, prev, options) };
-    prev = solveLevel(image, alpha, w, h, prev, fill, iterations(w, h), options);
+    // Nothing is solved yet: each level solves its rows as the next finer one asks for them.
+    prev = levelRows(image, alpha, w, h, prev, fill, iterations(w, h), options);
   }
   // The photo's own level (levels ≥ 1, so there is a coarser one). Solved whole, it is solved
   // row by row: only its band's colours are kept.
@@ -83,7 +84,7 @@ export function foregroundColours(image: RgbaImage, alpha: AlphaMatte, options: 
  * skipped): its edge band solved at the photo's size, or at `maxBandSide` and each of the
  * photo's edge pixels fitted from there.
  */
-function bandColours(image: RgbaImage, alpha: AlphaMatte, band: Int32Array, coarse: Solved, o: ForegroundOptions): Uint8ClampedArray {
+function bandColours(image: RgbaImage, alpha: AlphaMatte, band: Int32Array, coarse: LevelRows, o: ForegroundOptions): Uint8ClampedArray {
   const { width: w0, height: h0 } = image;
   const scale = Math.min(1, o.maxBandSide / Math.max(w0, h0));
   const w = Math.max(1, Math.round(w0 * scale)), h = Math.max(1, Math.round(h0 * scale));
