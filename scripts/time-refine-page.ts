@@ -9,20 +9,12 @@ import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { refineAlpha } from '../web/src/cutout/refine.ts';
 import { refineAlphaReference } from '../tests/unit/cutout/support/refine-reference.ts';
 import { interleaved } from './lib/interleaved.ts';
-
-const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+import { floatsFromBase64, photoInPage } from './lib/page-photo.ts';
 
 export async function timeRefine(photo: string, map: string, megapixels: number, runs: number) {
-  const bitmap = await createImageBitmap(new Blob([fromBase64(photo)]));
-  const factor = megapixels > 0 ? Math.sqrt((megapixels * 1e6) / (bitmap.width * bitmap.height)) : 1;
-  const width = Math.round(bitmap.width * factor), height = Math.round(bitmap.height * factor);
-  const context = new OffscreenCanvas(width, height).getContext('2d')!;
-  context.imageSmoothingQuality = 'high';
-  context.drawImage(bitmap, 0, 0, width, height);
-  const image = { width, height, data: context.getImageData(0, 0, width, height).data };
+  const image = await photoInPage(photo, megapixels);
   const input = preprocess(image, modelInfo());
-  const bytes = fromBase64(map);
-  const probabilities = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  const probabilities = floatsFromBase64(map);
   const { old, now } = interleaved(runs, () => refineAlphaReference(probabilities, input, image).data, () => refineAlpha(probabilities, input, image).data, 'the mattes');
-  return { width, height, old, now };
+  return { width: image.width, height: image.height, old, now };
 }

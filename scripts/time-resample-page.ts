@@ -12,6 +12,7 @@ import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { resizeRgbAndMatteBytes, resizeRgbaToPlanes, resizeRgbaWithMatte } from '../web/src/cutout/resample.ts';
 import { preprocess as preprocessReference } from '../tests/unit/cutout/support/preprocess-reference.ts';
 import * as reference from '../tests/unit/cutout/support/resample-reference.ts';
+import { photoInPage } from './lib/page-photo.ts';
 
 export interface Timing {
   name: string;
@@ -87,14 +88,8 @@ export function timeResizers(image: RgbaImage, matte: AlphaMatte, runs: number):
   return timings;
 }
 
-const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-
 /** In the page: decodes the photo, enlarges it to `width`×`height` (its own size when the same) and times the resizers. */
 export async function timeInPage(photo: string, width: number, height: number, runs: number) {
-  const bitmap = await createImageBitmap(new Blob([fromBase64(photo)]));
-  const context = new OffscreenCanvas(width, height).getContext('2d')!;
-  context.imageSmoothingQuality = 'high';
-  context.drawImage(bitmap, 0, 0, width, height);
-  const image = { width, height, data: context.getImageData(0, 0, width, height).data };
+  const image = await photoInPage(photo, { width, height });
   return timeResizers(image, matteOf(image), runs);
 }
