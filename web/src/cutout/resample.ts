@@ -333,39 +333,6 @@ export function resizeRgba(image: RgbaImage, dw: number, dh: number, premultipli
   return { width: dw, height: dh, data: out };
 }
 
-/**
- * Resizes an 8-bit matte with the tent filter, rounding to the nearest level: the same
- * alpha resizeRgba gives an opaque photo's cutout composed with this matte. Source rows
- * pass through a ring (rowRing).
- */
-export function resizeMatte(matte: AlphaMatte, dw: number, dh: number): AlphaMatte {
-  const { width: sw, height: sh, data } = matte;
-  if (sw === dw && sh === dh) return matte;
-  const tx = tentTaps(sw, dw);
-  const ty = tentTaps(sh, dh);
-  const { ring, bases, rowsFor } = rowRing(ty, dw, (y, ring, base) => {
-    const row = y * sw;
-    for (let x = 0; x < dw; x++) {
-      const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
-      let a = 0;
-      for (let k = 0; k < n; k++) a += data[row + s0 + k] * tx.weights[wo + k];
-      ring[base + x] = a;
-    }
-  });
-  // Uint8ClampedArray rounds on assignment (Uint8Array would truncate and wrap).
-  const out = new Uint8ClampedArray(dw * dh);
-  for (let y = 0; y < dh; y++) {
-    rowsFor(y);
-    const n = ty.count[y], wo = y * ty.stride;
-    for (let x = 0; x < dw; x++) {
-      let a = 0;
-      for (let k = 0; k < n; k++) a += ring[bases[k] + x] * ty.weights[wo + k];
-      out[y * dw + x] = a;
-    }
-  }
-  return { width: dw, height: dh, data: new Uint8Array(out.buffer) };
-}
-
 /** Each matte level as a float in [0, 1], rounded to float32 as a Float32Array holds it (kept as float64: the same values). */
 const LEVELS = Float64Array.from(Float32Array.from({ length: 256 }, (_, v) => v / 255));
 
@@ -441,8 +408,9 @@ function rgbByteRow(ring: Float32Array, bases: Int32Array, w: Float64Array, n: n
 
 /**
  * A photo and its matte brought to `dw`×`dh` in one pass over the photo (the page's picture
- * of a large photo, display.ts): exactly resizeRgba(image, dw, dh, false) and
- * resizeMatte(matte, dw, dh), with the taps and the ring of rows shared.
+ * of a large photo, display.ts): exactly resizeRgba(image, dw, dh, false), and the matte
+ * with the tent filter rounded to the nearest level (the alpha resizeRgba gives an opaque
+ * photo's cutout composed with it), with the taps and the ring of rows shared.
  */
 export function resizeRgbaWithMatte(image: RgbaImage, matte: AlphaMatte, dw: number, dh: number): { image: RgbaImage; matte: AlphaMatte } {
   const { width: sw, height: sh } = image;
@@ -452,7 +420,7 @@ export function resizeRgbaWithMatte(image: RgbaImage, matte: AlphaMatte, dw: num
   const px = pixelWords(image.data);
   const { ring, bases, rowsFor } = rowRing(ty, dw * 5, (y, ring, base) => filterRgbaMatte(px, m, y * sw, dw, tx.first, tx.bounds, tx.weights, ring, base));
   const out = new Uint8ClampedArray(dw * dh * 4);
-  // Uint8ClampedArray rounds on assignment, as resizeMatte's does.
+  // Uint8ClampedArray rounds on assignment (Uint8Array would truncate and wrap).
   const alpha = new Uint8ClampedArray(dw * dh);
   const w = new Float64Array(ty.stride);
   for (let y = 0; y < dh; y++) {
