@@ -2,7 +2,8 @@
  * The page half of `scripts/time-matting.ts --chromium`: bundled for the browser and run in
  * Chromium, it decodes the photo there (enlarged to `megapixels` when asked), makes the
  * matte from the map computed in Node with the app's preprocess and refinement, and times
- * matteEdges against the old code (the tests' reference), interleaved, checking the mattes agree.
+ * matteEdges against the old code (the tests' reference, or another version: timeMattingAgainst),
+ * interleaved, checking the mattes agree.
  */
 import { DEFAULT_MATTING, matteEdges } from '../web/src/cutout/matting.ts';
 import { modelInfo } from '../web/src/cutout/model.ts';
@@ -13,7 +14,12 @@ import { interleaved } from './lib/interleaved.ts';
 
 const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
-export async function timeMatting(photo: string, map: string, megapixels: number, modelId: string, runs: number) {
+export function timeMatting(photo: string, map: string, megapixels: number, modelId: string, runs: number) {
+  return timeMattingAgainst(matteEdgesReference, photo, map, megapixels, modelId, runs);
+}
+
+/** timeMatting against another version of matteEdges (scripts/time-matting.ts --old). */
+export async function timeMattingAgainst(before: typeof matteEdges, photo: string, map: string, megapixels: number, modelId: string, runs: number) {
   const bitmap = await createImageBitmap(new Blob([fromBase64(photo)]));
   const factor = megapixels > 0 ? Math.sqrt((megapixels * 1e6) / (bitmap.width * bitmap.height)) : 1;
   const width = Math.round(bitmap.width * factor), height = Math.round(bitmap.height * factor);
@@ -26,6 +32,6 @@ export async function timeMatting(photo: string, map: string, megapixels: number
   const bytes = fromBase64(map);
   const matte = matteFromMap(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4), input, image, model);
   const options = { ...DEFAULT_MATTING, ...model.matting };
-  const { old, now } = interleaved(runs, () => matteEdgesReference(image, matte, input.size, options).data, () => matteEdges(image, matte, input.size, options).data, 'the mattes');
+  const { old, now } = interleaved(runs, () => before(image, matte, input.size, options).data, () => matteEdges(image, matte, input.size, options).data, 'the mattes');
   return { width, height, old, now };
 }
