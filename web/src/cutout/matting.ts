@@ -12,8 +12,9 @@
  *
  * The band is every pixel within `band` of a semi-transparent pixel or of the matte's
  * 0.5 contour, `band` given in the network's map pixels (its uncertainty) and scaled to
- * the photo. Memory: one Int32 per photo pixel (which band pixel each is) and about 120
- * bytes per band pixel (its 25-entry row of L and the solver's vectors).
+ * the photo. Memory: one Int32 per photo pixel (which band pixel each is), about 140
+ * bytes per band pixel (its 25-entry row of L and the solver's vectors) and one float per
+ * pixel of the band's bounding box (a copy of the solver's search direction, see BandGrid).
  */
 import type { AlphaMatte, RgbaImage } from './image.ts';
 import { bilinearAxis, DEFAULT_REFINE, type GuideRows, guidedCoefficientRows } from './refine.ts';
@@ -203,76 +204,120 @@ function buildSystem(
 }
 
 /**
+ * Where the solver keeps the vector multiply() reads: the band's bounding box grown by two
+ * pixels on every side (`width` wide, `size` in all), so each band pixel's 5×5 neighbourhood
+ * lies in it at fixed offsets and is read in five runs of five, with no list of which band
+ * pixel each coefficient couples to (a load fewer per product, and 4 bytes fewer per
+ * coefficient to stream); `at` is each band pixel's place in it. Pixels outside the band hold 0.
+ */
+export interface BandGrid {
+  width: number;
+  size: number;
+  at: Int32Array;
+}
+
+/**
  * y = A·x for the band's system (rows of 25 over each pixel's 5×5 neighbourhood), returning
- * x·y. `columns` says which band pixel each coefficient couples to, n (one past the band)
- * where none: x holds n + 1 values, x[n] = 0, and those coefficients are 0, so each adds
- * +0 (a sum that starts at +0 is never −0, and s + 0 = s for every other s).
+ * x·y, with x on the grid. A coefficient whose neighbour is outside the band is 0 and so is
+ * that neighbour's x, so it adds +0 (a sum that starts at +0 is never −0, and s + 0 = s for
+ * every other s): the sums are those of the band's pixels alone.
  *
  * Each pixel's 25 products are added in the order they always were; four pixels are summed
  * side by side, since one pixel's sum is a chain of dependent additions the processor would
  * otherwise wait on. x·y adds the products of y as stored (float32), pixel after pixel.
  */
-export function multiply(rows: Float32Array, x: Float32Array, y: Float32Array, columns: Int32Array): number {
-  const n = y.length;
+export function multiply(rows: Float32Array, x: Float32Array, y: Float32Array, grid: BandGrid): number {
+  const n = y.length, at = grid.at, gw = grid.width;
   let xy = 0, u = 0;
   for (; u + 3 < n; u += 4) {
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (let k = u * 25, end = k + 25; k < end; k++) {
-      s0 += rows[k] * x[columns[k]];
-      s1 += rows[k + 25] * x[columns[k + 25]];
-      s2 += rows[k + 50] * x[columns[k + 50]];
-      s3 += rows[k + 75] * x[columns[k + 75]];
+    // The top-left corner of each pixel's 5×5 neighbourhood, moved down a row at a time.
+    let g0 = at[u] - 2 * gw - 2, g1 = at[u + 1] - 2 * gw - 2, g2 = at[u + 2] - 2 * gw - 2, g3 = at[u + 3] - 2 * gw - 2;
+    if (g3 === g0 + 3) {
+      // Four pixels side by side (most of a wide band): each row of their neighbourhoods is
+      // eight values of x, read once for all four.
+      for (let k = u * 25, end = k + 25; k < end; k += 5, g0 += gw) {
+        const x0 = x[g0], x1 = x[g0 + 1], x2 = x[g0 + 2], x3 = x[g0 + 3], x4 = x[g0 + 4], x5 = x[g0 + 5], x6 = x[g0 + 6], x7 = x[g0 + 7];
+        s0 += rows[k] * x0; s1 += rows[k + 25] * x1; s2 += rows[k + 50] * x2; s3 += rows[k + 75] * x3;
+        s0 += rows[k + 1] * x1; s1 += rows[k + 26] * x2; s2 += rows[k + 51] * x3; s3 += rows[k + 76] * x4;
+        s0 += rows[k + 2] * x2; s1 += rows[k + 27] * x3; s2 += rows[k + 52] * x4; s3 += rows[k + 77] * x5;
+        s0 += rows[k + 3] * x3; s1 += rows[k + 28] * x4; s2 += rows[k + 53] * x5; s3 += rows[k + 78] * x6;
+        s0 += rows[k + 4] * x4; s1 += rows[k + 29] * x5; s2 += rows[k + 54] * x6; s3 += rows[k + 79] * x7;
+      }
+    } else {
+      for (let k = u * 25, end = k + 25; k < end; k += 5, g0 += gw, g1 += gw, g2 += gw, g3 += gw) {
+        for (let c = 0; c < 5; c++) {
+          s0 += rows[k + c] * x[g0 + c];
+          s1 += rows[k + 25 + c] * x[g1 + c];
+          s2 += rows[k + 50 + c] * x[g2 + c];
+          s3 += rows[k + 75 + c] * x[g3 + c];
+        }
+      }
     }
     y[u] = s0;
     y[u + 1] = s1;
     y[u + 2] = s2;
     y[u + 3] = s3;
-    xy += x[u] * y[u];
-    xy += x[u + 1] * y[u + 1];
-    xy += x[u + 2] * y[u + 2];
-    xy += x[u + 3] * y[u + 3];
+    xy += x[at[u]] * y[u];
+    xy += x[at[u + 1]] * y[u + 1];
+    xy += x[at[u + 2]] * y[u + 2];
+    xy += x[at[u + 3]] * y[u + 3];
   }
   for (; u < n; u++) {
     let s = 0;
-    for (let k = u * 25, end = k + 25; k < end; k++) s += rows[k] * x[columns[k]];
+    let g = at[u] - 2 * gw - 2;
+    for (let k = u * 25, end = k + 25; k < end; k += 5, g += gw) for (let c = 0; c < 5; c++) s += rows[k + c] * x[g + c];
     y[u] = s;
-    xy += x[u] * y[u];
+    xy += x[at[u]] * y[u];
   }
   return xy;
 }
 
 /**
- * Solves A·x = b by Jacobi-preconditioned conjugate gradients from x's values, in place
- * (x holds n + 1 values, the last 0: see multiply); returns the iterations run.
+ * Solves A·x = b by Jacobi-preconditioned conjugate gradients from x's values, in place;
+ * returns the iterations run. The search direction p is kept twice: by band pixel for the
+ * vector updates, and on the grid for multiply() (a copy written as p is updated, cheaper
+ * than reaching p through the grid in every update).
  */
-function solve(rows: Float32Array, columns: Int32Array, b: Float32Array, x: Float32Array, options: MattingOptions): number {
-  const n = b.length;
-  const r = new Float32Array(n), z = new Float32Array(n), p = new Float32Array(n + 1), q = new Float32Array(n);
+function solve(rows: Float32Array, grid: BandGrid, b: Float32Array, x: Float32Array, options: MattingOptions): number {
+  const n = b.length, at = grid.at;
+  const r = new Float32Array(n), z = new Float32Array(n), p = new Float32Array(n), q = new Float32Array(n);
+  // p again, on the grid, for multiply().
+  const pg = new Float32Array(grid.size);
   const invDiag = new Float32Array(n);
   for (let u = 0; u < n; u++) invDiag[u] = 1 / rows[u * 25 + 12];
-  multiply(rows, x, q, columns);
+  // A·x first, with x put on the grid where p will be.
+  for (let u = 0; u < n; u++) pg[at[u]] = x[u];
+  multiply(rows, pg, q, grid);
   let rz = 0;
   for (let u = 0; u < n; u++) {
     r[u] = b[u] - q[u];
     z[u] = r[u] * invDiag[u];
     p[u] = z[u];
+    pg[at[u]] = z[u];
     rz += r[u] * z[u];
   }
   const stop = rz * options.tolerance * options.tolerance;
   let it = 0;
   for (; it < options.iterations && rz > stop && rz > 0; it++) {
-    const pq = multiply(rows, p, q, columns);
+    const pq = multiply(rows, pg, q, grid);
     const step = rz / pq;
     let next = 0;
     for (let u = 0; u < n; u++) {
       x[u] += step * p[u];
-      r[u] -= step * q[u];
-      z[u] = r[u] * invDiag[u];
-      next += r[u] * z[u];
+      // What r[u] and z[u] read back as once stored (float32).
+      const ru = Math.fround(r[u] - step * q[u]), zu = Math.fround(ru * invDiag[u]);
+      r[u] = ru;
+      z[u] = zu;
+      next += ru * zu;
     }
     const beta = next / rz;
     rz = next;
-    for (let u = 0; u < n; u++) p[u] = z[u] + beta * p[u];
+    for (let u = 0; u < n; u++) {
+      const v = Math.fround(z[u] + beta * p[u]);
+      p[u] = v;
+      pg[at[u]] = v;
+    }
   }
   return it;
 }
@@ -327,6 +372,23 @@ export function matteEdges(
   while (runs.start[bottom] === runs.start[bottom + 1]) bottom--;
   guidedCoefficientRows(ws, hs, DEFAULT_REFINE, guideRows, bandApplier(image, data, runs, ws, hs), Math.min(hs - 1, bottom + 1));
   return { width: w, height: h, data };
+}
+
+/** The grid over the band's bounding box (see BandGrid), the band's pixels placed in scan order. */
+function bandGrid(band: MaskRuns): BandGrid {
+  const { height: h, start, x: xs } = band;
+  let top = 0, bottom = h, left = Infinity, right = 0;
+  while (start[top] === start[top + 1]) top++;
+  while (start[bottom - 1] === start[bottom]) bottom--;
+  for (let t = start[top]; t < start[bottom]; t++) {
+    left = Math.min(left, xs[2 * t]);
+    right = Math.max(right, xs[2 * t + 1]);
+  }
+  const width = right - left + 4, at = new Int32Array(runsArea(band));
+  for (let y = top, u = 0; y < bottom; y++) {
+    for (let t = start[y]; t < start[y + 1]; t++) for (let g = (y - top + 2) * width + xs[2 * t] - left + 2, end = g + xs[2 * t + 1] - xs[2 * t]; g < end; g++) at[u++] = g;
+  }
+  return { width, size: width * (bottom - top + 4), at };
 }
 
 /** Calls `f` with the index of every pixel of the runs, in scan order. */
@@ -438,18 +500,9 @@ function solveBand(image: RgbaImage, alpha: Uint8Array, band: MaskRuns, options:
     index[i] = ++u;
   });
   const { rows, rhs } = buildSystem(image, alpha, index, pixels, dilateRuns(band, 1), options);
-  // Which band pixel each coefficient couples to (n: none, its coefficient is 0).
-  const columns = new Int32Array(n * 25).fill(n);
-  for (let u = 0; u < n; u++) {
-    const p = pixels[u], x = p % w, y = (p - x) / w;
-    for (let k = 0; k < 25; k++) {
-      const xx = x + (k % 5) - 2, yy = y + ((k / 5) | 0) - 2;
-      if (xx >= 0 && xx < w && yy >= 0 && yy < h && index[yy * w + xx] > 0) columns[u * 25 + k] = index[yy * w + xx] - 1;
-    }
-  }
-  const x = new Float32Array(n + 1);
+  const x = new Float32Array(n);
   for (let u = 0; u < n; u++) x[u] = UNIT[alpha[pixels[u]]];
-  const iterations = solve(rows, columns, rhs, x, options);
+  const iterations = solve(rows, bandGrid(band), rhs, x, options);
   for (let u = 0; u < n; u++) out[pixels[u]] = toByte(x[u]);
   return iterations;
 }
