@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { colorBackground, compose } from '../../../web/src/cutout/compose.ts';
-import { DEFAULT_FOREGROUND, foregroundColours, type ForegroundOptions } from '../../../web/src/cutout/foreground.ts';
+import { DEFAULT_FOREGROUND, foregroundColours, meanColour, type ForegroundOptions } from '../../../web/src/cutout/foreground.ts';
 import type { AlphaMatte, RgbaImage } from '../../../web/src/cutout/image.ts';
 import { compose as composeReference } from './support/colours-reference/compose.ts';
 import { foregroundColours as foregroundColoursReference } from './support/colours-reference/foreground.ts';
@@ -49,6 +49,17 @@ describe('foreground colours, the same bytes as the old code', () => {
       const now = foregroundColours(image, matte, options), old = foregroundColoursReference(image, matte, options);
       same(now.index, old.index);
       same(now.rgb, old.rgb);
+    }
+  });
+
+  it("the 1×1 level's start, the photo's mean colour, is the byte-by-byte sums' also where the pixels start 1 to 3 bytes into their buffer", () => {
+    for (const shift of [0, 1, 2, 3]) {
+      const { image } = noisy(97, 41, shift);
+      const data = new Uint8ClampedArray(new ArrayBuffer(image.data.length + shift), shift, image.data.length);
+      data.set(image.data);
+      const sums = [0, 0, 0];
+      for (let p = 0; p < data.length; p += 4) for (let c = 0; c < 3; c++) sums[c] += data[p + c];
+      expect(meanColour({ ...image, data })).toEqual(sums.map((v) => v / (97 * 41) / 255));
     }
   });
 
