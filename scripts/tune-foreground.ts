@@ -4,6 +4,11 @@
  * own edge pixels from there, as good as solving the band at the photo's full size?
  *
  *   tsx scripts/tune-foreground.ts [--dir DIR] [--model ID] [--as-side 6000] [--band-sides 1536,2048] [--limit N]
+ *   tsx scripts/tune-foreground.ts --dense-sides 1024,768,512 [--per-photo]
+ *
+ * With --dense-sides the photos are taken at their own sizes and each setting of
+ * maxDenseSide is compared with the first (the levels over it, the photo's own among them,
+ * solved on their edge band alone); --per-photo prints each photo's errors.
  *
  * The dev photos are about 1 megapixel, below the sizes where the estimation changes its
  * way, so each photo is treated as a photo of `--as-side` pixels on its longer side would
@@ -35,6 +40,8 @@ const { values: args } = parseArgs({
     'as-side': { type: 'string', default: '6000' },
     'band-sides': { type: 'string', default: '1536,2048' },
     limit: { type: 'string' },
+    'dense-sides': { type: 'string' },
+    'per-photo': { type: 'boolean', default: false },
   },
 });
 const asSide = Number(args['as-side']);
@@ -59,7 +66,8 @@ await closeNodeSessions();
 /** The estimation's settings for a photo of long side `side`, scaled as if it were `asSide` long. */
 type Config = { name: string; options: (side: number) => ForegroundOptions };
 const scaled = (side: number, limit: number) => Math.max(2, Math.round((limit * side) / asSide));
-const configs: Config[] = [
+const denseSides = args['dense-sides']?.split(',').map(Number);
+const configs: Config[] = denseSides ? denseSides.map((d) => ({ name: `dense up to ${d}²`, options: () => ({ ...DEFAULT_FOREGROUND, maxDenseSide: d }) })) : [
   { name: 'every level whole', options: () => ({ ...DEFAULT_FOREGROUND, maxDenseSide: 1e6, maxBandSide: 1e6 }) },
   { name: 'band at full size', options: (s) => ({ ...DEFAULT_FOREGROUND, maxDenseSide: scaled(s, DEFAULT_FOREGROUND.maxDenseSide), maxBandSide: 1e6 }) },
   ...bandSides.map((b) => ({
@@ -88,10 +96,13 @@ for (const config of configs) {
   // Photos better / worse than the band at full size by more than 0.0005.
   const versus = (xs: number[], ref: number[] | undefined) =>
     ref ? `${xs.filter((x, k) => x < ref[k] - 0.0005).length}/${xs.filter((x, k) => x > ref[k] + 0.0005).length}` : '';
-  if (config.name === 'band at full size') reference = { truth: truthErr, model: modelErr };
-  const ref = config.name.startsWith('band at ') && config.name !== 'band at full size' ? reference : undefined;
+  if (config.name === 'band at full size' || (denseSides && !reference)) reference = { truth: truthErr, model: modelErr };
+  const ref = denseSides ? (config === configs[0] ? undefined : reference) : config.name.startsWith('band at ') && config.name !== 'band at full size' ? reference : undefined;
+  if (args['per-photo']) {
+    for (const [i, pair] of pairs.entries()) console.log(`${config.name}\t${pair.name}\ttrue ${truthErr[i].toFixed(5)}\tmodel ${modelErr[i].toFixed(5)}\tcpu ${cpu[i].toFixed(1)}`);
+  }
   rows.push([config.name, formatScore(mean(truthErr)), versus(truthErr, ref?.truth), formatScore(mean(modelErr)), versus(modelErr, ref?.model), median(cpu).toFixed(1)]);
 }
-console.log(`${model.id}, ${pairs.length} photos, each as if ${asSide} px on its longer side`);
+console.log(`${model.id}, ${pairs.length} photos, ${denseSides ? 'each at its own size' : `each as if ${asSide} px on its longer side`}`);
 console.log(table(['foreground', 'edge colour, true matte', 'better/worse', `edge colour, ${model.id}`, 'better/worse', 'CPU ms'], rows));
-console.log('better/worse: photos whose edge colour error is lower/higher than the band at full size by more than 0.0005.');
+console.log(`better/worse: photos whose edge colour error is lower/higher than ${denseSides ? 'the first setting' : 'the band at full size'} by more than 0.0005.`);
