@@ -9,7 +9,7 @@ import type { AlphaMatte, RgbaImage } from '../web/src/cutout/image.ts';
 import { DEFAULT_MATTING } from '../web/src/cutout/matting.ts';
 import { modelInfo } from '../web/src/cutout/model.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
-import { resizeRgbAndMatteBytes, resizeRgbaToPlanes, resizeRgbaWithMatte } from '../web/src/cutout/resample.ts';
+import { resizeRgbAndMatteBytes, resizeRgbaWithMatte } from '../web/src/cutout/resample.ts';
 import { preprocess as preprocessReference } from '../tests/unit/cutout/support/preprocess-reference.ts';
 import * as reference from '../tests/unit/cutout/support/resample-reference.ts';
 import { photoInPage } from './lib/page-photo.ts';
@@ -60,16 +60,15 @@ function timePair<T>(name: string, to: string, runs: number, old: () => T, now: 
 
 /**
  * Times, on `image` and `matte`: preprocess for the default model (resize and normalisation,
- * against the earlier preprocess.ts kept in tests/unit/cutout/support), the resize to 1024², the matting's
+ * against the earlier preprocess.ts kept in tests/unit/cutout/support: resample.ts's resizeRgbaToInput), the matting's
  * shrink to DEFAULT_MATTING.maxSide (when the photo is larger) and the page's picture
  * (composeForDisplay's shrink to displaySize, when smaller than the photo).
  */
 export function timeResizers(image: RgbaImage, matte: AlphaMatte, runs: number): Timing[] {
-  const { width: w, height: h, data } = image;
+  const { width: w, height: h } = image;
   const model = modelInfo();
   const size = `${model.inputSize}x${model.inputSize}`;
   const timings = [timePair('preprocess', size, runs, () => preprocessReference(image, model), () => preprocess(image, model), (r) => [r.guide, r.tensor])];
-  timings.push(timePair('resizeRgbaToPlanes', '1024x1024', runs, () => reference.resizeRgbaToPlanes(data, w, h, 1024, 1024), () => resizeRgbaToPlanes(data, w, h, 1024, 1024), (r) => [r]));
   const scale = DEFAULT_MATTING.maxSide / Math.max(w, h);
   if (scale < 1) {
     const ws = Math.max(1, Math.round(w * scale)), hs = Math.max(1, Math.round(h * scale));

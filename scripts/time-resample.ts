@@ -1,6 +1,6 @@
 /**
  * Times the tent-filter resizers on a photo's critical path (web/src/cutout/resample.ts:
- * preprocess and its resizeRgbaToPlanes, resizeRgbAndMatteBytes for the matting's shrink,
+ * preprocess and its resizeRgbaToInput, resizeRgbAndMatteBytes for the matting's shrink,
  * resizeRgbaWithMatte for the page's picture) against the copies of their earlier versions
  * kept as the tests' references (tests/unit/cutout/support), interleaved, on a photo at its own size and enlarged (Lanczos, as
  * the bench makes its large photo: animal-1 to 5999x4001 for 24 MP). Each run checks that

@@ -19,9 +19,9 @@ import { parseArgs } from 'node:util';
 import { manifest, modelInfo } from '../web/src/cutout/model.ts';
 import { refineAlpha, upsampleAlpha } from '../web/src/cutout/refine.ts';
 import { refineAlphaReference, type RefineOptions } from '../tests/unit/cutout/support/refine-reference.ts';
+import { resizePlane } from '../tests/unit/cutout/support/resample-reference.ts';
 import { cachedMap, defaultGtDir, listPairs, loadPair, type Pair } from './lib/eval-data.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
-import { resizePlane } from '../web/src/cutout/resample.ts';
 import { median } from './lib/median.ts';
 import { formatScore, meanScores, scoreMatte, type Scores } from './lib/metrics.ts';
 

@@ -13,7 +13,7 @@ import { sharedTestdata } from '../../../scripts/lib/paths.ts';
 import type { AlphaMatte, RgbaImage } from '../../../web/src/cutout/image.ts';
 import { manifest } from '../../../web/src/cutout/model.ts';
 import { preprocess } from '../../../web/src/cutout/preprocess.ts';
-import { resizeRgbAndMatteBytes, resizeRgbaToPlanes, resizeRgbaWithMatte } from '../../../web/src/cutout/resample.ts';
+import { resizeRgbAndMatteBytes, resizeRgbaToInput, resizeRgbaWithMatte } from '../../../web/src/cutout/resample.ts';
 import { PHOTOS, readPhoto, type PhotoName } from '../../fixtures/photos.ts';
 import { preprocess as preprocessReference } from './support/preprocess-reference.ts';
 import * as reference from './support/resample-reference.ts';
@@ -31,7 +31,8 @@ function firstDifference(a: ArrayBufferView, b: ArrayBufferView): number {
 function expectSameBits(image: RgbaImage, matte: AlphaMatte, dw: number, dh: number, label: string): void {
   const what = `${label} ${image.width}×${image.height} -> ${dw}×${dh}`;
   const { width: sw, height: sh, data } = image;
-  expect(firstDifference(resizeRgbaToPlanes(data, sw, sh, dw, dh), reference.resizeRgbaToPlanes(data, sw, sh, dw, dh)), `planes ${what}`).toBe(-1);
+  const { guide } = resizeRgbaToInput(data, sw, sh, dw, dh, { mean: [0, 0, 0], scale: [1, 1, 1] });
+  expect(firstDifference(guide, reference.resizeRgbaToPlanes(data, sw, sh, dw, dh)), `planes ${what}`).toBe(-1);
   // The matting's working matte: the earlier code's colours, and its float matte rounded to bytes as matting.ts always did.
   const want = reference.resizeRgbAndMatte(image, matte, dw, dh);
   const bytes = resizeRgbAndMatteBytes(image, matte, dw, dh);
@@ -57,7 +58,7 @@ function targets(sw: number, sh: number): [number, number][] {
   return [by(1.5), by(2), by(3.9), by(4.9), by(5.86, 3.9), by(7), [sw, sh], by(0.97, 0.65), by(0.5), by(3, 0.4), by(0.4, 3), [1, 1], [1, sh], [sw, 1]];
 }
 
-describe('resizeRgbaToPlanes, resizeRgbAndMatteBytes and resizeRgbaWithMatte give the earlier code\'s bits', () => {
+describe('resizeRgbaToInput, resizeRgbAndMatteBytes and resizeRgbaWithMatte give the earlier code\'s bits', () => {
   it('on noise, at odd sizes, one-pixel rows and columns, shrinking and enlarging', () => {
     const sources: [number, number][] = [[1, 1], [1, 9], [9, 1], [2, 2], [3, 5], [7, 3], [1, 301], [301, 1], [97, 61], [61, 97], [1000, 37], [13, 200], [255, 129]];
     for (const [sw, sh] of sources) {

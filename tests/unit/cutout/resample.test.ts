@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../../web/src/cutout/image.ts';
-import { resizePlane, resizeRgbAndMatteBytes, resizeRgba, resizeRgbaToPlanes, resizeRgbaWithMatte, tentTaps } from '../../../web/src/cutout/resample.ts';
+import { resizeRgbAndMatteBytes, resizeRgba, resizeRgbaToInput, resizeRgbaWithMatte, tentTaps } from '../../../web/src/cutout/resample.ts';
 import { noisyMatte, noisyRgba } from './support/noisy.ts';
-import { resizeMatte } from './support/resample-reference.ts';
+import { resizeMatte, resizePlane } from './support/resample-reference.ts';
 
 /** The taps of output `i` as [source index, weight] pairs. */
 function tapsOf(taps: ReturnType<typeof tentTaps>, i: number): [number, number][] {
@@ -52,11 +52,19 @@ describe('tentTaps', () => {
   });
 });
 
-describe('resizePlane', () => {
+/** resizeRgbaToInput's guide (3 planes in [0, 1]) of RGBA pixels, with the input's normalisation left out. */
+const guideOf = (data: Uint8ClampedArray, sw: number, sh: number, dw: number, dh: number) =>
+  resizeRgbaToInput(data, sw, sh, dw, dh, { mean: [0, 0, 0], scale: [1, 1, 1] }).guide;
+
+/** The red plane of resizeRgbaToInput's guide for a grey photo whose levels are `plane` (values in [0, 1]) × 255. */
+const resizeGrey = (plane: Float32Array, sw: number, sh: number, dw: number, dh: number) =>
+  guideOf(Uint8ClampedArray.from({ length: sw * sh * 4 }, (_, i) => (i % 4 === 3 ? 255 : plane[i >> 2] * 255)), sw, sh, dw, dh).subarray(0, dw * dh);
+
+describe("resizeRgbaToInput's guide, one plane", () => {
   it.each([[7, 5, 3, 3], [7, 5, 13, 11], [1, 1, 4, 4], [9, 9, 1, 1]])('keeps a constant %i×%i plane constant at %i×%i', (sw, sh, dw, dh) => {
-    const out = resizePlane(new Float32Array(sw * sh).fill(0.37), sw, sh, dw, dh);
+    const out = resizeGrey(new Float32Array(sw * sh).fill(94 / 255), sw, sh, dw, dh);
     expect(out.length).toBe(dw * dh);
-    for (const v of out) expect(v).toBeCloseTo(0.37, 6);
+    for (const v of out) expect(v).toBeCloseTo(94 / 255, 6);
   });
 
   it('averages a one-pixel checkerboard instead of aliasing it', () => {
@@ -64,7 +72,7 @@ describe('resizePlane', () => {
     // the interior (away from the clamped border) every output is exactly the mean.
     const n = 16;
     const checker = Float32Array.from({ length: n * n }, (_, i) => ((i % n) + Math.floor(i / n)) % 2);
-    const out = resizePlane(checker, n, n, n / 2, n / 2);
+    const out = resizeGrey(checker, n, n, n / 2, n / 2);
     const mean = out.reduce((s, v) => s + v, 0) / out.length;
     expect(mean).toBeCloseTo(0.5, 6);
     for (const v of out) expect(Math.abs(v - 0.5)).toBeLessThan(0.25);
@@ -73,7 +81,7 @@ describe('resizePlane', () => {
 
   it('averages a 4×4 checkerboard down to 2×2 around the mean', () => {
     const checker = Float32Array.from({ length: 16 }, (_, i) => ((i % 4) + Math.floor(i / 4)) % 2);
-    const out = resizePlane(checker, 4, 4, 2, 2);
+    const out = resizeGrey(checker, 4, 4, 2, 2);
     expect(out.reduce((s, v) => s + v, 0) / 4).toBeCloseTo(0.5, 6);
     for (const v of out) {
       expect(v).toBeGreaterThan(0.25);
@@ -82,12 +90,12 @@ describe('resizePlane', () => {
   });
 });
 
-describe('resizeRgbaToPlanes', () => {
+describe("resizeRgbaToInput's guide", () => {
   it('keeps a constant colour constant, channel by channel, in [0, 1]', () => {
     const sw = 7, sh = 5, dw = 4, dh = 6;
     const data = new Uint8ClampedArray(sw * sh * 4);
     for (let p = 0; p < data.length; p += 4) data.set([10, 200, 77, 255], p);
-    const out = resizeRgbaToPlanes(data, sw, sh, dw, dh);
+    const out = guideOf(data, sw, sh, dw, dh);
     expect(out.length).toBe(3 * dw * dh);
     const plane = dw * dh;
     for (let i = 0; i < plane; i++) {
@@ -100,14 +108,14 @@ describe('resizeRgbaToPlanes', () => {
   it('ignores the alpha channel', () => {
     const opaque = new Uint8ClampedArray([1, 2, 3, 255, 4, 5, 6, 255]);
     const clear = new Uint8ClampedArray([1, 2, 3, 0, 4, 5, 6, 17]);
-    expect(resizeRgbaToPlanes(clear, 2, 1, 3, 2)).toEqual(resizeRgbaToPlanes(opaque, 2, 1, 3, 2));
+    expect(guideOf(clear, 2, 1, 3, 2)).toEqual(guideOf(opaque, 2, 1, 3, 2));
   });
 
   it('gives exactly what filtering the whole image first gave, bit for bit, while keeping only a few rows (shrinking, enlarging, both)', () => {
     const cases: [number, number, number, number][] = [[97, 61, 16, 16], [1000, 37, 24, 24], [5, 3, 16, 16], [40, 7, 9, 21], [13, 200, 32, 8], [1, 1, 4, 4]];
     for (const [sw, sh, dw, dh] of cases) {
       const data = noisyRgba(sw, sh, sw * 7 + sh);
-      expect(resizeRgbaToPlanes(data, sw, sh, dw, dh), `${sw}×${sh} -> ${dw}×${dh}`).toEqual(resizeWholeImage(data, sw, sh, dw, dh));
+      expect(guideOf(data, sw, sh, dw, dh), `${sw}×${sh} -> ${dw}×${dh}`).toEqual(resizeWholeImage(data, sw, sh, dw, dh));
     }
   });
 });
@@ -221,7 +229,7 @@ describe("resizeRgbaWithMatte's matte", () => {
 });
 
 describe('resizeRgbAndMatteBytes', () => {
-  it("gives exactly resizeRgba's colours (alpha 255) and resizePlane's matte in [0, 1] rounded to bytes, in one pass", () => {
+  it("gives exactly resizeRgba's colours (alpha 255) and the matte in [0, 1] resized as a float plane (support/resample-reference.ts) rounded to bytes, in one pass", () => {
     for (const [sw, sh, dw, dh] of RESIZES) {
       const photo = { width: sw, height: sh, data: noisyRgba(sw, sh, sw + 2 * sh) };
       const matte = { width: sw, height: sh, data: noisyMatte(sw, sh, sh) };

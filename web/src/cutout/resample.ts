@@ -2,8 +2,8 @@
  * Separable resampling with a triangle (tent) filter: bilinear when enlarging, and
  * widened to cover every source pixel when shrinking, so a 24-megapixel photo brought
  * down to the network's 1024 pixels is averaged, not aliased. Every resizer of the engine
- * is here: float planes (the network's map), RGBA to the network's input planes, and
- * RGBA to RGBA (exports, backgrounds, the page's cutout) and 8-bit mattes.
+ * is here: RGBA to the network's input planes, RGBA to RGBA (exports, backgrounds, the
+ * page's cutout), and a photo with its 8-bit matte (the matting's working size, the page's picture).
  */
 import type { AlphaMatte, RgbaImage } from './image.ts';
 
@@ -131,43 +131,6 @@ function filterRgb(px: Int32Array, row: number, dw: number, first: Int32Array, b
   }
 }
 
-/** Resizes one float plane (row-major `sw`×`sh`) to `dw`×`dh`. */
-export function resizePlane(src: Float32Array, sw: number, sh: number, dw: number, dh: number): Float32Array {
-  const tx = tentTaps(sw, dw);
-  const ty = tentTaps(sh, dh);
-  const tmp = new Float32Array(dw * sh);
-  for (let y = 0; y < sh; y++) {
-    const row = y * sw;
-    for (let x = 0; x < dw; x++) {
-      const s0 = tx.start[x], n = tx.count[x], wo = x * tx.stride;
-      let acc = 0;
-      for (let k = 0; k < n; k++) acc += src[row + s0 + k] * tx.weights[wo + k];
-      tmp[y * dw + x] = acc;
-    }
-  }
-  const out = new Float32Array(dw * dh);
-  for (let y = 0; y < dh; y++) {
-    const s0 = ty.start[y], n = ty.count[y], wo = y * ty.stride;
-    const o = y * dw;
-    for (let k = 0; k < n; k++) {
-      const w = ty.weights[wo + k];
-      const r = (s0 + k) * dw;
-      for (let x = 0; x < dw; x++) out[o + x] += tmp[r + x] * w;
-    }
-  }
-  return out;
-}
-
-/**
- * Resizes the RGB channels of 8-bit RGBA pixels to `dw`×`dh` planar floats in [0, 1]
- * (`out[c * dw * dh + y * dw + x]`), the layout the network takes.
- * Source rows pass through a ring (rowRing), not a whole `dw`×`sh` intermediate (49 MB for a
- * 24-megapixel photo).
- */
-export function resizeRgbaToPlanes(data: Uint8ClampedArray, sw: number, sh: number, dw: number, dh: number): Float32Array {
-  return planes(data, sw, sh, dw, dh).guide;
-}
-
 /** Per channel, what the network's input takes off a value in [0, 1] and then multiplies it by. */
 export interface Normalisation {
   mean: readonly [number, number, number];
@@ -175,70 +138,42 @@ export interface Normalisation {
 }
 
 /**
- * resizeRgbaToPlanes (the guide) and, in the same pass, the network's input made of it:
- * `(guide - mean[c]) * scale[c]` from each float32 guide value, as a second loop over the
- * guide would give it, without reading the guide back (9.6 MB at 896²).
+ * Resizes the RGB channels of 8-bit RGBA pixels to `dw`×`dh` planar floats in [0, 1]
+ * (`guide[c * dw * dh + y * dw + x]`, the refinement's guide) and, in the same pass, the
+ * network's input made of it: `(guide - mean[c]) * scale[c]` from each float32 guide value,
+ * as a second loop over the guide would give it, without reading the guide back (9.6 MB at
+ * 896²). Source rows pass through a ring (rowRing), not a whole `dw`×`sh` intermediate
+ * (49 MB for a 24-megapixel photo).
  */
 export function resizeRgbaToInput(data: Uint8ClampedArray, sw: number, sh: number, dw: number, dh: number, normalisation: Normalisation): { guide: Float32Array; tensor: Float32Array } {
-  const { guide, tensor } = planes(data, sw, sh, dw, dh, normalisation);
-  return { guide, tensor: tensor! };
-}
-
-function planes(data: Uint8ClampedArray, sw: number, sh: number, dw: number, dh: number, normalisation?: Normalisation): { guide: Float32Array; tensor?: Float32Array } {
   const tx = packTaps(tentTaps(sw, dw));
   const ty = tentTaps(sh, dh);
   const px = pixelWords(data);
   const { ring, bases, rowsFor } = rowRing(ty, dw * 3, (y, ring, base) => filterRgb(px, y * sw, dw, tx.first, tx.bounds, tx.weights, ring, base));
   const plane = dw * dh;
   const guide = new Float32Array(plane * 3);
-  const tensor = normalisation && new Float32Array(plane * 3);
+  const tensor = new Float32Array(plane * 3);
   const w = new Float64Array(ty.stride);
   for (let y = 0; y < dh; y++) {
     rowsFor(y);
     const n = ty.count[y];
     for (let k = 0; k < n; k++) w[k] = ty.weights[y * ty.stride + k];
-    if (tensor) planesRowNormalised(ring, bases, w, n, dw, guide, tensor, y * dw, plane, normalisation!);
-    else planesRow(ring, bases, w, n, dw, guide, y * dw, plane);
+    planesRow(ring, bases, w, n, dw, guide, tensor, y * dw, plane, normalisation);
   }
   return { guide, tensor };
 }
 
-/** One output row of the planes' vertical pass, from `n` filtered rows at `bases` with weights `w`. */
-function planesRow(ring: Float32Array, bases: Int32Array, w: Float64Array, n: number, dw: number, out: Float32Array, o: number, plane: number): void {
-  const inv = 1 / 255;
-  const o1 = plane + o, o2 = 2 * plane + o;
-  if (n === 2) {
-    // Enlarging: two rows each (the same sums as the loop below: 0 + p equals p).
-    const w0 = w[0], w1 = w[1], b0 = bases[0], b1 = bases[1];
-    for (let x = 0, t = 0; x < dw; x++, t += 3) {
-      out[o + x] = (ring[b0 + t] * w0 + ring[b1 + t] * w1) * inv;
-      out[o1 + x] = (ring[b0 + t + 1] * w0 + ring[b1 + t + 1] * w1) * inv;
-      out[o2 + x] = (ring[b0 + t + 2] * w0 + ring[b1 + t + 2] * w1) * inv;
-    }
-    return;
-  }
-  for (let x = 0; x < dw; x++) {
-    let r = 0, g = 0, b = 0;
-    for (let k = 0; k < n; k++) {
-      const wk = w[k];
-      const t = bases[k] + x * 3;
-      r += ring[t] * wk;
-      g += ring[t + 1] * wk;
-      b += ring[t + 2] * wk;
-    }
-    out[o + x] = r * inv;
-    out[o1 + x] = g * inv;
-    out[o2 + x] = b * inv;
-  }
-}
-
-/** planesRow, and the network's input of each value from its float32 rounding (what the guide holds). */
-function planesRowNormalised(ring: Float32Array, bases: Int32Array, w: Float64Array, n: number, dw: number, guide: Float32Array, tensor: Float32Array, o: number, plane: number, normalisation: Normalisation): void {
+/**
+ * One output row of resizeRgbaToInput's vertical pass, from `n` filtered rows at `bases` with
+ * weights `w`: the guide, and the network's input of each value from its float32 rounding (what the guide holds).
+ */
+function planesRow(ring: Float32Array, bases: Int32Array, w: Float64Array, n: number, dw: number, guide: Float32Array, tensor: Float32Array, o: number, plane: number, normalisation: Normalisation): void {
   const inv = 1 / 255;
   const f32 = Math.fround;
   const [m0, m1, m2] = normalisation.mean, [s0, s1, s2] = normalisation.scale;
   const o1 = plane + o, o2 = 2 * plane + o;
   if (n === 2) {
+    // Enlarging: two rows each (the same sums as the loop below: 0 + p equals p).
     const w0 = w[0], w1 = w[1], b0 = bases[0], b1 = bases[1];
     for (let x = 0, t = 0; x < dw; x++, t += 3) {
       const r = f32((ring[b0 + t] * w0 + ring[b1 + t] * w1) * inv);
@@ -339,8 +274,8 @@ const LEVELS = Float64Array.from(Float32Array.from({ length: 256 }, (_, v) => v 
 /**
  * A photo and its matte brought to `dw`×`dh` in one pass over the photo (the matting's
  * working size): the colours exactly as resizeRgba(image, dw, dh, false) gives them, alpha
- * left at 255 (unused), and the matte as resizePlane gives it of the matte in [0, 1] as
- * float32 (the same float32 rounding after each vertical step), rounded to bytes as it is
+ * left at 255 (unused), and the matte in [0, 1] as float32 resized as a float plane (two
+ * passes, the same float32 rounding after each vertical step), rounded to bytes as it is
  * made (v ≤ 0: 0, v ≥ 1: 255, else ⌊255v + 0.5⌋): neither a float copy of the photo-size
  * matte (96 MB at 24 megapixels) nor a float32 plane of the working size is stored. Source
  * rows pass through a ring (rowRing).
@@ -394,7 +329,7 @@ function rgbByteRow(ring: Float32Array, bases: Int32Array, w: Float64Array, n: n
       r += ring[t] * wk;
       g += ring[t + 1] * wk;
       b += ring[t + 2] * wk;
-      // resizePlane adds each step into a Float32Array: rounded to float32 every time.
+      // A float plane's vertical pass adds each step into a Float32Array: rounded to float32 every time.
       a = f32(a + ring[t + 3] * wk);
     }
     const q = (o + x) * 4;
