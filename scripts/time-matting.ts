@@ -17,7 +17,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MATTING, edgeBand, matteEdges } from '../web/src/cutout/matting.ts';
+import { bandRuns, DEFAULT_MATTING, matteEdges } from '../web/src/cutout/matting.ts';
+import { runsArea } from '../web/src/cutout/mask-runs.ts';
 import { manifest, modelInfo } from '../web/src/cutout/model.ts';
 import { matteFromMap } from '../web/src/cutout/pipeline.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
@@ -113,8 +114,8 @@ for (const { name, image, size, matte } of prepared) {
   const scale = Math.min(1, options.maxSide / Math.max(image.width, image.height));
   const ws = Math.max(1, Math.round(image.width * scale)), hs = Math.max(1, Math.round(image.height * scale));
   const working = scale < 1 ? { width: ws, height: hs, data: resizeRgbAndMatteBytes(image, matte, ws, hs).matte } : matte;
-  const { mask, radius } = edgeBand(working, size, options);
-  const band = mask.reduce((s, v) => s + v, 0);
+  const { runs, radius } = bandRuns(working, size, options);
+  const band = runsArea(runs);
   const where = scale < 1 ? `solved at ${ws}x${hs}: ` : '';
   report(name, image.width, image.height, oldTimes, now, ` ${where}band radius ${radius} px, ${band} band pixels (${((100 * band) / (ws * hs)).toFixed(1)}%);`);
 }

@@ -16,7 +16,8 @@
  */
 import { parseArgs } from 'node:util';
 import { manifest, modelInfo } from '../web/src/cutout/model.ts';
-import { DEFAULT_MATTING, edgeBand, matteEdges, type MattingOptions } from '../web/src/cutout/matting.ts';
+import { bandRuns, DEFAULT_MATTING, matteEdges, type MattingOptions } from '../web/src/cutout/matting.ts';
+import { maskOfRuns } from '../web/src/cutout/mask-runs.ts';
 import { matteFromMap, zoomPass } from '../web/src/cutout/pipeline.ts';
 import { cachingInfer, defaultGtDir, listPairs, loadPair, modelMap, type Pair } from './lib/eval-data.ts';
 import { meanScores, scoreMatte, type Scores } from './lib/metrics.ts';
@@ -88,7 +89,7 @@ for (const options of settings) {
     const matte = matteEdges(pair.image, first, size, options, (n) => (used = n));
     its.push(used);
     ms.push(cpuMs(t));
-    const { mask } = edgeBand(first, size, options);
+    const mask = maskOfRuns(bandRuns(first, size, options).runs);
     bandShare.push(mask.reduce((a, b) => a + b, 0) / mask.length);
     after.push(scoreMatte(matte, pair.truth, pair.ignore));
     // Diagnostics: the band cut at 0.5, after and before the matting (where it lands vs how soft it is).

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { AlphaMatte, RgbaImage } from '../../../web/src/cutout/image.ts';
-import { applyInBand, DEFAULT_MATTING, dilate, edgeBand, matteEdges, multiply } from '../../../web/src/cutout/matting.ts';
+import { DEFAULT_MATTING, matteEdges, multiply } from '../../../web/src/cutout/matting.ts';
+import { applyInBand, dilate, edgeBand } from './support/matting-band.ts';
 import { bilinearAxis } from '../../../web/src/cutout/refine.ts';
 import { disc } from './support/matting-photo.ts';
 import { multiplyReference, neighbourRunsReference } from './support/matting-reference.ts';

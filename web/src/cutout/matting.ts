@@ -18,7 +18,7 @@
  */
 import type { AlphaMatte, RgbaImage } from './image.ts';
 import { bilinearAxis, DEFAULT_REFINE, type GuideRows, guidedCoefficientRows } from './refine.ts';
-import { dilateRuns, erodeRuns, type MaskRuns, maskOfRuns, runsArea, runsBetween, runsOfMask } from './mask-runs.ts';
+import { dilateRuns, erodeRuns, type MaskRuns, runsArea, runsBetween, runsOfMask } from './mask-runs.ts';
 import { resizeRgbAndMatteBytes } from './resample.ts';
 
 export interface MattingOptions {
@@ -69,14 +69,8 @@ const toByte = (v: number) => (v <= 0 ? 0 : v >= 1 ? 255 : (v * 255 + 0.5) | 0);
 /** A byte's value in [0, 1] as float32: what storing v / 255 in a Float32Array gives, looked up. */
 const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
-/** The band as a mask over the photo (1 = re-estimated), and the radius it was grown by. */
-export function edgeBand(alpha: AlphaMatte, mapSize: number, options: Pick<MattingOptions, 'band' | 'minBand' | 'soft' | 'thickness'>): { mask: Uint8Array; radius: number } {
-  const { runs, radius } = bandRuns(alpha, mapSize, options);
-  return { mask: maskOfRuns(runs), radius };
-}
-
-/** The band as runs (see edgeBand). */
-function bandRuns(alpha: AlphaMatte, mapSize: number, options: Pick<MattingOptions, 'band' | 'minBand' | 'soft' | 'thickness'>): { runs: MaskRuns; radius: number } {
+/** The band as runs over the photo (the pixels re-estimated), and the radius it was grown by. */
+export function bandRuns(alpha: AlphaMatte, mapSize: number, options: Pick<MattingOptions, 'band' | 'minBand' | 'soft' | 'thickness'>): { runs: MaskRuns; radius: number } {
   const { width: w, height: h, data: a } = alpha;
   const lo = options.soft * 255, hi = 255 - lo;
   const radius = Math.max(options.minBand, Math.round((options.band * Math.max(w, h)) / mapSize));
@@ -107,11 +101,6 @@ function softAndContour(alpha: AlphaMatte, lo: number, hi: number): Uint8Array {
     }
   }
   return seed;
-}
-
-/** Square dilation of a 0/1 mask by `r` pixels, cut at the borders. */
-export function dilate(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
-  return maskOfRuns(dilateRuns(runsOfMask(mask, w, h), r));
 }
 
 /**
@@ -400,33 +389,13 @@ function forEachRunPixel(runs: MaskRuns, f: (i: number) => void): void {
 /**
  * The guided filter's coefficients (a0, a1, a2, b at the `ws`×`hs` working size) applied,
  * bilinearly interpolated, to the photo's own colours at the pixels whose nearest working
- * pixel is in `mask`; the matte elsewhere (a new matte).
+ * pixel is in `band`, written into `data`. Fed the coefficients' working rows in order
+ * (`push(j, sums, k)`: coefficient q of column x is sums[q·ws + x]·k, stored as float32), as
+ * guidedCoefficientRows makes them: each photo row is made as soon as both working rows it
+ * lies between are known, from a ring of the last two (the same values as the planes held,
+ * so the same sums), so the working-size planes are never stored (25 MB of fresh memory at 1536 px).
  */
-export function applyInBand(image: RgbaImage, matte: AlphaMatte, mask: Uint8Array, coefficients: Float32Array[], ws: number, hs: number): AlphaMatte {
-  return applyInRuns(image, matte, runsOfMask(mask, ws, hs), coefficients, ws, hs);
-}
-
-/** applyInBand with the working-size band as runs. */
-function applyInRuns(image: RgbaImage, matte: AlphaMatte, band: MaskRuns, coefficients: Float32Array[], ws: number, hs: number): AlphaMatte {
-  const { width: w, height: h } = matte;
-  const data = matte.data.slice();
-  const apply = bandApplier(image, data, band, ws, hs);
-  const sums = new Float64Array(4 * ws);
-  for (let j = 0; j < hs; j++) {
-    for (let q = 0; q < 4; q++) sums.set(coefficients[q].subarray(j * ws, (j + 1) * ws), q * ws);
-    apply(j, sums, 1);
-  }
-  return { width: w, height: h, data };
-}
-
-/**
- * applyInBand fed the coefficients' working rows in order (`push(j, sums, k)`: coefficient q
- * of column x is sums[q·ws + x]·k, stored as float32), as guidedCoefficientRows makes them,
- * writing into `data`: each photo row is made as soon as both working rows it lies between
- * are known, from a ring of the last two (the same values as the planes held, so the same
- * sums), so the working-size planes are never stored (25 MB of fresh memory at 1536 px).
- */
-function bandApplier(image: RgbaImage, data: Uint8Array, band: MaskRuns, ws: number, hs: number) {
+export function bandApplier(image: RgbaImage, data: Uint8Array, band: MaskRuns, ws: number, hs: number) {
   const { width: w, height: h } = image;
   const ax = bilinearAxis(ws, w), ay = bilinearAxis(hs, h);
   // The nearest working column never decreases along a row, so each working column owns
