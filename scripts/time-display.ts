@@ -5,10 +5,13 @@
  * model's map from Node, the rest in the page: scripts/time-display-page.ts); then the new
  * code's parts alone. Take the timing lock on a shared machine:
  *
- *   flock /tmp/clearcut-timing.lock npx tsx scripts/time-display.ts [--photo FILE] [--megapixels 24] [--runs 11]
+ *   flock /tmp/clearcut-timing.lock npx tsx scripts/time-display.ts [--photo FILE] [--megapixels 24] [--runs 11] [--sizes both|own|large] [--base DIR]
+ *
+ * The old code is compose.ts and the foreground*.ts it imports from --base: the tests' colours
+ * reference unless named (e.g. an earlier commit's web/src/cutout, from git archive).
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import type { RgbaImage } from '../web/src/cutout/image.ts';
@@ -27,6 +30,7 @@ const { values: args } = parseArgs({
     model: { type: 'string', default: manifest.default },
     runs: { type: 'string', default: '11' },
     sizes: { type: 'string', default: 'both' },
+    base: { type: 'string', default: new URL('../tests/unit/cutout/support/colours-reference', import.meta.url).pathname },
   },
 });
 
@@ -39,7 +43,7 @@ await closeNodeSessions();
 
 const megapixels = Number(args.megapixels);
 const sizes = args.sizes === 'large' ? [megapixels] : args.sizes === 'own' ? [0] : [0, megapixels];
-const code = await pageScript(new URL('./time-display-page.ts', import.meta.url), 'displayBench');
+const code = await pageScript(new URL('./time-display-page.ts', import.meta.url), 'displayBench', { 'colours-base': resolve(args.base) });
 const { browser, close } = await launchChromium();
 try {
   const page = await browser.newPage();
