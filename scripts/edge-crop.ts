@@ -36,11 +36,12 @@ const { values: args } = parseArgs({
 
 /** The photo enlarged with Lanczos by the smallest whole factor that reaches the size asked. */
 async function largePhoto(file: string, megapixels: number): Promise<{ image: RgbaImage; factor: number }> {
-  const meta = await sharp(file).metadata();
-  const factor = Math.ceil(Math.sqrt((megapixels * 1e6) / (meta.width! * meta.height!)));
+  // The upright size: the stored one of a photo with an EXIF quarter turn is the other way round.
+  const { width, height } = (await sharp(file).metadata()).autoOrient;
+  const factor = Math.ceil(Math.sqrt((megapixels * 1e6) / (width * height)));
   const { data, info } = await sharp(file)
     .rotate()
-    .resize(meta.width! * factor, meta.height! * factor, { kernel: 'lanczos3' })
+    .resize(width * factor, height * factor, { kernel: 'lanczos3' })
     .ensureAlpha()
     .raw()
     .toBuffer({ resolveWithObject: true });
