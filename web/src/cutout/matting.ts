@@ -125,9 +125,6 @@ function buildSystem(
   const eps = options.epsilon / 9;
   const win = new Int32Array(9);
   const d = new Float64Array(27);
-  // Where in a row of 25 window pixel kj lands, seen from window pixel ki.
-  const offset = new Int32Array(81);
-  for (let ki = 0; ki < 9; ki++) for (let kj = 0; kj < 9; kj++) offset[ki * 9 + kj] = (((kj / 3) | 0) - ((ki / 3) | 0) + 2) * 5 + (kj % 3) - (ki % 3) + 2;
   // Each window whose 3×3 holds a band pixel adds its share to those pixels' rows, the
   // windows taken in scan order (the order the rows' float32 sums were always made in).
   const { start, x: xs } = windows;
@@ -160,11 +157,18 @@ function buildSystem(
         if (u < 0) continue;
         const a0 = d[ki * 3], a1 = d[ki * 3 + 1], a2 = d[ki * 3 + 2];
         const v0 = q00 * a0 + q01 * a1 + q02 * a2, v1 = q01 * a0 + q11 * a1 + q12 * a2, v2 = q02 * a0 + q12 * a1 + q22 * a2;
-        const row = u * 25, o = ki * 9;
-        for (let kj = 0; kj < 9; kj++) {
-          const value = (ki === kj ? 1 : 0) - (1 + v0 * d[kj * 3] + v1 * d[kj * 3 + 1] + v2 * d[kj * 3 + 2]) / 9;
-          rows[row + offset[o + kj]] += value;
-        }
+        // The nine window pixels written out at their fixed places in the row of 25, r + (kj / 3)·5
+        // + kj % 3 (ki itself at the centre, 12): constant offsets, no table read per coefficient.
+        const r = u * 25 + 12 - ((ki / 3) | 0) * 5 - (ki % 3);
+        rows[r] += (ki === 0 ? 1 : 0) - (1 + v0 * d[0] + v1 * d[1] + v2 * d[2]) / 9;
+        rows[r + 1] += (ki === 1 ? 1 : 0) - (1 + v0 * d[3] + v1 * d[4] + v2 * d[5]) / 9;
+        rows[r + 2] += (ki === 2 ? 1 : 0) - (1 + v0 * d[6] + v1 * d[7] + v2 * d[8]) / 9;
+        rows[r + 5] += (ki === 3 ? 1 : 0) - (1 + v0 * d[9] + v1 * d[10] + v2 * d[11]) / 9;
+        rows[r + 6] += (ki === 4 ? 1 : 0) - (1 + v0 * d[12] + v1 * d[13] + v2 * d[14]) / 9;
+        rows[r + 7] += (ki === 5 ? 1 : 0) - (1 + v0 * d[15] + v1 * d[16] + v2 * d[17]) / 9;
+        rows[r + 10] += (ki === 6 ? 1 : 0) - (1 + v0 * d[18] + v1 * d[19] + v2 * d[20]) / 9;
+        rows[r + 11] += (ki === 7 ? 1 : 0) - (1 + v0 * d[21] + v1 * d[22] + v2 * d[23]) / 9;
+        rows[r + 12] += (ki === 8 ? 1 : 0) - (1 + v0 * d[24] + v1 * d[25] + v2 * d[26]) / 9;
       }
     }
   }
