@@ -11,8 +11,7 @@ import { matteFromMap } from '../web/src/cutout/pipeline.ts';
 import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { matteEdgesReference } from '../tests/unit/cutout/support/matting-reference.ts';
 import { interleaved } from './lib/interleaved.ts';
-
-const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+import { floatsFromBase64, photoInPage } from './lib/page-photo.ts';
 
 export function timeMatting(photo: string, map: string, megapixels: number, modelId: string, runs: number) {
   return timeMattingAgainst(matteEdgesReference, photo, map, megapixels, modelId, runs);
@@ -20,17 +19,11 @@ export function timeMatting(photo: string, map: string, megapixels: number, mode
 
 /** timeMatting against another version of matteEdges (scripts/time-matting.ts --old). */
 export async function timeMattingAgainst(before: typeof matteEdges, photo: string, map: string, megapixels: number, modelId: string, runs: number) {
-  const bitmap = await createImageBitmap(new Blob([fromBase64(photo)]));
-  const factor = megapixels > 0 ? Math.sqrt((megapixels * 1e6) / (bitmap.width * bitmap.height)) : 1;
-  const width = Math.round(bitmap.width * factor), height = Math.round(bitmap.height * factor);
-  const context = new OffscreenCanvas(width, height).getContext('2d')!;
-  context.imageSmoothingQuality = 'high';
-  context.drawImage(bitmap, 0, 0, width, height);
-  const image = { width, height, data: context.getImageData(0, 0, width, height).data };
+  const image = await photoInPage(photo, megapixels);
+  const { width, height } = image;
   const model = modelInfo(modelId);
   const input = preprocess(image, model);
-  const bytes = fromBase64(map);
-  const matte = matteFromMap(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4), input, image, model);
+  const matte = matteFromMap(floatsFromBase64(map), input, image, model);
   const options = { ...DEFAULT_MATTING, ...model.matting };
   const { old, now } = interleaved(runs, () => before(image, matte, input.size, options).data, () => matteEdges(image, matte, input.size, options).data, 'the mattes');
   return { width, height, old, now };
