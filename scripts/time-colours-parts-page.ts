@@ -31,7 +31,8 @@ function parts(image: RgbaImage, alpha: AlphaMatte, into: Record<string, number[
   const add = (name: string, t: number) => (into[name] ??= []).push(t);
   const [band, tBand] = time(() => semiTransparent(alpha.data));
   add('band scan', tBand);
-  const own = image.width * image.height > DEFAULT_FOREGROUND.maxDenseSide ** 2 ? `own level on its band (${band.length} px)` : 'own level whole';
+  const over = image.width * image.height > DEFAULT_FOREGROUND.maxDenseSide ** 2;
+  const own = over || DEFAULT_FOREGROUND.ownBandMargin !== undefined ? `own level on its band (${band.length} px${over ? '' : ` + ${DEFAULT_FOREGROUND.ownBandMargin}`})` : 'own level whole';
   add(`levels and ${own}`, time(() => foregroundColours(image, alpha))[1] - tBand);
   add('compose loop', time(() => compose(image, alpha, undefined, false, null))[1]);
   add('| foregroundColours whole', time(() => foregroundColours(image, alpha))[1]);

@@ -4,11 +4,13 @@
  * own edge pixels from there, as good as solving the band at the photo's full size?
  *
  *   tsx scripts/tune-foreground.ts [--dir DIR] [--model ID] [--as-side 6000] [--band-sides 1536,2048] [--limit N]
- *   tsx scripts/tune-foreground.ts --dense-sides 1024,768,512 [--per-photo]
+ *   tsx scripts/tune-foreground.ts --dense-sides 1024,1024+3,512+0 [--per-photo]
  *
  * With --dense-sides the photos are taken at their own sizes and each setting of
  * maxDenseSide is compared with the first (the levels over it, the photo's own among them,
- * solved on their edge band alone); --per-photo prints each photo's errors.
+ * solved on their edge band alone). The photo's own level, when no larger, is solved whole,
+ * or with +M on its band and M pixels around it (ownBandMargin). --per-photo prints each
+ * photo's errors.
  *
  * The dev photos are about 1 megapixel, below the sizes where the estimation changes its
  * way, so each photo is treated as a photo of `--as-side` pixels on its longer side would
@@ -66,9 +68,15 @@ await closeNodeSessions();
 /** The estimation's settings for a photo of long side `side`, scaled as if it were `asSide` long. */
 type Config = { name: string; options: (side: number) => ForegroundOptions };
 const scaled = (side: number, limit: number) => Math.max(2, Math.round((limit * side) / asSide));
-const denseSides = args['dense-sides']?.split(',').map(Number);
-const configs: Config[] = denseSides ? denseSides.map((d) => ({ name: `dense up to ${d}²`, options: () => ({ ...DEFAULT_FOREGROUND, maxDenseSide: d }) })) : [
-  { name: 'every level whole', options: () => ({ ...DEFAULT_FOREGROUND, maxDenseSide: 1e6, maxBandSide: 1e6 }) },
+// A side alone: the photo's own level, when not over it, solved whole; followed by +M: solved on
+// its band and M pixels around it (ownBandMargin).
+const denseSides = args['dense-sides']?.split(',');
+const configs: Config[] = denseSides ? denseSides.map((d) => {
+  const [side, margin] = d.split('+').map(Number);
+  const ownBandMargin = Number.isFinite(margin) ? margin : undefined;
+  return { name: `dense up to ${side}²${ownBandMargin === undefined ? '' : `, own level on band +${margin} px`}`, options: () => ({ ...DEFAULT_FOREGROUND, maxDenseSide: side, ownBandMargin }) };
+}) : [
+  { name: 'every level whole', options: () => ({ ...DEFAULT_FOREGROUND, maxDenseSide: 1e6, maxBandSide: 1e6, ownBandMargin: undefined }) },
   { name: 'band at full size', options: (s) => ({ ...DEFAULT_FOREGROUND, maxDenseSide: scaled(s, DEFAULT_FOREGROUND.maxDenseSide), maxBandSide: 1e6 }) },
   ...bandSides.map((b) => ({
     name: `band at ${b} of ${asSide}`,

@@ -22,6 +22,13 @@ export interface ForegroundOptions {
    * photo takes its colours from that level, each edge pixel fitted once to its own colour.
    */
   maxBandSide: number;
+  /**
+   * The photo's own level, when no larger than `maxDenseSide`², is solved on its band and this
+   * many pixels around it (the pixels beyond held at their colours and the coarser level's
+   * answer) instead of whole; absent: solved whole. Three pixels give the whole solve's colours
+   * to within one level on a handful of pixels (foreground.ts).
+   */
+  ownBandMargin?: number;
 }
 
 /**

@@ -18,16 +18,22 @@ import { BYTE_TO_UNIT, CONSTANTS, nearestAxis, type ForegroundOptions, type Leve
 import type { AlphaMatte, RgbaImage } from './image.ts';
 
 /**
- * F at the `band` pixels (increasing indices, from semiTransparent) of the photo's own level,
- * as RGB bytes, starting from the coarser level `coarse` and swept `iterations` times.
+ * F at the `semi` pixels (increasing indices, from semiTransparent) of the photo's own level,
+ * as RGB bytes, starting from the coarser level `coarse` and swept `iterations` times. With a
+ * `margin` the pixels within that many of the band (Chebyshev) are solved too, opaque and
+ * clear ones among them, and only those beyond are held fixed.
  */
-export function ownBandColours(image: RgbaImage, alpha: AlphaMatte, band: Int32Array, coarse: LevelRows, iterations: number, options: ForegroundOptions): Uint8ClampedArray {
+export function ownBandColours(
+  image: RgbaImage, alpha: AlphaMatte, semi: Int32Array, coarse: LevelRows, iterations: number, options: ForegroundOptions, margin = 0,
+): Uint8ClampedArray {
   const { width: w, height: h, data: src } = image;
-  const a8 = alpha.data, unit = BYTE_TO_UNIT, n = band.length;
+  const a8 = alpha.data, unit = BYTE_TO_UNIT;
   const eps = options.regularization, gw = options.gradientWeight;
   const px = nearestAxis(coarse.w, w), py = nearestAxis(coarse.h, h), PF = coarse.F, PB = coarse.B;
-  const rgb = new Uint8ClampedArray(n * 3);
-  if (n === 0) return rgb;
+  const rgb = new Uint8ClampedArray(semi.length * 3);
+  if (semi.length === 0) return rgb;
+  const mask = margin > 0 ? dilate(semi, w, h, margin) : undefined;
+  const band = mask ? listed(mask) : semi, n = band.length;
   // The band's pixels of row y are band[first[y]] up to band[first[y + 1]].
   const first = new Int32Array(h + 1);
   for (let y = 0, k = 0; y <= h; y++) {
@@ -50,7 +56,8 @@ export function ownBandColours(image: RgbaImage, alpha: AlphaMatte, band: Int32A
       B[q] = unit[src[t]]; B[q + 1] = unit[src[t + 1]]; B[q + 2] = unit[src[t + 2]];
     }
   };
-  const outside = (v: number) => v === 0 || v === 255;
+  // Outside what is solved: beyond the margin, or (without one) opaque or clear.
+  const outside = (j: number) => (mask ? mask[j] === 0 : a8[j] === 0 || a8[j] === 255);
   /** Row r joins the ring: its band pixels from the coarser level, the fixed neighbours around them. */
   const enter = (r: number) => {
     if (first[r] === first[r + 1] && (r === 0 || first[r - 1] === first[r])) return;
@@ -60,14 +67,14 @@ export function ownBandColours(image: RgbaImage, alpha: AlphaMatte, band: Int32A
       const i = band[k], x = i - row, q = q0 + x * 3, c = coarseRow + px[x] * 3;
       F[q] = PF[c]; F[q + 1] = PF[c + 1]; F[q + 2] = PF[c + 2];
       B[q] = PB[c]; B[q + 1] = PB[c + 1]; B[q + 2] = PB[c + 2];
-      if (x > 0 && outside(a8[i - 1])) fixed(i - 1, x - 1, coarseRow, q - 3);
-      if (x < w - 1 && outside(a8[i + 1])) fixed(i + 1, x + 1, coarseRow, q + 3);
-      if (r > 0 && outside(a8[i - w])) fixed(i - w, x, coarseAbove, at(r - 1) + x * 3);
+      if (x > 0 && outside(i - 1)) fixed(i - 1, x - 1, coarseRow, q - 3);
+      if (x < w - 1 && outside(i + 1)) fixed(i + 1, x + 1, coarseRow, q + 3);
+      if (r > 0 && outside(i - w)) fixed(i - w, x, coarseAbove, at(r - 1) + x * 3);
     }
     if (r > 0) {
       for (let k = first[r - 1], above = row - w; k < first[r]; k++) {
         const i = band[k];
-        if (outside(a8[i + w])) fixed(i + w, i - above, coarseRow, q0 + (i - above) * 3);
+        if (outside(i + w)) fixed(i + w, i - above, coarseRow, q0 + (i - above) * 3);
       }
     }
   };
@@ -97,6 +104,7 @@ export function ownBandColours(image: RgbaImage, alpha: AlphaMatte, band: Int32A
   };
   const slot = (y: number) => constants.subarray((y % slots) * w * CONSTANTS, ((y % slots) + 1) * w * CONSTANTS);
   enter(0);
+  let out = 0;
   for (let s = 0; s < h + sweeps - 1 || (sweeps === 0 && s < h); s++) {
     if (s < h) {
       if (s + 1 < h) enter(s + 1);
@@ -111,11 +119,12 @@ export function ownBandColours(image: RgbaImage, alpha: AlphaMatte, band: Int32A
     // Row s − sweeps + 1 has had its last sweep.
     const last = s - Math.max(1, sweeps) + 1;
     if (last >= 0 && last < h) {
-      for (let k = first[last], q0 = at(last) - last * w * 3; k < first[last + 1]; k++) {
-        const q = q0 + band[k] * 3;
-        rgb[k * 3] = F[q] * 255;
-        rgb[k * 3 + 1] = F[q + 1] * 255;
-        rgb[k * 3 + 2] = F[q + 2] * 255;
+      const q0 = at(last) - last * w * 3, end = (last + 1) * w;
+      for (; out < semi.length && semi[out] < end; out++) {
+        const q = q0 + semi[out] * 3;
+        rgb[out * 3] = F[q] * 255;
+        rgb[out * 3 + 1] = F[q + 1] * 255;
+        rgb[out * 3 + 2] = F[q + 2] * 255;
       }
     }
   }
@@ -157,4 +166,29 @@ function sweepBandRow(
     B[at + 1] = v1 < 0 ? 0 : v1 > 1 ? 1 : v1;
     B[at + 2] = v2 < 0 ? 0 : v2 > 1 ? 1 : v2;
   }
+}
+
+/** The pixels within `margin` (Chebyshev) of the `band`'s, as a w×h mask. */
+function dilate(band: Int32Array, w: number, h: number, margin: number): Uint8Array {
+  const rowsMask = new Uint8Array(w * h), mask = new Uint8Array(w * h);
+  for (let k = 0; k < band.length; k++) {
+    const i = band[k], x = i % w, row = i - x;
+    rowsMask.fill(1, row + Math.max(0, x - margin), row + Math.min(w, x + margin + 1));
+  }
+  for (let y = 0; y < h; y++) {
+    for (let x = 0, row = y * w; x < w; x++) {
+      if (!rowsMask[row + x]) continue;
+      for (let yy = Math.max(0, y - margin); yy <= Math.min(h - 1, y + margin); yy++) mask[yy * w + x] = 1;
+    }
+  }
+  return mask;
+}
+
+/** The indices set in `mask`, in increasing order. */
+function listed(mask: Uint8Array): Int32Array {
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) n += mask[i];
+  const out = new Int32Array(n);
+  for (let i = 0, k = 0; i < mask.length; i++) if (mask[i]) out[k++] = i;
+  return out;
 }
