@@ -92,16 +92,18 @@ describe('foreground colours, the same bytes as the old code', () => {
 
   const gt = join(sharedTestdata, 'gt');
   const truths = existsSync(gt) ? readdirSync(gt).filter((f) => f.endsWith('.mask.png')).slice(0, 6) : [];
-  it.skipIf(!truths.length).each(truths.length ? truths : ['none'])('on %s and its photo (a true matte, at the photo\'s size and enlarged past 1024², its band solved at its own size)', async (mask) => {
+  /** A dev photo and its true matte, softened a little as a network's matte is (the truths are mostly 0 and 255). */
+  async function softTruth(mask: string): Promise<{ image: RgbaImage; matte: AlphaMatte }> {
     const base = `${gt}/${mask.replace('.mask.png', '')}`;
     const file = existsSync(`${base}.jpg`) ? `${base}.jpg` : `${base}.png`;
     const photo = await sharp(file).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     const { width, height } = photo.info;
     const truth = await sharp(`${gt}/${mask}`).resize(width, height).extractChannel(0).raw().toBuffer();
-    // Softened a little, as a network's matte is: the truths are mostly 0 and 255.
     const soft = await sharp(truth, { raw: { width, height, channels: 1 } }).blur(1.5).extractChannel(0).raw().toBuffer();
-    const image: RgbaImage = { width, height, data: new Uint8ClampedArray(photo.data) };
-    const matte: AlphaMatte = { width, height, data: new Uint8Array(soft) };
+    return { image: { width, height, data: new Uint8ClampedArray(photo.data) }, matte: { width, height, data: new Uint8Array(soft) } };
+  }
+  it.skipIf(!truths.length).each(truths.length ? truths : ['none'])('on %s and its photo (a true matte, at the photo\'s size and enlarged past 1024², its band solved at its own size)', async (mask) => {
+    const { image, matte } = await softTruth(mask);
     same(compose(image, matte, undefined, false, WHOLE).data, composeReference(image, matte).data);
     const big = { ...WHOLE, maxDenseSide: 256, maxBandSide: 300 };
     same(foregroundColours(image, matte, big).rgb, foregroundColoursReference(image, matte, big).rgb);
@@ -113,14 +115,8 @@ describe('foreground colours, the same bytes as the old code', () => {
   it.skipIf(!truths.length).each(truths.length ? truths : ['none'])(
     "on %s, the photo's own level solved on its band and 3 px around it (the default) gives the whole solve's colours to within one level, on at most 0.1% of the values",
     async (mask) => {
-      const base = `${gt}/${mask.replace('.mask.png', '')}`;
-      const file = existsSync(`${base}.jpg`) ? `${base}.jpg` : `${base}.png`;
-      const photo = await sharp(file).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-      const { width, height } = photo.info;
-      const truth = await sharp(`${gt}/${mask}`).resize(width, height).extractChannel(0).raw().toBuffer();
-      const soft = await sharp(truth, { raw: { width, height, channels: 1 } }).blur(1.5).extractChannel(0).raw().toBuffer();
-      const image: RgbaImage = { width, height, data: new Uint8ClampedArray(photo.data) };
-      const matte: AlphaMatte = { width, height, data: new Uint8Array(soft) };
+      const { image, matte } = await softTruth(mask);
+      const { width, height } = image;
       expect(width * height).toBeLessThanOrEqual(DEFAULT_FOREGROUND.maxDenseSide ** 2);
       const banded = foregroundColours(image, matte).rgb, whole = foregroundColoursReference(image, matte, DEFAULT_FOREGROUND).rgb;
       let off = 0;
