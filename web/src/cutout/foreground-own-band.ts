@@ -16,6 +16,7 @@
  */
 import { BYTE_TO_UNIT, CONSTANTS, nearestAxis, type ForegroundOptions, type LevelRows } from './foreground-level.ts';
 import type { AlphaMatte, RgbaImage } from './image.ts';
+import { dilateRuns, maskOfRuns, runsOfMask } from './mask-runs.ts';
 
 /**
  * F at the `semi` pixels (increasing indices, from semiTransparent) of the photo's own level,
@@ -168,20 +169,11 @@ function sweepBandRow(
   }
 }
 
-/** The pixels within `margin` (Chebyshev) of the `band`'s, as a w×h mask. */
+/** The pixels within `margin` (Chebyshev) of the `band`'s, as a w×h mask: mask-runs.ts's square dilation. */
 function dilate(band: Int32Array, w: number, h: number, margin: number): Uint8Array {
-  const rowsMask = new Uint8Array(w * h), mask = new Uint8Array(w * h);
-  for (let k = 0; k < band.length; k++) {
-    const i = band[k], x = i % w, row = i - x;
-    rowsMask.fill(1, row + Math.max(0, x - margin), row + Math.min(w, x + margin + 1));
-  }
-  for (let y = 0; y < h; y++) {
-    for (let x = 0, row = y * w; x < w; x++) {
-      if (!rowsMask[row + x]) continue;
-      for (let yy = Math.max(0, y - margin); yy <= Math.min(h - 1, y + margin); yy++) mask[yy * w + x] = 1;
-    }
-  }
-  return mask;
+  const mask = new Uint8Array(w * h);
+  for (let k = 0; k < band.length; k++) mask[band[k]] = 1;
+  return maskOfRuns(dilateRuns(runsOfMask(mask, w, h), margin));
 }
 
 /** The indices set in `mask`, in increasing order. */
