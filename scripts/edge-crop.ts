@@ -1,44 +1,77 @@
 /**
- * Makes docs/edge-crop.png for the README: one crop of a large photo cut out with plain
- * bilinear upsampling of the network's map (left) and with the edge-aware refinement
- * (right), over a checkerboard, with the two mattes below.
+ * Makes the README's before/after crops of an edge: docs/edge-hair.png (the astronaut's
+ * hair) and docs/edge-fur.png (the cat's fur). Each shows one crop twice:
  *
- *   tsx scripts/edge-crop.ts [--photo FILE] [--megapixels 12] [--crop x,y,size] [--out FILE]
+ * - BEFORE, the network alone as other tools ship it (imgly, rembg): the default model's
+ *   map resized bilinearly to the photo and used as alpha on the photo's own colours;
+ * - AFTER, the cutout as clearcut makes it with the default model (Standard): cutPixels,
+ *   the pipeline the worker and the CLI run (refinement, the edge-band matting, and the
+ *   cutout composed with the estimated foreground colours, as compose.ts exports it).
  *
- * The photo (by default tests/fixtures/astronaut.jpg, public domain, with a crop on the
- * edge of her hair) is enlarged with Lanczos to at least 12 megapixels, the size where
- * refinement matters: the 1024-pixel map is then stretched several times. For another
- * photo without --crop, the square where the two mattes differ most is taken. Use a
- * freely licensed photo: the output is committed.
+ * Each cutout is shown over a plain colour chosen to contrast with the photo's old
+ * background, so a fringe of that background shows, with its matte below.
+ *
+ *   tsx scripts/edge-crop.ts [hair] [fur]          both figures when none is named
+ *   tsx scripts/edge-crop.ts --photo FILE [--megapixels 12] [--crop x,y,size] [--colour #hex] [--out FILE]
+ *
+ * The astronaut (public domain, 512²) is enlarged with Lanczos 7× to 12.8 MP, where the
+ * refinement matters: the 896-pixel map is then stretched four times. The cat (CC0,
+ * 451×300) is cut out at its own size and its crop enlarged with nearest neighbour, so
+ * every shown pixel is one the pipeline made. Without --crop, the square where the two
+ * cutouts over the colour differ most is taken. Use a freely licensed photo: the output
+ * is committed (never one from shared/testdata).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp, { type OverlayOptions } from 'sharp';
+import { colorBackground, compose, cropRgba, flatten, TRANSPARENT } from '../web/src/cutout/compose.ts';
 import type { AlphaMatte, RgbaImage } from '../web/src/cutout/image.ts';
-import { modelInfo } from '../web/src/cutout/model.ts';
-import { preprocess } from '../web/src/cutout/preprocess.ts';
-import { DEFAULT_REFINE, refineAlpha, upsampleAlpha } from '../web/src/cutout/refine.ts';
+import { modelInfo, type ModelInfo } from '../web/src/cutout/model.ts';
+import { cutPixels } from '../web/src/cutout/pipeline.ts';
+import type { ModelInput } from '../web/src/cutout/preprocess.ts';
+import { upsampleAlpha } from '../web/src/cutout/refine.ts';
+import { colourDifference, cropStats, densestSquare, type Square } from './lib/edge-figure.ts';
 import { closeNodeSessions, inferNode } from './lib/node-engine.ts';
 import { fixturesDir, rootDir } from './lib/paths.ts';
 
-const { values: args } = parseArgs({
+interface Figure {
+  photo: string;
+  /** 0: the photo at its own size. */
+  megapixels: number;
+  /** x,y,size in the (enlarged) photo's pixels; undefined: where the cutouts differ most. */
+  crop?: string;
+  /** The colour behind the cutouts, and its name for the label. */
+  colour: string;
+  colourName: string;
+  out: string;
+}
+
+/** Both photos have a light grey backdrop, so a fringe of it shows on a dark, saturated colour. */
+const FIGURES: Record<string, Figure> = {
+  hair: { photo: join(fixturesDir, 'astronaut.jpg'), megapixels: 12, crop: '1100,100,400', colour: '#0b2a6f', colourName: 'dark blue', out: join(rootDir, 'docs', 'edge-hair.png') },
+  fur: { photo: join(fixturesDir, 'chelsea.png'), megapixels: 0, crop: '300,60,100', colour: '#0b2a6f', colourName: 'dark blue', out: join(rootDir, 'docs', 'edge-fur.png') },
+};
+
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
   options: {
     photo: { type: 'string' },
     megapixels: { type: 'string', default: '12' },
     crop: { type: 'string' },
+    colour: { type: 'string', default: '#0b2a6f' },
     /** Side of the shown tiles, in pixels; the crop is scaled to it. */
     tile: { type: 'string', default: '400' },
-    out: { type: 'string', default: join(rootDir, 'docs', 'edge-crop.png') },
+    out: { type: 'string', default: join(rootDir, 'docs', 'edge-custom.png') },
   },
 });
 
-/** The photo enlarged with Lanczos by the smallest whole factor that reaches the size asked. */
-async function largePhoto(file: string, megapixels: number): Promise<{ image: RgbaImage; factor: number }> {
+/** The photo upright, enlarged with Lanczos by the smallest whole factor that reaches `megapixels` (0: as it is). */
+async function loadPhoto(file: string, megapixels: number): Promise<{ image: RgbaImage; factor: number }> {
   // The upright size: the stored one of a photo with an EXIF quarter turn is the other way round.
   const { width, height } = (await sharp(file).metadata()).autoOrient;
-  const factor = Math.ceil(Math.sqrt((megapixels * 1e6) / (width * height)));
+  const factor = megapixels > 0 ? Math.ceil(Math.sqrt((megapixels * 1e6) / (width * height))) : 1;
   const { data, info } = await sharp(file)
     .rotate()
     .resize(width * factor, height * factor, { kernel: 'lanczos3' })
@@ -48,103 +81,111 @@ async function largePhoto(file: string, megapixels: number): Promise<{ image: Rg
   return { image: { width: info.width, height: info.height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength) }, factor };
 }
 
-/** The top-left corner of the `size`² square where the two mattes differ most (coarse search). */
-function mostDifferent(a: AlphaMatte, b: AlphaMatte, size: number): { x: number; y: number } {
-  const cell = Math.max(1, Math.floor(size / 8));
-  const cw = Math.floor(a.width / cell), ch = Math.floor(a.height / cell);
-  const diff = new Float64Array(cw * ch);
-  for (let y = 0; y < ch * cell; y++) {
-    for (let x = 0; x < cw * cell; x++) {
-      const i = y * a.width + x;
-      diff[Math.floor(y / cell) * cw + Math.floor(x / cell)] += Math.abs(a.data[i] - b.data[i]);
-    }
-  }
-  const n = size / cell;
-  let best = { x: 0, y: 0 }, bestSum = -1;
-  for (let cy = 0; cy + n <= ch; cy++) {
-    for (let cx = 0; cx + n <= cw; cx++) {
-      let sum = 0;
-      for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) sum += diff[(cy + j) * cw + cx + i];
-      if (sum > bestSum) {
-        bestSum = sum;
-        best = { x: cx * cell, y: cy * cell };
-      }
-    }
-  }
-  return best;
+/** The model on an input, its map kept in .eval/ (git-ignored) so trying other crops is quick. */
+async function cachedInfer(model: ModelInfo, input: ModelInput): Promise<Float32Array> {
+  const key = createHash('sha256').update(model.sha256).update(input.tensor).digest('hex').slice(0, 16);
+  const file = join(rootDir, '.eval', `edge-crop-${key}.f32`);
+  if (existsSync(file) && statSync(file).size === input.size * input.size * 4) return new Float32Array(new Uint8Array(readFileSync(file)).buffer);
+  const map = await inferNode(model, input);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, new Uint8Array(map.buffer, map.byteOffset, map.byteLength));
+  return map;
 }
 
-/** A `size`² crop of the photo, its matte as alpha, over a checkerboard; and the matte as grey. */
-function tiles(image: RgbaImage, alpha: AlphaMatte, x0: number, y0: number, size: number, check: number): { cutout: Buffer; matte: Buffer } {
-  const cutout = Buffer.alloc(size * size * 3);
-  const matte = Buffer.alloc(size * size);
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      const i = (y0 + y) * image.width + x0 + x;
-      const a = alpha.data[i] / 255;
-      const bg = (Math.floor(x / check) + Math.floor(y / check)) % 2 ? 204 : 255;
-      const o = (y * size + x) * 3;
-      for (let c = 0; c < 3; c++) cutout[o + c] = Math.round(image.data[i * 4 + c] * a + bg * (1 - a));
-      matte[y * size + x] = alpha.data[i];
-    }
-  }
-  return { cutout, matte };
+/**
+ * Raw square pixels (RGB or grey) scaled to `tile`: nearest neighbour when enlarging, so
+ * each pixel the pipeline made shows as a block; Lanczos when shrinking.
+ */
+async function tileOf(pixels: Buffer, channels: 1 | 3, size: number, tile: number): Promise<Buffer> {
+  const kernel = tile > size ? 'nearest' : 'lanczos3';
+  return sharp(pixels, { raw: { width: size, height: size, channels } }).resize(tile, tile, { kernel }).png().toBuffer();
 }
 
-/** The default: the astronaut's hair against the backdrop. */
-const DEFAULT_PHOTO = { file: join(fixturesDir, 'astronaut.jpg'), crop: '1250,150,700' };
-const photo = args.photo ?? DEFAULT_PHOTO.file;
-const crop = args.crop ?? (args.photo ? undefined : DEFAULT_PHOTO.crop);
+/** The RGB of opaque pixels, for sharp's raw input. */
+function rgbOf(image: RgbaImage): Buffer {
+  const out = Buffer.alloc(image.width * image.height * 3);
+  for (let i = 0, p = 0; p < image.data.length; i++, p += 4) {
+    out[i * 3] = image.data[p];
+    out[i * 3 + 1] = image.data[p + 1];
+    out[i * 3 + 2] = image.data[p + 2];
+  }
+  return out;
+}
+
+function cropMatte(matte: AlphaMatte, sq: Square): Buffer {
+  const out = Buffer.alloc(sq.size * sq.size);
+  for (let r = 0; r < sq.size; r++) {
+    const from = (sq.y + r) * matte.width + sq.x;
+    out.set(matte.data.subarray(from, from + sq.size), r * sq.size);
+  }
+  return out;
+}
+
+async function makeFigure(figure: Figure, model: ModelInfo, tile: number): Promise<void> {
+  const { image, factor } = await loadPhoto(figure.photo, figure.megapixels);
+  const where = factor > 1 ? `enlarged ${factor}× to ${image.width}×${image.height}` : `at its own size, ${image.width}×${image.height}`;
+  console.error(`${relative(rootDir, figure.photo)} ${where} (${((image.width * image.height) / 1e6).toFixed(2)} MP); running ${model.id}...`);
+  const infer = (input: ModelInput) => cachedInfer(model, input);
+
+  // BEFORE: the network's map resized bilinearly, on the photo's own colours.
+  // The first map the pipeline asks for is the whole photo's (a zoom pass would ask for a second).
+  let map: Float32Array | undefined;
+  const after = await cutPixels(image, model, async (input) => {
+    const out = await infer(input);
+    map ??= out;
+    return out;
+  });
+  if (!map) throw new Error('the pipeline never ran the network');
+  const plain = upsampleAlpha(map, model.inputSize, image.width, image.height);
+  const colour = colorBackground(figure.colour);
+  const shownBefore = flatten(compose(image, plain, TRANSPARENT, false, null), colour);
+  // AFTER: the app's cutout (compose with the estimated colours), flattened as an export over a colour is.
+  const shownAfter = flatten(after.cutout, colour);
+
+  let sq: Square;
+  if (figure.crop) {
+    const [x, y, size] = figure.crop.split(',').map(Number);
+    sq = { x, y, size };
+  } else {
+    const size = Math.min(image.width, image.height, factor > 1 ? tile * 2 : Math.floor(tile / 4));
+    sq = { ...densestSquare(colourDifference(shownBefore, shownAfter), image.width, image.height, size), size };
+  }
+  const stats = cropStats(plain, after.alpha, shownBefore, shownAfter, sq);
+  console.error(`crop ${sq.x},${sq.y},${sq.size}`, JSON.stringify(stats));
+
+  const gap = 8, label = 46, caption = 42;
+  const parts: OverlayOptions[] = [];
+  for (const [col, [shown, matte]] of ([[shownBefore, plain], [shownAfter, after.alpha]] as const).entries()) {
+    const left = col * (tile + gap);
+    const cut = rgbOf(cropRgba(shown, sq.x, sq.y, sq.size, sq.size));
+    parts.push({ input: await tileOf(cut, 3, sq.size, tile), left, top: label }, { input: await tileOf(cropMatte(matte, sq), 1, sq.size, tile), left, top: label + tile + gap });
+  }
+  const width = 2 * tile + gap, height = label + 2 * tile + gap + caption;
+  const text = (x: number, y: number, s: string, size = 15) =>
+    `<text x="${x}" y="${y}" font-family="DejaVu Sans, sans-serif" font-size="${size}" fill="#222">${s}</text>`;
+  const scale = tile > sq.size ? `enlarged ${tile / sq.size}× (nearest neighbour)` : `shown at ${Math.round((tile / sq.size) * 100)}%`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    ${text(4, 18, 'BEFORE: the network alone')}${text(4, 38, 'map resized bilinearly, photo’s colours', 13)}
+    ${text(tile + gap + 4, 18, `AFTER: clearcut ${model.label}`)}${text(tile + gap + 4, 38, 'refined, matted, colours estimated', 13)}
+    ${text(4, height - 24, `${basename(figure.photo)} ${where}; the ${sq.size}×${sq.size} px crop at ${sq.x},${sq.y}, ${scale}.`, 12)}
+    ${text(4, height - 7, `Cutouts over ${figure.colourName} (${figure.colour}), where a fringe of the old background would show; mattes below.`, 12)}
+  </svg>`;
+  parts.unshift({ input: Buffer.from(svg), left: 0, top: 0 });
+  mkdirSync(dirname(figure.out), { recursive: true });
+  await sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
+    .composite(parts)
+    .png({ compressionLevel: 9, palette: true, quality: 90 })
+    .toFile(figure.out);
+  console.error(`wrote ${relative(rootDir, figure.out)} (${width}×${height}, ${(statSync(figure.out).size / 1024).toFixed(0)} KB)`);
+}
+
 const model = modelInfo();
-const { image, factor } = await largePhoto(photo, Number(args.megapixels));
-console.error(`photo enlarged ${factor}x to ${image.width}x${image.height} (${((image.width * image.height) / 1e6).toFixed(1)} MP); running ${model.id}...`);
-const input = preprocess(image, model);
-// The map is kept in .eval/ (git-ignored), so trying other crops or settings is quick.
-const key = createHash('sha256').update(model.sha256).update(image.data).digest('hex').slice(0, 16);
-const cached = join(rootDir, '.eval', `edge-crop-${key}.f32`);
-let map: Float32Array;
-if (existsSync(cached) && statSync(cached).size === input.size * input.size * 4) {
-  map = new Float32Array(new Uint8Array(readFileSync(cached)).buffer);
-} else {
-  map = await inferNode(model, input);
-  await closeNodeSessions();
-  mkdirSync(dirname(cached), { recursive: true });
-  writeFileSync(cached, new Uint8Array(map.buffer, map.byteOffset, map.byteLength));
-}
-let t = performance.now();
-const plain = upsampleAlpha(map, input.size, image.width, image.height);
-const plainMs = performance.now() - t;
-t = performance.now();
-const refined = refineAlpha(map, input, image);
-const refineMs = performance.now() - t;
-console.error(`bilinear ${plainMs.toFixed(0)} ms, refined ${refineMs.toFixed(0)} ms`);
-
 const tile = Number(args.tile);
-let x0: number, y0: number, size: number;
-if (crop) {
-  [x0, y0, size] = crop.split(',').map(Number);
-} else {
-  size = Math.min(image.width, image.height, Math.round(tile * 2));
-  ({ x: x0, y: y0 } = mostDifferent(plain, refined, size));
-}
-console.error(`crop ${x0},${y0},${size}`);
-
-const gap = 8, label = 28;
-const parts: OverlayOptions[] = [];
-for (const [col, alpha] of [plain, refined].entries()) {
-  const t = tiles(image, alpha, x0, y0, size, Math.round(size / 16));
-  const left = col * (tile + gap);
-  const cut = await sharp(t.cutout, { raw: { width: size, height: size, channels: 3 } }).resize(tile, tile, { kernel: 'lanczos3' }).png().toBuffer();
-  const mat = await sharp(t.matte, { raw: { width: size, height: size, channels: 1 } }).resize(tile, tile, { kernel: 'lanczos3' }).png().toBuffer();
-  parts.push({ input: cut, left, top: label }, { input: mat, left, top: label + tile + gap });
-}
-const width = 2 * tile + gap, height = label + 2 * tile + gap;
-const text = (x: number, s: string) => `<text x="${x}" y="20" font-family="DejaVu Sans, sans-serif" font-size="16" fill="#222">${s}</text>`;
-const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${label}">${text(4, 'bilinear upsampling')}${text(tile + gap + 4, `guided refinement (r=${DEFAULT_REFINE.radius}, ε=${DEFAULT_REFINE.epsilon})`)}</svg>`;
-parts.unshift({ input: Buffer.from(svg), left: 0, top: 0 });
-mkdirSync(dirname(args.out), { recursive: true });
-await sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
-  .composite(parts)
-  .png({ compressionLevel: 9, palette: true, quality: 90 })
-  .toFile(args.out);
-console.error(`wrote ${args.out} (${width}x${height}); the crop is ${size}x${size} px of the ${image.width}x${image.height} photo, shown at ${((tile / size) * 100).toFixed(0)}%`);
+const figures: Figure[] = args.photo
+  ? [{ photo: args.photo, megapixels: Number(args.megapixels), crop: args.crop, colour: args.colour, colourName: 'the colour', out: args.out }]
+  : (positionals.length ? positionals : Object.keys(FIGURES)).map((name) => {
+      if (!FIGURES[name]) throw new Error(`no figure "${name}" (${Object.keys(FIGURES).join(', ')})`);
+      return args.crop ? { ...FIGURES[name], crop: args.crop } : FIGURES[name];
+    });
+for (const figure of figures) await makeFigure(figure, model, tile);
+await closeNodeSessions();
