@@ -4,14 +4,17 @@
  * from the evaluation's cache (eval-data.ts); a view missing from it is inferred and cached.
  * Also measures a model with other cleanup, zoom or matting settings (a view's `@{...}`).
  *
- *   tsx scripts/tune-fusion.ts [--dir DIR] [--limit N] [--per-photo] CANDIDATE...
+ *   tsx scripts/tune-fusion.ts [--dir DIR] [--limit N] [--per-photo] [--unsure U] CANDIDATE...
  *
  * A view is a model id, optionally followed by `+flip` (the mirrored photo's map, mirrored
  * back, as `npm run eval -- --flip` caches it) and by `@{JSON}` (fields that replace the
  * manifest entry's, e.g. `@{"cleanup":{"minIsland":0.01,"reach":1}}`). A candidate is one
  * view or several joined by `,`: their refined mattes (each at the photo's size, as the app
  * makes it for that model: cleanup, zoom and matting included) are averaged per pixel, or
- * with a `median:` prefix, their per-pixel median is taken. The first candidate is the
+ * with a `median:` prefix, their per-pixel median is taken; with `medoid:` the one matte
+ * closest to the others (least total absolute difference) is kept whole, with `surest:`
+ * the one with the fewest unsure pixels (alpha between `--unsure`, 0.1 by default, and 1
+ * minus it). The first candidate is the
  * baseline the others are compared with, photo by photo (MAE by more than 0.0005, IoU by
  * more than 0.002, boundary F by more than 0.005).
  */
@@ -29,6 +32,8 @@ const { values: args, positionals } = parseArgs({
     dir: { type: 'string', default: defaultGtDir },
     limit: { type: 'string' },
     'per-photo': { type: 'boolean', default: false },
+    /** `surest:` counts a pixel unsure when its alpha lies strictly between this and 1 minus it. */
+    unsure: { type: 'string', default: '0.1' },
   },
 });
 
@@ -47,8 +52,38 @@ async function viewMatte(view: string, pair: Pair): Promise<AlphaMatte> {
   return mattingPass(pair.image, first, input.size, model);
 }
 
-/** The mean (or with `median`, the median) of mattes of one size, per pixel, rounded. */
-function fuse(mattes: AlphaMatte[], median: boolean): AlphaMatte {
+type Fusion = 'mean' | 'median' | 'medoid' | 'surest';
+
+/** Total absolute difference between two mattes of one size. */
+function distance(a: AlphaMatte, b: AlphaMatte): number {
+  let sum = 0;
+  for (let i = 0; i < a.data.length; i++) sum += Math.abs(a.data[i] - b.data[i]);
+  return sum;
+}
+
+/** Share of a matte's pixels the network left unsure (alpha strictly between `--unsure` and 1 minus it). */
+function unsureShare(m: AlphaMatte): number {
+  const low = Number(args.unsure) * 255, high = 255 - low;
+  let unsure = 0;
+  for (const v of m.data) if (v > low && v < high) unsure++;
+  return unsure / m.data.length;
+}
+
+/**
+ * One matte from several of one size: per pixel their mean or median (rounded); or one
+ * of them whole: the medoid (the least total difference from the others) or the surest
+ * (the fewest unsure pixels, `--unsure`).
+ */
+function fuse(mattes: AlphaMatte[], how: Fusion): AlphaMatte {
+  if (how === 'medoid') {
+    const cost = mattes.map((a) => mattes.reduce((sum, b) => sum + distance(a, b), 0));
+    return mattes[cost.indexOf(Math.min(...cost))];
+  }
+  if (how === 'surest') {
+    const share = mattes.map(unsureShare);
+    return mattes[share.indexOf(Math.min(...share))];
+  }
+  const median = how === 'median';
   const { width, height } = mattes[0];
   const data = new Uint8Array(width * height);
   const values = new Float64Array(mattes.length);
@@ -67,7 +102,8 @@ function fuse(mattes: AlphaMatte[], median: boolean): AlphaMatte {
   return { width, height, data };
 }
 
-const candidates = positionals.map((p) => p.replace(/^median:/, '').split(/,(?![^{]*})/));
+const fusionOf = (p: string): Fusion => (/^(median|medoid|surest):/.exec(p)?.[1] as Fusion | undefined) ?? 'mean';
+const candidates = positionals.map((p) => p.replace(/^(median|medoid|surest):/, '').split(/,(?![^{]*})/));
 const pairs: Pair[] = [];
 for (const file of listPairs(args.dir).slice(0, args.limit ? Number(args.limit) : undefined)) pairs.push(await loadPair(file));
 const scores: Scores[][] = candidates.map(() => []);
@@ -79,7 +115,7 @@ for (const pair of pairs) {
       if (!cache.has(view)) cache.set(view, await viewMatte(view, pair));
       mattes.push(cache.get(view)!);
     }
-    scores[c].push(scoreMatte(fuse(mattes, positionals[c].startsWith('median:')), pair.truth, pair.ignore));
+    scores[c].push(scoreMatte(fuse(mattes, fusionOf(positionals[c])), pair.truth, pair.ignore));
   }
   console.error(`${pair.name} done`);
 }
