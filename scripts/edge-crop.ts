@@ -125,13 +125,13 @@ async function makeFigure(figure: Figure, model: ModelInfo, tile: number): Promi
   const { image, factor } = await loadPhoto(figure.photo, figure.megapixels);
   const where = factor > 1 ? `enlarged ${factor}× to ${image.width}×${image.height}` : `at its own size, ${image.width}×${image.height}`;
   console.error(`${relative(rootDir, figure.photo)} ${where} (${((image.width * image.height) / 1e6).toFixed(2)} MP); running ${model.id}...`);
-  const infer = (input: ModelInput) => cachedInfer(model, input);
+  const infer = (input: ModelInput, m = model) => cachedInfer(m, input);
 
   // BEFORE: the network's map resized bilinearly, on the photo's own colours.
   // The first map the pipeline asks for is the whole photo's (a zoom pass would ask for a second).
   let map: Float32Array | undefined;
-  const after = await cutPixels(image, model, async (input) => {
-    const out = await infer(input);
+  const after = await cutPixels(image, model, async (input, m) => {
+    const out = await infer(input, m);
     map ??= out;
     return out;
   });

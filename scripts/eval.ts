@@ -1,7 +1,7 @@
 /**
  * Quality evaluation: scores every model of the manifest, with plain bilinear upsampling
  * and with the app's edge-aware refinement, against true masks, as the app runs each model
- * (its mask cleanup, its subject zoom and its edge-band matting included).
+ * (its mask cleanup, its subject zoom, its edge-band matting and its second opinion included).
  *
  *   npm run eval [-- --dir DIR] [--model ID] [--onnx FILE]... [--flip] [--limit N] [--no-cache] [--check]
  *
@@ -25,8 +25,10 @@ import { parseArgs } from 'node:util';
 import { manifest, modelInfo, type ModelInfo } from '../web/src/cutout/model.ts';
 import { coverFit } from '../web/src/cutout/compose.ts';
 import { DEFAULT_FOREGROUND } from '../web/src/cutout/foreground.ts';
-import { matteFromMap, mattingPass, zoomPass } from '../web/src/cutout/pipeline.ts';
+import { cutMatte, matteFromMap, mattingPass, zoomPass, type InferFn } from '../web/src/cutout/pipeline.ts';
+import { preprocess } from '../web/src/cutout/preprocess.ts';
 import { DEFAULT_REFINE } from '../web/src/cutout/refine.ts';
+import { surer } from '../web/src/cutout/surer.ts';
 import { compositeOver, edgeColourError } from './lib/edge-colour.ts';
 import { cachingInfer, defaultGtDir, flipAveragedMap, listPairs, loadPair, modelMap, type Pair } from './lib/eval-data.ts';
 import { median } from './lib/median.ts';
@@ -163,6 +165,9 @@ async function main(): Promise<number> {
     const plainMs: number[] = [];
     const refineMs: number[] = [];
     const zoomed: string[] = [];
+    const secondKept: string[] = [];
+    // Every model's maps inferred once and cached, whichever model a cut runs (its second opinion's too).
+    const inferAny: InferFn = (input, m) => cachingInfer(m, !args['no-cache'])(input);
     for (const [i, pair] of pairs.entries()) {
       const { input, map: raw, cached, inferMs } = await (args.flip ? flipAveragedMap : modelMap)(model, pair, !args['no-cache']);
       // As the app runs the model: with its mask cleanup and its subject zoom, when it has them.
@@ -175,11 +180,20 @@ async function main(): Promise<number> {
       refineMs.push(cpuMs(t));
       // The second pass's map is inferred once per crop and cached (the plain and refined passes share it).
       const infer = cachingInfer(model, !args['no-cache']);
-      const plain = args.flip ? plainFirst : await zoomPass(pair.image, raw, input.size, plainFirst, model, infer, false);
+      const ownPlain = args.flip ? plainFirst : await zoomPass(pair.image, raw, input.size, plainFirst, model, infer, false);
       const refinedZoomed = args.flip ? refinedFirst : await zoomPass(pair.image, raw, input.size, refinedFirst, model, infer, true);
       if (refinedZoomed !== refinedFirst) zoomed.push(pair.name);
       // The edge-band matting comes last, on the refined matte only (plain stays the bare baseline).
-      const refined = mattingPass(pair.image, refinedZoomed, input.size, model, true);
+      const ownRefined = mattingPass(pair.image, refinedZoomed, input.size, model, true);
+      // The second opinion, as the app makes it (pipeline.ts's cutMatte for the second model), kept when surer.
+      let plain = ownPlain, refined = ownRefined;
+      if (model.second && !args.flip) {
+        const second = modelInfo(model.second.model);
+        const secondInput = preprocess(pair.image, second);
+        plain = surer(ownPlain, await cutMatte(pair.image, secondInput, second, inferAny, false), model.second.unsure);
+        refined = surer(ownRefined, await cutMatte(pair.image, secondInput, second, inferAny, true), model.second.unsure);
+        if (refined !== ownRefined) secondKept.push(pair.name);
+      }
       rows.push({
         name: pair.name,
         size: `${pair.image.width}x${pair.image.height}`,
@@ -211,7 +225,7 @@ async function main(): Promise<number> {
     }
     const refinedColour = [meanOf(rows.map((r) => r.colour.refined[0])), meanOf(rows.map((r) => r.colour.refined[1]))];
     sections.push(
-      `${name}: plain bilinear (left) vs refined (right)${model.zoom ? `; subject zoom ${JSON.stringify(model.zoom)} ran on ${zoomed.length} of ${rows.length} photos${zoomed.length ? ` (${zoomed.join(', ')})` : ''}` : ''}${model.matting ? `; refined then edge-band matting ${JSON.stringify(model.matting)}` : ''}\n` +
+      `${name}: plain bilinear (left) vs refined (right)${model.zoom ? `; subject zoom ${JSON.stringify(model.zoom)} ran on ${zoomed.length} of ${rows.length} photos${zoomed.length ? ` (${zoomed.join(', ')})` : ''}` : ''}${model.matting ? `; refined then edge-band matting ${JSON.stringify(model.matting)}` : ''}${model.second && !args.flip ? `; second opinion ${JSON.stringify(model.second)} kept on ${secondKept.length} of ${rows.length} photos (refined)` : ''}\n` +
         table(
           ['image', 'size', 'MAE', 'IoU', 'edge MAE', 'BF', '| MAE', 'IoU', 'edge MAE', 'BF', 'colour kept', 'est'],
           [

@@ -10,7 +10,7 @@ import { TRANSPARENT } from '../../web/src/cutout/compose.ts';
 import { DEFAULT_MAX_PIXELS } from '../../web/src/cutout/decode.ts';
 import { isAbortError } from '../../web/src/cutout/errors.ts';
 import { exportSizeFor, renderExport, type ExportLayout } from '../../web/src/cutout/export.ts';
-import { modelInfo, type ModelInfo } from '../../web/src/cutout/model.ts';
+import { downloadBytes, modelInfo, modelsOf, type ModelInfo } from '../../web/src/cutout/model.ts';
 import { cutPixels, type InferFn } from '../../web/src/cutout/pipeline.ts';
 import { exportDimensions, type ExportDimensions } from '../../common/export-size.ts';
 import { DEFAULT_QUALITY, takesQuality, type OutputFormat } from '../../common/output-format.ts';
@@ -108,7 +108,7 @@ async function cutOne(file: PlannedFile, ctx: RunContext): Promise<Outcome> {
   const started = performance.now();
   // The time a photo spends waiting for another's inference is not its own: left out.
   let waited = 0;
-  const infer: InferFn = (input) => ctx.infer(input, (ms) => (waited += ms));
+  const infer: InferFn = (input, m) => ctx.infer(input, m, (ms) => (waited += ms));
   try {
     const bytes = new Uint8Array(await readFile(file.path));
     const photo = await decodeNode(bytes, DEFAULT_MAX_PIXELS);
@@ -183,18 +183,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const started = performance.now();
   // Opening the model takes seconds with nothing else to show: say so, unless nothing needs it.
   if (plan.files.some((f) => !f.problem && (options.force || !existsSync(f.output)))) {
-    reporter.notice(`loading the ${model.label.toLowerCase()} model (${Math.round(model.bytes / 1e6)} MB)…`);
+    reporter.notice(`loading the ${model.label.toLowerCase()} model (${Math.round(downloadBytes(model) / 1e6)} MB)…`);
     const loading = performance.now();
-    try {
-      await nodeSession(model);
-    } catch (err) {
-      reporter.end();
-      io.stderr.write(`clearcut: could not load models/${model.file}: ${failureReason(err)} (npm run prepare-models rebuilds it)\n`);
-      return 1;
+    for (const m of modelsOf(model)) {
+      try {
+        await nodeSession(m);
+      } catch (err) {
+        reporter.end();
+        io.stderr.write(`clearcut: could not load models/${m.file}: ${failureReason(err)} (npm run prepare-models rebuilds it)\n`);
+        return 1;
+      }
     }
     reporter.notice(`model ready in ${formatDuration(performance.now() - loading)}`);
   }
-  const ctx: RunContext = { options, model, infer: serialized((input) => inferNode(model, input)), cwd: io.cwd, signal: io.signal };
+  const ctx: RunContext = { options, model, infer: serialized((input, m) => inferNode(m, input)), cwd: io.cwd, signal: io.signal };
   let next = 0;
   let interrupted = false;
   const worker = async () => {

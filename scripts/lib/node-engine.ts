@@ -50,7 +50,7 @@ export async function cutFileNode(
   const model = modelInfo(options.modelId);
   const decodeTimings = {};
   const image = await timed('decode', decodeTimings, hooks, () => decodeNode(bytes, options.maxPixels ?? DEFAULT_MAX_PIXELS));
-  const result = await cutPixels(image, model, (input) => inferNode(model, input), options, hooks);
+  const result = await cutPixels(image, model, (input, m) => inferNode(m, input), options, hooks);
   return { ...result, timings: { ...decodeTimings, ...result.timings }, model };
 }
 

@@ -138,7 +138,7 @@ describe('a small subject in a wide frame: the astronaut in the middle of a grey
     const image: RgbaImage = { width: 1536, height: 1536, data: new Uint8ClampedArray(1536 * 1536 * 4).fill(128) };
     for (let y = 0; y < 512; y++) image.data.set(small.data.subarray(y * 512 * 4, (y + 1) * 512 * 4), ((512 + y) * 1536 + 512) * 4);
     const sizes: number[] = [];
-    const { alpha, timings } = await cutPixels(image, model, (input) => (sizes.push(input.size), inferNode(model, input)));
+    const { alpha, timings } = await cutPixels(image, model, (input, m) => (sizes.push(input.size), inferNode(m, input)));
     expect(model.zoom).toBeDefined();
     expect(sizes).toEqual([640, 640]);
     expect(timings.zoom).toBeGreaterThan(0);

@@ -137,6 +137,41 @@ describe('cutPixels', () => {
       expect(large).toHaveBeenCalledTimes(1);
     });
   });
+  describe('second opinion', () => {
+    // Quality's pairing: the manifest's Fast model (640² input, its own cleanup and zoom) as the second.
+    const paired = { ...model, second: { model: 'isnet-quint8-640', unsure: 0.1 } };
+    /** A network for each model: `first` everywhere for the tiny model, `second` everywhere for the second. */
+    const pairInfer = (first: number, second: number) =>
+      vi.fn(async (input: { size: number }, m: { id: string }) => new Float32Array(input.size * input.size).fill(m.id === paired.second.model ? second : first));
+
+    it("runs the second model on its own input after the first's matting, and keeps its matte when it is surer", async () => {
+      const stages: Stage[] = [];
+      const infer = pairInfer(0.5, 1);
+      const result = await cutPixels(flat(13, 7, [50, 60, 70]), paired, infer, {}, { onStage: (s) => stages.push(s) });
+      expect(stages).toEqual(['preprocess', 'infer', 'refine', 'zoom', 'matting', 'preprocess', 'infer', 'refine', 'zoom', 'matting', 'compose']);
+      expect(infer.mock.calls.map(([input, m]) => [m.id, input.size])).toEqual([
+        [paired.id, 8],
+        ['isnet-quint8-640', 640],
+      ]);
+      // The first said 0.5 everywhere (all unsure), the second 1: the second's matte is the cutout's.
+      expect(result.alpha.data.every((a) => a === 255)).toBe(true);
+      // Both models' stages add to the same names.
+      expect(Object.keys(result.timings).sort()).toEqual(['compose', 'infer', 'matting', 'preprocess', 'refine', 'zoom']);
+    });
+
+    it("keeps the first model's matte when the second is less sure", async () => {
+      const result = await cutPixels(flat(13, 7, [50, 60, 70]), paired, pairInfer(0, 0.5));
+      expect(result.alpha.data.every((a) => a === 0)).toBe(true);
+    });
+
+    it('runs no second model without a second opinion in the manifest entry', async () => {
+      const infer = pairInfer(0.5, 1);
+      const result = await cutPixels(flat(13, 7, [50, 60, 70]), model, infer);
+      expect(infer).toHaveBeenCalledTimes(1);
+      expect(result.alpha.data.every((a) => a === 128)).toBe(true);
+    });
+  });
+
   describe('edge-band matting', () => {
     // A 48×16 photo: red on the right blending linearly into blue on the left over columns 12 to 36.
     const blend = (): RgbaImage => {

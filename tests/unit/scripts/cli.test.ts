@@ -13,7 +13,7 @@ import { planInputs } from '../../../scripts/cli/inputs.ts';
 import { serialized } from '../../../scripts/cli/model-queue.ts';
 import { qualityTag } from '../../../scripts/cli/run.ts';
 import { progressLine } from '../../../scripts/cli/progress.ts';
-import { manifest } from '../../../web/src/cutout/model.ts';
+import { manifest, modelInfo } from '../../../web/src/cutout/model.ts';
 import type { ModelInput } from '../../../web/src/cutout/preprocess.ts';
 import { thrown } from '../../support/errors.ts';
 
@@ -309,7 +309,7 @@ describe('the model queue', () => {
       () => clock,
     );
     const waited: Record<number, number> = {};
-    const call = (size: number) => infer({ size } as ModelInput, (ms) => (waited[size] = ms));
+    const call = (size: number) => infer({ size } as ModelInput, modelInfo(), (ms) => (waited[size] = ms));
     const settle = () => new Promise((r) => setImmediate(r));
 
     const first = call(1);

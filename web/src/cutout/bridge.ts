@@ -12,6 +12,7 @@ import type { CutRequest, CutResult, EngineInfo } from './engine.ts';
 import type { ExportRequest } from './export.ts';
 import type { DownloadProgress } from './model.ts';
 import type { Stage } from './pipeline.ts';
+import { addTimings } from './timings.ts';
 import { preparedBuffers } from './prepared.ts';
 import { abortable, PhotoPipeline, SerialQueue } from './schedule.ts';
 import type { EngineApi } from './worker.ts';
@@ -170,7 +171,7 @@ export class CutoutBridge {
           const { width, height } = prepared.image;
           const cut = await remote.cutPrepared(job, Comlink.transfer(prepared, preparedBuffers(prepared)), request, stage);
           this.onEngine?.(cut.engine);
-          return { ...cut, width, height, timings: { ...prepared.timings, ...cut.timings } };
+          return { ...cut, width, height, timings: addTimings(prepared.timings, cut.timings) };
         });
       },
       finish: (cut) =>

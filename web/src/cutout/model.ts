@@ -33,8 +33,20 @@ export interface ModelInfo {
   zoom?: ZoomOptions;
   /** Edge-band matting (matting.ts) after the zoom, with these settings over DEFAULT_MATTING; absent: none. */
   matting?: Partial<MattingOptions>;
+  /** A second model run on the same photo, whose matte is kept when it is surer (surer.ts); absent: none. */
+  second?: SecondOpinion;
   description: string;
   licence: string;
+}
+
+/**
+ * A second model's matte, made as that model's own entry makes it (its cleanup and zoom),
+ * replaces this model's when fewer of its pixels are unsure: alpha strictly between
+ * `unsure` and 1 − `unsure`.
+ */
+export interface SecondOpinion {
+  model: string;
+  unsure: number;
 }
 
 /** The rewrites a manifest entry may ask for (see scripts/lib/onnx/derive.ts). */
@@ -64,6 +76,16 @@ export function modelInfo(id: string = manifest.default): ModelInfo {
   const model = manifest.models.find((m) => m.id === id);
   if (!model) throw new ModelLoadError(`unknown model "${id}"`);
   return model;
+}
+
+/** The models a cut with `model` runs: the model itself, then its second opinion's. */
+export function modelsOf(model: ModelInfo): ModelInfo[] {
+  return model.second ? [model, modelInfo(model.second.model)] : [model];
+}
+
+/** What a cut with `model` downloads: the bytes of every model it runs. */
+export function downloadBytes(model: ModelInfo): number {
+  return modelsOf(model).reduce((sum, m) => sum + m.bytes, 0);
 }
 
 /** A model could not be fetched, verified or opened. */

@@ -1,7 +1,10 @@
 /**
  * The stages in order, for pixels already decoded: preprocess -> infer -> refine -> zoom ->
- * matting -> compose. Decoding and encoding depend on the platform (browser or Node) and are timed
- * by the caller; everything here is the same code in the worker, the CLI and the tests.
+ * matting -> compose. A model with a second opinion (its manifest entry's `second`) runs the
+ * second model's preprocess -> infer -> refine -> zoom -> matting before compose, its time
+ * added to the stages of the same names. Decoding and encoding depend on the platform
+ * (browser or Node) and are timed by the caller; everything here is the same code in the
+ * worker, the CLI and the tests.
  */
 import { compose, type Background, TRANSPARENT } from './compose.ts';
 import { composeForDisplay } from './display.ts';
@@ -9,9 +12,11 @@ import { throwIfAborted } from './errors.ts';
 import type { AlphaMatte, RgbaImage } from './image.ts';
 import { cleanMap } from './mask-cleanup.ts';
 import { DEFAULT_MATTING, matteEdges } from './matting.ts';
-import type { ModelInfo } from './model.ts';
+import { modelInfo, type ModelInfo, type SecondOpinion } from './model.ts';
 import { preprocess, type ModelInput } from './preprocess.ts';
 import { DEFAULT_REFINE, refineAlpha, upsampleAlpha, type RefineOptions } from './refine.ts';
+import { surer } from './surer.ts';
+import { addTimings } from './timings.ts';
 import { agreement, cropImage, mergeZoom, zoomFeather, zoomRect, type ZoomOptions } from './zoom.ts';
 
 export const STAGES = ['decode', 'preprocess', 'infer', 'refine', 'zoom', 'matting', 'compose', 'encode'] as const;
@@ -37,18 +42,21 @@ export interface Hooks {
   signal?: AbortSignal;
 }
 
-/** Runs `fn` as `stage`: reports it, checks for cancellation, and records its time. */
+/** Runs `fn` as `stage`: reports it, checks for cancellation, and adds its time to the stage's. */
 export async function timed<T>(stage: Stage, timings: StageTimings, hooks: Hooks, fn: () => T | Promise<T>): Promise<T> {
   throwIfAborted(hooks.signal);
   hooks.onStage?.(stage);
   const started = performance.now();
   const result = await fn();
-  timings[stage] = performance.now() - started;
+  timings[stage] = (timings[stage] ?? 0) + performance.now() - started;
   return result;
 }
 
-/** Runs the network on a preprocessed input, returning its S×S probability map. */
-export type InferFn = (input: ModelInput) => Promise<Float32Array>;
+/**
+ * Runs a network on a preprocessed input, returning its S×S probability map: `model`'s, the
+ * one the input was made for (a cut may run a second model, with its own input size).
+ */
+export type InferFn = (input: ModelInput, model: ModelInfo) => Promise<Float32Array>;
 
 export interface MatteResult {
   alpha: AlphaMatte;
@@ -72,13 +80,14 @@ export async function cutPixels(
   const timings: StageTimings = {};
   const input = await timed('preprocess', timings, hooks, () => preprocess(image, model));
   const result = await cutInput(image, input, model, infer, options, hooks, consumeImage);
-  return { ...result, timings: { ...timings, ...result.timings } };
+  return { ...result, timings: addTimings(timings, result.timings) };
 }
 
 /**
- * The stages after preprocess (infer -> refine -> zoom -> matting -> compose), for a photo and the input
- * preprocess made of it: the browser engine preprocesses the next photo in another
- * worker while this one's network runs. `consumeImage` as in cutPixels.
+ * The stages after preprocess (infer -> refine -> zoom -> matting, the second opinion's,
+ * compose), for a photo and the input preprocess made of it: the browser engine
+ * preprocesses the next photo in another worker while this one's network runs.
+ * `consumeImage` as in cutPixels.
  */
 export async function cutInput(
   image: RgbaImage,
@@ -90,17 +99,49 @@ export async function cutInput(
   consumeImage = false,
 ): Promise<MatteResult> {
   const timings: StageTimings = {};
-  const map = await timed('infer', timings, hooks, () => infer(input));
   const refine = options.refine ?? true;
-  const first = await timed('refine', timings, hooks, () => matteFromMap(map, input, image, model, refine));
-  // Always timed (0 when the subject is large), so every cut reports the same stages.
-  const zoomed = await timed('zoom', timings, hooks, () => zoomPass(image, map, input.size, first, model, infer, refine));
-  const alpha = await timed('matting', timings, hooks, () => mattingPass(image, zoomed, input.size, model, refine));
+  const alpha = await cutMatte(image, input, model, infer, refine, timings, hooks);
   const background = options.background ?? TRANSPARENT;
   const cutout = await timed('compose', timings, hooks, () =>
     options.display ? composeForDisplay(image, alpha, background, consumeImage) : compose(image, alpha, background, consumeImage),
   );
   return { alpha, cutout, timings };
+}
+
+/**
+ * The matte at the photo's size as `model`'s entry makes it from `input`: infer -> refine ->
+ * zoom -> matting, then its second opinion. Each stage's time is added to `timings`.
+ */
+export async function cutMatte(
+  image: RgbaImage,
+  input: ModelInput,
+  model: ModelInfo,
+  infer: InferFn,
+  refine: boolean | RefineOptions = true,
+  timings: StageTimings = {},
+  hooks: Hooks = {},
+): Promise<AlphaMatte> {
+  const map = await timed('infer', timings, hooks, () => infer(input, model));
+  const first = await timed('refine', timings, hooks, () => matteFromMap(map, input, image, model, refine));
+  // Always timed (0 when the subject is large), so every cut reports the same stages.
+  const zoomed = await timed('zoom', timings, hooks, () => zoomPass(image, map, input.size, first, model, infer, refine));
+  const alpha = await timed('matting', timings, hooks, () => mattingPass(image, zoomed, input.size, model, refine));
+  return model.second ? secondOpinion(image, alpha, model.second, infer, refine, timings, hooks) : alpha;
+}
+
+/** The second model's matte, made as its own entry makes it, in place of `first` when it is surer (surer.ts). */
+async function secondOpinion(
+  image: RgbaImage,
+  first: AlphaMatte,
+  second: SecondOpinion,
+  infer: InferFn,
+  refine: boolean | RefineOptions,
+  timings: StageTimings,
+  hooks: Hooks,
+): Promise<AlphaMatte> {
+  const model = modelInfo(second.model);
+  const input = await timed('preprocess', timings, hooks, () => preprocess(image, model));
+  return surer(first, await cutMatte(image, input, model, infer, refine, timings, hooks), second.unsure);
 }
 
 /** The network's map as a matte at the photo's size: the model's mask cleanup, then the refinement (or bilinear upsampling). */
@@ -132,7 +173,7 @@ export async function zoomPass(
   if (!zoom || !rect) return first;
   const crop = cropImage(image, rect);
   const input = preprocess(crop, model);
-  const matte = matteFromMap(await infer(input), input, crop, model, refine);
+  const matte = matteFromMap(await infer(input, model), input, crop, model, refine);
   if (zoom.minAgreement !== undefined && agreement(first, matte, rect) < zoom.minAgreement) return first;
   return mergeZoom(first, matte, rect, zoomFeather(rect, zoom));
 }
