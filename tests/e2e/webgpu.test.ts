@@ -10,6 +10,9 @@
  * model never finishes (no error, the page just waits), so the app opens float16 models on
  * WASM there. Static int8 models open on WASM whatever the adapter (WASM has the int8
  * kernels). The test expects exactly that, and WebGPU for every other model.
+ *
+ * A level with a second opinion (a manifest entry's `second`: Quality runs Fast's model too)
+ * downloads both models and runs both networks on the photo: the job card says which ran.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type LaunchedBrowser } from '../../scripts/lib/chromium.ts';
 import { startServer, type RunningServer } from '../../scripts/lib/server-process.ts';
 import { modelsDir } from '../../scripts/lib/paths.ts';
-import { manifest, modelInfo } from '../../web/src/cutout/model.ts';
+import { manifest, modelInfo, modelsOf } from '../../web/src/cutout/model.ts';
 import { hasFloat16Weights, hasInt8Weights } from '../../web/src/cutout/model-precision.ts';
 import { fixturesDir, PHOTOS } from '../fixtures/photos.ts';
 
@@ -39,6 +42,8 @@ interface Cutout {
   wasm: string[];
   /** Every model file the page requested. */
   models: string[];
+  /** The models whose network ran on the photo, as its job card says (the engine's CutResult.models). */
+  ran: string[];
   seconds: number;
 }
 
@@ -62,6 +67,7 @@ async function cutOut(browser: Browser, baseUrl: string, modelId: string): Promi
     await link.waitFor({ timeout: 540_000 });
     const seconds = (Date.now() - started) / 1000;
     const backend = (await page.locator('section[aria-label="Engine"]').getAttribute('data-backend')) ?? '?';
+    const ran = (await page.locator('li.card[data-state=done]').getAttribute('data-models'))?.split(' ') ?? [];
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     const file = join(dir, 'cutout.png');
     await download.saveAs(file);
@@ -69,12 +75,15 @@ async function cutOut(browser: Browser, baseUrl: string, modelId: string): Promi
     expect([info.width, info.height, info.channels]).toEqual([photo.width, photo.height, 4]);
     const alpha = new Uint8Array(info.width * info.height);
     for (let i = 0; i < alpha.length; i++) alpha[i] = data[i * 4 + 3];
-    return { backend, alpha, wasm, models, seconds };
+    return { backend, alpha, wasm, models, ran, seconds };
   } finally {
     await context.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** The files of every model a cut with `modelId` downloads (its second opinion's too), sorted: the two downloads run at once. */
+const filesOf = (modelId: string) => modelsOf(modelInfo(modelId)).map((m) => m.file).sort();
 
 /** Mean |Δalpha| in [0, 1] and the share of pixels within `tolerance`/255. */
 function difference(a: Uint8Array, b: Uint8Array, tolerance: number): { mean: number; within: number; max: number } {
@@ -108,8 +117,10 @@ describe('onnxruntime-web in Chromium: the build each page loads, and WebGPU aga
 
   it.each(manifest.models.map((m) => m.id))('without a WebGPU adapter, %s runs on WASM and the page never fetches the WebGPU build', async (modelId) => {
     const cutout = await cutOut(plain.browser, server.url, modelId);
-    console.log(`[webgpu.test] ${modelId} on ${cutout.backend}: ${cutout.seconds.toFixed(1)} s from choosing the photo to its cutout; wasm files: ${cutout.wasm.join(', ')}`);
-    expect(cutout.models).toEqual([modelInfo(modelId).file]);
+    console.log(`[webgpu.test] ${modelId} on ${cutout.backend}: ${cutout.seconds.toFixed(1)} s from choosing the photo to its cutout (models run: ${cutout.ran.join(', ')}); wasm files: ${cutout.wasm.join(', ')}`);
+    expect([...cutout.models].sort()).toEqual(filesOf(modelId));
+    // Every network the level has ran on the photo, each on its own session: the second's input is at its own size.
+    expect(cutout.ran).toEqual(modelsOf(modelInfo(modelId)).map((m) => m.id));
     expect(cutout.backend).toBe('wasm');
     expect(cutout.wasm.length).toBeGreaterThan(0);
     expect(cutout.wasm.filter(webgpuBuild)).toEqual([]);
@@ -132,7 +143,8 @@ describe('onnxruntime-web in Chromium: the build each page loads, and WebGPU aga
       `[webgpu.test] ${modelId} on ${cutout.backend}: ${cutout.seconds.toFixed(1)} s; wasm files: ${cutout.wasm.join(', ')}; ` +
         `mean |Δalpha| ${diff.mean.toFixed(5)}, ${(diff.within * 100).toFixed(3)}% within 8/255, max ${diff.max}/255`,
     );
-    expect(cutout.models).toEqual([modelInfo(modelId).file]);
+    expect([...cutout.models].sort()).toEqual(filesOf(modelId));
+    expect(cutout.ran).toEqual(modelsOf(modelInfo(modelId)).map((m) => m.id));
     expect(cutout.backend).toBe(expected);
     // The engine loads the WebGPU build for the adapter, whichever backend this model then runs on.
     expect(cutout.wasm.some(webgpuBuild)).toBe(true);

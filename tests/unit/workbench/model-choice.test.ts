@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { manifest } from '../../../web/src/cutout/model.ts';
-import { formatBytes, initialModelId, MODEL_CHOICE_KEY, saveModelChoice, type ChoiceStorage } from '../../../web/src/workbench/model-choice.ts';
+import { formatBytes, initialModelId, MODEL_CHOICE_KEY, offlineLevels, saveModelChoice, type ChoiceStorage } from '../../../web/src/workbench/model-choice.ts';
 
 /** A Map behind the Storage methods the choice uses. */
 function memoryStorage(entries: Record<string, string> = {}): ChoiceStorage & { map: Map<string, string> } {
@@ -45,6 +45,27 @@ describe('the model choice', () => {
   it('falls back to the default when storage refuses, and saving then does not throw', () => {
     expect(initialModelId(manifest, '', refusing)).toBe('isnet-int8-896');
     expect(() => saveModelChoice('isnet-quint8-640', refusing)).not.toThrow();
+  });
+});
+
+describe('the levels available offline', () => {
+  const fast = manifest.models.find((m) => m.label === 'Fast')!;
+  const standard = manifest.models.find((m) => m.label === 'Standard')!;
+  // Quality as issue #14 makes it: Fast's model as its second opinion.
+  const quality = { ...manifest.models.find((m) => m.label === 'Quality')!, second: { model: fast.id, unsure: 0.1 } };
+  const levels = [fast, standard, quality];
+
+  it('are those whose one model is kept', () => {
+    expect(offlineLevels(levels, [])).toEqual([]);
+    expect(offlineLevels(levels, [standard.id])).toEqual([standard.id]);
+    expect(offlineLevels(levels, [fast.id, standard.id])).toEqual([fast.id, standard.id]);
+  });
+
+  it('leave out a level with a second opinion until both its models are kept', () => {
+    expect(offlineLevels(levels, [quality.id])).toEqual([]);
+    expect(offlineLevels(levels, [quality.id, standard.id])).toEqual([standard.id]);
+    // Quality's download keeps Fast's model too: Fast is then available offline as well.
+    expect(offlineLevels(levels, [quality.id, fast.id])).toEqual([fast.id, quality.id]);
   });
 });
 

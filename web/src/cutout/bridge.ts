@@ -143,7 +143,10 @@ export class CutoutBridge {
     return this.#network.withRestart((remote) => remote.init(this.#threads));
   }
 
-  /** Downloads and opens a model, with byte progress (beside queued cuts: they wait for it in the worker). */
+  /**
+   * Downloads and opens a level's models (its own and its second opinion's), with their bytes
+   * summed in one progress (beside queued cuts: they wait for it in the worker).
+   */
   async loadModel(signal: AbortSignal | undefined, modelId?: string, onProgress?: (p: DownloadProgress) => void): Promise<EngineInfo> {
     await this.init();
     return abortable(signal, this.#network.withRestart((remote) => remote.loadModel(modelId, onProgress && Comlink.proxy(onProgress))));
@@ -177,8 +180,8 @@ export class CutoutBridge {
       finish: (cut) =>
         jobStep(this.#ends.remote, signal, job, async (remote) => {
           const encoded = await remote.encode(job, Comlink.transfer(cut.cutout, [cut.cutout.data.buffer]), request, stage);
-          const { alpha, width, height, modelId, engine } = cut;
-          return { file: encoded.file, alpha, width, height, modelId, timings: { ...cut.timings, ...encoded.timings }, engine };
+          const { alpha, width, height, modelId, models, engine } = cut;
+          return { file: encoded.file, alpha, width, height, modelId, models, timings: { ...cut.timings, ...encoded.timings }, engine };
         }),
     });
   }

@@ -13,11 +13,12 @@ import { abortError } from './errors.ts';
 import { exportInBrowser, type ExportRequest } from './export.ts';
 import type { AlphaMatte, RgbaImage } from './image.ts';
 import { runModel } from './infer.ts';
-import { modelInfo, type DownloadProgress } from './model.ts';
+import { modelInfo, modelsOf, type DownloadProgress, type ModelInfo } from './model.ts';
 import { cutInput, timed, type CutoutOptions, type Hooks, type Stage, type StageTimings } from './pipeline.ts';
 import type { PreparedPhoto } from './prepared.ts';
 import { preprocess, type ModelInput } from './preprocess.ts';
-import { engineInfo, ModelSessions, type EngineInfo } from './sessions.ts';
+import { summedProgress } from './progress.ts';
+import { engineInfo, ModelSessions, type EngineInfo, type Opened } from './sessions.ts';
 
 export type { EngineInfo } from './sessions.ts';
 
@@ -37,6 +38,8 @@ export interface CutResult {
   width: number;
   height: number;
   modelId: string;
+  /** The models whose network ran on this photo, in the order they first ran: the level's model, then its second opinion's. */
+  models: string[];
   timings: StageTimings;
   engine: EngineInfo;
 }
@@ -46,6 +49,8 @@ export interface CutPixels {
   alpha: Uint8Array;
   cutout: RgbaImage;
   modelId: string;
+  /** As in CutResult. */
+  models: string[];
   timings: StageTimings;
   engine: EngineInfo;
 }
@@ -67,9 +72,15 @@ export class BrowserEngine {
     return (await this.#sessions.runtime(threads)).info;
   }
 
-  /** Downloads (or reads from Cache Storage) and opens a model, reporting bytes. */
+  /**
+   * Downloads (or reads from Cache Storage) and opens a level's models (the model and its
+   * second opinion's), at once, reporting their bytes summed. Says what the level's own model runs on.
+   */
   async loadModel(modelId?: string, onProgress?: (p: DownloadProgress) => void): Promise<EngineInfo> {
-    const opened = await this.#sessions.open(modelInfo(modelId).id, onProgress);
+    const models = modelsOf(modelInfo(modelId));
+    const level = models.map((m) => m.id);
+    const progress = summedProgress(models.map((m) => m.bytes), onProgress);
+    const [opened] = await Promise.all(models.map((m, i) => this.#sessions.open(m.id, progress[i], level)));
     return engineInfo(await this.#sessions.runtime(), opened);
   }
 
@@ -84,28 +95,45 @@ export class BrowserEngine {
   }
 
   /**
-   * Infer, refine and compose stages on a prepared photo, with the model's session (opened
-   * here when it is not). The matte is at the photo's size; the cutout is composed at the
-   * size the page shows it (display.ts), into the photo's own buffer when that is the same.
+   * Infer, refine and compose stages on a prepared photo, with the sessions of the models it
+   * runs (the level's model, and its second opinion's: each opened here when it is not). The
+   * matte is at the photo's size; the cutout is composed at the size the page shows it
+   * (display.ts), into the photo's own buffer when that is the same.
    */
   cutPrepared(jobId: number, prepared: PreparedPhoto, request: CutRequest = {}, onStage?: (stage: Stage) => void): Promise<CutPixels> {
     return this.#track(jobId, onStage, async (hooks) => {
       const model = modelInfo(request.modelId);
+      const level = modelsOf(model).map((m) => m.id);
       const runtime = await this.#sessions.runtime();
       const { ort } = runtime;
-      let opened = await this.#sessions.open(model.id);
-      const infer = async (input: ModelInput) => {
+      // The sessions this photo uses, by model id (the level's own opened first, outside the infer stage's time).
+      const used = new Map<string, Opened>([[model.id, await this.#sessions.open(model.id, undefined, level)]]);
+      const ran = new Set<string>();
+      // Each call runs the session of the model whose input it is (a second opinion's input is at its own model's size).
+      const infer = async (input: ModelInput, m: ModelInfo) => {
+        let opened = used.get(m.id) ?? (await this.#sessions.open(m.id, undefined, level));
+        let map: Float32Array;
         try {
-          return await runModel(ort, opened.session, input, model);
+          map = await runModel(ort, opened.session, input, m);
         } catch (err) {
           if (opened.backend !== 'webgpu' || hooks.signal.aborted) throw err;
-          opened = await this.#sessions.reopenOnWasm(model.id, opened, err);
-          return runModel(ort, opened.session, input, model);
+          opened = await this.#sessions.reopenOnWasm(m.id, opened, err, level);
+          map = await runModel(ort, opened.session, input, m);
         }
+        used.set(m.id, opened);
+        ran.add(m.id);
+        return map;
       };
       // The page shows this cutout and exports its files from the matte: composed at display size.
       const result = await cutInput(prepared.image, prepared.input, model, infer, { ...request, display: true }, hooks, true);
-      return { alpha: result.alpha.data, cutout: result.cutout, modelId: model.id, timings: result.timings, engine: engineInfo(runtime, opened) };
+      return {
+        alpha: result.alpha.data,
+        cutout: result.cutout,
+        modelId: model.id,
+        models: [...ran],
+        timings: result.timings,
+        engine: engineInfo(runtime, used.get(model.id)!),
+      };
     });
   }
 

@@ -1,6 +1,7 @@
 /**
  * The session policy of the browser engine: which onnxruntime-web build and backend to use
- * (chosen once), and the one model session kept open. The WebGPU build is loaded only when
+ * (chosen once), and the sessions of one quality level kept open (its model, and its second
+ * opinion's when it has one: model.ts `modelsOf`). The WebGPU build is loaded only when
  * the browser offers an adapter; otherwise the smaller WASM-only build. A model WebGPU
  * cannot run (static int8, float16 without `shader-f16`, or a run that fails) opens on WASM.
  *
@@ -77,7 +78,7 @@ async function measured<T>(name: string, promise: Promise<T>): Promise<T> {
   }
 }
 
-/** The open model sessions of one worker (one at a time), on the backend chosen once. */
+/** The open model sessions of one worker (one level's at a time), on the backend chosen once. */
 export class ModelSessions {
   #runtime?: Promise<Runtime>;
   /** The WASM runtime's warm-up (see warm-up.ts), started with the runtime. */
@@ -149,14 +150,18 @@ export class ModelSessions {
 
   /**
    * The model's open session, downloading (or reading from Cache Storage) and opening it
-   * when it is not open. Opening one closes the others (see releaseOthers).
+   * when it is not open. `level` is every model the cut or load asking runs (modelsOf of its
+   * level: this one and its second opinion's); the sessions of models outside it are closed
+   * (see releaseOthers), those inside it stay open together.
    */
-  open(modelId: string, onProgress?: (p: DownloadProgress) => void): Promise<Opened> {
+  open(modelId: string, onProgress?: (p: DownloadProgress) => void, level: readonly string[] = [modelId]): Promise<Opened> {
     // Every cut and load opens its model first: the idle probe stops for it, and may run again after it.
     this.#settleThreads?.busy();
+    // On every call, not only when opening: going from Quality to Fast finds Fast's model open
+    // already (Quality's second opinion), and must still close Quality's own.
+    this.#releaseOthers(level);
     let s = this.#sessions.get(modelId);
     if (!s) {
-      this.#releaseOthers(modelId);
       s = (async () => {
         // The download and the runtime's start (import, .wasm compile, threads) overlap.
         let started = performance.now();
@@ -203,13 +208,13 @@ export class ModelSessions {
   /**
    * WebGPU failed to run the model (a failure onnxruntime reports; the float16 case it does
    * not report is caught before, by #webgpuRefuses). Reopens it on WASM, which every
-   * onnxruntime-web build has, for good.
+   * onnxruntime-web build has, for good. `level` as in open: the level's other session stays open.
    */
-  reopenOnWasm(modelId: string, failed: Opened, err: unknown): Promise<Opened> {
+  reopenOnWasm(modelId: string, failed: Opened, err: unknown, level: readonly string[] = [modelId]): Promise<Opened> {
     this.#webgpuFailed.set(modelId, `WebGPU could not run this model: ${err instanceof Error ? err.message : String(err)}`);
     void failed.session.release().catch(() => {});
     if (this.#sessions.get(modelId)) this.#sessions.delete(modelId);
-    return this.open(modelId);
+    return this.open(modelId, undefined, level);
   }
 
   /** Why WebGPU cannot run these model bytes here, or undefined when it can. */
@@ -225,14 +230,16 @@ export class ModelSessions {
   }
 
   /**
-   * Closes every session but `keep`'s once the cuts running now are done. A session holds
-   * its weights and arena in the WASM heap, which never shrinks: keeping the last model's
-   * as well would add its size to the worker's peak for good, while switching back only
-   * costs opening it again from Cache Storage.
+   * Closes every session but those of `keep` (one level's models) once the cuts running now
+   * are done. A level's models stay open together because each of its photos runs them all:
+   * closing one to open the other would reopen both for every photo of a batch. A session
+   * holds its weights and arena in the WASM heap, which never shrinks: keeping another
+   * level's as well would add its size to the worker's peak for good, while switching back
+   * only costs opening it again from Cache Storage.
    */
-  #releaseOthers(keep: string): void {
+  #releaseOthers(keep: readonly string[]): void {
     for (const [id, s] of this.#sessions) {
-      if (id === keep) continue;
+      if (keep.includes(id)) continue;
       this.#sessions.delete(id);
       void this.#idle()
         .then(() => s)

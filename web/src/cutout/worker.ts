@@ -18,7 +18,7 @@ const api = {
   /** Picks the backend (once per worker; `threads` forces the WASM thread count) and says what it is. */
   init: (threads?: number) => engine.init(threads),
 
-  /** Downloads (or reads from Cache Storage) and opens a model, reporting bytes. */
+  /** Downloads (or reads from Cache Storage) and opens a level's models, reporting their bytes summed. */
   loadModel: (modelId?: string, onProgress?: (p: DownloadProgress) => void) => engine.loadModel(modelId, onProgress),
 
   /** Decodes and preprocesses one photo; the pixels and the network's input are transferred. */

@@ -1,12 +1,13 @@
 /**
- * The engine's state for the UI: which backend runs, which model is chosen, its download's
- * progress, and which models are kept in Cache Storage (available offline).
+ * The engine's state for the UI: which backend runs, which model (level) is chosen, its
+ * download's progress (over all the level's models), and which levels are kept in Cache
+ * Storage (available offline).
  */
 import { CutoutBridge, type EngineInfo } from '../cutout/bridge.ts';
 import { threadsFrom } from '../cutout/forced-threads.ts';
 import { cachedModelIds, manifest, modelInfo, removeCachedModel, type DownloadProgress, type ModelInfo } from '../cutout/model.ts';
 import { describeError } from './errors.ts';
-import { initialModelId, saveModelChoice } from './model-choice.ts';
+import { initialModelId, offlineLevels, saveModelChoice } from './model-choice.ts';
 
 /** localStorage, or nothing where it is missing or refused. */
 function storage(): Storage | undefined {
@@ -24,14 +25,14 @@ export class EngineState {
   info = $state<EngineInfo | undefined>();
   /** The chosen model: `?model=`, else the stored choice, else the manifest's default. */
   modelId = $state(initialModelId(manifest, typeof location === 'undefined' ? '' : location.search, storage()));
-  /** Bytes of the chosen model's download, while it downloads (or after, until it opens). */
+  /** Bytes of the chosen level's download (its models' summed), while it downloads (or after, until they open). */
   download = $state<DownloadProgress | undefined>();
   /** The chosen model is open in the worker. */
   ready = $state(false);
   /** The chosen model is being downloaded or opened. */
   loading = $state(false);
   error = $state<string | undefined>();
-  /** Ids of the models kept in Cache Storage, in manifest order; undefined until first read. */
+  /** Ids of the levels whose models are all kept in Cache Storage (available offline), in manifest order; undefined until first read. */
   cached = $state<string[] | undefined>();
   /** One load per model id; a failed load is forgotten so it can be retried. */
   #loading = new Map<string, Promise<void>>();
@@ -107,8 +108,10 @@ export class EngineState {
   }
 
   /**
-   * Removes a model from Cache Storage: it is no longer available offline. A model open in
-   * the worker stays usable until the page closes; the next visit downloads it again.
+   * Removes a level's own model from Cache Storage: it is no longer available offline. Its
+   * second opinion's model is another level's own (Quality's is Fast's) and stays with that
+   * level. A model open in the worker stays usable until the page closes; the next visit
+   * downloads it again.
    */
   async remove(id: string): Promise<void> {
     await removeCachedModel(modelInfo(id));
@@ -118,7 +121,7 @@ export class EngineState {
   /** Re-reads which models are in Cache Storage. */
   async refreshCached(): Promise<void> {
     try {
-      this.cached = await cachedModelIds();
+      this.cached = offlineLevels(this.models, await cachedModelIds());
     } catch {
       this.cached = [];
     }

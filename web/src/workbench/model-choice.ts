@@ -1,5 +1,5 @@
-/** Which model the page uses, and how its size is written: pure, so the unit tests run it as is. */
-import type { Manifest } from '../cutout/model.ts';
+/** Which model the page uses, whether a level is on this device, and how its size is written: pure, so the unit tests run it as is. */
+import { modelsOf, type Manifest, type ModelInfo } from '../cutout/model.ts';
 
 /** The localStorage key that keeps the person's model choice. */
 export const MODEL_CHOICE_KEY = 'clearcut.model';
@@ -32,6 +32,15 @@ export function saveModelChoice(id: string, storage?: ChoiceStorage): void {
   } catch {
     // Not kept: the page still uses the choice until it is closed.
   }
+}
+
+/**
+ * The levels available offline, in `models`' order: those whose models are all kept in
+ * Cache Storage (`cachedIds`). Quality with a second opinion needs Fast's model too: its own
+ * file alone would download Fast's offline, and fail there.
+ */
+export function offlineLevels(models: readonly ModelInfo[], cachedIds: readonly string[]): string[] {
+  return models.filter((level) => modelsOf(level).every((m) => cachedIds.includes(m.id))).map((level) => level.id);
 }
 
 /** Bytes as people read them: "88 MB", "44 MB", "3.5 MB", "512 KB" (decimal units, as download sizes are given). */

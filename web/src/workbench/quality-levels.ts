@@ -2,7 +2,7 @@
  * The models as quality levels, in the words a person uses to choose: what the edges look
  * like, how long a photo takes, and what it downloads. Pure, so a test reads it as is.
  */
-import type { ModelInfo } from '../cutout/model.ts';
+import { downloadBytes, type ModelInfo } from '../cutout/model.ts';
 
 /** What each level means, keyed by the manifest's label; measured on the project's evaluation photos (docs/model-frontier.md). */
 const LEVELS: Record<string, { order: number; blurb: string }> = {
@@ -11,10 +11,12 @@ const LEVELS: Record<string, { order: number; blurb: string }> = {
   Quality: { order: 2, blurb: 'The largest download and twice the time of Standard, for edges much like Standard’s on our test photos.' },
 };
 
-/** A model as a level: its manifest entry and what to say about it. */
+/** A model as a level: its manifest entry, what to say about it, and what it downloads. */
 export interface QualityLevel {
   model: ModelInfo;
   blurb: string;
+  /** Every model the level runs (its second opinion's too), in bytes. */
+  bytes: number;
 }
 
 /** The models from quickest to finest; a model the table does not know comes last with a plain line. */
@@ -22,5 +24,5 @@ export function qualityLevels(models: readonly ModelInfo[]): QualityLevel[] {
   const order = (m: ModelInfo) => LEVELS[m.label]?.order ?? Number.MAX_SAFE_INTEGER;
   return [...models]
     .sort((a, b) => order(a) - order(b))
-    .map((model) => ({ model, blurb: LEVELS[model.label]?.blurb ?? 'Another level of detail.' }));
+    .map((model) => ({ model, blurb: LEVELS[model.label]?.blurb ?? 'Another level of detail.', bytes: downloadBytes(model) }));
 }
