@@ -7,8 +7,8 @@ import { downloadBytes, type ModelInfo } from '../cutout/model.ts';
 /** What each level means, keyed by the manifest's label; measured on the project's evaluation photos (docs/model-frontier.md). */
 const LEVELS: Record<string, { order: number; blurb: string }> = {
   Fast: { order: 0, blurb: 'The quickest: about twice as fast as Standard. Fine edges such as hair come out softer.' },
-  Standard: { order: 1, blurb: 'Sharp edges, about twice as fast as Quality. The one to use unless a photo needs otherwise.' },
-  Quality: { order: 2, blurb: 'The largest download and twice the time of Standard, for edges much like Standard’s on our test photos.' },
+  Standard: { order: 1, blurb: 'Sharp edges, about two and a half times as fast as Quality. The one to use unless a photo needs otherwise.' },
+  Quality: { order: 2, blurb: 'Cuts each photo twice, with Fast’s model too, and keeps the surer edge: the cleanest edges on our test photos, for the largest download and the most time.' },
 };
 
 /** A model as a level: its manifest entry, what to say about it, and what it downloads. */
