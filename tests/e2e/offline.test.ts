@@ -211,10 +211,10 @@ describe('offline and installable, in Chromium', () => {
   });
 
   it('uses the chosen model: kept across reloads, downloaded once with a byte progress bar, then available offline too', async () => {
-    await inSettings(page, (settings) => settings.getByRole('radio', { name: /Fast/ }).check());
+    await inSettings(page, (settings) => settings.getByRole('radio', { name: new RegExp(`^${FAST.label}\\b`) }).check());
     expect(await page.evaluate(() => localStorage.getItem('clearcut.model'))).toBe(FAST.id);
     await page.reload();
-    await inSettings(page, async (settings) => expect(await settings.getByRole('radio', { name: /Fast/ }).isChecked()).toBe(true));
+    await inSettings(page, async (settings) => expect(await settings.getByRole('radio', { name: new RegExp(`^${FAST.label}\\b`) }).isChecked()).toBe(true));
 
     // A photo starts the fast model's download; the photo is cancelled at once, so no inference runs.
     const before = app.responses.length;
