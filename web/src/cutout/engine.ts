@@ -18,7 +18,7 @@ import { cutInput, timed, type CutoutOptions, type Hooks, type Stage, type Stage
 import type { PreparedPhoto } from './prepared.ts';
 import { preprocess, type ModelInput } from './preprocess.ts';
 import { summedProgress } from './progress.ts';
-import { engineInfo, ModelSessions, type EngineInfo, type Opened } from './sessions.ts';
+import { engineInfo, ModelSessions, SAME_BACKEND, type EngineInfo, type Opened } from './sessions.ts';
 
 export type { EngineInfo } from './sessions.ts';
 
@@ -74,14 +74,35 @@ export class BrowserEngine {
 
   /**
    * Downloads (or reads from Cache Storage) and opens a level's models (the model and its
-   * second opinion's), at once, reporting their bytes summed. Says what the level's own model runs on.
+   * second opinion's), one after the other (#openLevel), reporting their bytes summed. Says
+   * what the level's own model runs on.
    */
   async loadModel(modelId?: string, onProgress?: (p: DownloadProgress) => void): Promise<EngineInfo> {
     const models = modelsOf(modelInfo(modelId));
     const level = models.map((m) => m.id);
     const progress = summedProgress(models.map((m) => m.bytes), onProgress);
-    const [opened] = await Promise.all(models.map((m, i) => this.#sessions.open(m.id, progress[i], level)));
-    return engineInfo(await this.#sessions.runtime(), opened);
+    const opened = await this.#openLevel(level, progress);
+    return engineInfo(await this.#sessions.runtime(), opened.get(level[0])!);
+  }
+
+  /**
+   * A level's sessions, opened one after the other, by model id. Its second opinion runs on
+   * the backend of the level's own model: with fp16 on WASM (a WebGPU adapter without
+   * `shader-f16`) and Fast's model on WebGPU in one worker, Quality never finished a photo in
+   * CI (SwiftShader), while each alone did. A second opinion already open on WebGPU (its own
+   * level was used before) is reopened on WASM.
+   */
+  async #openLevel(level: readonly string[], progress: ((p: DownloadProgress) => void)[] = []): Promise<Map<string, Opened>> {
+    const own = await this.#sessions.open(level[0], progress[0], level);
+    const opened = new Map<string, Opened>([[level[0], own]]);
+    for (const [i, id] of level.entries()) {
+      if (i === 0) continue;
+      const wasmOnly = own.backend === 'wasm';
+      let second = await this.#sessions.open(id, progress[i], level, wasmOnly);
+      if (wasmOnly && second.backend === 'webgpu') second = await this.#sessions.reopenOnWasm(id, second, new Error(SAME_BACKEND), level);
+      opened.set(id, second);
+    }
+    return opened;
   }
 
   /** Decode and preprocess stages: the photo and the network's input. `cancel(jobId)` stops it between stages. */
@@ -106,12 +127,13 @@ export class BrowserEngine {
       const level = modelsOf(model).map((m) => m.id);
       const runtime = await this.#sessions.runtime();
       const { ort } = runtime;
-      // The sessions this photo uses, by model id (the level's own opened first, outside the infer stage's time).
-      const used = new Map<string, Opened>([[model.id, await this.#sessions.open(model.id, undefined, level)]]);
+      // The sessions this photo uses, by model id: all of the level's open before any runs (outside
+      // the infer stage's time), as loadModel opens them.
+      const used = await this.#openLevel(level);
       const ran = new Set<string>();
       // Each call runs the session of the model whose input it is (a second opinion's input is at its own model's size).
       const infer = async (input: ModelInput, m: ModelInfo) => {
-        let opened = used.get(m.id) ?? (await this.#sessions.open(m.id, undefined, level));
+        let opened = used.get(m.id)!;
         let map: Float32Array;
         try {
           map = await runModel(ort, opened.session, input, m);

@@ -78,6 +78,9 @@ async function measured<T>(name: string, promise: Promise<T>): Promise<T> {
   }
 }
 
+/** Why a second opinion runs on WASM on a WebGPU engine. */
+export const SAME_BACKEND = "its level's own model runs on WebAssembly here, and a level's models run on one backend";
+
 /** The open model sessions of one worker (one level's at a time), on the backend chosen once. */
 export class ModelSessions {
   #runtime?: Promise<Runtime>;
@@ -152,9 +155,10 @@ export class ModelSessions {
    * The model's open session, downloading (or reading from Cache Storage) and opening it
    * when it is not open. `level` is every model the cut or load asking runs (modelsOf of its
    * level: this one and its second opinion's); the sessions of models outside it are closed
-   * (see releaseOthers), those inside it stay open together.
+   * (see releaseOthers), those inside it stay open together. `wasmOnly`: open it on WASM even
+   * on a WebGPU engine (a second opinion whose level's own model runs on WASM; see engine.ts).
    */
-  open(modelId: string, onProgress?: (p: DownloadProgress) => void, level: readonly string[] = [modelId]): Promise<Opened> {
+  open(modelId: string, onProgress?: (p: DownloadProgress) => void, level: readonly string[] = [modelId], wasmOnly = false): Promise<Opened> {
     // Every cut and load opens its model first: the idle probe stops for it, and may run again after it.
     this.#settleThreads?.busy();
     // On every call, not only when opening: going from Quality to Fast finds Fast's model open
@@ -179,7 +183,8 @@ export class ModelSessions {
         }
         await this.#warmUpRuns?.();
         started = performance.now();
-        const refused = info.backend === 'webgpu' ? this.#webgpuRefuses(modelId, bytes) : undefined;
+        const refused =
+          info.backend !== 'webgpu' ? undefined : wasmOnly ? SAME_BACKEND : this.#webgpuRefuses(modelId, bytes);
         const backend: Backend = info.backend === 'webgpu' && !refused ? 'webgpu' : 'wasm';
         const opened = await Promise.race([createSession(ort, bytes, backend), this.#threadsFailed]).catch(async (err) => {
           if (err instanceof ThreadsFailedError) await rememberThreadsFailed(info.threads);
