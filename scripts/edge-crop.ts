@@ -21,8 +21,7 @@
  * cutouts over the colour differ most is taken. Use a freely licensed photo: the output
  * is committed (never one from shared/testdata).
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp, { type OverlayOptions } from 'sharp';
@@ -33,7 +32,8 @@ import { cutPixels } from '../web/src/cutout/pipeline.ts';
 import type { ModelInput } from '../web/src/cutout/preprocess.ts';
 import { upsampleAlpha } from '../web/src/cutout/refine.ts';
 import { colourDifference, cropStats, densestSquare, type Square } from './lib/edge-figure.ts';
-import { closeNodeSessions, inferNode } from './lib/node-engine.ts';
+import { cachingInfer } from './lib/eval-data.ts';
+import { closeNodeSessions } from './lib/node-engine.ts';
 import { fixturesDir, rootDir } from './lib/paths.ts';
 
 interface Figure {
@@ -81,17 +81,6 @@ async function loadPhoto(file: string, megapixels: number): Promise<{ image: Rgb
   return { image: { width: info.width, height: info.height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength) }, factor };
 }
 
-/** The model on an input, its map kept in .eval/ (git-ignored) so trying other crops is quick. */
-async function cachedInfer(model: ModelInfo, input: ModelInput): Promise<Float32Array> {
-  const key = createHash('sha256').update(model.sha256).update(input.tensor).digest('hex').slice(0, 16);
-  const file = join(rootDir, '.eval', `edge-crop-${key}.f32`);
-  if (existsSync(file) && statSync(file).size === input.size * input.size * 4) return new Float32Array(new Uint8Array(readFileSync(file)).buffer);
-  const map = await inferNode(model, input);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, new Uint8Array(map.buffer, map.byteOffset, map.byteLength));
-  return map;
-}
-
 /**
  * Raw square pixels (RGB or grey) scaled to `tile`: nearest neighbour when enlarging, so
  * each pixel the pipeline made shows as a block; Lanczos when shrinking.
@@ -125,7 +114,8 @@ async function makeFigure(figure: Figure, model: ModelInfo, tile: number): Promi
   const { image, factor } = await loadPhoto(figure.photo, figure.megapixels);
   const where = factor > 1 ? `enlarged ${factor}× to ${image.width}×${image.height}` : `at its own size, ${image.width}×${image.height}`;
   console.error(`${relative(rootDir, figure.photo)} ${where} (${((image.width * image.height) / 1e6).toFixed(2)} MP); running ${model.id}...`);
-  const infer = (input: ModelInput, m = model) => cachedInfer(m, input);
+  // Maps cached in .eval/cache (git-ignored), as the evaluation's are, so trying other crops is quick.
+  const infer = (input: ModelInput, m = model) => cachingInfer(m)(input);
 
   // BEFORE: the network's map resized bilinearly, on the photo's own colours.
   // The first map the pipeline asks for is the whole photo's (a zoom pass would ask for a second).

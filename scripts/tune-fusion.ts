@@ -23,6 +23,7 @@ import { modelInfo, type ModelInfo } from '../web/src/cutout/model.ts';
 import { matteFromMap, mattingPass, zoomPass } from '../web/src/cutout/pipeline.ts';
 import type { AlphaMatte } from '../web/src/cutout/image.ts';
 import { cachingInfer, defaultGtDir, listPairs, loadPair, mirroredMap, modelMap, type Pair } from './lib/eval-data.ts';
+import { surer } from '../web/src/cutout/surer.ts';
 import { formatScore, meanScores, scoreMatte, type Scores } from './lib/metrics.ts';
 import { closeNodeSessions } from './lib/node-engine.ts';
 
@@ -61,14 +62,6 @@ function distance(a: AlphaMatte, b: AlphaMatte): number {
   return sum;
 }
 
-/** Share of a matte's pixels the network left unsure (alpha strictly between `--unsure` and 1 minus it). */
-function unsureShare(m: AlphaMatte): number {
-  const low = Number(args.unsure) * 255, high = 255 - low;
-  let unsure = 0;
-  for (const v of m.data) if (v > low && v < high) unsure++;
-  return unsure / m.data.length;
-}
-
 /**
  * One matte from several of one size: per pixel their mean or median (rounded); or one
  * of them whole: the medoid (the least total difference from the others) or the surest
@@ -79,10 +72,8 @@ function fuse(mattes: AlphaMatte[], how: Fusion): AlphaMatte {
     const cost = mattes.map((a) => mattes.reduce((sum, b) => sum + distance(a, b), 0));
     return mattes[cost.indexOf(Math.min(...cost))];
   }
-  if (how === 'surest') {
-    const share = mattes.map(unsureShare);
-    return mattes[share.indexOf(Math.min(...share))];
-  }
+  // The product's choice (surer.ts), pair by pair: the first of the surest on a tie.
+  if (how === 'surest') return mattes.reduce((best, m) => surer(best, m, Number(args.unsure)));
   const median = how === 'median';
   const { width, height } = mattes[0];
   const data = new Uint8Array(width * height);

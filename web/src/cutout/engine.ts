@@ -95,9 +95,9 @@ export class BrowserEngine {
   async #openLevel(level: readonly string[], progress: ((p: DownloadProgress) => void)[] = []): Promise<Map<string, Opened>> {
     const own = await this.#sessions.open(level[0], progress[0], level);
     const opened = new Map<string, Opened>([[level[0], own]]);
+    const wasmOnly = own.backend === 'wasm';
     for (const [i, id] of level.entries()) {
       if (i === 0) continue;
-      const wasmOnly = own.backend === 'wasm';
       let second = await this.#sessions.open(id, progress[i], level, wasmOnly);
       if (wasmOnly && second.backend === 'webgpu') second = await this.#sessions.reopenOnWasm(id, second, new Error(SAME_BACKEND), level);
       opened.set(id, second);

@@ -1,7 +1,7 @@
 /**
  * One download progress over several files: a level with a second opinion downloads two
- * models at once, and the page shows one bar over both, which must not go back to 0 when a
- * file starts or finishes.
+ * models, and the page shows one bar over both, which must not go back to 0 when the
+ * second file starts.
  */
 import type { DownloadProgress } from './model.ts';
 
